@@ -1,0 +1,44 @@
+# flowc: `make test` installs what the tests need and runs every test.
+GO      ?= go
+TOOLS   := $(CURDIR)/.tools
+FUZZTIME ?= 10s
+export CGO_ENABLED := 1
+export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
+
+.PHONY: test tools fmt vet unit fuzz build example clean bench
+
+test: tools fmt vet unit fuzz
+
+# Pinned external judges: asl-validator (npm). cfn-lint and moto come from pip.
+tools: $(TOOLS)/node_modules/.bin/asl-validator
+$(TOOLS)/node_modules/.bin/asl-validator: tools/package.json tools/package-lock.json
+	mkdir -p $(TOOLS)
+	cp tools/package.json tools/package-lock.json $(TOOLS)/
+	cd $(TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	@command -v cfn-lint >/dev/null || pip install cfn-lint
+	@command -v moto_server >/dev/null || pip install "moto[server]"
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 -timeout 40m ./...
+
+# Fuzz smoke: each target briefly (go test -fuzz takes one package and target at a time).
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./spec/expr/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./spec/expr/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./spec/
+
+build:
+	$(GO) build -o bin/flowc ./cmd/flowc
+
+# The main job on the bundled example: run the pipeline locally.
+example: build
+	./bin/flowc run examples/flights.yaml
+
+clean:
+	rm -rf bin build .flowc

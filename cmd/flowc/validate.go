@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/spec/diag"
+)
+
+func envFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "env", Aliases: []string{"e"}, Usage: "environment `NAME` (may be left out when the spec has one environment)"}
+}
+
+func validateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check specs and print every diagnostic",
+		ArgsUsage: "SPEC...",
+		Description: `Checks each spec: YAML structure, the JSON Schema, names and the AWS names derived
+from them, references, cycles, triggers, e-mail addresses, parameters in every environment
+(or only --env), and the types of the data flow from source columns into Redshift columns.
+Every problem of every file is reported at once, at FILE:LINE:COL.
+
+Example:
+   flowc validate examples/flights.yaml
+   flowc validate --format github specs/*.yaml`,
+		Flags: []cli.Flag{
+			envFlag(),
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, github or sarif"},
+		},
+		Action: func(c *cli.Context) error {
+			format, err := diag.ParseFormat(c.String("format"))
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if c.NArg() == 0 {
+				return usageErr("validate needs at least one SPEC file")
+			}
+			ds := &diag.Set{}
+			sources := map[string][]byte{}
+			for _, name := range c.Args().Slice() {
+				src, err := os.ReadFile(name)
+				if err != nil {
+					return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+				}
+				sources[name] = src
+				_, fds := spec.Load(name, src, c.String("env"))
+				ds.Merge(fds)
+			}
+			if err := printDiagnostics(e.stdout, format, ds, sources); err != nil {
+				return err
+			}
+			if ds.HasErrors() {
+				return failed
+			}
+			if format == diag.FormatText && ds.Len() == 0 {
+				for _, name := range c.Args().Slice() {
+					fmt.Fprintf(e.stdout, "%s: ok\n", name)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func schemaCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "schema",
+		Usage: "print the JSON Schema of the spec language (for editors)",
+		Description: `Prints the JSON Schema (draft 2020-12) that the spec language follows. Point
+yaml-language-server at it for completion and checks in your editor.
+
+Example:
+   flowc schema > flowc.schema.json
+   # then, first line of a spec:  # yaml-language-server: $schema=./flowc.schema.json`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErr("schema takes no arguments")
+			}
+			_, err := e.stdout.Write(spec.SchemaJSON())
+			return err
+		},
+	}
+}

@@ -1,0 +1,453 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// types computes the typed row of every source, step and transform, checking
+// each expression against the row it reads.
+func (c *checker) types() {
+	c.untyped = map[string]bool{}
+	for _, s := range c.f.Sources {
+		s.Schema = nil
+		if len(s.Columns) == 0 {
+			c.untyped[s.Name.Raw] = true // reported by the decoder
+		}
+		if s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+			c.triggered++
+		}
+		for _, col := range s.Columns {
+			t, err := expr.ParseType(col.Type.Raw)
+			if err != nil && col.Type.IsSet() {
+				c.errorf(col.Type.Pos, "FC400", "%v", err).Hint = "source column types: string, int, bigint, double, decimal(p,s), boolean, date, timestamp"
+			}
+			col.T = t
+			s.Schema = append(s.Schema, expr.Column{Name: col.Name.Raw, Type: t})
+		}
+		for _, p := range s.Partitions {
+			p.T = expr.Type{Kind: expr.String}
+			if p.Type.IsSet() {
+				t, err := expr.ParseType(p.Type.Raw)
+				if err != nil {
+					c.errorf(p.Type.Pos, "FC400", "%v", err)
+				} else {
+					p.T = t
+				}
+			}
+			s.Schema = append(s.Schema, expr.Column{Name: p.Name.Raw, Type: p.T})
+		}
+	}
+	for _, t := range c.order {
+		c.transformTypes(t)
+	}
+}
+
+// check type-checks one expression, mapping its errors into the YAML.
+func (c *checker) check(e *Expr, sc *expr.Scope, opts expr.Options) expr.Type {
+	if e == nil || e.AST == nil {
+		return expr.Type{}
+	}
+	t, errs := expr.Check(e.AST, sc, opts)
+	for _, err := range errs {
+		dg := c.errorf(e.PosOf(err.Span), err.Code, "%s", err.Msg)
+		dg.Hint = err.Hint
+		if err.Span.End > err.Span.Start {
+			dg.End = e.Text.PosAt(err.Span.End)
+		}
+	}
+	return t
+}
+
+func (c *checker) wantBool(e *Expr, t expr.Type, what string) {
+	if e == nil || e.AST == nil || t.Kind == expr.Unknown || t.Kind == expr.Boolean || t.Kind == expr.Null {
+		return
+	}
+	c.errorf(e.Text.Pos, "FC408", "%s must be a boolean expression, got %s", what, t).Hint = "compare it, e.g. delay > 60"
+}
+
+func visible(row []expr.Column) []string {
+	var out []string
+	for _, col := range row {
+		if col.Qual != "" {
+			out = append(out, col.Qual+"."+col.Name)
+		} else {
+			out = append(out, col.Name)
+		}
+	}
+	return out
+}
+
+// lookup resolves a plain or alias-qualified column name in a row.
+func lookup(row []expr.Column, name string) (expr.Column, bool) {
+	qual, n, ok := strings.Cut(name, ".")
+	if !ok {
+		qual, n = "", name
+	}
+	var found []expr.Column
+	for _, col := range row {
+		if col.Name == n && (col.Qual == qual || (qual == "" && ok == false && col.Qual != "")) {
+			if col.Qual == qual {
+				return col, true
+			}
+			found = append(found, col)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return expr.Column{}, false
+}
+
+func (c *checker) transformTypes(t *Transform) {
+	from, ok := c.schemaOf(t.From.Raw)
+	if !ok {
+		c.untyped[t.Name.Raw] = true
+		return
+	}
+	row := unqualified(from)
+	aliases := map[string]bool{}
+	for _, st := range t.Steps {
+		sc := &expr.Scope{Columns: row}
+		switch st.Kind {
+		case StepFilter:
+			c.wantBool(st.Filter, c.check(st.Filter, sc, expr.Options{}), "filter")
+		case StepJoin:
+			right, ok := c.schemaOf(st.Join.Raw)
+			if !ok {
+				// The joined input is unknown or broken (already reported):
+				// stop typing this transform rather than cascade.
+				c.untyped[t.Name.Raw] = true
+				t.Schema = nil
+				return
+			}
+			alias := st.Alias()
+			p := st.As.Pos
+			if !st.As.IsSet() {
+				p = st.Join.Pos
+			}
+			if aliases[alias] {
+				c.errorf(p, "FC201", "alias %q is used by another join in transform %q", alias, t.Name.Raw).Hint = "give each join its own `as:`"
+			}
+			aliases[alias] = true
+			for _, col := range unqualified(right) {
+				col.Qual = alias
+				row = append(row, col)
+			}
+			sc = &expr.Scope{Columns: row}
+			c.wantBool(st.On, c.check(st.On, sc, expr.Options{}), "join condition")
+		case StepDerive:
+			for _, ne := range st.Columns {
+				typ := c.check(ne.Expr, &expr.Scope{Columns: row}, expr.Options{})
+				row = setColumn(row, ne.Name.Raw, typ)
+			}
+		case StepSelect:
+			var out []expr.Column
+			seen := map[string]bool{}
+			add := func(name Str, typ expr.Type) {
+				if seen[name.Raw] {
+					c.errorf(name.Pos, "FC409", "select produces column %q twice", name.Raw)
+				}
+				seen[name.Raw] = true
+				out = append(out, expr.Column{Name: name.Raw, Type: typ})
+			}
+			for _, n := range st.Names {
+				col, ok := lookup(row, n.Raw)
+				if !ok {
+					c.errorf(n.Pos, "FC407", "select names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					continue
+				}
+				out = append(out, expr.Column{Name: col.Name, Type: col.Type})
+				if seen[col.Name] {
+					c.errorf(n.Pos, "FC409", "select produces column %q twice", col.Name)
+				}
+				seen[col.Name] = true
+			}
+			for _, ne := range st.Columns {
+				add(ne.Name, c.check(ne.Expr, sc, expr.Options{}))
+			}
+			row = out
+		case StepDedupe:
+			c.columnRefs(st.By, row, "dedupe by")
+			for _, o := range st.OrderBy {
+				c.check(o.Expr, sc, expr.Options{})
+			}
+		case StepAggregate:
+			var out []expr.Column
+			var keys []string
+			for _, n := range st.By {
+				col, ok := lookup(row, n.Raw)
+				if !ok {
+					c.errorf(n.Pos, "FC407", "aggregate by names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					continue
+				}
+				keys = append(keys, n.Raw)
+				out = append(out, expr.Column{Name: col.Name, Type: col.Type})
+			}
+			for _, ne := range st.Columns {
+				typ := c.check(ne.Expr, sc, expr.Options{AllowAggregates: true, GroupKeys: keys})
+				for _, o := range out {
+					if o.Name == ne.Name.Raw {
+						c.errorf(ne.Name.Pos, "FC409", "measure %q has the name of a group-by column", ne.Name.Raw)
+					}
+				}
+				out = append(out, expr.Column{Name: ne.Name.Raw, Type: typ})
+			}
+			row = out
+		}
+		st.Schema = append([]expr.Column(nil), row...)
+	}
+	// The output row is unqualified; two columns of one name need a select.
+	t.Schema = nil
+	seen := map[string]string{}
+	for _, col := range row {
+		if prev, dup := seen[col.Name]; dup {
+			c.errorf(t.Name.Pos, "FC409", "transform %q outputs two columns named %q (%s and %s)", t.Name.Raw, col.Name, prev, qualName(col)).Hint =
+				"end the transform with a select that names each column once"
+			continue
+		}
+		seen[col.Name] = qualName(col)
+		t.Schema = append(t.Schema, expr.Column{Name: col.Name, Type: col.Type})
+	}
+}
+
+func qualName(c expr.Column) string {
+	if c.Qual == "" {
+		return c.Name
+	}
+	return c.Qual + "." + c.Name
+}
+
+func unqualified(row []expr.Column) []expr.Column {
+	out := make([]expr.Column, len(row))
+	for i, c := range row {
+		out[i] = expr.Column{Name: c.Name, Type: c.Type}
+	}
+	return out
+}
+
+// setColumn adds an unqualified column or replaces the one of that name.
+func setColumn(row []expr.Column, name string, t expr.Type) []expr.Column {
+	for i, c := range row {
+		if c.Qual == "" && c.Name == name {
+			row[i].Type = t
+			return row
+		}
+	}
+	return append(row, expr.Column{Name: name, Type: t})
+}
+
+func (c *checker) columnRefs(ns []Str, row []expr.Column, what string) {
+	for _, n := range ns {
+		if _, ok := lookup(row, n.Raw); !ok {
+			c.errorf(n.Pos, "FC407", "%s names unknown column %q", what, n.Raw).Hint = suggestHint(n.Raw, visible(row))
+		}
+	}
+}
+
+// tables checks every table against the row its from: produces.
+func (c *checker) tables() {
+	used := map[string]bool{}
+	for _, t := range c.f.Tables() {
+		c.lineage(t.From.Raw, used, map[string]bool{})
+		row, ok := c.schemaOf(t.From.Raw)
+		multi := c.tableTrigger(t)
+		cols := map[string]*TableColumn{}
+		var colNames []string
+		for _, tc := range t.Columns {
+			cols[tc.Name.Raw] = tc
+			colNames = append(colNames, tc.Name.Raw)
+			rt, err := ParseRedshiftType(tc.Type.Raw)
+			if err != nil {
+				if tc.Type.IsSet() {
+					c.errorf(tc.Type.Pos, "FC400", "%v", err).Hint = "Redshift types: " + strings.Join(RedshiftTypeNames, ", ")
+				}
+				continue
+			}
+			tc.RT = rt
+			if !ok {
+				continue
+			}
+			src, found := lookup(row, tc.Name.Raw)
+			if !found {
+				c.errorf(tc.Name.Pos, "FC401", "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, visible(row))
+				continue
+			}
+			tc.From = src.Type
+			okAssign, narrowing, reason := Assignable(src.Type, rt)
+			switch {
+			case okAssign:
+			case narrowing:
+				c.errorf(tc.Type.Pos, "FC402", "column %q: %s would narrow %s to %s: %s", tc.Name.Raw, t.From.Raw, src.Type, rt, reason).Hint =
+					fmt.Sprintf("cast explicitly in the transform, e.g. cast(%s as %s), or widen the column", tc.Name.Raw, castTarget(rt))
+			default:
+				c.errorf(tc.Type.Pos, "FC403", "column %q: %s", tc.Name.Raw, reason).Hint =
+					fmt.Sprintf("the transform produces %s; cast it there, e.g. cast(%s as %s)", src.Type, tc.Name.Raw, castTarget(rt))
+			}
+		}
+		if ok {
+			for _, col := range row {
+				if cols[col.Name] == nil {
+					c.ds.Warnf(t.From.Pos, "FC410", "column %q of %q is not loaded into table %q", col.Name, t.From.Raw, t.Name.Raw).Hint =
+						"add it to columns:, or drop it with a select in the transform"
+				}
+			}
+		}
+		inTable := func(ns []Str, what string) {
+			for _, n := range ns {
+				if cols[n.Raw] == nil {
+					c.errorf(n.Pos, "FC404", "%s column %q is not a column of table %q", what, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, colNames)
+				}
+			}
+		}
+		inTable(t.Key, "key")
+		inTable(t.Sortkey, "sortkey")
+		if t.Distkey.IsSet() {
+			inTable([]Str{t.Distkey}, "distkey")
+			if t.Diststyle.IsSet() && t.Diststyle.Raw != "key" {
+				c.errorf(t.Diststyle.Pos, "FC105", "diststyle %q conflicts with distkey; distkey implies diststyle key", t.Diststyle.Raw)
+			}
+		} else if t.Diststyle.Raw == "key" {
+			c.errorf(t.Diststyle.Pos, "FC104", "diststyle key needs distkey:")
+		}
+		switch t.LoadMode() {
+		case LoadMerge:
+			if len(t.Key) == 0 {
+				p := t.Load.Pos
+				c.errorf(p, "FC406", "table %q loads with merge but has no key:", t.Name.Raw).Hint = "add key: [columns that identify a row]"
+			}
+		case LoadReplacePartition:
+			if t.Trigger == nil {
+				if ok && !multi && c.triggered > 0 {
+					c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
+				}
+			} else {
+				for _, p := range t.Trigger.Partitions {
+					if cols[p.Name.Raw] == nil {
+						c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but lacks partition column %q of source %q", t.Name.Raw, p.Name.Raw, t.Trigger.Name.Raw).Hint =
+							"carry the partition columns into the table so a re-run can replace its partition"
+					}
+				}
+				if len(t.Trigger.Partitions) == 0 {
+					c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but source %q has no partitions", t.Name.Raw, t.Trigger.Name.Raw)
+				}
+			}
+		}
+		c.tableChecks(t, row, ok)
+	}
+	for _, s := range c.f.Sources {
+		if !used[s.Name.Raw] && len(c.f.Tables()) > 0 {
+			c.ds.Warnf(s.Name.Pos, "FC215", "source %q is not read by any table", s.Name.Raw)
+		}
+	}
+	for _, t := range c.f.Transforms {
+		if !used[t.Name.Raw] && len(c.f.Tables()) > 0 {
+			c.ds.Warnf(t.Name.Pos, "FC215", "transform %q is not read by any table", t.Name.Raw)
+		}
+	}
+}
+
+func castTarget(rt RedshiftType) string {
+	switch rt.Kind {
+	case RSSmallint, RSInteger:
+		return "int"
+	case RSBigint:
+		return "bigint"
+	case RSDecimal:
+		return fmt.Sprintf("decimal(%d,%d)", rt.Precision, rt.Scale)
+	case RSReal, RSDouble:
+		return "double"
+	case RSBoolean:
+		return "boolean"
+	case RSDate:
+		return "date"
+	case RSTimestamp, RSTimestamptz:
+		return "timestamp"
+	}
+	return "string"
+}
+
+// lineage marks every source and transform a name reads.
+func (c *checker) lineage(name string, used, seen map[string]bool) {
+	if seen[name] {
+		return
+	}
+	seen[name] = true
+	used[name] = true
+	if t := c.transforms[name]; t != nil {
+		c.lineage(t.From.Raw, used, seen)
+		for _, st := range t.Steps {
+			if st.Kind == StepJoin {
+				c.lineage(st.Join.Raw, used, seen)
+			}
+		}
+	}
+}
+
+// schemaOf is File.SchemaOf, but reports broken inputs (whose errors are
+// already reported) as unknown so their consequences are not reported again.
+func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
+	if c.untyped[name] {
+		return nil, false
+	}
+	return c.f.SchemaOf(name)
+}
+
+// tableTrigger finds the one triggered source in a table's lineage; it
+// reports whether there were several (an error it reports).
+func (c *checker) tableTrigger(t *Table) bool {
+	lin := map[string]bool{}
+	c.lineage(t.From.Raw, lin, map[string]bool{})
+	var trig []*Source
+	for _, s := range c.f.Sources {
+		if lin[s.Name.Raw] && s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+			trig = append(trig, s)
+		}
+	}
+	switch len(trig) {
+	case 0:
+	case 1:
+		t.Trigger = trig[0]
+	default:
+		var names []string
+		for _, s := range trig {
+			names = append(names, s.Name.Raw)
+		}
+		sort.Strings(names)
+		c.errorf(t.From.Pos, "FC214", "table %q reads several triggered sources (%s); a run loads one source's partition", t.Name.Raw, strings.Join(names, ", ")).Hint =
+			"set trigger: none on the reference sources"
+		return true
+	}
+	return false
+}
+
+func (c *checker) tableChecks(t *Table, row []expr.Column, ok bool) {
+	// Checks see the table's columns with the types the transform gives them.
+	var tcols []expr.Column
+	var names []string
+	for _, tc := range t.Columns {
+		typ := tc.From
+		if !ok {
+			typ = expr.Type{}
+		}
+		tcols = append(tcols, expr.Column{Name: tc.Name.Raw, Type: typ})
+		names = append(names, tc.Name.Raw)
+	}
+	for _, ck := range t.Checks {
+		switch ck.Kind {
+		case CheckNotNull, CheckUnique:
+			for _, n := range ck.Columns {
+				if !contains(names, n.Raw) {
+					c.errorf(n.Pos, "FC407", "%s names %q, which is not a column of table %q", ck.Kind, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, names)
+				}
+			}
+		case CheckExpect:
+			if ok {
+				c.wantBool(ck.Expect, c.check(ck.Expect, &expr.Scope{Columns: tcols}, expr.Options{}), "expect")
+			}
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package spec
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+)
+
+// Names derives the AWS resource names of a pipeline in one environment.
+// The compiler uses the same functions, so what validate checks is what
+// build creates.
+type Names struct {
+	Pipeline      string
+	Env           string
+	StackOverride string // the environment's `stack:`, if any
+}
+
+func (n Names) base() string { return n.Pipeline + "-" + n.Env }
+
+// Stack is the CloudFormation stack name.
+func (n Names) Stack() string {
+	if n.StackOverride != "" {
+		return n.StackOverride
+	}
+	return n.base()
+}
+
+// StateMachine is the Step Functions state machine name.
+func (n Names) StateMachine() string { return n.base() }
+
+// Rule is the EventBridge rule starting runs for a source.
+func (n Names) Rule(source string) string {
+	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
+}
+
+// Role is an IAM role name for one purpose (sfn, glue, events).
+func (n Names) Role(purpose string) string { return n.base() + "-" + purpose }
+
+// GlueDatabase is the Glue Data Catalog database.
+func (n Names) GlueDatabase() string { return strings.ReplaceAll(n.base(), "-", "_") }
+
+// Crawler is the Glue crawler of a source.
+func (n Names) Crawler(source string) string {
+	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
+}
+
+// GlueJob is the Glue job loading a table.
+func (n Names) GlueJob(table string) string {
+	return n.base() + "-" + strings.ReplaceAll(table, "_", "-")
+}
+
+// Topic is the SNS topic for alerts.
+func (n Names) Topic() string { return n.base() + "-alerts" }
+
+// LogGroup is the state machine's CloudWatch Logs group.
+func (n Names) LogGroup() string { return "/aws/vendedlogs/states/" + n.base() }
+
+// AWS name limits.
+const (
+	MaxStateMachineName = 80
+	MaxRuleName         = 64
+	MaxRoleName         = 64
+	MaxGlueName         = 255
+	MaxTopicName        = 256
+	MaxStackName        = 128
+	MaxRedshiftIdent    = 127
+)
+
+// NamedResource is one derived name with its limit, for checks.
+type NamedResource struct {
+	What  string
+	Name  string
+	Limit int
+}
+
+// RoleNames are the IAM roles every pipeline has.
+var RoleNames = []string{"sfn", "glue", "events"}
+
+var stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
+
+// ValidStackName reports whether s is a valid CloudFormation stack name.
+func ValidStackName(s string) bool { return len(s) <= MaxStackName && stackNameRe.MatchString(s) }
+
+// BucketNameProblem returns why s is not a valid S3 bucket name, or "".
+func BucketNameProblem(s string) string {
+	switch {
+	case len(s) < 3 || len(s) > 63:
+		return fmt.Sprintf("must be 3 to 63 characters long, is %d", len(s))
+	case strings.ToLower(s) != s:
+		return "must be lowercase"
+	case !bucketCharsRe.MatchString(s):
+		return "may hold only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit"
+	case strings.Contains(s, ".."):
+		return "must not contain two adjacent dots"
+	case net.ParseIP(s) != nil:
+		return "must not be formatted as an IP address"
+	case strings.HasPrefix(s, "xn--") || strings.HasPrefix(s, "sthree-"):
+		return "must not start with xn-- or sthree-"
+	case strings.HasSuffix(s, "-s3alias") || strings.HasSuffix(s, "--ol-s3") || strings.HasSuffix(s, ".mrap") || strings.HasSuffix(s, "--x-s3"):
+		return "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3)"
+	}
+	return ""
+}
+
+var bucketCharsRe = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+
+// SplitS3 splits s3://bucket/prefix into bucket and prefix (prefix without
+// a leading slash, with a trailing slash when non-empty).
+func SplitS3(loc string) (bucket, prefix string, ok bool) {
+	rest, ok := strings.CutPrefix(loc, "s3://")
+	if !ok {
+		return "", "", false
+	}
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	return bucket, prefix, bucket != ""
+}

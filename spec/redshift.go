@@ -1,0 +1,239 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// RSKind is a Redshift column type.
+type RSKind int
+
+// Redshift types a table column may have.
+const (
+	RSUnknown RSKind = iota
+	RSSmallint
+	RSInteger
+	RSBigint
+	RSDecimal
+	RSReal
+	RSDouble
+	RSBoolean
+	RSChar
+	RSVarchar
+	RSDate
+	RSTimestamp
+	RSTimestamptz
+)
+
+// RedshiftType is a parsed Redshift column type.
+type RedshiftType struct {
+	Kind      RSKind
+	Precision int // decimal
+	Scale     int // decimal
+	Length    int // char, varchar
+}
+
+var rsNames = []struct {
+	name string
+	kind RSKind
+}{
+	{"smallint", RSSmallint}, {"integer", RSInteger}, {"bigint", RSBigint}, {"real", RSReal},
+	{"double precision", RSDouble}, {"boolean", RSBoolean}, {"date", RSDate},
+	{"timestamp", RSTimestamp}, {"timestamptz", RSTimestamptz},
+}
+
+// RedshiftTypeNames lists the type names a table column may use.
+var RedshiftTypeNames = []string{"smallint", "integer", "bigint", "decimal(p,s)", "real", "double precision", "boolean", "char(n)", "varchar(n)", "date", "timestamp", "timestamptz"}
+
+// Common spellings users bring from other systems, and what to write instead.
+var rsAliases = map[string]string{
+	"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint", "float": "double precision",
+	"float8": "double precision", "float4": "real", "double": "double precision", "bool": "boolean",
+	"string": "varchar(n)", "text": "varchar(n)", "varchar": "varchar(n)", "char": "char(n)",
+	"numeric": "decimal(p,s)", "decimal": "decimal(p,s)", "timestamp with time zone": "timestamptz",
+	"timestamp without time zone": "timestamp",
+}
+
+var rsParamRe = regexp.MustCompile(`^(decimal|numeric|char|character|varchar|character varying)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$`)
+
+// ParseRedshiftType parses a table column type. The error's text is
+// user-facing; it suggests the spelling flowc expects.
+func ParseRedshiftType(s string) (RedshiftType, error) {
+	t := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	for _, n := range rsNames {
+		if t == n.name {
+			return RedshiftType{Kind: n.kind}, nil
+		}
+	}
+	if m := rsParamRe.FindStringSubmatch(t); m != nil {
+		a, _ := strconv.Atoi(m[2])
+		switch m[1] {
+		case "decimal", "numeric":
+			sc := 0
+			if m[3] != "" {
+				sc, _ = strconv.Atoi(m[3])
+			}
+			if a < 1 || a > 38 || sc > a {
+				return RedshiftType{}, fmt.Errorf("decimal precision must be 1 to 38 and scale at most the precision, got %q", s)
+			}
+			return RedshiftType{Kind: RSDecimal, Precision: a, Scale: sc}, nil
+		case "char", "character":
+			if m[3] != "" || a < 1 || a > 4096 {
+				return RedshiftType{}, fmt.Errorf("char length must be 1 to 4096, got %q", s)
+			}
+			return RedshiftType{Kind: RSChar, Length: a}, nil
+		default:
+			if m[3] != "" || a < 1 || a > 65535 {
+				return RedshiftType{}, fmt.Errorf("varchar length must be 1 to 65535, got %q", s)
+			}
+			return RedshiftType{Kind: RSVarchar, Length: a}, nil
+		}
+	}
+	if alt, ok := rsAliases[t]; ok {
+		return RedshiftType{}, fmt.Errorf("unknown Redshift type %q; write %s", s, alt)
+	}
+	return RedshiftType{}, fmt.Errorf("unknown Redshift type %q", s)
+}
+
+// String renders the type as DDL.
+func (t RedshiftType) String() string {
+	switch t.Kind {
+	case RSDecimal:
+		return fmt.Sprintf("decimal(%d,%d)", t.Precision, t.Scale)
+	case RSChar:
+		return fmt.Sprintf("char(%d)", t.Length)
+	case RSVarchar:
+		return fmt.Sprintf("varchar(%d)", t.Length)
+	}
+	for _, n := range rsNames {
+		if n.kind == t.Kind {
+			return n.name
+		}
+	}
+	return "unknown"
+}
+
+// intDigits is how many decimal digits each integer type holds in full.
+func intDigits(k expr.Kind) int {
+	switch k {
+	case expr.Int:
+		return 10
+	case expr.Bigint:
+		return 19
+	}
+	return 0
+}
+
+func rsIntDigits(k RSKind) int {
+	switch k {
+	case RSSmallint:
+		return 5
+	case RSInteger:
+		return 10
+	case RSBigint:
+		return 19
+	}
+	return 0
+}
+
+// Assignable says whether a value of type from may be loaded into a column of
+// type to. narrowing is true when the load would lose information (an
+// error unless the transform casts explicitly); reason explains a refusal.
+func Assignable(from expr.Type, to RedshiftType) (ok bool, narrowing bool, reason string) {
+	k := from.Kind
+	if k == expr.Null || k == expr.Unknown {
+		return true, false, ""
+	}
+	isInt := func(r RSKind) bool { return r == RSSmallint || r == RSInteger || r == RSBigint }
+	switch k {
+	case expr.Int, expr.Bigint:
+		switch {
+		case isInt(to.Kind):
+			if rsIntDigits(to.Kind) < intDigits(k) || (k == expr.Bigint && to.Kind != RSBigint) || (k == expr.Int && to.Kind == RSSmallint) {
+				return false, true, fmt.Sprintf("%s does not fit in %s", from, to)
+			}
+			return true, false, ""
+		case to.Kind == RSDecimal:
+			if to.Precision-to.Scale < intDigits(k) {
+				return false, true, fmt.Sprintf("%s may need %d integer digits; %s has %d", from, intDigits(k), to, to.Precision-to.Scale)
+			}
+			return true, false, ""
+		case to.Kind == RSDouble:
+			return true, false, ""
+		case to.Kind == RSReal:
+			return false, true, fmt.Sprintf("%s loses digits in real", from)
+		}
+	case expr.Decimal:
+		switch {
+		case to.Kind == RSDecimal:
+			if to.Scale < from.Scale || to.Precision-to.Scale < from.Precision-from.Scale {
+				return false, true, fmt.Sprintf("%s loses digits in %s", from, to)
+			}
+			return true, false, ""
+		case isInt(to.Kind):
+			if from.Scale > 0 || from.Precision > rsIntDigits(to.Kind)-1 {
+				return false, true, fmt.Sprintf("%s loses digits in %s", from, to)
+			}
+			return true, false, ""
+		case to.Kind == RSDouble || to.Kind == RSReal:
+			if to.Kind == RSReal || from.Precision > 15 {
+				return false, true, fmt.Sprintf("%s loses digits in %s", from, to)
+			}
+			return true, false, ""
+		}
+	case expr.Double:
+		switch {
+		case to.Kind == RSDouble:
+			return true, false, ""
+		case to.Kind == RSReal, isInt(to.Kind), to.Kind == RSDecimal:
+			return false, true, fmt.Sprintf("double loses precision in %s", to)
+		}
+	case expr.String:
+		if to.Kind == RSChar || to.Kind == RSVarchar {
+			return true, false, "" // lengths are checked by the run before loading
+		}
+	case expr.Boolean:
+		if to.Kind == RSBoolean {
+			return true, false, ""
+		}
+	case expr.Date:
+		if to.Kind == RSDate || to.Kind == RSTimestamp || to.Kind == RSTimestamptz {
+			return true, false, ""
+		}
+	case expr.Timestamp:
+		switch to.Kind {
+		case RSTimestamp, RSTimestamptz:
+			return true, false, ""
+		case RSDate:
+			return false, true, "timestamp into date drops the time of day"
+		}
+	}
+	return false, false, fmt.Sprintf("a %s cannot be loaded into %s", from, to)
+}
+
+// Redshift reserved words (AWS Redshift documentation, "Reserved words").
+var redshiftReserved = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`aes128 aes256 all allowoverwrite analyse analyze and any array as asc
+	authorization az64 backup between binary blanksasnull both bytedict bzip2 case cast check collate column
+	constraint create credentials cross current_date current_time current_timestamp current_user
+	current_user_id default deferrable deflate defrag delta delta32k desc disable distinct do else
+	emptyasnull enable encode encrypt encryption end except explicit false for foreign freeze from full
+	globaldict256 globaldict64k grant group gzip having identity ignore ilike in initially inner intersect
+	interval into is isnull join language leading left like limit localtime localtimestamp lun luns lzo
+	lzop minus mostly16 mostly32 mostly8 natural new not notnull null nulls off offline offset oid old on
+	only open or order outer overlaps parallel partition percent permissions pivot placing primary raw
+	readratio recover references rejectlog resort respect restore right select session_user similar
+	snapshot some sysdate system table tag tdes text255 text32k then timestamp to top trailing true
+	truncatecolumns union unique unnest unpivot user using verbose wallet when where with without`) {
+		redshiftReserved[w] = true
+	}
+}
+
+// IsRedshiftReserved reports whether name is a Redshift reserved word.
+func IsRedshiftReserved(name string) bool { return redshiftReserved[strings.ToLower(name)] }

@@ -1,0 +1,378 @@
+// Package spec is flowc's front end: it reads a pipeline spec (YAML, version
+// 1) into typed structures that keep the position of every node, validates
+// it against the embedded JSON Schema, and runs the semantic checks of the
+// language: parameters per environment, names and the AWS names derived from
+// them, references, cycles, triggers, e-mail addresses, and the type-checked
+// data flow from source columns through every transform step into each
+// Redshift table.
+//
+// The contract: Load never stops at the first problem; every finding is a
+// diag.Diagnostic with a stable code and a position in the user's YAML.
+// The package knows nothing of AWS APIs, the compiler or the CLI, and does no
+// I/O beyond what its callers hand it (bytes of a file).
+package spec
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/flowc-dev/flowc/spec/diag"
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// Pos is a position in the spec file.
+type Pos = diag.Pos
+
+// Str is a string scalar with its position. Raw is the text as written
+// (with ${...} references unexpanded).
+type Str struct {
+	Raw string
+	Pos Pos
+	sm  *scalarMap
+}
+
+// PosAt returns the position of the byte at offset i of Raw, following the
+// YAML scalar's quoting and line folding.
+func (s Str) PosAt(i int) Pos { return s.sm.at(s.Pos, i) }
+
+// IsSet reports whether the key was present in the spec.
+func (s Str) IsSet() bool { return s.Pos.Line > 0 }
+
+// Int is an integer scalar with its position.
+type Int struct {
+	Value int
+	Pos   Pos
+	Set   bool
+}
+
+// Bool is a boolean scalar with its position.
+type Bool struct {
+	Value bool
+	Pos   Pos
+	Set   bool
+}
+
+// File is one parsed spec.
+type File struct {
+	Name         string // path as given by the user
+	Src          []byte
+	Version      Int
+	Pipeline     Str
+	Description  Str
+	Environments []*Environment
+	Sources      []*Source
+	Transforms   []*Transform
+	Warehouse    *Warehouse
+	Alerts       *Alerts
+	Glue         *Glue
+
+	root  *yaml.Node   // for the JSON Schema pass
+	refs  []*Str       // every string value, for ${...} checks
+	order []*Transform // dependency order, set by Load
+}
+
+// TransformOrder returns the transforms in dependency order: each follows
+// what it reads. Set by Load.
+func (f *File) TransformOrder() []*Transform { return f.order }
+
+// Environment is one entry of `environments:`.
+type Environment struct {
+	Name    Str
+	Region  Str
+	Account Str // optional guard for deploy
+	Stack   Str // optional stack name; default <pipeline>-<env>
+	Params  []*Param
+}
+
+// Param is one `params:` entry of an environment.
+type Param struct {
+	Name  Str
+	Value Str
+}
+
+// Param returns the value of the named parameter.
+func (e *Environment) Param(name string) (string, bool) {
+	for _, p := range e.Params {
+		if p.Name.Raw == name {
+			return p.Value.Raw, true
+		}
+	}
+	return "", false
+}
+
+// Source is one entry of `sources:`.
+type Source struct {
+	Name       Str
+	Location   Str
+	Format     Str // csv (default) | json | parquet
+	CSV        *CSVOptions
+	Partitions []*Partition
+	Trigger    *Trigger
+	Columns    []*Column
+	Pos        Pos
+
+	// Schema is the typed row of the source: columns, then partition
+	// columns. Filled by Load.
+	Schema []expr.Column
+}
+
+// FormatName returns the source's format, csv when unset.
+func (s *Source) FormatName() string {
+	if s.Format.Raw == "" {
+		return "csv"
+	}
+	return s.Format.Raw
+}
+
+// CSVOptions are the `csv:` options of a source.
+type CSVOptions struct {
+	Header    Bool // default true
+	Delimiter Str  // default ","
+	Quote     Str  // default `"`
+	Escape    Str  // default `"`
+	Null      Str  // default "" (empty field is NULL)
+}
+
+// Partition is one Hive-style partition column.
+type Partition struct {
+	Name Str
+	Type Str // default string
+	T    expr.Type
+}
+
+// TriggerKind says what starts a run.
+type TriggerKind string
+
+const (
+	TriggerNone      TriggerKind = "none"
+	TriggerOnArrival TriggerKind = "on_arrival"
+	TriggerSchedule  TriggerKind = "schedule"
+)
+
+// Trigger of a source.
+type Trigger struct {
+	Kind     TriggerKind
+	Schedule Str // cron(...) or rate(...) when Kind is schedule
+	Pos      Pos
+}
+
+// Column is a source column: name and declared type.
+type Column struct {
+	Name Str
+	Type Str
+	T    expr.Type
+}
+
+// Transform is one entry of `transforms:`.
+type Transform struct {
+	Name  Str
+	From  Str
+	Steps []*Step
+	Pos   Pos
+
+	// Schema is the output row of the transform. Filled by Load.
+	Schema []expr.Column
+}
+
+// StepKind names a step.
+type StepKind string
+
+const (
+	StepFilter    StepKind = "filter"
+	StepJoin      StepKind = "join"
+	StepDerive    StepKind = "derive"
+	StepSelect    StepKind = "select"
+	StepDedupe    StepKind = "dedupe"
+	StepAggregate StepKind = "aggregate"
+)
+
+// Step is one transform step. Which fields are set depends on Kind.
+type Step struct {
+	Kind StepKind
+	Pos  Pos
+
+	Filter *Expr // filter
+
+	Join     Str   // join: the source or transform joined
+	As       Str   // join: alias (defaults to the joined name)
+	On       *Expr // join
+	JoinKind Str   // join: inner (default) | left
+
+	Columns []*NamedExpr // derive, select (map form), aggregate measures
+	Names   []Str        // select (list form)
+
+	By      []Str        // dedupe, aggregate
+	OrderBy []*OrderItem // dedupe
+
+	// Schema is the row after this step. Filled by Load.
+	Schema []expr.Column
+}
+
+// Alias returns the join alias: `as`, or the joined name.
+func (s *Step) Alias() string {
+	if s.As.Raw != "" {
+		return s.As.Raw
+	}
+	return s.Join.Raw
+}
+
+// Expr is an expression string with its parsed and type-checked AST.
+type Expr struct {
+	Text Str
+	AST  expr.Expr // nil when the text does not parse
+}
+
+// PosOf returns the position in the YAML of a span of the expression.
+func (e *Expr) PosOf(sp expr.Span) Pos { return e.Text.PosAt(sp.Start) }
+
+// NamedExpr is `name: expression`.
+type NamedExpr struct {
+	Name Str
+	Expr *Expr
+}
+
+// OrderItem is one `order_by:` entry: an expression, optionally DESC.
+type OrderItem struct {
+	Expr *Expr
+	Desc bool
+}
+
+// Warehouse is the `warehouse:` section.
+type Warehouse struct {
+	Redshift *Redshift
+	Tables   []*Table
+	Pos      Pos
+}
+
+// Redshift says where tables are loaded.
+type Redshift struct {
+	Workgroup  Str
+	Cluster    Str
+	Database   Str
+	Schema     Str
+	Connection Str
+	IAMRole    Str
+	Pos        Pos
+}
+
+// Load modes of a table.
+const (
+	LoadAppend           = "append"
+	LoadReplacePartition = "replace_partition"
+	LoadMerge            = "merge"
+)
+
+// Table is one `tables:` entry.
+type Table struct {
+	Name      Str
+	From      Str
+	Load      Str
+	Key       []Str
+	Distkey   Str
+	Diststyle Str
+	Sortkey   []Str
+	Columns   []*TableColumn
+	Checks    []*Check
+	Pos       Pos
+
+	// Trigger is the triggered source whose partition a run loads, if the
+	// table's lineage has one. Filled by Load.
+	Trigger *Source
+}
+
+// LoadMode returns the table's load mode (append when unset).
+func (t *Table) LoadMode() string {
+	if t.Load.Raw == "" {
+		return LoadAppend
+	}
+	return t.Load.Raw
+}
+
+// TableColumn is a Redshift column of a table.
+type TableColumn struct {
+	Name Str
+	Type Str
+	RT   RedshiftType
+	// From is the type of the transform's output column feeding it.
+	From expr.Type
+}
+
+// CheckKind names a table check.
+type CheckKind string
+
+const (
+	CheckNotNull  CheckKind = "not_null"
+	CheckUnique   CheckKind = "unique"
+	CheckExpect   CheckKind = "expect"
+	CheckRowCount CheckKind = "row_count"
+)
+
+// Check is one table check, run before the load.
+type Check struct {
+	Kind    CheckKind
+	Pos     Pos
+	Columns []Str // not_null, unique
+	Expect  *Expr // expect
+	Min     Int   // row_count
+	Max     Int   // row_count
+}
+
+// Name returns a stable, human name for the check, used in messages.
+func (c *Check) Name() string {
+	switch c.Kind {
+	case CheckNotNull, CheckUnique:
+		s := string(c.Kind) + "("
+		for i, n := range c.Columns {
+			if i > 0 {
+				s += ","
+			}
+			s += n.Raw
+		}
+		return s + ")"
+	case CheckExpect:
+		if c.Expect != nil {
+			return "expect(" + c.Expect.Text.Raw + ")"
+		}
+	case CheckRowCount:
+		s := "row_count("
+		if c.Min.Set {
+			s += "min=" + itoa(c.Min.Value)
+		}
+		if c.Max.Set {
+			if c.Min.Set {
+				s += ","
+			}
+			s += "max=" + itoa(c.Max.Value)
+		}
+		return s + ")"
+	}
+	return string(c.Kind)
+}
+
+// Alerts is the `alerts:` section.
+type Alerts struct {
+	OnFailure *Alert
+	OnSuccess *Alert
+	Pos       Pos
+}
+
+// Alert lists who is told.
+type Alert struct {
+	Email []Str
+	Pos   Pos
+}
+
+// Glue holds the Glue job settings.
+type Glue struct {
+	Version        Str
+	WorkerType     Str
+	Workers        Int
+	TimeoutMinutes Int
+}
+
+// Glue defaults.
+const (
+	DefaultGlueVersion    = "4.0"
+	DefaultGlueWorkerType = "G.1X"
+	DefaultGlueWorkers    = 2
+	DefaultGlueTimeout    = 60
+)
