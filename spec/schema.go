@@ -31,7 +31,7 @@ var (
 func compileSchema() (*jsonschema.Schema, error) {
 	schemaOnce.Do(func() {
 		c := jsonschema.NewCompiler()
-		c.Draft = jsonschema.Draft2020
+		c.Draft = jsonschema.Draft7
 		const url = "https://flowc.dev/schema/spec-v1.json"
 		if err := c.AddResource(url, bytes.NewReader(schemaJSON)); err != nil {
 			schemaErr = err

@@ -70,7 +70,7 @@ func schemaCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "schema",
 		Usage: "print the JSON Schema of the spec language (for editors)",
-		Description: `Prints the JSON Schema (draft 2020-12) that the spec language follows. Point
+		Description: `Prints the JSON Schema (draft-07) that the spec language follows. Point
 yaml-language-server at it for completion and checks in your editor.
 
 Example:

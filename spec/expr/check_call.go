@@ -200,7 +200,11 @@ func (c *checker) call(n *Call) Type {
 		case t.Kind == Null:
 			t = cl.null
 		case !cl.accepts(t):
-			c.report(a.Span(), CodeArgType, argHint(a, p.class), "%s expects %s, got %s", f.Name, paramDesc(f, p), t)
+			hint := argHint(a, p.class)
+			if p.literal {
+				hint = ""
+			}
+			c.report(a.Span(), CodeArgType, hint, "%s expects %s, got %s", f.Name, paramDesc(f, p), t)
 			ok = false
 		}
 		types[i] = t

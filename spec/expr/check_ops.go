@@ -1,6 +1,9 @@
 package expr
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // This file holds the type rules of operators, predicates, CASE and CAST.
 
@@ -87,26 +90,21 @@ func (c *checker) arith(n *Binary) Type {
 		c.report(n.Sp, CodeOperandType, dateArithHint(n, tx, ty), "cannot apply %s to %s and %s", n.Op, tx, ty)
 		return Type{}
 	}
-	bad := false
-	for _, side := range [2]struct {
-		x     Expr
-		t, o  Type
-		other Expr
-	}{{n.X, tx, ty, n.Y}, {n.Y, ty, tx, n.X}} {
-		if side.t.IsNumeric() || side.t.Kind == Null || side.t.Kind == Unknown {
-			continue
-		}
-		bad = true
-		target := typDouble
-		if side.o.IsNumeric() {
-			target = side.o
-		}
-		hint := castHint(side.x, target)
-		if n.Op == "+" && side.t.Kind == String && (side.o.Kind == String || side.o.Kind == Null) {
+	isBad := func(t Type) bool { return !t.IsNumeric() && t.Kind != Null && t.Kind != Unknown }
+	badX, badY := isBad(tx), isBad(ty)
+	switch {
+	case badX && badY:
+		hint := ""
+		if n.Op == "+" && tx.Kind == String && ty.Kind == String {
 			hint = "use || or concat to join strings"
 		}
-		c.report(side.x.Span(), CodeOperandType, hint, "operator %s expects numbers, got %s", n.Op, side.t)
+		c.report(n.Sp, CodeOperandType, hint, "operator %s expects numbers, got %s and %s", n.Op, tx, ty)
+	case badX:
+		c.report(n.X.Span(), CodeOperandType, arithCastHint(n.X, ty), "operator %s expects numbers, got %s", n.Op, tx)
+	case badY:
+		c.report(n.Y.Span(), CodeOperandType, arithCastHint(n.Y, tx), "operator %s expects numbers, got %s", n.Op, ty)
 	}
+	bad := badX || badY
 	if bad || tx.Kind == Unknown || ty.Kind == Unknown {
 		return Type{}
 	}
@@ -134,6 +132,15 @@ func arithType(op string, x, y Expr, tx, ty Type) Type {
 		return typBigint
 	}
 	return typInt
+}
+
+// arithCastHint suggests casting x to the other operand's numeric type, or
+// to double.
+func arithCastHint(x Expr, other Type) string {
+	if other.IsNumeric() {
+		return castOrUnquoteHint(x, other)
+	}
+	return castOrUnquoteHint(x, typDouble)
 }
 
 // decimalOperand is the decimal an operand of type t is read as next to an
@@ -164,6 +171,9 @@ func dateArithHint(n *Binary, tx, ty Type) string {
 
 // castHint suggests CAST(x AS t).
 func castHint(x Expr, t Type) string {
+	if l, ok := x.(*Lit); ok && l.Kind == LitString && t.IsDatetime() {
+		return fmt.Sprintf("write %s %s", strings.ToUpper(t.String()), Format(l))
+	}
 	if x.Type().Kind == String && t.Kind == Date {
 		return fmt.Sprintf("use to_date(%s)", Format(x))
 	}

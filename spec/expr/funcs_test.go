@@ -1,0 +1,139 @@
+package expr
+
+import (
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestFuncCatalogue(t *testing.T) {
+	fs := Funcs()
+	if !sort.SliceIsSorted(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name }) {
+		t.Error("Funcs is not sorted by name")
+	}
+	required := "coalesce nullif upper lower trim length substring concat abs round floor ceil year month day hour to_date make_date date_add datediff count sum avg min max"
+	for _, name := range strings.Fields(required) {
+		if _, ok := LookupFunc(name); !ok {
+			t.Errorf("missing function %s", name)
+		}
+	}
+	for _, f := range fs {
+		if f.Name != strings.ToLower(f.Name) || !strings.HasPrefix(f.Sig, f.Name+"(") || f.Doc == "" {
+			t.Errorf("%s: bad name, Sig %q or Doc %q", f.Name, f.Sig, f.Doc)
+		}
+		if f.MinArgs < 1 || (f.MaxArgs >= 0 && f.MaxArgs < f.MinArgs) || len(f.params) == 0 || f.result == nil {
+			t.Errorf("%s: bad arity or rule", f.Name)
+		}
+		if f.MaxArgs > len(f.params) {
+			t.Errorf("%s: %d params for %d args", f.Name, len(f.params), f.MaxArgs)
+		}
+		if f.AliasOf != "" {
+			if g, ok := LookupFunc(f.AliasOf); !ok || g.AliasOf != "" {
+				t.Errorf("%s: alias of %q", f.Name, f.AliasOf)
+			}
+		}
+		wantAgg := strings.Contains(" count sum avg min max ", " "+f.Name+" ")
+		if f.Aggregate != wantAgg {
+			t.Errorf("%s: Aggregate = %v", f.Name, f.Aggregate)
+		}
+	}
+	if f, ok := LookupFunc("UPPER"); !ok || f.Name != "upper" {
+		t.Error("LookupFunc is not case-insensitive")
+	}
+	if _, ok := LookupFunc("nope"); ok {
+		t.Error("LookupFunc found nope")
+	}
+	// Funcs returns a copy.
+	fs[0].Name = "changed"
+	if Funcs()[0].Name == "changed" {
+		t.Error("Funcs exposes the catalogue")
+	}
+}
+
+// TestFuncTypes exercises every function of the catalogue.
+func TestFuncTypes(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"coalesce(delay)", "int"},
+		{"coalesce(delay, big, 0)", "bigint"},
+		{"coalesce(delay, 1.5)", "decimal(11,1)"},
+		{"coalesce(price, amount, 0)", "decimal(12,2)"},
+		{"coalesce(NULL, origin)", "string"},
+		{"coalesce(flight_date, date)", "timestamp"},
+		{"coalesce(NULL)", "null"},
+		{"nullif(delay, 0)", "int"},
+		{"nullif(origin, '')", "string"},
+		{"nullif(flight_date, '1970-01-01')", "date"},
+		{"upper(origin)", "string"},
+		{"lower(dep.name)", "string"},
+		{"trim(origin)", "string"},
+		{"ltrim(origin)", "string"},
+		{"rtrim(origin)", "string"},
+		{"upper(NULL)", "string"},
+		{"length(origin)", "int"},
+		{"substring(origin, 1)", "string"},
+		{"substring(origin, 1, 2)", "string"},
+		{"substr(origin, -2, length(origin))", "string"},
+		{"concat(origin)", "string"},
+		{"concat(origin, '-', destination, NULL)", "string"},
+		{"abs(delay)", "int"},
+		{"abs(big)", "bigint"},
+		{"abs(price)", "decimal(10,2)"},
+		{"abs(ratio)", "double"},
+		{"abs(NULL)", "double"},
+		{"round(delay)", "int"},
+		{"round(delay, -1)", "int"},
+		{"round(big, 2)", "bigint"},
+		{"round(ratio, 2)", "double"},
+		{"round(price)", "decimal(9,0)"},
+		{"round(price, 1)", "decimal(10,1)"},
+		{"round(price, 2)", "decimal(11,2)"},
+		{"round(price, 5)", "decimal(11,2)"},
+		{"round(price, -2)", "decimal(9,0)"},
+		{"round(price, -12)", "decimal(13,0)"},
+		{"round(CAST(ratio AS decimal(38,2)), 2)", "decimal(38,2)"},
+		{"round(NULL)", "double"},
+		{"floor(delay)", "bigint"},
+		{"floor(big)", "bigint"},
+		{"floor(ratio)", "bigint"},
+		{"floor(price)", "decimal(9,0)"},
+		{"ceil(whole)", "decimal(12,0)"},
+		{"ceil(amount)", "decimal(4,0)"},
+		{"ceil(1.5e3)", "bigint"},
+		{"year(flight_date)", "int"},
+		{"month(date)", "int"},
+		{"day(date)", "int"},
+		{"hour(date)", "int"},
+		{"minute(date)", "int"},
+		{"second(date)", "int"},
+		{"to_date(origin)", "date"},
+		{"to_date(date)", "date"},
+		{"to_date(flight_date)", "date"},
+		{"to_date(origin, 'dd/MM/yyyy')", "date"},
+		{"to_date(origin, 'yyyy-MM-dd''T''HH:mm:ss')", "date"},
+		{"to_date(NULL, 'yyyy-MM-dd')", "date"},
+		{"make_date(2001, 1, 17)", "date"},
+		{"make_date(CAST(year AS int), CAST(month AS int), CAST(day AS int))", "date"},
+		{"date_add(flight_date, 1)", "date"},
+		{"date_add(date, -1)", "date"},
+		{"date_sub(flight_date, 7)", "date"},
+		{"datediff(flight_date, DATE '2001-01-01')", "int"},
+		{"datediff(date, flight_date)", "int"},
+		{"datediff(flight_date, '2001-01-01')", ""},
+	}
+	for _, tt := range tests {
+		_, typ, errs := check(t, tt.src, Options{})
+		if tt.want == "" {
+			if errs == nil {
+				t.Errorf("Check(%q) = %s, want an error", tt.src, typ)
+			}
+			continue
+		}
+		if errs != nil {
+			t.Errorf("Check(%q): %v (hint %q)", tt.src, errs[0], errs[0].Hint)
+			continue
+		}
+		if typ.String() != tt.want {
+			t.Errorf("Check(%q) = %s, want %s", tt.src, typ, tt.want)
+		}
+	}
+}
