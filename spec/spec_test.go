@@ -83,7 +83,7 @@ func TestRedshiftAssignable(t *testing.T) {
 		return x
 	}
 	cases := []struct {
-		from, to  string
+		from, to   string
 		ok, narrow bool
 	}{
 		{"int", "integer", true, false},
