@@ -281,8 +281,12 @@ func (c *checker) tables() {
 			switch {
 			case okAssign:
 			case narrowing:
-				c.errorf(tc.Type.Pos, "FC402", "column %q: %s would narrow %s to %s: %s", tc.Name.Raw, t.From.Raw, src.Type, rt, reason).Hint =
-					fmt.Sprintf("cast explicitly in the transform, e.g. cast(%s as %s), or widen the column", tc.Name.Raw, castTarget(rt))
+				dg := c.errorf(tc.Type.Pos, "FC402", "column %q: %s would narrow %s to %s: %s", tc.Name.Raw, t.From.Raw, src.Type, rt, reason)
+				if ct := castTarget(rt); ct != src.Type.String() {
+					dg.Hint = fmt.Sprintf("cast explicitly in the transform, e.g. cast(%s as %s), or widen the column", tc.Name.Raw, ct)
+				} else {
+					dg.Hint = "widen the column to a type that holds every " + ct
+				}
 			default:
 				c.errorf(tc.Type.Pos, "FC403", "column %q: %s", tc.Name.Raw, reason).Hint =
 					fmt.Sprintf("the transform produces %s; cast it there, e.g. cast(%s as %s)", src.Type, tc.Name.Raw, castTarget(rt))
