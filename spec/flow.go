@@ -141,7 +141,7 @@ func (c *checker) transformTypes(t *Transform) {
 			c.wantBool(st.On, c.check(st.On, sc, expr.Options{}), "join condition")
 		case StepDerive:
 			for _, ne := range st.Columns {
-				typ := c.check(ne.Expr, &expr.Scope{Columns: row}, expr.Options{})
+				typ := c.outputType(ne, c.check(ne.Expr, &expr.Scope{Columns: row}, expr.Options{}))
 				row = setColumn(row, ne.Name.Raw, typ)
 			}
 		case StepSelect:
@@ -167,7 +167,7 @@ func (c *checker) transformTypes(t *Transform) {
 				seen[col.Name] = true
 			}
 			for _, ne := range st.Columns {
-				add(ne.Name, c.check(ne.Expr, sc, expr.Options{}))
+				add(ne.Name, c.outputType(ne, c.check(ne.Expr, sc, expr.Options{})))
 			}
 			row = out
 		case StepDedupe:
@@ -188,7 +188,7 @@ func (c *checker) transformTypes(t *Transform) {
 				out = append(out, expr.Column{Name: col.Name, Type: col.Type})
 			}
 			for _, ne := range st.Columns {
-				typ := c.check(ne.Expr, sc, expr.Options{AllowAggregates: true, GroupKeys: keys})
+				typ := c.outputType(ne, c.check(ne.Expr, sc, expr.Options{AllowAggregates: true, GroupKeys: keys}))
 				for _, o := range out {
 					if o.Name == ne.Name.Raw {
 						c.errorf(ne.Name.Pos, "FC409", "measure %q has the name of a group-by column", ne.Name.Raw)
@@ -212,6 +212,16 @@ func (c *checker) transformTypes(t *Transform) {
 		seen[col.Name] = qualName(col)
 		t.Schema = append(t.Schema, expr.Column{Name: col.Name, Type: col.Type})
 	}
+}
+
+// outputType rejects an output column whose type is NULL (a bare null
+// literal): no table column type can be derived from it.
+func (c *checker) outputType(ne *NamedExpr, t expr.Type) expr.Type {
+	if t.Kind == expr.Null && ne.Expr != nil {
+		c.errorf(ne.Expr.Text.Pos, "FC411", "column %q is always NULL and has no type", ne.Name.Raw).Hint =
+			"cast it, e.g. cast(null as string)"
+	}
+	return t
 }
 
 func qualName(c expr.Column) string {

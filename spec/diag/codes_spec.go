@@ -38,6 +38,7 @@ var specCodes = []Code{
 	{"FC407", Error, "a check or step names a column that does not exist"},
 	{"FC408", Error, "a filter, join condition or expect check is not boolean"},
 	{"FC409", Error, "a step produces two columns with the same name"},
+	{"FC411", Error, "an output column is a bare NULL and has no type"},
 	{"FC410", Warning, "a column of the transform is not loaded into the table"},
 }
 

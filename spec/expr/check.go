@@ -191,16 +191,16 @@ func (c *checker) unknownAlias(n *Col) {
 			aliases = append(aliases, col.Qual)
 		}
 	}
-	var hint string
-	switch {
-	case len(aliases) == 0:
-		hint = "no join alias is visible here; qualify columns only with the as: name of a join"
-	case Suggest(n.Qual, aliases) != "":
-		hint = fmt.Sprintf("did you mean %q? known aliases: %s", Suggest(n.Qual, aliases), strings.Join(aliases, ", "))
-	default:
-		hint = "known aliases: " + strings.Join(aliases, ", ")
+	if len(aliases) == 0 {
+		c.report(n.Sp, CodeUnknownAlias, "qualify a column only with the as: name of a join of this step",
+			"unknown alias %q: no join alias is visible here", n.Qual)
+		return
 	}
-	c.report(n.Sp, CodeUnknownAlias, hint, "unknown alias %q", n.Qual)
+	hint := ""
+	if s := Suggest(n.Qual, aliases); s != "" {
+		hint = fmt.Sprintf("did you mean %q?", s)
+	}
+	c.report(n.Sp, CodeUnknownAlias, hint, "unknown alias %q: the aliases here are %s", n.Qual, strings.Join(aliases, ", "))
 }
 
 func (c *checker) unknownColumn(n *Col) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// This file holds the type rules of operators, predicates, CASE and CAST.
+// This file holds the type rules of operators, predicates and CASE.
 
 // wantBool checks that an operand of a boolean operator is boolean (or
 // NULL, or unknown after an earlier error).
@@ -104,8 +104,7 @@ func (c *checker) arith(n *Binary) Type {
 	case badY:
 		c.report(n.Y.Span(), CodeOperandType, arithCastHint(n.Y, tx), "operator %s expects numbers, got %s", n.Op, ty)
 	}
-	bad := badX || badY
-	if bad || tx.Kind == Unknown || ty.Kind == Unknown {
+	if badX || badY || tx.Kind == Unknown || ty.Kind == Unknown {
 		return Type{}
 	}
 	return arithType(n.Op, n.X, n.Y, tx, ty)

@@ -234,8 +234,8 @@ func TestCheckErrors(t *testing.T) {
 		{"dep.nme", Options{}, "dep.nme", CodeUnknownColumn, `unknown column "nme" in dep`, `did you mean "dep.name"?`},
 		{"arr.elevation", Options{}, "arr.elevation", CodeUnknownColumn, `unknown column "elevation" in arr`, ""},
 		{"name", Options{}, "name", CodeAmbiguous, `ambiguous column "name": it could be dep.name, arr.name`, "qualify it, e.g. dep.name"},
-		{"dpe.name", Options{}, "dpe.name", CodeUnknownAlias, `unknown alias "dpe"`, `did you mean "dep"? known aliases: dep, arr`},
-		{"x.name", Options{}, "x.name", CodeUnknownAlias, `unknown alias "x"`, "known aliases: dep, arr"},
+		{"dpe.name", Options{}, "dpe.name", CodeUnknownAlias, `unknown alias "dpe": the aliases here are dep, arr`, `did you mean "dep"?`},
+		{"x.name", Options{}, "x.name", CodeUnknownAlias, `unknown alias "x": the aliases here are dep, arr`, ""},
 		// Operators.
 		{"delay = '5'", Options{}, "delay = '5'", CodeOperandType, "cannot compare int with string", "write the number without quotes: 5"},
 		{"delay = year", Options{}, "delay = year", CodeOperandType, "cannot compare int with string", "use CAST(year AS int)"},
@@ -444,7 +444,7 @@ func TestCheckNilScope(t *testing.T) {
 	}
 	e = mustParse(t, "a.b")
 	_, errs = Check(e, nil, Options{})
-	if len(errs) != 1 || errs[0].Code != CodeUnknownAlias || !strings.Contains(errs[0].Hint, "no join alias") {
+	if len(errs) != 1 || errs[0].Code != CodeUnknownAlias || errs[0].Msg != `unknown alias "a": no join alias is visible here` {
 		t.Errorf("got %v", errs)
 	}
 }
@@ -467,6 +467,48 @@ func TestComparisonType(t *testing.T) {
 		b := e.(*Binary)
 		if got := ComparisonType(b.X, b.Y); got.String() != tt.want {
 			t.Errorf("ComparisonType(%q) = %s, want %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestSeedPipeline checks the expressions of the spec's seed pipeline.
+func TestSeedPipeline(t *testing.T) {
+	s := Type{Kind: String}
+	flights := []Column{
+		{Name: "date", Type: Type{Kind: Timestamp}}, {Name: "delay", Type: Type{Kind: Int}},
+		{Name: "distance", Type: Type{Kind: Int}}, {Name: "origin", Type: s}, {Name: "destination", Type: s},
+		{Name: "year", Type: s}, {Name: "month", Type: s}, {Name: "day", Type: s},
+	}
+	joined := append([]Column(nil), flights...)
+	for _, q := range []string{"dep", "arr"} {
+		for _, n := range []string{"iata", "name", "city", "state", "country"} {
+			joined = append(joined, Column{Qual: q, Name: n, Type: s})
+		}
+		joined = append(joined, Column{Qual: q, Name: "latitude", Type: Type{Kind: Double}}, Column{Qual: q, Name: "longitude", Type: Type{Kind: Double}})
+	}
+	delayed := []Column{{Name: "flight_date", Type: Type{Kind: Date}}, {Name: "dep_airport", Type: s}, {Name: "delay", Type: Type{Kind: Int}}}
+	tests := []struct {
+		src  string
+		cols []Column
+		opts Options
+		want string
+	}{
+		{"delay > 60", flights, Options{}, "boolean"},
+		{"origin = dep.iata", joined, Options{}, "boolean"},
+		{"destination = arr.iata", joined, Options{}, "boolean"},
+		{"year", joined, Options{}, "string"},
+		{"cast(date as date)", joined, Options{}, "date"},
+		{"date", joined, Options{}, "timestamp"},
+		{"dep.name", joined, Options{}, "string"},
+		{"arr.state", joined, Options{}, "string"},
+		{"count(*)", delayed, Options{AllowAggregates: true, GroupKeys: []string{"flight_date", "dep_airport"}}, "bigint"},
+		{"avg(delay)", delayed, Options{AllowAggregates: true, GroupKeys: []string{"flight_date", "dep_airport"}}, "double"},
+		{"max(delay)", delayed, Options{AllowAggregates: true, GroupKeys: []string{"flight_date", "dep_airport"}}, "int"},
+	}
+	for _, tt := range tests {
+		typ, errs := Check(mustParse(t, tt.src), &Scope{Columns: tt.cols}, tt.opts)
+		if errs != nil || typ.String() != tt.want {
+			t.Errorf("Check(%q) = %s, %v; want %s", tt.src, typ, errs, tt.want)
 		}
 	}
 }

@@ -1,23 +1,21 @@
 // Package expr is flowc's expression language: a small subset of Spark SQL
-// expressions that means the same thing in Glue (Spark SQL, non-ANSI mode)
-// and in the local DuckDB engine.
+// expressions that means the same thing in Glue (Spark SQL 3.3, non-ANSI
+// mode) and in the local DuckDB engine.
 //
 // The contract of this stage:
 //
 //   - Parse turns one expression string (a filter, a join condition, a
-//     select or derive column, a measure, a check) into an AST
-//     whose every node carries its exact byte Span in the source string. It
-//     never panics and never hangs; nesting is bounded (MaxDepth).
+//     select or derive column, a measure, a check) into an AST whose every
+//     node carries its exact byte Span in the source string. It never panics
+//     and never hangs; nesting is bounded (MaxDepth).
 //   - Check resolves column references against a Scope, applies the type
 //     rules (Spark's, made stricter where the two engines could disagree),
 //     sets the T field of every node and reports every error it can. A
 //     checked tree is what the translators to Spark SQL and DuckDB SQL read:
 //     they never parse expression text themselves.
 //   - Format renders an AST as canonical text (upper-case keywords, minimal
-//     but unambiguous parentheses) for IR dumps and messages. It is not the
-//     Spark or DuckDB rendering: the translators parenthesise every operator
-//     node themselves, because the two engines' precedence tables differ
-//     (see Precedence).
+//     but unambiguous parentheses) for IR dumps and messages. It is neither
+//     the Spark nor the DuckDB rendering.
 //   - The function catalogue (Funcs, LookupFunc) is data: names, signatures,
 //     one-line docs and the type rule of each function.
 //
@@ -25,6 +23,76 @@
 // Positions are byte offsets into the expression string; the spec package
 // maps them to file:line:column. Errors carry stable codes (FC3xx) declared
 // in spec/diag/codes_expr.go.
+//
+// # Syntax
+//
+// Keywords (AND OR NOT IS NULL IN BETWEEN LIKE CASE WHEN THEN ELSE END CAST
+// AS DISTINCT TRUE FALSE) are case-insensitive and reserved: a column of
+// such a name is written in backticks (`end`). Type and function names are
+// not reserved (date, year and count are fine column names). Identifiers are
+// [a-zA-Z_][a-zA-Z0-9_]* or `anything`, and case-sensitive. Strings are in
+// single quotes, with two single quotes for one; a backslash is an ordinary
+// character.
+// There are no comments and no double-quoted strings. Operators, from the
+// loosest to the tightest binding (Spark's order):
+//
+//	OR
+//	AND
+//	NOT x
+//	x IS [NOT] NULL, x [NOT] IN (...), x [NOT] BETWEEN a AND b, x [NOT] LIKE p
+//	=  ==  !=  <>  <  <=  >  >=      (they do not chain: a < b < c is an error)
+//	+  -  ||
+//	*  /  %
+//	-x
+//
+// One predicate may follow an operand, which may be a comparison:
+// a = b IS NULL is (a = b) IS NULL. BETWEEN bounds and LIKE patterns are
+// + - || expressions. A minus sign directly before a number is part of the
+// literal (-5 is a literal, -(5) a negation), as in Spark.
+//
+// # Notes for the translators
+//
+// Spark SQL and DuckDB differ in ways a translation must absorb (checked
+// against DuckDB 1.5):
+//
+//   - Precedence differs (DuckDB binds || looser than +, and IS looser than
+//     =): parenthesise every operator node.
+//   - Quote every identifier (Spark `x`, DuckDB "x"). Render strings from
+//     Lit.Str: Spark processes backslash escapes in literals (write \\ and
+//     \'), DuckDB does not (double a quote).
+//   - Make types explicit: cast every node whose DuckDB type differs from T
+//     (DuckDB's decimal rules differ; sum of integers is HUGEINT; year,
+//     length and the like are BIGINT; floor and ceil of a double are DOUBLE;
+//     avg of a decimal and decimal / decimal are DOUBLE), NULL literals to
+//     the type the context gives them, and a string literal compared with a
+//     date or timestamp to ComparisonType.
+//   - x / y and x % y by zero are NULL in Spark; DuckDB gives +Inf (/) or
+//     NaN (% of doubles): divide by NULLIF(y, 0). Integer overflow wraps in
+//     Spark and fails in DuckDB.
+//   - CAST of a double or decimal to int/bigint truncates in Spark and rounds
+//     in DuckDB: apply trunc first. A string that does not convert is NULL in
+//     Spark and an error in DuckDB: use TRY_CAST (Check rejects literals
+//     that do not convert). Spark also reads '1.5' as the int 1. A number to
+//     timestamp is seconds since the epoch in Spark (DuckDB: to_timestamp);
+//     a timestamp to a number likewise (DuckDB: epoch, floored for
+//     integral types). A double cast to string is 1.0E20 in Spark and
+//     1e+20 in DuckDB.
+//   - concat in DuckDB skips NULLs; Spark's is NULL if any argument is: use
+//     || in DuckDB. LIKE has no default escape in DuckDB: add ESCAPE '\'.
+//   - substring: Spark reads pos 0 as 1 and a negative len as empty; DuckDB
+//     does neither.
+//   - round is half away from zero in both for decimals; for doubles Spark
+//     rounds the decimal representation, DuckDB the binary value, so rare
+//     halves may differ.
+//   - datediff(end, start) is DuckDB date_diff('day', start, end) on DATE
+//     casts (DuckDB counts boundaries of timestamps); date_add and date_sub
+//     are date + n and date - n on a DATE cast. make_date of a day that does
+//     not exist is NULL in Spark and an error in DuckDB: use try().
+//   - to_date(s, fmt) is CAST(try_strptime(s, StrptimeFormat(fmt)) AS DATE)
+//     in DuckDB; Spark needs spark.sql.legacy.timeParserPolicy=CORRECTED to
+//     give NULL rather than fail on some inputs.
+//   - Timestamps have no time zone: run Spark with
+//     spark.sql.session.timeZone=UTC.
 package expr
 
 import "fmt"

@@ -5,25 +5,10 @@ import (
 	"strings"
 )
 
-// Precedence levels of the grammar, lowest first (Spark SQL's order for the
-// operators the language has). Operators of one level associate to the left,
-// except comparisons, which do not chain (a < b < c is a syntax error), and
-// the predicates, of which one may follow an operand.
-//
-//	1  OR
-//	2  AND
-//	3  NOT x
-//	4  x IS [NOT] NULL, x [NOT] IN (...), x [NOT] BETWEEN a AND b, x [NOT] LIKE p
-//	5  =  ==  !=  <>  <  <=  >  >=
-//	6  +  -  ||
-//	7  *  /  %
-//	8  -x
-//	9  literals, columns, calls, CASE, CAST, ( ... )
-//
-// The operand of a predicate may be a comparison ((a = b) IS NULL); BETWEEN
-// bounds and LIKE patterns are level-6 expressions. DuckDB's table differs
-// (|| binds looser than + there, and IS looser than =), so the translators
-// must parenthesise every operator node.
+// Precedence levels of the grammar, lowest first (see the table in the
+// package doc). Operators of one level associate to the left, except
+// comparisons, which do not chain, and predicates, of which one may follow
+// an operand.
 const (
 	precOr = iota + 1
 	precAnd
@@ -82,6 +67,11 @@ func (p *parser) parseTop() Expr {
 	if t := p.tok(); t.kind != tEOF {
 		if t.is(")") {
 			p.fail(t.span(), `unexpected ")" without a matching "("`, "")
+			return nil
+		}
+		if t.is("AS") {
+			p.fail(t.span(), "expected operator or end of expression, found keyword AS",
+				"an expression is not aliased: the key it is written under names the column")
 			return nil
 		}
 		p.unexpected("operator or end of expression")

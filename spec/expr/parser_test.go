@@ -293,6 +293,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"AND", 0, 3, CodeSyntax, "expected expression, found keyword AND", ""},
 		{"dep.", 4, 4, CodeSyntax, `expected column name after "dep.", found end of expression`, ""},
 		{"dep.end", 4, 7, CodeSyntax, `expected column name after "dep.", found keyword END`, "dep.`end`"},
+		{"delay AS d", 6, 8, CodeSyntax, "expected operator or end of expression, found keyword AS", "names the column"},
 		{"a.b.c", 3, 4, CodeSyntax, `expected operator or end of expression, found "."`, ""},
 		{"f(a", 3, 3, CodeSyntax, `expected "," or ")" in the arguments of f, found end of expression`, ""},
 		{"f(a b)", 4, 5, CodeSyntax, `expected "," or ")" in the arguments of f, found "b"`, ""},

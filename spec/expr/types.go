@@ -293,7 +293,7 @@ func decimalArith(op string, a, b Type) Type {
 var numericRank = map[Kind]int{Int: 1, Bigint: 2, Decimal: 3, Double: 4}
 
 // CommonType is the type two values are converted to when they meet in a
-// CASE, coalesce, IN list or min/max-like position (Spark's
+// CASE or a coalesce (Spark's
 // findWiderCommonType without its string promotion, which flowc rejects):
 //
 //   - a type with itself is itself; NULL with T is T; Unknown absorbs all;
