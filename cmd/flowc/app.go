@@ -120,6 +120,7 @@ func newApp(e *env) *cli.App {
 			graphCommand(e),
 			schemaCommand(e),
 			initCommand(e),
+			completionCommand(e),
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -47,8 +48,11 @@ Example:
 					return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
 				}
 				sources[name] = src
-				_, fds := spec.Load(name, src, c.String("env"))
+				f, fds := spec.Load(name, src, c.String("env"))
 				ds.Merge(fds)
+				if !fds.HasErrors() {
+					ds.Merge(buildLimits(f, c.String("env")))
+				}
 			}
 			if err := printDiagnostics(e.stdout, format, ds, sources); err != nil {
 				return err
@@ -64,6 +68,31 @@ Example:
 			return nil
 		},
 	}
+}
+
+// buildLimits compiles a valid spec for the environment asked for (or for
+// every one) and returns what the compiler found: the AWS limits a build
+// would pass or come near (FC5xx). Messages name the environment when
+// the spec has several.
+func buildLimits(f *spec.File, envName string) *diag.Set {
+	out := &diag.Set{}
+	envs := []string{envName}
+	if envName == "" {
+		envs = nil
+		for _, e := range f.Environments {
+			envs = append(envs, e.Name.Raw)
+		}
+	}
+	for _, en := range envs {
+		_, cds := compiler.Compile(f, en)
+		for _, d := range cds.Sorted() {
+			if len(envs) > 1 {
+				d.Message = fmt.Sprintf("environment %s: %s", en, d.Message)
+			}
+			out.Add(d)
+		}
+	}
+	return out
 }
 
 func schemaCommand(e *env) *cli.Command {

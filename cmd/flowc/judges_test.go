@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// External judges of the build: AWS's own validators accept what flowc
+// writes. cfn-lint (Python, 1.x) checks every template, asl-validator
+// (npm, pinned in tools/package.json, installed into .tools/ by make test)
+// every state machine. A judge that is not installed skips the test,
+// unless CI=true, where it fails.
+
+// judgeBuilds are the builds the judges check: the golden cases that
+// build, and the example in every environment.
+var judgeBuilds = [][]string{
+	{"--env", "dev", "examples/flights.yaml"},
+	{"--env", "prod", "examples/flights.yaml"},
+	{"testdata/build/minimal/spec.yaml"},
+	{"testdata/build/large/spec.yaml"},
+}
+
+// findTool returns the path of a judge, or skips (fails under CI).
+func findTool(t *testing.T, name, install string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	local := filepath.Join(repoRoot(t), ".tools", "node_modules", ".bin", name)
+	if _, err := os.Stat(local); err == nil {
+		return local
+	}
+	msg := name + " is not installed (" + install + ")"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + "; CI=true requires it")
+	}
+	t.Skip(msg + "; skipping, as CI is not set")
+	return ""
+}
+
+// buildAll builds every judged case into a temporary directory and
+// returns the directories.
+func buildAll(t *testing.T) []string {
+	t.Helper()
+	t.Chdir(repoRoot(t))
+	var dirs []string
+	for _, args := range judgeBuilds {
+		dir := t.TempDir()
+		a := append([]string{"build", "--out", dir}, args...)
+		if out, errOut, code := runCLI(t, a...); code != 0 {
+			t.Fatalf("flowc %s: exit %d\n%s%s", strings.Join(a, " "), code, out, errOut)
+		}
+		dirs = append(dirs, dir)
+	}
+	return dirs
+}
+
+func TestCfnLint(t *testing.T) {
+	lint := findTool(t, "cfn-lint", "pip install cfn-lint")
+	var templates []string
+	for _, dir := range buildAll(t) {
+		templates = append(templates, filepath.Join(dir, "template.json"))
+		nested, _ := filepath.Glob(filepath.Join(dir, "stacks", "*.json"))
+		templates = append(templates, nested...)
+	}
+	if len(templates) < 5 {
+		t.Fatalf("only %d templates", len(templates))
+	}
+	out, err := exec.Command(lint, append([]string{"--format", "parseable"}, templates...)...).CombinedOutput()
+	if err != nil {
+		code := -1
+		if xe, ok := err.(*exec.ExitError); ok {
+			code = xe.ExitCode()
+		}
+		// cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8
+		// informational; anything else means it could not run.
+		if code < 0 || code&^(4|8) != 0 {
+			t.Fatalf("cfn-lint found errors (exit %d) in %d templates:\n%s", code, len(templates), out)
+		}
+		t.Logf("cfn-lint warnings:\n%s", out)
+	}
+}
+
+func TestASLValidator(t *testing.T) {
+	v := findTool(t, "asl-validator", "make tools: npm ci in .tools/ from tools/package.json")
+	args := []string{}
+	for _, dir := range buildAll(t) {
+		args = append(args, "--json-path", filepath.Join(dir, "statemachine.asl.json"))
+	}
+	out, err := exec.Command(v, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("asl-validator rejects a state machine: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "is valid"); n != len(judgeBuilds) {
+		t.Errorf("asl-validator checked %d definitions, want %d:\n%s", n, len(judgeBuilds), out)
+	}
+}

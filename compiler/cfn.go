@@ -1,0 +1,202 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/glue"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+)
+
+// The CloudFormation backend. One template per pipeline and environment
+// (template.json); when it would pass a CloudFormation limit the Glue jobs
+// move into nested stacks (stacks/tables-NN.json, see cfn_stacks.go).
+//
+// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
+// uploads the assets to (Glue scripts and nested templates, at their
+// content-addressed keys; Glue's TempDir lives there too, under
+// flowc/tmp/<pipeline>-<env>/).
+
+// Stack is one rendered template.
+type Stack struct {
+	Path      string // build path: template.json or stacks/<name>.json
+	Body      []byte
+	Resources int
+	Outputs   int
+}
+
+// Stacks are the root template and its nested stacks (sorted by path).
+type Stacks struct {
+	Root   Stack
+	Nested []Stack
+}
+
+// Glue job argument names shared with the Glue scripts (glue.go).
+const (
+	// ArgPartition is the run's partition of the triggering source, e.g.
+	// "year=2001/month=01/day=17"; "" means read everything.
+	ArgPartition = "--flowc_partition"
+)
+
+// Retention of the state machine's execution logs.
+const logRetentionDays = 90
+
+// cfn holds what every resource builder needs.
+type cfn struct {
+	ir     *IR
+	defn   any               // the state machine definition, parsed
+	assets map[string]string // build path -> asset key
+}
+
+// Templates renders the CloudFormation template(s) of a pipeline. def is
+// the state machine definition (statemachine.asl.json); assets maps the
+// build paths of the Glue scripts to their asset keys.
+func Templates(ir *IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
+	c := &cfn{ir: ir, assets: assets}
+	d := json.NewDecoder(bytes.NewReader(def))
+	d.UseNumber()
+	if err := d.Decode(&c.defn); err != nil {
+		return nil, fmt.Errorf("state machine definition: %w", err)
+	}
+	return c.stacks()
+}
+
+// tempDir is the Glue TempDir of the pipeline, in the asset bucket.
+func (c *cfn) tempDir() string {
+	return "flowc/tmp/" + c.ir.Names.Stack() + "/"
+}
+
+// description is the template's description (at most 1,024 bytes).
+func (c *cfn) description() string {
+	d := fmt.Sprintf("flowc pipeline %s (%s)", c.ir.Pipeline, c.ir.Env)
+	if c.ir.Description != "" {
+		d += ": " + c.ir.Description
+	}
+	if len(d) > 1024 {
+		d = d[:1021] + "..."
+	}
+	return d
+}
+
+func assetBucketParam() cloudformation.Parameter {
+	return cloudformation.Parameter{
+		Type:           "String",
+		Description:    cloudformation.String("Bucket that flowc deploy uploads the Glue scripts and nested templates to; Glue's TempDir is under flowc/tmp/ in it"),
+		AllowedPattern: cloudformation.String("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+	}
+}
+
+// globalResources are the resources of the root stack that do not depend
+// on how the jobs are placed.
+func (c *cfn) globalResources(t *cloudformation.Template) {
+	ir, n := c.ir, c.ir.Names
+	t.Parameters[idAssetBucket] = assetBucketParam()
+
+	t.Resources[idGlueDatabase] = &glue.Database{
+		CatalogId: cloudformation.Ref("AWS::AccountId"),
+		DatabaseInput: &glue.Database_DatabaseInput{
+			Name:        cloudformation.String(n.GlueDatabase()),
+			Description: cloudformation.String(fmt.Sprintf("flowc pipeline %s (%s): the sources as tables", ir.Pipeline, ir.Env)),
+		},
+	}
+	for _, b := range ir.Buckets {
+		c.bucket(t, b)
+	}
+	crawled := map[*Source]bool{}
+	for _, s := range crawledSources(ir) {
+		crawled[s] = true
+	}
+	for _, s := range ir.Sources {
+		c.source(t, s, crawled[s])
+	}
+	t.Resources[idGlueRole] = c.glueRole()
+	if ir.Redshift.Connection != "" {
+		c.connectionSecret(t)
+	}
+	t.Resources[idStateMachineRole] = c.stateMachineRole()
+	t.Resources[idEventsRole] = role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
+		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine))))
+	t.Resources[idStateMachineLogs] = &logs.LogGroup{
+		LogGroupName:    cloudformation.String(n.LogGroup()),
+		RetentionInDays: cloudformation.Int(logRetentionDays),
+	}
+	t.Resources[idStateMachine] = &stepfunctions.StateMachine{
+		StateMachineName:        cloudformation.String(n.StateMachine()),
+		StateMachineType:        cloudformation.String("STANDARD"),
+		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
+		Definition:              c.defn,
+		DefinitionSubstitutions: map[string]any{"AlertTopicArn": cloudformation.Ref(idAlertTopic)},
+		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
+			Level:                cloudformation.String("ALL"),
+			IncludeExecutionData: cloudformation.Bool(true),
+			Destinations: []stepfunctions.StateMachine_LogDestination{{
+				CloudWatchLogsLogGroup: &stepfunctions.StateMachine_CloudWatchLogsLogGroup{LogGroupArn: cloudformation.GetAttPtr(idStateMachineLogs, "Arn")},
+			}},
+		},
+	}
+	c.alerts(t)
+
+	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
+	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")
+	t.Outputs["GlueDatabaseName"] = output(cloudformation.Ref(idGlueDatabase), "Glue Data Catalog database holding the sources")
+}
+
+func output(v any, desc string) cloudformation.Output {
+	return cloudformation.Output{Value: v, Description: cloudformation.String(desc)}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// render marshals a template canonically: keys sorted, two-space indent,
+// no HTML escaping, a trailing newline. goformation resolves its encoded
+// intrinsics on the way.
+func render(t *cloudformation.Template) ([]byte, error) {
+	raw, err := t.JSON()
+	if err != nil {
+		return nil, err
+	}
+	return canonicalJSON(raw)
+}
+
+// canonicalJSON re-encodes JSON with sorted keys, two-space indent, no
+// HTML escaping and a trailing newline. Numbers keep their text.
+func canonicalJSON(raw []byte) ([]byte, error) {
+	var v any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// newTemplate is an empty template with the pipeline's description.
+func (c *cfn) newTemplate(desc string) *cloudformation.Template {
+	t := cloudformation.NewTemplate()
+	t.Description = desc
+	return t
+}

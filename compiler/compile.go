@@ -1,0 +1,246 @@
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/spec/diag"
+)
+
+// File is one file of a build: a slash-separated path relative to the
+// build directory and its bytes.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Asset is a build file that `flowc deploy` uploads to the asset bucket
+// before deploying the template: the Glue scripts and, when the build is
+// split, the nested stack templates. Key is content-addressed
+// (flowc/assets/<sha256><ext>), so the template that refers to it is
+// deterministic and changes exactly when the asset does.
+type Asset struct {
+	Path   string `json:"path"`   // build-relative, e.g. glue/delayed_flights_fact.py
+	Key    string `json:"key"`    // S3 key in the asset bucket, e.g. flowc/assets/<sha256>.py
+	SHA256 string `json:"sha256"` // hex sha256 of the file's bytes
+}
+
+// Output is a whole build, in memory.
+type Output struct {
+	IR       *IR
+	Files    []File  // every file, sorted by Path (manifest.json included)
+	Assets   []Asset // sorted by Path
+	Manifest Manifest
+}
+
+// File returns the bytes of the file at path, or nil.
+func (o *Output) File(path string) []byte {
+	i := sort.Search(len(o.Files), func(i int) bool { return o.Files[i].Path >= path })
+	if i < len(o.Files) && o.Files[i].Path == path {
+		return o.Files[i].Data
+	}
+	return nil
+}
+
+// Options tune a build. The zero value is what `flowc build` uses.
+type Options struct {
+	// CrawlerPollSeconds is the default of the template parameter
+	// CrawlerPollSeconds, the wait between two GetCrawler polls (default
+	// 30). Tests against an emulator set 1.
+	CrawlerPollSeconds int
+	// CrawlerMaxPolls is the default of the template parameter
+	// CrawlerMaxPolls, after which a crawl still running fails the run
+	// (default 120, one hour at 30 s).
+	CrawlerMaxPolls int
+}
+
+func (o Options) withDefaults() Options {
+	if o.CrawlerPollSeconds <= 0 {
+		o.CrawlerPollSeconds = 30
+	}
+	if o.CrawlerMaxPolls <= 0 {
+		o.CrawlerMaxPolls = 120
+	}
+	return o
+}
+
+// Build file paths.
+const (
+	TemplatePath     = "template.json"
+	StateMachinePath = "statemachine.asl.json"
+	ManifestPath     = "manifest.json"
+	StacksDir        = "stacks/"
+)
+
+// Compile lowers a checked spec for one environment and runs every backend.
+// It does no I/O. The spec must have passed spec.Load without errors; env
+// "" picks the only environment. Problems are diagnostics positioned in the
+// spec; the Output is nil when the set has errors.
+func Compile(f *spec.File, env string) (*Output, *diag.Set) {
+	return CompileWith(f, env, Options{})
+}
+
+// CompileWith is Compile with options.
+func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
+	ds := &diag.Set{}
+	ir, err := Lower(f, env)
+	if err != nil {
+		internalError(ds, Pos{File: f.Name}, "lowering the spec", err)
+		return nil, ds
+	}
+	return compileIR(ir, opt.withDefaults(), ds)
+}
+
+// compileIR runs the backends over a lowered pipeline.
+func compileIR(ir *IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
+	b := &builder{files: map[string][]byte{}}
+	for _, t := range ir.Tables {
+		py, err := GlueScript(ir, t)
+		if err != nil {
+			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
+			continue
+		}
+		b.add(GlueScriptPath(t), py)
+		b.asset(GlueScriptPath(t))
+		b.add(DDLPath(t), DDL(ir, t))
+	}
+	if ds.HasErrors() {
+		return nil, ds
+	}
+
+	def, err := StateMachine(ir, opt)
+	if err != nil {
+		internalError(ds, Pos{File: ir.posFile()}, "generating the state machine", err)
+		return nil, ds
+	}
+	b.add(StateMachinePath, def)
+
+	stacks, err := Templates(ir, def, b.assetKeys(), opt)
+	if err != nil {
+		internalError(ds, Pos{File: ir.posFile()}, "generating the CloudFormation template", err)
+		return nil, ds
+	}
+	// Nested stacks first: the root refers to them by content-addressed key.
+	for _, s := range stacks.Nested {
+		b.add(s.Path, s.Body)
+		b.asset(s.Path)
+	}
+	b.add(TemplatePath, stacks.Root.Body)
+
+	m := newManifest(ir, stacks, def)
+	checkLimits(ir, &m, ds)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	out := &Output{IR: ir, Assets: b.assets}
+	m.Assets = b.assets
+	m.Files = b.manifestFiles()
+	mb, err := m.JSON()
+	if err != nil {
+		internalError(ds, Pos{File: ir.posFile()}, "writing the manifest", err)
+		return nil, ds
+	}
+	b.add(ManifestPath, mb)
+	out.Manifest = m
+	out.Files = b.sorted()
+	for _, f := range out.Files {
+		if !validPath(f.Path) {
+			internalError(ds, Pos{File: ir.posFile()}, "naming the build's files", fmt.Errorf("path %q leaves the build directory", f.Path))
+			return nil, ds
+		}
+	}
+	return out, ds
+}
+
+// internalError reports a compiler bug: a diagnostic without a code that
+// says so and asks for a report.
+func internalError(ds *diag.Set, pos Pos, doing string, err error) {
+	ds.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
+		Message: fmt.Sprintf("internal error %s: %v", doing, err),
+		Hint:    "this is a bug in flowc; please report it with the spec that triggers it"})
+}
+
+// GlueScriptPath is the build path of a table's Glue script.
+func GlueScriptPath(t *Table) string { return "glue/" + t.Name + ".py" }
+
+// DDLPath is the build path of a table's Redshift DDL.
+func DDLPath(t *Table) string { return "sql/" + t.Name + ".sql" }
+
+// AssetKey is the content-addressed S3 key of a file with the given path
+// and bytes: flowc/assets/<sha256><ext>.
+func AssetKey(p string, data []byte) (key, sum string) {
+	h := sha256.Sum256(data)
+	sum = hex.EncodeToString(h[:])
+	return "flowc/assets/" + sum + path.Ext(p), sum
+}
+
+// posFile is the spec file name, for diagnostics without a better place.
+func (ir *IR) posFile() string {
+	for _, s := range ir.Sources {
+		if s.Pos.File != "" {
+			return s.Pos.File
+		}
+	}
+	return ""
+}
+
+// builder collects files and assets.
+type builder struct {
+	files  map[string][]byte
+	assets []Asset
+}
+
+func (b *builder) add(p string, data []byte) {
+	if _, dup := b.files[p]; dup {
+		panic(fmt.Sprintf("compiler: two files at %s", p)) // names are unique by spec checks
+	}
+	b.files[p] = data
+}
+
+func (b *builder) asset(p string) {
+	key, sum := AssetKey(p, b.files[p])
+	b.assets = append(b.assets, Asset{Path: p, Key: key, SHA256: sum})
+	sort.Slice(b.assets, func(i, j int) bool { return b.assets[i].Path < b.assets[j].Path })
+}
+
+// assetKeys maps asset paths to their keys.
+func (b *builder) assetKeys() map[string]string {
+	m := make(map[string]string, len(b.assets))
+	for _, a := range b.assets {
+		m[a.Path] = a.Key
+	}
+	return m
+}
+
+func (b *builder) sorted() []File {
+	out := make([]File, 0, len(b.files))
+	for p, d := range b.files {
+		out = append(out, File{Path: p, Data: d})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// manifestFiles lists every file but the manifest with its hash and size.
+func (b *builder) manifestFiles() []ManifestFile {
+	var out []ManifestFile
+	for _, f := range b.sorted() {
+		if f.Path == ManifestPath {
+			continue
+		}
+		h := sha256.Sum256(f.Data)
+		out = append(out, ManifestFile{Path: f.Path, SHA256: hex.EncodeToString(h[:]), Bytes: len(f.Data)})
+	}
+	return out
+}
+
+// validPath reports whether p is a clean, relative, slash-separated path
+// that stays inside the build directory.
+func validPath(p string) bool {
+	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
+}

@@ -1,0 +1,81 @@
+package compiler
+
+import (
+	"encoding/json"
+	"os/exec"
+	"testing"
+
+	"github.com/flowc-dev/flowc/spec"
+)
+
+func TestRedshiftIdent(t *testing.T) {
+	for in, want := range map[string]string{
+		"year":       "year",
+		"dep_city":   "dep_city",
+		"_x$1":       "_x$1",
+		"timestamp":  `"timestamp"`,
+		"Select":     `"Select"`,
+		"1st":        `"1st"`,
+		`a"b`:        `"a""b"`,
+		"with space": `"with space"`,
+	} {
+		if got := RedshiftIdent(in); got != want {
+			t.Errorf("RedshiftIdent(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestCheckBroken(t *testing.T) {
+	one, three := 1, 3
+	rc := &Check{Kind: spec.CheckRowCount, Min: &one, Max: &three}
+	for n, want := range map[int64]bool{0: true, 1: false, 3: false, 4: true} {
+		if got := CheckBroken(rc, n); got != want {
+			t.Errorf("row_count [1,3] with %d: broken = %v", n, got)
+		}
+	}
+	nn := &Check{Kind: spec.CheckNotNull}
+	if CheckBroken(nn, 0) || !CheckBroken(nn, 1) {
+		t.Error("not_null is broken by any row")
+	}
+}
+
+func TestStagePrefixFitsRedshift(t *testing.T) {
+	long := ""
+	for len(long) < spec.MaxRedshiftIdent {
+		long += "t"
+	}
+	if n := len(stagePrefix(long)) + 16; n > spec.MaxRedshiftIdent {
+		t.Errorf("staging table name of %d bytes", n)
+	}
+	if got := stagePrefix("fact"); got != "fact__flowc_stage_" {
+		t.Errorf("stagePrefix = %s", got)
+	}
+}
+
+// TestPyLiteralRoundTrip has Python read back what pyLiteral and pySQL
+// wrote.
+func TestPyLiteralRoundTrip(t *testing.T) {
+	py := python(t, "read back Python literals")
+	tricky := []string{"", `"`, `'`, `\`, `"""`, "a\nb", "tab\there", "\x00\x01\x7f", "é ü 日本 🚀", "\u2028\u2029\u0085", `\x41`, "end\\"}
+	lit, err := pyLiteral(tricky)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog := "import ast, json, sys\nv = " + lit + "\nw = [" + pySQL(tricky[5]) + ", " + pySQL(`x"""y\`) + "]\nprint(json.dumps([v, w]))\n"
+	out, err := exec.Command(py, "-c", prog).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python: %v\n%s\n%s", err, out, prog)
+	}
+	var got [2][]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for i, s := range tricky {
+		if got[0][i] != s {
+			t.Errorf("pyLiteral(%q) read back as %q", s, got[0][i])
+		}
+	}
+	if got[1][0] != "\na\nb\n" || got[1][1] != "\nx\"\"\"y\\\n" {
+		t.Errorf("pySQL read back as %q", got[1])
+	}
+}

@@ -1,0 +1,373 @@
+package compiler
+
+// The Glue backend: one PySpark script per table (glue/<table>.py), from
+// templates/glue_job.py.tmpl. The script reads the table's sources from the
+// Glue Data Catalog (the run's partition only, for the triggering source),
+// runs the SQL of sqlgen.go through spark.sql, runs the checks before any
+// write and loads Redshift through the pipeline's Glue connection (see the
+// template for the run, step by step).
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"text/template"
+	"unicode/utf8"
+
+	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/templates"
+)
+
+// glueData is what the Glue job template reads. Every string is final:
+// SQL is rendered, Redshift identifiers are quoted where needed.
+type glueData struct {
+	SpecPath, GlueVersion, JobName, Pipeline, Env string
+	Table, Load, PartitionExample                 string
+
+	GlueDatabase, Connection, RedshiftDatabase, IAMRole string
+
+	Schema, Target, TargetRef, StagePrefix string
+	Columns                                []string
+	PartitionColumns                       map[string]string // partition column -> Redshift column
+	MergeKey                               []string
+
+	Trigger           *string
+	TriggerPartitions []string
+
+	Sources  []glueSource
+	Views    []Query
+	RowsView string
+	RowsSQL  string
+	LoadSQL  string
+	Checks   []glueCheck
+
+	LengthColumns [][2]string // column, declared type
+	LengthSQL     string
+
+	DDL []string
+}
+
+type glueSource struct {
+	Name, RawView string
+	Columns       [][2]string // column, Spark type
+}
+
+type glueCheck struct {
+	Name, Kind, SQL string
+	Min, Max        *int
+}
+
+var (
+	glueOnce sync.Once
+	glueTmpl *template.Template
+	glueErr  error
+)
+
+// glueTemplate parses the Glue job template once.
+func glueTemplate() (*template.Template, error) {
+	glueOnce.Do(func() {
+		glueTmpl, glueErr = template.New(templates.GlueJob).
+			Option("missingkey=error").
+			Funcs(template.FuncMap{"py": pyLiteral, "sql": pySQL}).
+			ParseFS(templates.FS, templates.GlueJob)
+	})
+	return glueTmpl, glueErr
+}
+
+// GlueScript renders the Glue job script of table t.
+func GlueScript(ir *IR, t *Table) ([]byte, error) {
+	data, err := glueScriptData(ir, t)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := glueTemplate()
+	if err != nil {
+		return nil, fmt.Errorf("internal error: Glue template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("internal error: Glue template: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func glueScriptData(ir *IR, t *Table) (*glueData, error) {
+	d := Spark
+	rs := ir.Redshift
+	data := &glueData{
+		SpecPath:         specPath(ir),
+		GlueVersion:      ir.Glue.Version,
+		JobName:          ir.Names.GlueJob(t.Name),
+		Pipeline:         ir.Pipeline,
+		Env:              ir.Env,
+		Table:            t.Name,
+		Load:             t.Load,
+		GlueDatabase:     ir.Names.GlueDatabase(),
+		Connection:       rs.Connection,
+		RedshiftDatabase: rs.Database,
+		IAMRole:          rs.IAMRole,
+		Schema:           RedshiftIdent(rs.Schema),
+		Target:           redshiftTable(ir, t),
+		TargetRef:        RedshiftIdent(t.Name),
+		StagePrefix:      stagePrefix(t.Name),
+		PartitionColumns: map[string]string{},
+		PartitionExample: `""`,
+		DDL:              DDLStatements(ir, t),
+	}
+	for _, c := range t.Columns {
+		data.Columns = append(data.Columns, RedshiftIdent(c.Name))
+	}
+	if t.Load == spec.LoadMerge {
+		for _, k := range t.Key {
+			data.MergeKey = append(data.MergeKey, RedshiftIdent(k))
+		}
+	}
+	if src := t.Trigger; src != nil {
+		name := src.Name
+		data.Trigger = &name
+		var ex []string
+		for _, p := range src.Partitions {
+			data.TriggerPartitions = append(data.TriggerPartitions, p.Name)
+			ex = append(ex, p.Name+"=...")
+		}
+		if len(ex) > 0 {
+			data.PartitionExample = strings.Join(ex, "/")
+		}
+		if t.Load == spec.LoadReplacePartition {
+			for _, p := range t.PartitionColumns {
+				if !tableHas(t, p) {
+					return nil, fmt.Errorf("table %s loads with replace_partition but has no column %s", t.Name, p)
+				}
+				data.PartitionColumns[p] = RedshiftIdent(p)
+			}
+		}
+	}
+
+	// View names: the sources' and transforms' own names; the raw views
+	// and the rows view get a prefix no source or transform name has.
+	taken := map[string]bool{}
+	for _, s := range ir.Sources {
+		taken[s.Name] = true
+	}
+	for _, tr := range ir.Transforms {
+		taken[tr.Name] = true
+	}
+	rawPrefix := freePrefix("flowc_raw_", ir, taken)
+	data.RowsView = freePrefix("flowc_rows", nil, taken)
+	input := func(name string) string { return d.Ident(name) }
+	for _, name := range t.Reads {
+		if s := ir.Source(name); s != nil {
+			gs := glueSource{Name: s.Name, RawView: rawPrefix + s.Name}
+			for _, c := range s.Schema {
+				ct, err := d.CastType(c.Type)
+				if err != nil {
+					return nil, fmt.Errorf("source %s, column %s: %w", s.Name, c.Name, err)
+				}
+				gs.Columns = append(gs.Columns, [2]string{c.Name, ct})
+			}
+			sql, err := SourceSQL(d, s, d.Ident(gs.RawView))
+			if err != nil {
+				return nil, err
+			}
+			data.Sources = append(data.Sources, gs)
+			data.Views = append(data.Views, Query{Name: s.Name, SQL: sql})
+			continue
+		}
+		tr := ir.Transform(name)
+		if tr == nil {
+			return nil, fmt.Errorf("table %s reads %s, which is neither a source nor a transform", t.Name, name)
+		}
+		qs, err := TransformSQL(d, ir, tr, input)
+		if err != nil {
+			return nil, err
+		}
+		data.Views = append(data.Views, qs...)
+	}
+
+	var err error
+	if data.RowsSQL, err = TableRowsSQL(d, ir, t, input); err != nil {
+		return nil, err
+	}
+	rows := func(string) string { return d.Ident(data.RowsView) }
+	if data.LoadSQL, err = TableSQL(d, ir, t, rows); err != nil {
+		return nil, err
+	}
+	for _, c := range LoadChecks(t) {
+		sql, err := CheckSQL(d, t, c, d.Ident(data.RowsView))
+		if err != nil {
+			return nil, err
+		}
+		data.Checks = append(data.Checks, glueCheck{Name: c.Name, Kind: string(c.Kind), SQL: sql, Min: c.Min, Max: c.Max})
+	}
+	sql, cols, err := LengthCheckSQL(d, t, d.Ident(data.RowsView))
+	if err != nil {
+		return nil, err
+	}
+	data.LengthSQL = sql
+	for _, c := range cols {
+		data.LengthColumns = append(data.LengthColumns, [2]string{c.Name, c.Type.String()})
+	}
+	return data, nil
+}
+
+// freePrefix returns prefix, with underscores in front until no taken name
+// starts with it (with ir) or equals it (without).
+func freePrefix(prefix string, ir *IR, taken map[string]bool) string {
+	for {
+		clash := false
+		for name := range taken {
+			if (ir != nil && strings.HasPrefix(name, prefix)) || name == prefix {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			return prefix
+		}
+		prefix = "_" + prefix
+	}
+}
+
+// stagePrefix is the start of a run's staging table name: the table's name
+// (cut so the name stays within Redshift's 127 bytes with the 16 hex
+// digits the run adds) and __flowc_stage_.
+func stagePrefix(table string) string {
+	const suffix = "__flowc_stage_"
+	if max := spec.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
+		table = table[:max]
+	}
+	return table + suffix
+}
+
+func tableHas(t *Table, col string) bool {
+	for _, c := range t.Columns {
+		if c.Name == col {
+			return true
+		}
+	}
+	return false
+}
+
+// specPath is the spec's file name for generated headers: as given on the
+// command line, or its base name when that was an absolute path (generated
+// files hold no absolute paths).
+func specPath(ir *IR) string {
+	p := ""
+	for _, s := range ir.Sources {
+		if s.Pos.File != "" {
+			p = s.Pos.File
+			break
+		}
+	}
+	if p == "" {
+		for _, t := range ir.Tables {
+			if t.Pos.File != "" {
+				p = t.Pos.File
+				break
+			}
+		}
+	}
+	p = strings.ReplaceAll(p, `\`, "/")
+	if strings.HasPrefix(p, "/") || (len(p) > 2 && p[1] == ':' && p[2] == '/') {
+		p = path.Base(p)
+	}
+	if p == "" {
+		p = "the spec"
+	}
+	return strings.Map(func(r rune) rune { // one line in a comment
+		if r < ' ' || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, p)
+}
+
+// pyLiteral renders a Go value as a Python literal: str, int, None, list
+// (of str or pairs, as tuples) and dict (sorted keys).
+func pyLiteral(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return pyString(x), nil
+	case *string:
+		if x == nil {
+			return "None", nil
+		}
+		return pyString(*x), nil
+	case int:
+		return strconv.Itoa(x), nil
+	case *int:
+		if x == nil {
+			return "None", nil
+		}
+		return strconv.Itoa(*x), nil
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = pyString(s)
+		}
+		return "[" + strings.Join(parts, ", ") + "]", nil
+	case [][2]string:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = "(" + pyString(p[0]) + ", " + pyString(p[1]) + ")"
+		}
+		return "[" + strings.Join(parts, ", ") + "]", nil
+	case map[string]string:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = pyString(k) + ": " + pyString(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}", nil
+	}
+	return "", fmt.Errorf("no Python literal for %T", v)
+}
+
+// pyString renders s as a one-line Python string literal in double quotes.
+func pyString(s string) string {
+	return `"` + pyEscape(s, true) + `"`
+}
+
+// pySQL renders multi-line SQL as a triple-quoted Python string whose text
+// starts and ends with a newline (harmless to SQL, easier to read).
+func pySQL(s string) string {
+	return `"""` + "\n" + pyEscape(s, false) + "\n" + `"""`
+}
+
+// pyEscape escapes s for a Python string literal: backslash and double
+// quote always, newlines unless multiline, other control characters as
+// \xNN. Everything else is kept (the file is UTF-8).
+func pyEscape(s string, oneLine bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\n' && !oneLine:
+			b.WriteByte('\n')
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		case r < ' ' || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == 0x2028 || r == 0x2029 || r == 0x85:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,234 @@
+package compiler
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	pythonOnce sync.Once
+	pythonPath string
+)
+
+// python returns the python3 interpreter (resolved once, past any version
+// manager's shim), or skips the test when there is none and CI is unset.
+func python(t *testing.T, why string) string {
+	t.Helper()
+	pythonOnce.Do(func() {
+		if p, err := exec.LookPath("python3"); err == nil {
+			pythonPath = p
+			if out, err := exec.Command(p, "-c", "import sys; print(sys.executable)").Output(); err == nil {
+				if exe := strings.TrimSpace(string(out)); exe != "" {
+					pythonPath = exe
+				}
+			}
+		}
+	})
+	if pythonPath == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3 is needed to %s, and CI is set", why)
+		}
+		t.Skipf("python3 not found: cannot %s", why)
+	}
+	return pythonPath
+}
+
+// glueRun is what a generated script did under the stand-ins of
+// testdata/gluestub: its events, in order, and its failure.
+type glueRun struct {
+	Events [][]any `json:"events"`
+	Error  *string `json:"error"`
+}
+
+var stageRe = regexp.MustCompile(`__flowc_stage_[0-9a-f]{16}`)
+
+// runGlue runs the script of table in the golden case with the stub
+// configuration cfg. Events are rendered as strings, staging table names
+// normalised to __flowc_stage_X.
+func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []string, errText string) {
+	t.Helper()
+	py := python(t, "run the Glue scripts against the stand-ins")
+	c, _ := json.Marshal(cfg)
+	cmd := exec.Command(py, filepath.Join("testdata", "gluestub", "run.py"), filepath.Join("testdata", "glue", gcase, table+".py"))
+	cmd.Env = append(os.Environ(), "FLOWC_STUB="+string(c), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("run.py: %v\n%s", err, out)
+	}
+	var r glueRun
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("run.py output: %v\n%s", err, out)
+	}
+	for _, e := range r.Events {
+		b, _ := json.Marshal(e)
+		events = append(events, stageRe.ReplaceAllString(string(b), "__flowc_stage_X"))
+	}
+	if r.Error != nil {
+		errText = *r.Error
+	}
+	return events, errText
+}
+
+func jobArgs(partition string) []string {
+	return []string{"--JOB_NAME", "flights-dev-x", "--TempDir", "s3://assets/flowc/tmp/", "--flowc_partition", partition}
+}
+
+// index returns the position of the first event containing all parts, or -1.
+func index(events []string, parts ...string) int {
+	for i, e := range events {
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(e, p)
+		}
+		if ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// inOrder asserts that events matching each list of parts occur in order.
+func inOrder(t *testing.T, events []string, steps ...[]string) {
+	t.Helper()
+	last := -1
+	for _, parts := range steps {
+		i := index(events[last+1:], parts...)
+		if i < 0 {
+			t.Fatalf("no event with %q after event %d; events:\n%s", parts, last, strings.Join(events, "\n"))
+		}
+		last += i + 1
+	}
+}
+
+func TestGlueRunReplacePartition(t *testing.T) {
+	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=1'7"), "rows": 5,
+	})
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	inOrder(t, ev,
+		[]string{`"conf","spark.sql.ansi.enabled","false"`},
+		[]string{`"read","flights_dev","flights","` + "`year` = '2001' AND `month` = '01' AND `day` = '1\\\\'7'" + `"`},
+		[]string{`"read","flights_dev","airports",""`},
+		[]string{`"view","delayed_flights"`},
+		[]string{`"connect","jdbc:redshift://example.internal:5439/dev?ssl=true"`},
+		[]string{`CREATE SCHEMA IF NOT EXISTS airlines`},
+		[]string{`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`},
+		[]string{`CREATE TABLE airlines.delayed_flights_fact__flowc_stage_X (LIKE airlines.delayed_flights_fact)`},
+		[]string{`"write","redshift-dev"`, `"dbtable":"airlines.delayed_flights_fact__flowc_stage_X"`, `"aws_iam_role":"arn:aws:iam::111111111111:role/redshift-copy-dev"`},
+		[]string{`"autocommit",false`},
+		[]string{`DELETE FROM airlines.delayed_flights_fact WHERE year = '2001' AND month = '01' AND day = '1''7'`},
+		[]string{`INSERT INTO airlines.delayed_flights_fact (year, month, day,`, `FROM airlines.delayed_flights_fact__flowc_stage_X`},
+		[]string{`"commit"`},
+		[]string{`DROP TABLE IF EXISTS airlines.delayed_flights_fact__flowc_stage_X`},
+		[]string{`"job.commit"`},
+	)
+}
+
+func TestGlueRunWholeSourceWithoutPartition(t *testing.T) {
+	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(""), "rows": 2})
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	inOrder(t, ev, []string{`"read","flights_dev","flights",""`}, []string{`"sql","DELETE FROM airlines.delayed_flights_fact"]`})
+}
+
+func TestGlueRunMerge(t *testing.T) {
+	ev, errText := runGlue(t, "flights", "airport_delays", map[string]any{"argv": jobArgs("year=2001/month=01"), "rows": 3})
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	inOrder(t, ev,
+		[]string{`"read","flights_dev","flights","` + "`year` = '2001' AND `month` = '01'" + `"`},
+		[]string{`"autocommit",false`},
+		[]string{`DELETE FROM airlines.airport_delays USING airlines.airport_delays__flowc_stage_X WHERE ` +
+			`(airport_delays.flight_date = airport_delays__flowc_stage_X.flight_date OR (airport_delays.flight_date IS NULL AND airport_delays__flowc_stage_X.flight_date IS NULL)) AND ` +
+			`(airport_delays.dep_airport = airport_delays__flowc_stage_X.dep_airport OR (airport_delays.dep_airport IS NULL AND airport_delays__flowc_stage_X.dep_airport IS NULL))`},
+		[]string{`INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, avg_delay, max_delay) SELECT`},
+		[]string{`"commit"`},
+	)
+}
+
+func TestGlueRunFailedChecksLoadNothing(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   map[string]any
+		table string
+		want  []string
+	}{
+		{"not_null", map[string]any{"rows": 5, "checks": [][]any{{"IS NULL", 3}}}, "delayed_flights_fact",
+			[]string{"CheckFailed", "check not_null(flight_date,dep_time) failed: 3 rows break it", "nothing was loaded"}},
+		{"expect", map[string]any{"rows": 5, "checks": [][]any{{"NOT COALESCE", 2}}}, "delayed_flights_fact",
+			[]string{"check expect(delay > 60) failed: 2 rows break it"}},
+		{"row_count", map[string]any{"rows": 0}, "delayed_flights_fact",
+			[]string{"check row_count(min=1) failed: the table would get 0 rows"}},
+		{"length", map[string]any{"rows": 5, "lengths": []int{0, 0, 1, 0, 0, 0, 0, 4, 0}}, "delayed_flights_fact",
+			[]string{"check length(day) failed: 1 values do not fit in char(2)", "check length(arr_city) failed: 4 values do not fit in varchar(64)"}},
+		{"merge key", map[string]any{"rows": 5, "checks": [][]any{{"HAVING COUNT(*) > 1", 2}}}, "airport_delays",
+			[]string{"check merge key unique(flight_date,dep_airport) failed: 2 rows break it"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg["argv"] = jobArgs("year=2001/month=01/day=17")
+			ev, errText := runGlue(t, "flights", tt.table, tt.cfg)
+			for _, w := range tt.want {
+				if !strings.Contains(errText, w) {
+					t.Errorf("error %q does not say %q", errText, w)
+				}
+			}
+			for _, e := range ev {
+				if strings.Contains(e, `"connect"`) || strings.Contains(e, `"write"`) || strings.Contains(e, `"sql"`) {
+					t.Errorf("a failed check must load nothing, but: %s", e)
+				}
+			}
+		})
+	}
+}
+
+func TestGlueRunBadPartition(t *testing.T) {
+	for _, p := range []string{"month=01/year=2001", "year=2001/month=01/day=17/hour=3", "year=", "year", "dt=2001"} {
+		ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(p), "rows": 1})
+		if !strings.Contains(errText, "ValueError") || !strings.Contains(errText, "expected year=VALUE/month=VALUE/day=VALUE") {
+			t.Errorf("partition %q: error %q", p, errText)
+		}
+		if index(ev, `"read"`) >= 0 {
+			t.Errorf("partition %q: the run read data", p)
+		}
+	}
+}
+
+func TestGlueRunRedshiftFailureRollsBack(t *testing.T) {
+	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 5, "fail_sql": []string{"INSERT INTO"},
+	})
+	if !strings.Contains(errText, "redshift failed") {
+		t.Fatalf("error %q", errText)
+	}
+	inOrder(t, ev, []string{`"autocommit",false`}, []string{"DELETE FROM"}, []string{`"rollback"`},
+		[]string{"DROP TABLE IF EXISTS airlines.delayed_flights_fact__flowc_stage_X"}, []string{`"close"`})
+	if index(ev, `"commit"`) >= 0 || index(ev, `"job.commit"`) >= 0 {
+		t.Error("a failed load must not commit")
+	}
+}
+
+func TestGlueRunEmptyAppend(t *testing.T) {
+	ev, errText := runGlue(t, "steps", "lines", map[string]any{"argv": jobArgs(""), "rows": 0})
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	if index(ev, `"write"`) >= 0 {
+		t.Error("no rows: nothing to copy")
+	}
+	inOrder(t, ev, []string{`CREATE TABLE IF NOT EXISTS shop.lines (`, "DISTSTYLE EVEN", "COMPOUND SORTKEY (at, id)"},
+		[]string{"INSERT INTO shop.lines"}, []string{`"commit"`})
+	if index(ev, "DELETE") >= 0 {
+		t.Error("append deletes nothing")
+	}
+}

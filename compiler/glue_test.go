@@ -1,0 +1,96 @@
+package compiler
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// glueCase is a spec whose Glue scripts and DDL have goldens under
+// testdata/glue/<name>/ and testdata/sql/<name>/.
+type glueCase struct {
+	name, file, specName, env string
+}
+
+// glueCases are the example and every spec under testdata/sparksql/ and
+// testdata/glue/ (env dev).
+func glueCases(t *testing.T) []glueCase {
+	cases := []glueCase{{"flights", "../examples/flights.yaml", "examples/flights.yaml", "dev"}}
+	files, err := filepath.Glob("testdata/sparksql/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("testdata/glue/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(files, more...) {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		cases = append(cases, glueCase{name, f, name + ".yaml", "dev"})
+	}
+	return cases
+}
+
+func TestGlueScriptsAndDDLGolden(t *testing.T) {
+	for _, c := range glueCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			ir := loadTestIR(t, c.file, c.specName, c.env)
+			for _, tb := range ir.Tables {
+				py, err := GlueScript(ir, tb)
+				if err != nil {
+					t.Fatalf("table %s: %v", tb.Name, err)
+				}
+				golden(t, filepath.Join("testdata/glue", c.name, tb.Name+".py"), py)
+				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(ir, tb))
+			}
+		})
+	}
+}
+
+// TestGlueDeterministic generates every script twice, from two loads of
+// the spec, and compares the bytes.
+func TestGlueDeterministic(t *testing.T) {
+	for _, c := range glueCases(t) {
+		a, b := loadTestIR(t, c.file, c.specName, c.env), loadTestIR(t, c.file, c.specName, c.env)
+		for i, tb := range a.Tables {
+			p1, err1 := GlueScript(a, tb)
+			p2, err2 := GlueScript(b, b.Tables[i])
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%s/%s: %v %v", c.name, tb.Name, err1, err2)
+			}
+			if !bytes.Equal(p1, p2) || !bytes.Equal(DDL(a, tb), DDL(b, b.Tables[i])) {
+				t.Errorf("%s/%s: two generations differ", c.name, tb.Name)
+			}
+		}
+	}
+}
+
+// TestGlueScriptsCompile runs python3 -m py_compile on every generated
+// script.
+func TestGlueScriptsCompile(t *testing.T) {
+	py := python(t, "compile the generated Glue scripts (py_compile)")
+	dir := t.TempDir()
+	args := []string{"-m", "py_compile"}
+	for _, c := range glueCases(t) {
+		ir := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range ir.Tables {
+			src, err := GlueScript(ir, tb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := filepath.Join(dir, c.name+"__"+tb.Name+".py")
+			if err := os.WriteFile(f, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, f)
+		}
+	}
+	cmd := exec.Command(py, args...)
+	cmd.Env = append(os.Environ(), "PYTHONPYCACHEPREFIX="+filepath.Join(dir, "pycache"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("py_compile: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,401 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/spec"
+)
+
+const (
+	region  = "us-east-1"
+	account = "123456789012" // moto's account
+	env     = "dev"
+)
+
+// emulator is a running moto_pipeline_server.
+type emulator struct {
+	url string
+	cfg aws.Config
+}
+
+// startEmulator starts the server from FLOWC_TEST_EMULATOR on a free
+// 127.0.0.1 port and stops it (by its PID) when the test ends.
+func startEmulator(t *testing.T) *emulator {
+	t.Helper()
+	script := os.Getenv("FLOWC_TEST_EMULATOR")
+	if script == "" {
+		t.Skip("FLOWC_TEST_EMULATOR is not set: set it to the path of moto_pipeline_server.py (../shared/tools/moto-pipeline/) to deploy the build to the emulator and run the state machine (.ci/run sets it)")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	var logs bytes.Buffer
+	cmd := exec.Command("python3", script, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("emulator log:\n%s", tail(logs.String(), 4000))
+		}
+	})
+	e := &emulator{url: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(e.url + "/moto-api/data.json")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		select {
+		case <-done:
+			t.Fatalf("the emulator exited:\n%s", logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the emulator did not answer on %s: %v", e.url, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.cfg = aws.Config{
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+	}
+	return e
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+func (e *emulator) endpoint() *string { return aws.String(e.url) }
+
+// post sends a JSON body to one of moto's own endpoints.
+func (e *emulator) post(t *testing.T, path string, body any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(e.url+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		t.Fatalf("POST %s: %s", path, resp.Status)
+	}
+}
+
+// notifications returns the messages published to each SNS topic.
+func (e *emulator) notifications(t *testing.T) map[string][]string {
+	t.Helper()
+	resp, err := http.Get(e.url + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var data struct {
+		SNS struct {
+			Topic []struct {
+				Arn  string  `json:"arn"`
+				Sent [][]any `json:"sent_notifications"`
+			} `json:"Topic"`
+		} `json:"sns"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, tp := range data.SNS.Topic {
+		for _, n := range tp.Sent {
+			if len(n) > 1 {
+				msg, _ := n[1].(string)
+				out[tp.Arn] = append(out[tp.Arn], msg)
+			}
+		}
+	}
+	return out
+}
+
+// build compiles the example with short crawler polls.
+func build(t *testing.T) *compiler.Output {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	name := filepath.Join(filepath.Dir(file), "..", "..", "examples", "flights.yaml")
+	src, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ds := spec.Load("flights.yaml", src, env)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	out, cds := compiler.CompileWith(f, env, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 30})
+	if cds.HasErrors() {
+		t.Fatal(cds)
+	}
+	return out
+}
+
+// TestPipelineRunsOnEmulator deploys the example's build to the emulator
+// and runs it: a file landing in S3 starts a run that succeeds and says
+// so; a failing crawl and a failing job each fail the run and say why.
+func TestPipelineRunsOnEmulator(t *testing.T) {
+	em := startEmulator(t)
+	ctx := context.Background()
+	out := build(t)
+	cfn := cloudformation.NewFromConfig(em.cfg, func(o *cloudformation.Options) { o.BaseEndpoint = em.endpoint() })
+	s3c := s3.NewFromConfig(em.cfg, func(o *s3.Options) { o.BaseEndpoint = em.endpoint(); o.UsePathStyle = true })
+	sfc := sfn.NewFromConfig(em.cfg, func(o *sfn.Options) { o.BaseEndpoint = em.endpoint() })
+	gl := glue.NewFromConfig(em.cfg, func(o *glue.Options) { o.BaseEndpoint = em.endpoint() })
+
+	// Publish the assets as flowc deploy does, then create the stack.
+	const assets = "flowc-assets-e2e"
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(assets)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range out.Assets {
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(assets), Key: aws.String(a.Key), Body: bytes.NewReader(out.File(a.Path))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stack := out.IR.Names.Stack()
+	_, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
+		StackName:    aws.String(stack),
+		TemplateBody: aws.String(string(out.File(compiler.TemplatePath))),
+		Parameters:   []cfntypes.Parameter{{ParameterKey: aws.String("AssetBucket"), ParameterValue: aws.String(assets)}},
+		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam},
+	})
+	if err != nil {
+		t.Fatalf("CreateStack: %v", err)
+	}
+	w := cloudformation.NewStackCreateCompleteWaiter(cfn, func(o *cloudformation.StackCreateCompleteWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 200*time.Millisecond, time.Second
+	})
+	desc, err := w.WaitForOutput(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(stack)}, 2*time.Minute)
+	if err != nil {
+		t.Fatalf("stack %s not created: %v", stack, err)
+	}
+	outputs := map[string]string{}
+	for _, o := range desc.Stacks[0].Outputs {
+		outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
+	}
+	sm, topic := outputs["StateMachineArn"], outputs["AlertTopicArn"]
+	if sm == "" || topic == "" {
+		t.Fatalf("stack outputs lack the state machine or topic: %v", outputs)
+	}
+
+	var mu sync.Mutex // the emulator's crawl and job outcomes are global: one scenario at a time
+	run := func(t *testing.T, input map[string]string) *sfn.DescribeExecutionOutput {
+		t.Helper()
+		b, _ := json.Marshal(input)
+		start, err := sfc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(string(b))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return waitExecution(t, sfc, aws.ToString(start.ExecutionArn))
+	}
+	lastMessage := func(t *testing.T, before int) string {
+		t.Helper()
+		msgs := em.notifications(t)[topic]
+		if len(msgs) != before+1 {
+			t.Fatalf("%d messages published to %s, want 1:\n%s", len(msgs)-before, topic, strings.Join(msgs[before:], "\n"))
+		}
+		return msgs[before]
+	}
+	mustContain := func(t *testing.T, what, s string, parts ...string) {
+		t.Helper()
+		for _, p := range parts {
+			if !strings.Contains(s, p) {
+				t.Errorf("%s lacks %q:\n%s", what, p, s)
+			}
+		}
+	}
+	head := "Pipeline flights, environment dev: the run of source flights for partition "
+
+	t.Run("file lands, run succeeds", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		before := len(em.notifications(t)[topic])
+		known := executions(t, sfc, sm)
+		_, err := s3c.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String("acme-flights-landing-dev"),
+			Key:    aws.String("raw/flights/year=2001/month=01/day=17/flights.csv"),
+			Body:   strings.NewReader("date,delay,distance,origin,destination\n2001-01-17 06:05,75,500,ATL,ORD\n"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arn := newExecution(t, sfc, sm, known)
+		d := waitExecution(t, sfc, arn)
+		if d.Status != sfntypes.ExecutionStatusSucceeded {
+			t.Fatalf("run %s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+		mustContain(t, "success message", lastMessage(t, before),
+			head+"year=2001/month=01/day=17 succeeded", "delayed_flights_fact, airport_delays")
+	})
+
+	t.Run("crawler already running", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Crawls stay RUNNING for three polls: the second run finds the
+		// crawler running, waits, and crawls again.
+		em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::crawl", "transition": map[string]any{"progression": "manual", "times": 3}})
+		defer em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::crawl", "transition": map[string]any{"progression": "immediate"}})
+		before := len(em.notifications(t)[topic])
+		var arns []string
+		for _, day := range []string{"01", "02"} {
+			b, _ := json.Marshal(map[string]string{"source": "flights", "key": "raw/flights/year=2001/month=02/day=" + day + "/f.csv"})
+			s, err := sfc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(string(b))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			arns = append(arns, aws.ToString(s.ExecutionArn))
+			time.Sleep(300 * time.Millisecond)
+		}
+		for _, arn := range arns {
+			if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Errorf("run %s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+		}
+		if !visited(t, sfc, arns[1], "Start crawler again") {
+			t.Error("the second run did not wait for the running crawl and start the crawler again")
+		}
+		if n := len(em.notifications(t)[topic]) - before; n != 2 {
+			t.Errorf("%d messages, want 2", n)
+		}
+	})
+
+	type failure struct {
+		name, tagARN, input, errName string
+		message                      []string
+	}
+	crawler := fmt.Sprintf("arn:aws:glue:%s:%s:crawler/%s", region, account, out.IR.Names.Crawler("flights"))
+	job := fmt.Sprintf("arn:aws:glue:%s:%s:job/%s", region, account, out.IR.Names.GlueJob("airport_delays"))
+	key := `{"source": "flights", "bucket": "acme-flights-landing-dev", "key": "raw/flights/year=2001/month=03/day=05/flights.csv"}`
+	for _, f := range []failure{
+		{"crawl fails", crawler, key, "flowc.CrawlFailed",
+			[]string{head + "year=2001/month=03/day=05 failed", "Error: flowc.CrawlFailed", "crawler flights-dev-flights ended FAILED"}},
+		{"job fails", job, key, "flowc.JobFailed",
+			[]string{head + "year=2001/month=03/day=05 failed", "Error: flowc.JobFailed", "Glue job flights-dev-airport-delays failed"}},
+		{"key without partitions", "", `{"source": "flights", "key": "raw/flights/flights.csv"}`, "flowc.BadKey",
+			[]string{"Error: flowc.BadKey", "raw/flights/year=*/month=*/day=*/FILE.csv"}},
+		{"unknown source", "", `{"source": "airports"}`, "flowc.BadInput",
+			[]string{"Error: flowc.BadInput", `one of flights`}},
+	} {
+		t.Run(f.name, func(t *testing.T) {
+			mu.Lock()
+			defer mu.Unlock()
+			if f.tagARN != "" {
+				tag := map[string]string{"moto-test-outcome": "FAILED"}
+				if _, err := gl.TagResource(ctx, &glue.TagResourceInput{ResourceArn: aws.String(f.tagARN), TagsToAdd: tag}); err != nil {
+					t.Fatal(err)
+				}
+				defer gl.UntagResource(ctx, &glue.UntagResourceInput{ResourceArn: aws.String(f.tagARN), TagsToRemove: []string{"moto-test-outcome"}})
+			}
+			before := len(em.notifications(t)[topic])
+			var input map[string]string
+			json.Unmarshal([]byte(f.input), &input)
+			d := run(t, input)
+			if d.Status != sfntypes.ExecutionStatusFailed {
+				t.Fatalf("run %s, want FAILED", d.Status)
+			}
+			if aws.ToString(d.Error) != "flowc.RunFailed" || !strings.HasPrefix(aws.ToString(d.Cause), f.errName+": ") {
+				t.Errorf("run failed with %s: %s; want flowc.RunFailed and a cause starting %q", aws.ToString(d.Error), aws.ToString(d.Cause), f.errName)
+			}
+			mustContain(t, "failure message", lastMessage(t, before), f.message...)
+		})
+	}
+}
+
+// executions lists the ARNs of the state machine's executions.
+func executions(t *testing.T, c *sfn.Client, sm string) map[string]bool {
+	t.Helper()
+	out, err := c.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: aws.String(sm)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, e := range out.Executions {
+		m[aws.ToString(e.ExecutionArn)] = true
+	}
+	return m
+}
+
+// newExecution waits for an execution that is not in known.
+func newExecution(t *testing.T, c *sfn.Client, sm string, known map[string]bool) string {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		for arn := range executions(t, c, sm) {
+			if !known[arn] {
+				return arn
+			}
+		}
+	}
+	t.Fatal("no execution started: the EventBridge rule did not match the object or did not start the state machine")
+	return ""
+}
+
+// waitExecution waits for an execution to end.
+func waitExecution(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != sfntypes.ExecutionStatusRunning {
+			return d
+		}
+	}
+	t.Fatalf("execution %s still running after 2 minutes", arn)
+	return nil
+}
+
+// visited reports whether an execution entered the named state.
+func visited(t *testing.T, c *sfn.Client, arn, state string) bool {
+	t.Helper()
+	h, err := c.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.Events {
+		if e.StateEnteredEventDetails != nil && aws.ToString(e.StateEnteredEventDetails.Name) == state {
+			return true
+		}
+	}
+	return false
+}
