@@ -69,7 +69,7 @@ func useColor(w any) bool {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	app := newApp(e)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -141,4 +141,54 @@ func printDiagnostics(w io.Writer, format diag.Format, ds *diag.Set, sources map
 		ToolVersion: version,
 	}
 	return p.Print(w, ds.Sorted())
+}
+
+// interspersed moves a command's flags before its arguments, so
+// `flowc build SPEC --env dev` works as users of other CLIs expect
+// (urfave/cli v2 stops reading flags at the first argument). A "--" ends
+// flag parsing; what follows it stays an argument.
+func interspersed(app *cli.App, args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	var cmd *cli.Command
+	at := 1
+	for ; at < len(args); at++ {
+		if !strings.HasPrefix(args[at], "-") {
+			cmd = app.Command(args[at])
+			break
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, rest []string
+	tail := args[at+1:]
+	for i := 0; i < len(tail); i++ {
+		a := tail[i]
+		switch {
+		case a == "--":
+			rest = append(rest, tail[i:]...)
+			i = len(tail)
+		case len(a) > 1 && strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(tail) {
+				flags = append(flags, tail[i+1])
+				i++
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	out := append([]string{}, args[:at+1]...)
+	out = append(out, flags...)
+	return append(out, rest...)
 }

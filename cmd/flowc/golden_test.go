@@ -45,3 +45,20 @@ func checkGolden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (run with -update and read the diff):\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	app := newApp(&env{})
+	cases := []struct{ in, want string }{
+		{"flowc build examples/flights.yaml --env dev", "flowc build --env dev examples/flights.yaml"},
+		{"flowc build examples/flights.yaml --env=dev --check", "flowc build --env=dev --check examples/flights.yaml"},
+		{"flowc validate a.yaml -f json b.yaml", "flowc validate -f json a.yaml b.yaml"},
+		{"flowc validate -- -odd.yaml --env", "flowc validate -- -odd.yaml --env"},
+		{"flowc --help", "flowc --help"},
+	}
+	for _, c := range cases {
+		got := strings.Join(interspersed(app, strings.Fields(c.in)), " ")
+		if got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+}
