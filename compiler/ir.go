@@ -55,7 +55,9 @@ type Source struct {
 }
 
 // Triggered reports whether the source starts runs.
-func (s *Source) Triggered() bool { return s.Trigger == spec.TriggerOnArrival || s.Trigger == spec.TriggerSchedule }
+func (s *Source) Triggered() bool {
+	return s.Trigger == spec.TriggerOnArrival || s.Trigger == spec.TriggerSchedule
+}
 
 // Suffix is the object key suffix of the source's format (".csv").
 func (s *Source) Suffix() string { return "." + s.Format }

@@ -1,7 +1,220 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/urfave/cli/v2"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/deploy"
+)
+
+// deployFlags are the options of flowc deploy.
+type deployFlags struct {
+	env    string
+	yes    bool
+	method deploy.Method
+	params map[string]string
+	spec   string
+}
 
 func deployCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "deploy", Usage: "create or update the stack of an environment (not built yet)", ArgsUsage: "SPEC", Action: notBuilt("deploy")}
+	return &cli.Command{
+		Name:      "deploy",
+		Usage:     "create or update the stack of an environment",
+		ArgsUsage: "SPEC",
+		Description: `Builds SPEC for the environment in memory and deploys it to the environment's stack
+(<pipeline>-<env>, or the environment's stack:) in the environment's region:
+  1. checks the account guard (the environment's account:) against the credentials (STS);
+  2. publishes the Glue scripts and nested templates to the asset bucket
+     flowc-assets-<account>-<region> under content-addressed keys, skipping what is there
+     (the bucket is created on first use: encrypted, public access blocked, TLS only);
+  3. creates a change set and shows what will change, resource by resource and property by
+     property, replacements flagged, and in pipeline words where flowc can tell;
+  4. asks for confirmation (on a terminal; --yes for CI, where there is none);
+  5. executes it, streams the stack events, and prints the stack outputs.
+A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
+resource that failed and why. A stack left in ROLLBACK_COMPLETE by a failed first deploy is
+deleted and created again (after confirmation). An operation already in progress on the stack is
+waited for. Ctrl-C stops waiting; the operation goes on in AWS and a new deploy waits for it.
+--method direct deploys with CreateStack/UpdateStack instead of a change set.
+
+AWS configuration is the SDK's standard chain: AWS_PROFILE, credentials, AWS_ENDPOINT_URL for an
+emulator. The region is the environment's. Exit codes: 0 deployed or no changes; 1 spec errors
+or the deploy was declined at the prompt; 2 usage errors, refusals and AWS failures.
+
+Example:
+   flowc deploy --env dev examples/flights.yaml
+   flowc deploy --env prod --yes examples/flights.yaml     # in CI`,
+		Flags: []cli.Flag{
+			envFlag(),
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "deploy without asking (for CI)"},
+			&cli.StringFlag{Name: "method", Value: string(deploy.MethodChangeSet), Usage: "`HOW` to change the stack: change-set or direct (CreateStack/UpdateStack)"},
+			parameterFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageErr("deploy needs exactly one SPEC file")
+			}
+			m, err := deploy.ParseMethod(c.String("method"))
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			params, err := parseParameters(c.StringSlice("parameter"))
+			if err != nil {
+				return err
+			}
+			return runDeploy(e, deployFlags{env: c.String("env"), yes: c.Bool("yes"), method: m, params: params, spec: c.Args().First()})
+		},
+	}
+}
+
+func runDeploy(e *env, fl deployFlags) error {
+	out, err := compileSpec(e, fl.spec, fl.env)
+	if err != nil {
+		return err
+	}
+	b := bundleOf(out)
+	d, err := newDeployer(e, b.Region, e.stdout)
+	if err != nil {
+		return err
+	}
+	res, err := d.Deploy(e.ctx, b, deploy.DeployOptions{
+		Method:     fl.method,
+		Confirm:    confirmer(e, fl.yes, "deploy"),
+		Again:      again("deploy", b.Env, fl.spec),
+		Parameters: fl.params,
+	})
+	if err != nil {
+		return awsFailure(err)
+	}
+	if res.Declined {
+		return failed
+	}
+	return nil
+}
+
+// parameterFlag sets template parameters, as `cdk deploy --parameters` does.
+func parameterFlag() *cli.StringSliceFlag {
+	return &cli.StringSliceFlag{Name: "parameter", Aliases: []string{"p"}, Usage: "set template parameter `NAME=VALUE` (repeatable); others keep the template's defaults"}
+}
+
+func parseParameters(list []string) (map[string]string, error) {
+	params := map[string]string{}
+	for _, p := range list {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, usageErr("--parameter %q: want NAME=VALUE", p)
+		}
+		params[k] = v
+	}
+	return params, nil
+}
+
+// bundleOf turns a build into what the deploy package needs.
+func bundleOf(out *compiler.Output) *deploy.Bundle {
+	ir := out.IR
+	b := &deploy.Bundle{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region, Account: ir.Account}
+	for _, f := range out.Files {
+		b.Files = append(b.Files, deploy.File{Path: f.Path, Data: f.Data})
+	}
+	for _, a := range out.Assets {
+		b.Assets = append(b.Assets, deploy.Asset{Path: a.Path, Key: a.Key})
+	}
+	return b
+}
+
+// newDeployer loads the SDK configuration once (standard chain, the
+// environment's region) and builds the clients. Output goes to out.
+func newDeployer(e *env, region string, out io.Writer) (*deploy.Deployer, error) {
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	cfg, err := config.LoadDefaultConfig(e.ctx, opts...)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("loading the AWS configuration: %w", err)}
+	}
+	if cfg.Region == "" {
+		return nil, usageErr("no AWS region: set region: in the environment, or AWS_REGION")
+	}
+	s3Endpoint := os.Getenv("AWS_ENDPOINT_URL_S3")
+	if s3Endpoint == "" && cfg.BaseEndpoint != nil {
+		s3Endpoint = *cfg.BaseEndpoint
+	}
+	clients := deploy.NewClients(cfg, deploy.ClientOptions{PathStyle: s3Endpoint != ""})
+	return deploy.New(clients, deploy.Options{Out: out, Err: e.stderr, PlainHTTP: strings.HasPrefix(s3Endpoint, "http://")}), nil
+}
+
+// confirmer asks on the terminal; with --yes it is nil (yes to all).
+// Without a terminal and without --yes it refuses: exit 2.
+func confirmer(e *env, yes bool, what string) deploy.Confirmer {
+	if yes {
+		return nil
+	}
+	var in *bufio.Reader
+	return func(question string) (bool, error) {
+		if !isTerminal(e.stdin) {
+			return false, &exitError{code: exitUsage, err: fmt.Errorf("refusing to %s without confirmation: stdin is not a terminal; pass --yes to %s non-interactively (e.g. in CI)", what, what)}
+		}
+		if in == nil {
+			in = bufio.NewReader(e.stdin)
+		}
+		fmt.Fprintf(e.stderr, "%s [y/N] ", question)
+		answer, err := readLine(e.ctx, in)
+		if err != nil {
+			fmt.Fprintln(e.stderr)
+			return false, err
+		}
+		answer = strings.ToLower(strings.TrimSpace(answer))
+		return answer == "y" || answer == "yes", nil
+	}
+}
+
+// readLine reads one line, giving up when ctx is cancelled (Ctrl-C).
+func readLine(ctx context.Context, r *bufio.Reader) (string, error) {
+	type result struct {
+		s   string
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		s, err := r.ReadString('\n')
+		ch <- result{s, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case res := <-ch:
+		if res.err == io.EOF && res.s != "" {
+			res.err = nil
+		}
+		return res.s, res.err
+	}
+}
+
+// again is the command line that repeats a command, for messages.
+func again(cmd, envName, specPath string) string {
+	return fmt.Sprintf("flowc %s --env %s %s", cmd, envName, specPath)
+}
+
+// awsFailure maps a deploy error to its exit code: refusals, failed stack
+// operations and AWS errors are 2; a cancelled wait says how to resume.
+func awsFailure(err error) error {
+	var xe *exitError
+	if errors.As(err, &xe) {
+		return err
+	}
+	var c *deploy.Cancelled
+	if !errors.As(err, &c) && errors.Is(err, context.Canceled) {
+		err = errors.New("cancelled; the stack was not changed")
+	}
+	return &exitError{code: exitUsage, err: err}
 }

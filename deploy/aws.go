@@ -1,0 +1,97 @@
+package deploy
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// CloudFormation is the part of the CloudFormation API flowc uses.
+// *cloudformation.Client satisfies it.
+type CloudFormation interface {
+	cloudformation.DescribeStacksAPIClient
+	cloudformation.DescribeChangeSetAPIClient
+	cloudformation.DescribeStackEventsAPIClient
+	cloudformation.ListStackResourcesAPIClient
+	CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error)
+	ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
+	DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
+	CreateStack(ctx context.Context, in *cloudformation.CreateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.CreateStackOutput, error)
+	UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.UpdateStackOutput, error)
+	DeleteStack(ctx context.Context, in *cloudformation.DeleteStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DeleteStackOutput, error)
+	GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+}
+
+// S3 is the part of the S3 API flowc uses for its asset bucket.
+// *s3.Client satisfies it.
+type S3 interface {
+	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+	CreateBucket(ctx context.Context, in *s3.CreateBucketInput, optFns ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	PutBucketEncryption(ctx context.Context, in *s3.PutBucketEncryptionInput, optFns ...func(*s3.Options)) (*s3.PutBucketEncryptionOutput, error)
+	PutPublicAccessBlock(ctx context.Context, in *s3.PutPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
+	PutBucketPolicy(ctx context.Context, in *s3.PutBucketPolicyInput, optFns ...func(*s3.Options)) (*s3.PutBucketPolicyOutput, error)
+	HeadObject(ctx context.Context, in *s3.HeadObjectInput, optFns ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	PutObject(ctx context.Context, in *s3.PutObjectInput, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+}
+
+// STS is the part of the STS API flowc uses for the account guard.
+// *sts.Client satisfies it.
+type STS interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// Clients are the AWS clients of a Deployer, all for the stack's region.
+type Clients struct {
+	CFN CloudFormation
+	S3  S3
+	STS STS
+}
+
+// MaxAttempts is how many times a throttled or otherwise retryable AWS
+// call is tried before giving up (the SDK default is 3).
+const MaxAttempts = 10
+
+// MaxBackoff caps the wait between two attempts of a call.
+const MaxBackoff = 20 * time.Second
+
+// Retryer is the SDK retryer flowc uses: the standard one (exponential
+// backoff with jitter on throttling, transient and 5xx errors) with more
+// attempts and no client-side retry quota, so long deploys ride out
+// throttling instead of failing.
+func Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = MaxAttempts
+		o.MaxBackoff = MaxBackoff
+		o.RateLimiter = ratelimit.None
+	})
+}
+
+// ClientOptions tune NewClients.
+type ClientOptions struct {
+	// PathStyle addresses S3 buckets in the path (http://host/bucket/key),
+	// as emulators need. Set it when an endpoint URL is configured.
+	PathStyle bool
+}
+
+// NewClients creates the SDK clients from a loaded configuration, with
+// Retryer. The configuration's region must be the stack's region.
+func NewClients(cfg aws.Config, o ClientOptions) Clients {
+	cfg = cfg.Copy()
+	cfg.Retryer = Retryer
+	return Clients{
+		CFN: cloudformation.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(so *s3.Options) {
+			so.UsePathStyle = o.PathStyle
+			// Emulators send no checksums; the SDK would log each skip.
+			so.DisableLogOutputChecksumValidationSkipped = true
+		}),
+		STS: sts.NewFromConfig(cfg),
+	}
+}

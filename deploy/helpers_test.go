@@ -1,0 +1,81 @@
+package deploy
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// loadTree reads a build tree of testdata into a Bundle. Assets are the
+// Glue scripts and nested templates; "@asset:PATH@" in templates is
+// replaced by PATH's content-addressed key, as the compiler writes them.
+func loadTree(t *testing.T, dir string) *Bundle {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Bundle{Pipeline: "flights", Env: "dev", Stack: "flights-dev", Region: "us-east-1"}
+	keys := map[string]string{}
+	subst := func(p string) {
+		for ap, k := range keys {
+			files[p] = bytes.ReplaceAll(files[p], []byte("@asset:"+ap+"@"), []byte(k))
+		}
+	}
+	// Scripts first, then nested templates (which name scripts), then the root.
+	for _, stage := range []func(string) bool{
+		func(p string) bool { return strings.HasPrefix(p, "glue/") },
+		func(p string) bool { return strings.HasPrefix(p, "stacks/") },
+	} {
+		for _, p := range sortedKeys(files) {
+			if !stage(p) {
+				continue
+			}
+			subst(p)
+			keys[p] = TemplateKey(files[p])
+			if strings.HasSuffix(p, ".py") {
+				keys[p] = strings.TrimSuffix(keys[p], ".json") + ".py"
+			}
+			b.Assets = append(b.Assets, Asset{Path: p, Key: keys[p]})
+		}
+	}
+	subst(TemplatePath)
+	for _, p := range sortedKeys(files) {
+		b.Files = append(b.Files, File{Path: p, Data: files[p]})
+	}
+	sort.Slice(b.Assets, func(i, j int) bool { return b.Assets[i].Path < b.Assets[j].Path })
+	return b
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./deploy -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test ./deploy -run %s -update rewrites it):\n%s", path, t.Name(), Unified(path, want, got))
+	}
+}

@@ -1,0 +1,260 @@
+package deploy
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Plan is what a deploy would change, computed from fetched facts: the
+// deployed (or an earlier) build and the new one, and a change set when
+// there is one. Render turns it into text or JSON.
+type Plan struct {
+	Stack   string `json:"stack"`
+	Region  string `json:"region,omitempty"`
+	Against string `json:"against"` // what the build is compared with, in words
+	// ReplacementsFrom says who decided which resources are replaced: "change
+	// set" (CloudFormation's answer) or "create-only properties" (predicted
+	// from the CloudFormation registry schemas).
+	ReplacementsFrom string `json:"replacements_from"`
+	// DetailsFrom says where property-level detail comes from: "change set"
+	// or "template diff".
+	DetailsFrom string           `json:"details_from"`
+	Pipeline    []string         `json:"pipeline"`
+	Resources   []ResourceChange `json:"resources"`
+	Parameters  []PropertyChange `json:"parameters"`
+	Files       []FileDiff       `json:"files"`
+	Notes       []string         `json:"notes"`
+	Summary     Summary          `json:"summary"`
+}
+
+// Replacement sources.
+const (
+	FromChangeSet  = "change set"
+	FromCreateOnly = "create-only properties"
+	FromTemplate   = "template diff"
+)
+
+// ResourceChange is one resource a deploy adds, modifies or removes.
+type ResourceChange struct {
+	Action     string `json:"action"` // Add | Modify | Remove (or another change set action)
+	LogicalID  string `json:"logical_id"`
+	Type       string `json:"type"`
+	PhysicalID string `json:"physical_id,omitempty"`
+	// Replacement is True, False or Conditional for Modify ("" otherwise).
+	Replacement string           `json:"replacement,omitempty"`
+	Cause       string           `json:"cause,omitempty"` // why a resource changes without a change of its own
+	Properties  []PropertyChange `json:"properties,omitempty"`
+}
+
+// Replaced reports whether the change replaces the resource (or may).
+func (r ResourceChange) Replaced() bool {
+	return r.Action == "Modify" && (r.Replacement == "True" || r.Replacement == "Conditional")
+}
+
+// PropertyChange is one changed property, resource attribute or parameter.
+type PropertyChange struct {
+	Path    string `json:"path"`             // e.g. Command.ScriptLocation, Tags[team], DeletionPolicy
+	Before  string `json:"before,omitempty"` // compact JSON; "" when added
+	After   string `json:"after,omitempty"`  // compact JSON; "" when removed
+	Replace bool   `json:"requires_replacement,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// FileDiff is a generated file that changed, as a unified diff.
+type FileDiff struct {
+	Path    string `json:"path"`
+	Status  string `json:"status"` // added | removed | changed
+	Unified string `json:"unified"`
+}
+
+// Summary counts the changes.
+type Summary struct {
+	Add     int `json:"add"`
+	Modify  int `json:"modify"`
+	Replace int `json:"replace"`
+	Remove  int `json:"remove"`
+	Files   int `json:"files"`
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool {
+	return len(p.Resources) == 0 && len(p.Parameters) == 0 && len(p.Files) == 0 && len(p.Pipeline) == 0
+}
+
+// Side is one side of a comparison.
+type Side struct {
+	Template []byte            // root template; nil when there is no stack
+	Params   map[string]string // stack parameter values
+	Files    map[string][]byte // generated files by build path (nested stacks under stacks/)
+	Assets   map[string]string // asset key -> build path, to name changed assets
+}
+
+// ChangeSetChange is one resource change CloudFormation reported.
+type ChangeSetChange struct {
+	Action      string
+	LogicalID   string
+	Type        string
+	PhysicalID  string
+	Replacement string // True | False | Conditional | "" (emulators leave it out)
+	Details     []PropertyChange
+}
+
+// PlanInput is everything BuildPlan compares.
+type PlanInput struct {
+	Stack, Region string
+	Against       string
+	Old, New      Side
+	// ChangeSet holds CloudFormation's answer; nil when there was no change
+	// set (offline diff, --method direct).
+	ChangeSet []ChangeSetChange
+	HasCS     bool
+	Notes     []string
+}
+
+// BuildPlan compares two builds. It is a pure function of its input.
+func BuildPlan(in PlanInput) (*Plan, error) {
+	oldT, err := ParseTemplate(in.Old.Template)
+	if err != nil {
+		return nil, fmt.Errorf("deployed template: %w", err)
+	}
+	newT, err := ParseTemplate(in.New.Template)
+	if err != nil {
+		return nil, fmt.Errorf("new template: %w", err)
+	}
+	p := &Plan{
+		Stack: in.Stack, Region: in.Region, Against: in.Against,
+		ReplacementsFrom: FromCreateOnly, DetailsFrom: FromTemplate,
+		Notes: append([]string(nil), in.Notes...),
+	}
+	assets := in.New.Assets
+	predicted := diffTemplates("", oldT, newT, assets)
+	nested := nestedPaths(in.Old.Files, in.New.Files)
+	for _, np := range nested {
+		ot, err := ParseTemplate(in.Old.Files[np])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", np, err)
+		}
+		nt, err := ParseTemplate(in.New.Files[np])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", np, err)
+		}
+		predicted = append(predicted, diffTemplates(strings.TrimSuffix(path.Base(np), ".json")+"/", ot, nt, assets)...)
+	}
+	if in.HasCS {
+		p.Resources = mergeChangeSet(p, in.ChangeSet, predicted)
+	} else {
+		p.Resources = predicted
+	}
+	sort.SliceStable(p.Resources, func(i, j int) bool { return p.Resources[i].LogicalID < p.Resources[j].LogicalID })
+
+	for _, k := range unionKeys(in.Old.Params, in.New.Params) {
+		if in.Old.Template == nil {
+			break
+		}
+		if o, n := in.Old.Params[k], in.New.Params[k]; o != n {
+			p.Parameters = append(p.Parameters, PropertyChange{Path: k, Before: quote(o), After: quote(n)})
+		}
+	}
+	p.Files = fileDiffs(in.Old.Files, in.New.Files, nested)
+	p.Pipeline = pipelineWords(oldT, newT, in.Old.Files, in.New.Files)
+	for _, r := range p.Resources {
+		switch {
+		case r.Action == "Add":
+			p.Summary.Add++
+		case r.Action == "Remove":
+			p.Summary.Remove++
+		case r.Replaced():
+			p.Summary.Replace++
+		default:
+			p.Summary.Modify++
+		}
+	}
+	p.Summary.Files = len(p.Files)
+	return p, nil
+}
+
+// mergeChangeSet takes CloudFormation's list of changes and fills in what
+// it left out (emulators give no replacement or property detail) from the
+// template diff, saying so in the plan.
+func mergeChangeSet(p *Plan, cs []ChangeSetChange, predicted []ResourceChange) []ResourceChange {
+	byID := map[string]ResourceChange{}
+	for _, r := range predicted {
+		byID[r.LogicalID] = r
+	}
+	var out []ResourceChange
+	csReplacement, csDetails, modifies := false, false, false
+	for _, c := range cs {
+		r := ResourceChange{Action: c.Action, LogicalID: c.LogicalID, Type: c.Type, PhysicalID: c.PhysicalID, Replacement: c.Replacement, Properties: c.Details}
+		pr, known := byID[c.LogicalID]
+		if c.Action == "Modify" {
+			modifies = true
+			if c.Replacement != "" {
+				csReplacement = true
+			} else if known {
+				r.Replacement = pr.Replacement
+			} else {
+				r.Replacement = "False"
+			}
+		}
+		if len(c.Details) > 0 {
+			csDetails = true
+		} else if known {
+			r.Properties = pr.Properties
+			r.Cause = pr.Cause
+		}
+		if r.Type == "" && known {
+			r.Type = pr.Type
+		}
+		out = append(out, r)
+	}
+	nested := false
+	for _, r := range predicted {
+		if strings.Contains(r.LogicalID, "/") { // CloudFormation reports nested stacks as one resource
+			out = append(out, r)
+			nested = true
+		}
+	}
+	if nested {
+		p.Notes = append(p.Notes, "resources inside nested stacks (NAME/...) come from flowc's template diff, their replacements predicted from create-only properties")
+	}
+	if csReplacement || !modifies {
+		p.ReplacementsFrom = FromChangeSet
+	} else {
+		p.Notes = append(p.Notes, "the change set gave no replacement information (an emulator?); replacements are predicted from create-only properties")
+	}
+	if csDetails {
+		p.DetailsFrom = FromChangeSet
+	}
+	return out
+}
+
+// nestedPaths lists the nested stack templates (stacks/*.json) of either side.
+func nestedPaths(old, new map[string][]byte) []string {
+	var out []string
+	for _, k := range unionKeys(old, new) {
+		if strings.HasPrefix(k, "stacks/") && strings.HasSuffix(k, ".json") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return sortedKeys(keys)
+}
+
+func quote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return canonical(s)
+}
