@@ -1,0 +1,57 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// InputError is bad input: a value that does not parse as its declared
+// type, a missing or extra column, a file that is not CSV, an empty or
+// missing partition. File and Line say where, when known (Line 0: the
+// whole file or folder).
+type InputError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	switch {
+	case e.File == "":
+		return e.Msg
+	case e.Line > 0:
+		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+	return e.File + ": " + e.Msg
+}
+
+// CheckError is a table check that failed, or values too long for their
+// char(n)/varchar(n) column: nothing was loaded.
+type CheckError struct {
+	Table      string   // schema.table
+	Check      string   // the check's name, e.g. not_null(flight_date,dep_time)
+	Rows       int64    // rows that break it (for row_count: the count)
+	Partitions []string // the partitions (runs) where it failed, when triggered
+	Msg        string   // the whole message
+}
+
+func (e *CheckError) Error() string { return e.Msg }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// plural renders "1 row", "2 rows".
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.FormatInt(n, 10) + " " + word + "s"
+}
+
+// listShort renders up to 3 items and "and N more".
+func listShort(items []string) string {
+	if len(items) <= 3 {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:3], ", ") + fmt.Sprintf(" and %d more", len(items)-3)
+}

@@ -1,0 +1,229 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/spec"
+)
+
+// The local warehouse: the Redshift schema of the spec (public when unset)
+// and a DuckDB table per spec table, with these types:
+//
+//	smallint, integer, bigint       SMALLINT, INTEGER, BIGINT
+//	decimal(p,s)                    DECIMAL(p,s)
+//	real, double precision          FLOAT, DOUBLE
+//	boolean, date, timestamp        BOOLEAN, DATE, TIMESTAMP
+//	timestamptz                     TIMESTAMPTZ (UTC)
+//	char(n), varchar(n)             VARCHAR (the length is checked before loading, in bytes as Redshift counts)
+
+// warehouseType is the DuckDB type of a Redshift column type, and the name
+// information_schema gives it.
+func warehouseType(rt spec.RedshiftType) (ddl, info string) {
+	switch rt.Kind {
+	case spec.RSSmallint:
+		return "SMALLINT", "SMALLINT"
+	case spec.RSInteger:
+		return "INTEGER", "INTEGER"
+	case spec.RSBigint:
+		return "BIGINT", "BIGINT"
+	case spec.RSDecimal:
+		s := fmt.Sprintf("DECIMAL(%d,%d)", rt.Precision, rt.Scale)
+		return s, s
+	case spec.RSReal:
+		return "FLOAT", "FLOAT"
+	case spec.RSDouble:
+		return "DOUBLE", "DOUBLE"
+	case spec.RSBoolean:
+		return "BOOLEAN", "BOOLEAN"
+	case spec.RSDate:
+		return "DATE", "DATE"
+	case spec.RSTimestamp:
+		return "TIMESTAMP", "TIMESTAMP"
+	case spec.RSTimestamptz:
+		return "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE"
+	}
+	return "VARCHAR", "VARCHAR"
+}
+
+func (r *runner) schema() string {
+	if s := r.ir.Redshift.Schema; s != "" {
+		return s
+	}
+	return "public"
+}
+
+func (r *runner) target(tb *compiler.Table) string {
+	return d.Ident(r.schema()) + "." + d.Ident(tb.Name)
+}
+
+func (r *runner) createSchema(ctx context.Context) error {
+	_, err := r.exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+d.Ident(r.schema()))
+	return err
+}
+
+// ensureTable creates the table, or checks that the one in the warehouse
+// has the spec's columns.
+func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
+	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
+	if err != nil {
+		return err
+	}
+	var have []string
+	for rows.Next() {
+		var n, t string
+		if err := rows.Scan(&n, &t); err != nil {
+			rows.Close()
+			return err
+		}
+		have = append(have, n+" "+t)
+	}
+	rows.Close()
+	var want, defs []string
+	for _, c := range tb.Columns {
+		ddl, info := warehouseType(c.Type)
+		want = append(want, c.Name+" "+info)
+		defs = append(defs, d.Ident(c.Name)+" "+ddl)
+	}
+	if len(have) == 0 {
+		_, err := r.exec(ctx, "CREATE TABLE "+r.target(tb)+" ("+strings.Join(defs, ", ")+")")
+		return err
+	}
+	if strings.Join(have, ", ") != strings.Join(want, ", ") {
+		return fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
+			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))
+	}
+	return nil
+}
+
+// table stages a table's rows, runs its checks and loads it.
+func (r *runner) table(ctx context.Context, tb *compiler.Table) (*TableReport, error) {
+	name := r.schema() + "." + tb.Name
+	rep := &TableReport{Table: name, Load: tb.Load}
+	for _, s := range rowSources(r.ir, tb.From) {
+		for _, n := range r.counts[s] {
+			rep.RowsIn += n
+		}
+	}
+	plan := r.planTable(tb)
+	carries := r.carries[tb.From]
+	stage := d.Ident("_flowc_rows_" + tb.Name)
+	rowsSQL, err := compiler.TableRowsSQL(d, r.plan, plan, r.relation)
+	if err != nil {
+		return nil, err
+	}
+	kind := "TABLE"
+	if r.stored[tb.From] {
+		kind = "VIEW" // over a stored relation, the checks and the load read it
+	}
+	if _, err := r.exec(ctx, "CREATE TEMP "+kind+" "+stage+" AS "+rowsSQL); err != nil {
+		return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
+	}
+	checks := compiler.LoadChecks(tb)
+	rep.Checks = len(checks)
+	for _, c := range checks {
+		if err := r.check(ctx, tb, plan, c, stage, carries); err != nil {
+			return nil, err
+		}
+		rep.ChecksPassed++
+	}
+	if err := r.lengths(ctx, tb, stage); err != nil {
+		return nil, err
+	}
+	if err := r.ensureTable(ctx, tb); err != nil {
+		return nil, err
+	}
+	n, err := r.load(ctx, tb, plan, stage, carries)
+	if err != nil {
+		return nil, fmt.Errorf("loading table %s: %s", name, cleanErr(err))
+	}
+	rep.RowsLoaded = n
+	return rep, nil
+}
+
+// planTable is the table of the rewritten IR.
+func (r *runner) planTable(tb *compiler.Table) *compiler.Table {
+	for _, t := range r.plan.Tables {
+		if t.Name == tb.Name {
+			return t
+		}
+	}
+	return tb
+}
+
+// rowSources are the sources at the start of a relation's from: chain
+// (the rows a table's "rows in" counts).
+func rowSources(ir *compiler.IR, from string) []string {
+	for i := 0; i < 1000; i++ {
+		t := ir.Transform(from)
+		if t == nil {
+			return []string{from}
+		}
+		from = t.From
+	}
+	return nil
+}
+
+// load writes the staged rows into the table with its load mode and returns
+// how many rows it inserted.
+func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage string, carries bool) (int64, error) {
+	tgt := r.target(tb)
+	var cols []string
+	for _, c := range tb.Columns {
+		cols = append(cols, d.Ident(c.Name))
+	}
+	rows, err := compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+	if err != nil {
+		return 0, err
+	}
+	switch tb.Load {
+	case spec.LoadReplacePartition:
+		files := filesTable(tb.Trigger.Name)
+		var conds []string
+		for _, p := range tb.PartitionColumns {
+			ddl := "VARCHAR"
+			for _, c := range tb.Columns {
+				if c.Name == p {
+					ddl, _ = warehouseType(c.Type)
+				}
+			}
+			conds = append(conds, "t."+d.Ident(p)+" = CAST(f."+d.Ident(p)+" AS "+ddl+")")
+		}
+		del := "DELETE FROM " + tgt + " AS t WHERE EXISTS (SELECT 1 FROM " + files + " AS f WHERE " + strings.Join(conds, " AND ") + ")"
+		if _, err := r.exec(ctx, del); err != nil {
+			return 0, err
+		}
+	case spec.LoadMerge:
+		// Keys match NULL-safely, as the Glue job's delete does.
+		var conds []string
+		for _, k := range tb.Key {
+			conds = append(conds, "t."+d.Ident(k)+" IS NOT DISTINCT FROM s."+d.Ident(k))
+		}
+		del := "DELETE FROM " + tgt + " AS t WHERE EXISTS (SELECT 1 FROM " + stage + " AS s WHERE " + strings.Join(conds, " AND ") + ")"
+		if _, err := r.exec(ctx, del); err != nil {
+			return 0, err
+		}
+		if carries {
+			// Runs load one after the other: for each key, the last run's
+			// rows win.
+			var keys []string
+			for _, k := range tb.Key {
+				keys = append(keys, d.Ident(k))
+			}
+			last := d.Ident("_flowc_last")
+			stage = "(SELECT * FROM (SELECT *, max(" + d.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
+				" FROM " + stage + ") AS s WHERE " + d.Ident(runCol) + " = " + last + ")"
+			rows, err = compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	res, err := r.exec(ctx, "INSERT INTO "+tgt+" ("+strings.Join(cols, ", ")+") "+rows)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

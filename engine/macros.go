@@ -1,0 +1,89 @@
+package engine
+
+import "regexp"
+
+// The flowc_* macros give DuckDB Spark's meaning where the two differ (see
+// cast.go and dialect.go). They are temporary: created in each session the
+// engine opens, never stored in the warehouse file. Order matters: a macro
+// may call only those above it.
+var macros = []struct{ name, params, body string }{
+	// Java's String.trim: strips bytes <= ' ' at both ends.
+	{"flowc_jtrim", "s", `regexp_replace(s, '^[\x00-\x20]+|[\x00-\x20]+$', '', 'g')`},
+	// UTF8String.toLong: [+-]digits[.digits], the fraction truncated; "." and ".5" are 0.
+	{"flowc_str_to_bigint_slow", "s", `CASE WHEN regexp_full_match(flowc_jtrim(s), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]*)')
+		THEN TRY_CAST(regexp_extract(flowc_jtrim(s), '^[+-]?', 0) || coalesce(nullif(regexp_extract(flowc_jtrim(s), '^[+-]?([0-9]*)', 1), ''), '0') AS BIGINT) END`},
+	// Double.parseDouble, then Spark's special literals.
+	{"flowc_str_to_double_slow", "s", `CASE WHEN regexp_full_match(flowc_jtrim(s), '[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[fFdD]?')
+		THEN TRY_CAST(rtrim(flowc_jtrim(s), 'fFdD') AS DOUBLE)
+		WHEN lower(flowc_jtrim(s)) IN ('nan', '+nan', '-nan') THEN CAST('NaN' AS DOUBLE)
+		WHEN lower(flowc_jtrim(s)) IN ('inf', '+inf', 'infinity', '+infinity') THEN CAST('Infinity' AS DOUBLE)
+		WHEN lower(flowc_jtrim(s)) IN ('-inf', '-infinity') THEN CAST('-Infinity' AS DOUBLE) END`},
+	// Decimal.fromString accepts these texts (trimmed).
+	{"flowc_is_decimal_text", "s", `regexp_full_match(flowc_jtrim(s), '[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?')`},
+	// StringUtils.isTrueString / isFalseString.
+	{"flowc_str_to_boolean", "s", `CASE WHEN lower(flowc_jtrim(s)) IN ('t', 'true', 'y', 'yes', '1') THEN TRUE
+		WHEN lower(flowc_jtrim(s)) IN ('f', 'false', 'n', 'no', '0') THEN FALSE END`},
+	// DateTimeUtils.stringToDate.
+	{"flowc_date_from_parts", "p", `try(make_date(TRY_CAST(p.y AS BIGINT), coalesce(TRY_CAST(nullif(p.m, '') AS BIGINT), 1), coalesce(TRY_CAST(nullif(p.d, '') AS BIGINT), 1)))`},
+	{"flowc_str_to_date_slow", "s", `flowc_date_from_parts(regexp_extract(flowc_jtrim(s), '(?s)^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:[ T].*)?)?)?$', ['y', 'm', 'd']))`},
+	// DateTimeUtils.stringToTimestamp, with Z and numeric offsets (UTC session).
+	{"flowc_zone_us", "z", `CASE WHEN z = '' OR z = 'Z' THEN 0 ELSE (CASE WHEN left(z, 1) = '-' THEN -1 ELSE 1 END) *
+		(CAST(substr(replace(z, ':', ''), 2, 2) AS BIGINT) * 3600 + coalesce(TRY_CAST(nullif(substr(replace(z, ':', ''), 4, 2), '') AS BIGINT), 0) * 60) * 1000000 END`},
+	{"flowc_ts_from_parts", "p", `CASE WHEN coalesce(TRY_CAST(nullif(p.h, '') AS BIGINT), 0) < 24 AND coalesce(TRY_CAST(nullif(p.mi, '') AS BIGINT), 0) < 60
+		AND coalesce(TRY_CAST(nullif(p.s, '') AS BIGINT), 0) < 60 THEN try(make_timestamp(
+		epoch_us(CAST(flowc_date_from_parts(p) AS TIMESTAMP))
+		+ (coalesce(TRY_CAST(nullif(p.h, '') AS BIGINT), 0) * 3600 + coalesce(TRY_CAST(nullif(p.mi, '') AS BIGINT), 0) * 60 + coalesce(TRY_CAST(nullif(p.s, '') AS BIGINT), 0)) * 1000000
+		+ CAST(rpad(left(p.f, 6), 6, '0') AS BIGINT) - flowc_zone_us(p.z))) END`},
+	{"flowc_str_to_timestamp_slow", "s", `flowc_ts_from_parts(regexp_extract(flowc_jtrim(s),
+		'^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\.([0-9]{1,9}))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?$',
+		['y', 'm', 'd', 'h', 'mi', 's', 'f', 'z']))`},
+	// Fast paths: the common texts go to DuckDB's own CAST, which reads
+	// them as Spark does: an integer written as DuckDB writes it back, texts
+	// made only of the characters of the plain forms (a timestamp's hour 24
+	// aside). Anything else, or a NULL from DuckDB, takes the exact path.
+	{"flowc_str_to_bigint", "s", `CASE WHEN CAST(TRY_CAST(s AS BIGINT) AS VARCHAR) = s THEN TRY_CAST(s AS BIGINT) ELSE flowc_str_to_bigint_slow(s) END`},
+	{"flowc_str_to_int", "s", `CASE WHEN CAST(TRY_CAST(s AS INTEGER) AS VARCHAR) = s THEN TRY_CAST(s AS INTEGER) ELSE TRY_CAST(flowc_str_to_bigint_slow(s) AS INTEGER) END`},
+	{"flowc_str_to_double", "s", `CASE WHEN NOT regexp_matches(s, '[^0-9+ .eE-]') THEN coalesce(TRY_CAST(s AS DOUBLE), flowc_str_to_double_slow(s))
+		ELSE flowc_str_to_double_slow(s) END`},
+	{"flowc_str_to_date", "s", `CASE WHEN NOT regexp_matches(s, '[^0-9-]') THEN coalesce(TRY_CAST(s AS DATE), flowc_str_to_date_slow(s))
+		ELSE flowc_str_to_date_slow(s) END`},
+	{"flowc_str_to_timestamp", "s", `CASE WHEN s >= '0' AND s < ':' AND NOT contains(s, ' 24:') AND NOT contains(s, 'T24:')
+		THEN coalesce(TRY_CAST(s AS TIMESTAMP), flowc_str_to_timestamp_slow(s)) ELSE flowc_str_to_timestamp_slow(s) END`},
+	// Scala's Double.toInt / toLong: truncate, saturate, NaN is 0.
+	{"flowc_double_to_int", "x", `CASE WHEN isnan(x) THEN 0 WHEN x >= 2147483647 THEN 2147483647 WHEN x <= -2147483648 THEN -2147483648 ELSE CAST(trunc(x) AS INTEGER) END`},
+	{"flowc_double_to_bigint", "x", `CASE WHEN isnan(x) THEN CAST(0 AS BIGINT) WHEN x >= 9223372036854775807 THEN CAST(9223372036854775807 AS BIGINT)
+		WHEN x <= -9223372036854775808 THEN CAST(-9223372036854775808 AS BIGINT) ELSE CAST(trunc(x) AS BIGINT) END`},
+	// Long.toInt: two's complement wrap-around.
+	{"flowc_wrap_int", "x", `CAST(((CAST(x AS HUGEINT) + 2147483648) % 4294967296 + 4294967296) % 4294967296 - 2147483648 AS INTEGER)`},
+	// RoundBase on a double: BigDecimal(Double.toString(x)).setScale(s, HALF_UP).
+	{"flowc_round_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round(x, s)
+		ELSE CAST(round(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
+	// UTF8String.substringSQL: 1-based, 0 counts as 1, negative from the end.
+	{"flowc_substart", "s, pos", `CAST(CASE WHEN pos > 0 THEN pos - 1 WHEN pos < 0 THEN length(s) + pos ELSE 0 END AS BIGINT)`},
+	{"flowc_substring", "s, pos, len", `CASE WHEN s IS NULL OR pos IS NULL OR len IS NULL THEN NULL WHEN greatest(flowc_substart(s, pos), 0) >= least(flowc_substart(s, pos) + len, length(s)) THEN ''
+		ELSE substring(s, greatest(flowc_substart(s, pos), 0) + 1, least(flowc_substart(s, pos) + len, length(s)) - greatest(flowc_substart(s, pos), 0)) END`},
+	// Double.toString: plain between 1e-3 and 1e7, else d.dddE±n.
+	{"flowc_sci", "sign, digits, ex", `sign || left(digits, 1) || '.' || coalesce(nullif(substr(digits, 2), ''), '0') || 'E' || CAST(ex AS VARCHAR)`},
+	{"flowc_sci_plain", "r", `CASE WHEN split_part(ltrim(r, '-'), '.', 1) <> '0'
+		THEN flowc_sci(CASE WHEN left(r, 1) = '-' THEN '-' ELSE '' END, rtrim(replace(ltrim(r, '-'), '.', ''), '0'), length(split_part(ltrim(r, '-'), '.', 1)) - 1)
+		ELSE flowc_sci(CASE WHEN left(r, 1) = '-' THEN '-' ELSE '' END, rtrim(ltrim(split_part(r, '.', 2), '0'), '0'),
+			-(length(split_part(r, '.', 2)) - length(ltrim(split_part(r, '.', 2), '0')) + 1)) END`},
+	{"flowc_double_to_string", "x", `CASE WHEN isnan(x) THEN 'NaN' WHEN x = CAST('Infinity' AS DOUBLE) THEN 'Infinity' WHEN x = CAST('-Infinity' AS DOUBLE) THEN '-Infinity'
+		WHEN x = 0 OR (abs(x) >= 0.001 AND abs(x) < 10000000) THEN CAST(x AS VARCHAR)
+		WHEN contains(CAST(x AS VARCHAR), 'e') THEN split_part(CAST(x AS VARCHAR), 'e', 1) || CASE WHEN contains(split_part(CAST(x AS VARCHAR), 'e', 1), '.') THEN '' ELSE '.0' END
+			|| 'E' || CAST(CAST(split_part(CAST(x AS VARCHAR), 'e', 2) AS INTEGER) AS VARCHAR)
+		ELSE flowc_sci_plain(CAST(x AS VARCHAR)) END`},
+}
+
+var newlines = regexp.MustCompile(`\n\s*`)
+
+// Macros returns the statements that create the flowc_* macros in a
+// session.
+func Macros() []string {
+	out := make([]string, len(macros))
+	for i, m := range macros {
+		body := newlines.ReplaceAllString(m.body, " ")
+		out[i] = "CREATE OR REPLACE TEMP MACRO " + m.name + "(" + m.params + ") AS (" + body + ")"
+	}
+	return out
+}

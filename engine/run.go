@@ -1,0 +1,303 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// runner holds the state of one Run.
+type runner struct {
+	ir   *compiler.IR // as lowered
+	plan *compiler.IR // with runs carried (carryRuns)
+	opts Options
+	now  func() time.Time
+
+	db       *sql.DB
+	conn     *sql.Conn
+	s3client S3Client
+	tmp      string
+
+	carries map[string]bool
+	stored  map[string]bool // sources and transforms held in a table, not a view
+	inputs  map[string]*input
+	counts  map[string][]int64 // rows per run of each source read
+}
+
+func (r *runner) run(ctx context.Context) (rep *Report, err error) {
+	start := r.now()
+	pf, err := parsePartition(r.opts.Partition)
+	if err != nil {
+		return nil, &InputError{Msg: err.Error()}
+	}
+	tables, err := r.selectTables(pf)
+	if err != nil {
+		return nil, err
+	}
+	r.plan, r.carries, err = carryRuns(r.ir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r.tmp != "" {
+			os.RemoveAll(r.tmp)
+		}
+	}()
+
+	// Read what the tables need before touching the warehouse.
+	r.inputs, r.counts, r.stored = map[string]*input{}, map[string][]int64{}, map[string]bool{}
+	var order []*compiler.Source
+	for _, s := range r.ir.Sources {
+		if needed(tables, s.Name) {
+			order = append(order, s)
+		}
+	}
+	for _, s := range order {
+		in, err := r.list(ctx, s, pf)
+		if err != nil {
+			return nil, err
+		}
+		r.inputs[s.Name] = in
+	}
+
+	created, err := r.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			r.exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		r.conn.Close()
+		r.db.Close()
+		if err != nil && created {
+			os.Remove(r.opts.Warehouse)
+			os.Remove(r.opts.Warehouse + ".wal")
+		}
+	}()
+
+	rep = &Report{Pipeline: r.ir.Pipeline, Env: r.ir.Env, Warehouse: r.opts.Warehouse}
+	uses := r.uses(tables)
+	for _, s := range order {
+		in := r.inputs[s.Name]
+		r.progress("reading %s: %s from %s", s.Name, plural(int64(len(in.files)), "file"), in.display)
+		counts, err := r.readSource(ctx, in, uses[s.Name] == 1, r.prefilter(s.Name, tables))
+		if err != nil {
+			return nil, err
+		}
+		r.counts[s.Name] = counts
+		sr := SourceReport{Name: s.Name, From: in.display, Files: len(in.files)}
+		for i, n := range counts {
+			sr.Rows += n
+			if s.Triggered() {
+				sr.Partitions = append(sr.Partitions, in.runs[i].label)
+			}
+		}
+		rep.Sources = append(rep.Sources, sr)
+	}
+	if err := r.transforms(ctx, tables); err != nil {
+		return nil, err
+	}
+	if err := r.createSchema(ctx); err != nil {
+		return nil, err
+	}
+	for _, tb := range tables {
+		t0 := r.now()
+		r.progress("table %s: checks and %s load", tb.Name, tb.Load)
+		tr, err := r.table(ctx, tb)
+		if err != nil {
+			return nil, err
+		}
+		tr.Seconds = r.now().Sub(t0).Seconds()
+		rep.Tables = append(rep.Tables, *tr)
+	}
+	if _, err := r.exec(ctx, "COMMIT"); err != nil {
+		return nil, fmt.Errorf("committing the warehouse %s: %w", r.opts.Warehouse, err)
+	}
+	rep.Seconds = r.now().Sub(start).Seconds()
+	return rep, nil
+}
+
+// selectTables picks the tables of the run: all of them, or with a
+// partition filter those triggered by the source it applies to.
+func (r *runner) selectTables(pf *partFilter) ([]*compiler.Table, error) {
+	if len(r.ir.Tables) == 0 {
+		return nil, errors.New("the spec loads no tables: nothing to run")
+	}
+	if pf == nil {
+		return r.ir.Tables, nil
+	}
+	var trig []string
+	seen := map[string]bool{}
+	for _, tb := range r.ir.Tables {
+		if tb.Trigger != nil && !seen[tb.Trigger.Name] {
+			seen[tb.Trigger.Name] = true
+			trig = append(trig, tb.Trigger.Name)
+		}
+	}
+	sort.Strings(trig)
+	src := pf.source
+	switch {
+	case src != "" && !seen[src]:
+		return nil, &InputError{Msg: fmt.Sprintf("--partition %q: %s is not a triggered source read by a table (triggered: %s)", pf.text, src, strings.Join(trig, ", "))}
+	case src == "" && len(trig) == 0:
+		return nil, &InputError{Msg: fmt.Sprintf("--partition %q: no table reads a triggered source", pf.text)}
+	case src == "" && len(trig) > 1:
+		return nil, &InputError{Msg: fmt.Sprintf("--partition %q: several triggered sources (%s); write SOURCE:%s", pf.text, strings.Join(trig, ", "), pf.text)}
+	case src == "":
+		src = trig[0]
+	}
+	pf.source = src
+	var out []*compiler.Table
+	for _, tb := range r.ir.Tables {
+		if tb.Trigger != nil && tb.Trigger.Name == src {
+			out = append(out, tb)
+		}
+	}
+	return out, nil
+}
+
+func needed(tables []*compiler.Table, name string) bool {
+	for _, tb := range tables {
+		for _, n := range tb.Reads {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// open opens the warehouse file (creating its folder), starts the run's
+// transaction and defines the macros. created says the file is new.
+func (r *runner) open(ctx context.Context) (created bool, err error) {
+	wh := r.opts.Warehouse
+	if wh == "" {
+		return false, errors.New("no warehouse file given")
+	}
+	if dir := filepath.Dir(wh); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return false, fmt.Errorf("creating the warehouse folder: %w", err)
+		}
+	}
+	if _, err := os.Stat(wh); errors.Is(err, os.ErrNotExist) {
+		created = true
+	}
+	r.db, err = sql.Open("duckdb", wh)
+	if err != nil {
+		return false, fmt.Errorf("opening the warehouse %s: %w", wh, err)
+	}
+	r.conn, err = r.db.Conn(ctx)
+	if err != nil {
+		r.db.Close()
+		if created {
+			os.Remove(wh)
+		}
+		return false, fmt.Errorf("opening the warehouse %s: %s", wh, cleanErr(err))
+	}
+	stmts := append([]string{"BEGIN TRANSACTION"}, Macros()...)
+	for _, s := range stmts {
+		if _, err := r.exec(ctx, s); err != nil {
+			r.conn.Close()
+			r.db.Close()
+			return false, fmt.Errorf("preparing the engine: %w", err)
+		}
+	}
+	return created, nil
+}
+
+func (r *runner) exec(ctx context.Context, q string) (sql.Result, error) {
+	return r.conn.ExecContext(ctx, q)
+}
+
+func (r *runner) count(ctx context.Context, q string) (int64, error) {
+	var n int64
+	err := r.conn.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}
+
+// relation is the SQL name of a source's table or a transform's view.
+func (r *runner) relation(name string) string {
+	if r.ir.Source(name) != nil {
+		return srcTable(name)
+	}
+	return d.Ident("_flowc_t_" + name)
+}
+
+// prefilter returns the conditions of the filter steps a source's only
+// reader starts with.
+func (r *runner) prefilter(name string, tables []*compiler.Table) []expr.Expr {
+	for _, t := range r.plan.Transforms {
+		if t.From != name || !needed(tables, t.Name) {
+			continue
+		}
+		var out []expr.Expr
+		for _, st := range t.Steps {
+			if st.Kind != spec.StepFilter {
+				break
+			}
+			out = append(out, st.Cond)
+		}
+		return out
+	}
+	return nil
+}
+
+// uses counts how often each source and transform is read by the tables
+// and the transforms they need.
+func (r *runner) uses(tables []*compiler.Table) map[string]int {
+	uses := map[string]int{}
+	for _, tb := range tables {
+		uses[tb.From]++
+	}
+	for _, t := range r.plan.Transforms {
+		if needed(tables, t.Name) {
+			uses[t.From]++
+			for _, st := range t.Steps {
+				if st.Join != "" {
+					uses[st.Join]++
+				}
+			}
+		}
+	}
+	return uses
+}
+
+// transforms creates a view (or, when read more than once, a table) for
+// each transform the tables need, in dependency order.
+func (r *runner) transforms(ctx context.Context, tables []*compiler.Table) error {
+	uses := r.uses(tables)
+	for _, t := range r.plan.Transforms {
+		if !needed(tables, t.Name) {
+			continue
+		}
+		r.progress("transform %s", t.Name)
+		qs, err := compiler.TransformSQL(d, r.plan, t, r.relation)
+		if err != nil {
+			return err
+		}
+		kind := "VIEW"
+		if uses[t.Name] > 1 {
+			kind = "TABLE"
+			r.stored[t.Name] = true
+		}
+		for _, q := range qs {
+			if _, err := r.exec(ctx, "CREATE TEMP "+kind+" "+r.relation(q.Name)+" AS "+q.SQL); err != nil {
+				return fmt.Errorf("computing transform %s: %s", t.Name, cleanErr(err))
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,353 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/compiler"
+)
+
+// exampleSpec reads examples/flights.yaml, optionally edited.
+func exampleSpec(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	b, err := os.ReadFile("../examples/flights.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if edit != nil {
+		s = edit(s)
+	}
+	return s
+}
+
+func replace(old, new string) func(string) string {
+	return func(s string) string {
+		if !strings.Contains(s, old) {
+			panic("example spec has no " + old)
+		}
+		return strings.Replace(s, old, new, 1)
+	}
+}
+
+// copyTree copies a folder.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fixture is a spec folder with a copy of the example data.
+type fixture struct {
+	dir, wh string
+	ir      *compiler.IR
+}
+
+func newFixture(t *testing.T, specText string) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	copyTree(t, "../examples/data", filepath.Join(dir, "data"))
+	return &fixture{dir: dir, wh: filepath.Join(dir, ".flowc", "warehouse.duckdb"), ir: loadSpec(t, "flights.yaml", specText)}
+}
+
+func (f *fixture) run(partition string) (*Report, error) {
+	return Run(context.Background(), f.ir, Options{SpecDir: f.dir, Warehouse: f.wh, Partition: partition})
+}
+
+func (f *fixture) write(t *testing.T, rel, data string) {
+	t.Helper()
+	p := filepath.Join(f.dir, "data", rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// edit rewrites line n (1-based) of a data file.
+func (f *fixture) edit(t *testing.T, rel string, n int, line string) {
+	t.Helper()
+	p := filepath.Join(f.dir, "data", rel)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := "\n"
+	if strings.Contains(string(b), "\r\n") {
+		nl = "\r\n"
+	}
+	lines := strings.Split(string(b), nl)
+	lines[n-1] = line
+	f.write(t, rel, strings.Join(lines, nl))
+}
+
+func (f *fixture) tables(t *testing.T) string {
+	t.Helper()
+	return strings.Join(tableRows(t, f.wh, "airlines.delayed_flights_fact"), "\n") + "\n--\n" +
+		strings.Join(tableRows(t, f.wh, "airlines.airport_delays"), "\n") + "\n"
+}
+
+const day2 = "flights/year=2001/month=01/day=02/flights.csv"
+
+func TestRunExample(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	rep, err := f.run("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Sources) != 2 || rep.Sources[0].Rows != 331 || len(rep.Sources[0].Partitions) != 3 || rep.Sources[1].Rows != 3376 {
+		t.Errorf("sources: %+v", rep.Sources)
+	}
+	want := []TableReport{
+		{Table: "airlines.delayed_flights_fact", Load: "replace_partition", RowsIn: 331, RowsLoaded: 21, ChecksPassed: 3, Checks: 3},
+		{Table: "airlines.airport_delays", Load: "merge", RowsIn: 331, RowsLoaded: 20, ChecksPassed: 1, Checks: 1},
+	}
+	for i := range want {
+		got := rep.Tables[i]
+		got.Seconds = 0
+		if got != want[i] {
+			t.Errorf("table %d: got %+v, want %+v", i, got, want[i])
+		}
+	}
+	first := f.tables(t)
+	checkGolden(t, "testdata/run/example.golden", first)
+
+	// Re-running every partition, or one, never duplicates rows.
+	if _, err := f.run(""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.run("year=2001/month=01/day=02"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.tables(t); got != first {
+		t.Errorf("re-runs changed the tables:\n%s\nwant:\n%s", got, first)
+	}
+}
+
+// The runs of all partitions computed together load exactly what running
+// the partitions one by one loads, also when a merge key spans partitions
+// (here: per airport over all days, so a later day's row wins).
+func TestRunEqualsSequentialRuns(t *testing.T) {
+	specs := map[string]string{
+		"example": exampleSpec(t, nil),
+		"key across partitions": exampleSpec(t, func(s string) string {
+			s = replace("by: [flight_date, dep_airport]", "by: [dep_airport]")(s)
+			s = replace("key: [flight_date, dep_airport]", "key: [dep_airport]")(s)
+			return replace("columns: {flight_date: date, dep_airport: varchar(128),", "columns: {dep_airport: varchar(128),")(s)
+		}),
+	}
+	for name, text := range specs {
+		t.Run(name, func(t *testing.T) {
+			all := newFixture(t, text)
+			if _, err := all.run(""); err != nil {
+				t.Fatal(err)
+			}
+			one := newFixture(t, text)
+			for _, p := range []string{"day=01", "day=02", "day=03"} {
+				if _, err := one.run("year=2001/month=01/" + p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if a, b := all.tables(t), one.tables(t); a != b {
+				t.Errorf("all at once:\n%s\none by one:\n%s", a, b)
+			}
+		})
+	}
+}
+
+func TestRunPartition(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	rep, err := f.run("year=2001/month=01/day=02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Sources[0].Partitions; len(p) != 1 || p[0] != "year=2001/month=01/day=02" || rep.Sources[0].Rows != 119 {
+		t.Errorf("flights: %+v", rep.Sources[0])
+	}
+	if n := rep.Tables[0].RowsLoaded; n != 3 {
+		t.Errorf("loaded %d rows, want 3", n)
+	}
+	for _, p := range []string{"day=02", "year=2001/month=01/day=02/"} {
+		if _, err := f.run(p); err != nil {
+			t.Errorf("--partition %s: %v", p, err)
+		}
+	}
+}
+
+// Bad input and failed checks fail the run with a precise reason and leave
+// the warehouse as it was.
+func TestRunFailures(t *testing.T) {
+	cases := []struct {
+		name      string
+		spec      func(string) string
+		data      func(t *testing.T, f *fixture)
+		partition string
+		kind      string // input or check
+		want      string // the error message, with DATA for the data folder
+	}{
+		{name: "bad value", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 5, "2001-01-02 06:00,abc,100,LAX,SFO") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:5: column delay: "abc" is not a valid int`},
+		{name: "bad value in a row the filter drops", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 6, "2001-01-02 06:00,5,far,LAX,SFO") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:6: column distance: "far" is not a valid int`},
+		{name: "bad timestamp", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 7, "2001-01-02 25:00,5,100,LAX,SFO") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:7: column date: "2001-01-02 25:00" is not a valid timestamp`},
+		{name: "missing column", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 1, "date,delay,origin,destination") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:1: the header does not match: missing column distance (source flights declares date, delay, distance, origin, destination)`},
+		{name: "extra column", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 1, "date,delay,distance,origin,destination,carrier") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:1: the header does not match: unexpected column carrier (source flights declares date, delay, distance, origin, destination)`},
+		{name: "columns reordered", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 1, "delay,date,distance,origin,destination") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:1: the header has the columns in another order (delay, date, distance, origin, destination); source flights declares date, delay, distance, origin, destination, in that order`},
+		{name: "extra field on a line", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 9, "2001-01-02 06:00,5,100,LAX,SFO,extra") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:9: the line has more than the 5 columns source flights declares (date, delay, distance, origin, destination)`},
+		{name: "missing field on a line", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 3, "2001-01-02 06:00,5,100,LAX") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:3: the line has fewer than the 5 columns source flights declares (date, delay, distance, origin, destination)`},
+		{name: "not csv", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=2001/month=01/day=02/extra.csv", "PAR1\x00\x01binary")
+			},
+			want: `DATA/flights/year=2001/month=01/day=02/extra.csv: not a CSV file: it is a Parquet file (source flights is format: csv)`},
+		{name: "json", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=2001/month=01/day=02/extra.json", "{\"date\": \"2001-01-02\"}\n")
+			},
+			want: `DATA/flights/year=2001/month=01/day=02/extra.json: not a CSV file: it looks like JSON (source flights is format: csv)`},
+		{name: "empty partition", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=2001/month=01/day=04/flights.csv", "date,delay,distance,origin,destination\n")
+			},
+			want: `DATA/flights/year=2001/month=01/day=04: partition year=2001/month=01/day=04 of source flights is empty: no rows in 1 file`},
+		{name: "file outside partitions", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=2001/month=01/stray.csv", "date,delay,distance,origin,destination\n")
+			},
+			want: `DATA/flights/year=2001/month=01/stray.csv: not in a year=.../month=.../day=... folder: source flights is partitioned by year, month, day`},
+		{name: "no such partition", kind: "input", partition: "year=2001/month=01/day=09",
+			want: `DATA/flights: source flights has no files in partition year=2001/month=01/day=09`},
+		{name: "unknown partition column", kind: "input", partition: "hour=01",
+			want: `--partition "hour=01": source flights has no partition column hour (it has year, month, day)`},
+		{name: "bad typed partition", kind: "input",
+			spec: func(s string) string {
+				s = replace("partitions: [year, month, day]", "partitions: [{name: year, type: int}, month, day]")(s)
+				return replace("year: char(4)", "year: integer")(s)
+			},
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=20x1/month=01/day=01/flights.csv", "date,delay,distance,origin,destination\n2001-01-01 00:47,66,1750,DTW,LAS\n")
+			},
+			want: `DATA/flights/year=20x1/month=01/day=01: partition year=20x1 of source flights is not a valid int`},
+		{name: "expect fails", kind: "check",
+			spec: replace("expect: delay > 60", "expect: delay > 100"),
+			want: `flights.yaml:107:11: check expect(delay > 100) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=01, year=2001/month=01/day=02, year=2001/month=01/day=03: 14 rows break it; nothing was loaded`},
+		{name: "row count fails", kind: "check",
+			spec: replace("row_count: {min: 1}", "row_count: {min: 4}"),
+			want: `flights.yaml:108:11: check row_count(min=4) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=02: the table gets 3 rows, the check wants at least 4; nothing was loaded`},
+		{name: "value too long", kind: "check",
+			spec: replace("dep_state: varchar(8)", "dep_state: char(1)"),
+			want: `flights.yaml:101:9: column dep_state of table airlines.delayed_flights_fact is char(1): 21 values longer than 1 bytes or with multi-byte characters; nothing was loaded`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text := exampleSpec(t, c.spec)
+			f := newFixture(t, text)
+			// A good run first: the failed one must leave it as it is.
+			good := &fixture{dir: f.dir, wh: f.wh, ir: loadSpec(t, "flights.yaml", exampleSpec(t, nil))}
+			if _, err := good.run(""); err != nil {
+				t.Fatal(err)
+			}
+			before := f.tables(t)
+			if c.data != nil {
+				c.data(t, f)
+			}
+			_, err := f.run(c.partition)
+			var ie *InputError
+			var ce *CheckError
+			switch {
+			case err == nil:
+				t.Fatal("the run did not fail")
+			case c.kind == "input" && !errors.As(err, &ie), c.kind == "check" && !errors.As(err, &ce):
+				t.Fatalf("got %T %v, want a %s error", err, err, c.kind)
+			}
+			want := strings.ReplaceAll(c.want, "DATA", filepath.Join(f.dir, "data"))
+			if err.Error() != want {
+				t.Errorf("got  %s\nwant %s", err, want)
+			}
+			if after := f.tables(t); after != before {
+				t.Errorf("the warehouse changed:\n%s\nwas:\n%s", after, before)
+			}
+		})
+	}
+}
+
+// A run that fails on a warehouse it created leaves no file behind.
+func TestRunFailureRemovesNewWarehouse(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, replace("expect: delay > 60", "expect: delay > 100")))
+	if _, err := f.run(""); err == nil {
+		t.Fatal("the run did not fail")
+	}
+	if _, err := os.Stat(f.wh); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("warehouse file left behind: %v", err)
+	}
+}
+
+// A table in the warehouse with other columns than the spec's is an error
+// that says what to do.
+func TestRunWarehouseMismatch(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	if _, err := f.run(""); err != nil {
+		t.Fatal(err)
+	}
+	f.ir = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
+	_, err := f.run("")
+	if err == nil || !strings.Contains(err.Error(), "table airlines.airport_delays in the warehouse") || !strings.Contains(err.Error(), "drop the table or delete the file") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// Merge keys match NULL-safely, as in the Glue job: a re-run replaces the
+// row whose key has a NULL instead of adding another.
+func TestRunMergeNullKey(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	f.edit(t, day2, 4, "2001-01-02 06:17,95,719,ZZZ,STL") // no such airport: dep_airport is NULL
+	for i := 0; i < 2; i++ {
+		if _, err := f.run(""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var nulls []string
+	for _, r := range tableRows(t, f.wh, "airlines.airport_delays") {
+		if strings.Contains(r, "| NULL |") {
+			nulls = append(nulls, r)
+		}
+	}
+	if len(nulls) != 1 || nulls[0] != "2001-01-02 | NULL | 1 | 95.0 | 95" {
+		t.Errorf("rows with a NULL key: %q", nulls)
+	}
+}
