@@ -87,6 +87,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// Flag parsing and other urfave/cli errors are usage errors.
 	msg := err.Error()
+	if topic, ok := strings.CutPrefix(msg, "No help topic for "); ok {
+		msg = "unknown command " + topic
+	}
 	fmt.Fprintf(stderr, "flowc: %s\n", msg)
 	if strings.Contains(msg, "flag") || strings.Contains(msg, "command") {
 		fmt.Fprintln(stderr, "Run 'flowc --help' for usage.")
