@@ -3,9 +3,10 @@ package compiler
 // The Glue backend: one PySpark script per table (glue/<table>.py), from
 // templates/glue_job.py.tmpl. The script reads the table's sources from the
 // Glue Data Catalog (the run's partition only, for the triggering source),
-// runs the SQL of sqlgen.go through spark.sql, runs the checks before any
-// write and loads Redshift through the pipeline's Glue connection (see the
-// template for the run, step by step).
+// runs the SQL of sqlgen.go through spark.sql and, before any write, fails
+// on source values that do not parse (as `flowc run` does) and runs the
+// checks; then it loads Redshift through the pipeline's Glue connection
+// (see the template for the run, step by step).
 
 import (
 	"bytes"
@@ -38,12 +39,13 @@ type glueData struct {
 	Trigger           *string
 	TriggerPartitions []string
 
-	Sources  []glueSource
-	Views    []Query
-	RowsView string
-	RowsSQL  string
-	LoadSQL  string
-	Checks   []glueCheck
+	Sources     []glueSource
+	ValueChecks []glueValueCheck
+	Views       []Query
+	RowsView    string
+	RowsSQL     string
+	LoadSQL     string
+	Checks      []glueCheck
 
 	LengthColumns [][2]string // column, declared type
 	LengthSQL     string
@@ -53,8 +55,20 @@ type glueData struct {
 
 type glueSource struct {
 	Name, RawView string
-	Columns       [][2]string // column, Spark type
+	Columns       []string // Source.Schema's names, in order
 }
+
+// glueValueCheck finds the values of a source that do not parse (see
+// BadValuesSQL).
+type glueValueCheck struct {
+	Source  string
+	Columns [][2]string // column, declared type: BadValuesSQL's cols
+	SQL     string
+}
+
+// glueFileName is the Spark SQL expression naming the file a row was
+// read from.
+const glueFileName = "input_file_name()"
 
 type glueCheck struct {
 	Name, Kind, SQL string
@@ -163,15 +177,22 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 		if s := ir.Source(name); s != nil {
 			gs := glueSource{Name: s.Name, RawView: rawPrefix + s.Name}
 			for _, c := range s.Schema {
-				ct, err := d.CastType(c.Type)
-				if err != nil {
-					return nil, fmt.Errorf("source %s, column %s: %w", s.Name, c.Name, err)
-				}
-				gs.Columns = append(gs.Columns, [2]string{c.Name, ct})
+				gs.Columns = append(gs.Columns, c.Name)
 			}
 			sql, err := SourceSQL(d, s, d.Ident(gs.RawView))
 			if err != nil {
 				return nil, err
+			}
+			bad, cols, err := BadValuesSQL(d, s, d.Ident(gs.RawView), glueFileName)
+			if err != nil {
+				return nil, err
+			}
+			if bad != "" {
+				vc := glueValueCheck{Source: s.Name, SQL: bad}
+				for _, c := range cols {
+					vc.Columns = append(vc.Columns, [2]string{c.Name, c.Type.String()})
+				}
+				data.ValueChecks = append(data.ValueChecks, vc)
 			}
 			data.Sources = append(data.Sources, gs)
 			data.Views = append(data.Views, Query{Name: s.Name, SQL: sql})

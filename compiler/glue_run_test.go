@@ -232,3 +232,68 @@ func TestGlueRunEmptyAppend(t *testing.T) {
 		t.Error("append deletes nothing")
 	}
 }
+
+// TestGlueRunBadValuesLoadNothing: values that do not parse as their
+// column's type fail the run before anything is written, with a message
+// naming the source, the column, the type, the count, examples and a file
+// (as `flowc run` fails on them).
+func TestGlueRunBadValuesLoadNothing(t *testing.T) {
+	file := "s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=02/flights.csv"
+	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=02"), "rows": 5,
+		"bad_values": map[string]any{
+			"flowc_raw_flights": map[string]any{
+				"delay":    []any{2, file, "6x", "6x", `a"b`},
+				"distance": []any{1, file, "far", "far", "far"},
+			},
+			"flowc_raw_airports": map[string]any{
+				"latitude": []any{3, "", "north", "n", strings.Repeat("9", 50)},
+			},
+		},
+	})
+	want := `BadValues: source flights: 2 rows have a value that is not a valid int in column delay (e.g. "6x" in ` + file + `; also "a\"b"); ` +
+		`1 row has a value that is not a valid int in column distance (e.g. "far" in ` + file + `); ` +
+		`source airports: 3 rows have a value that is not a valid double in column latitude (e.g. "north"; also "n", "` + strings.Repeat("9", 40) + `"...); ` +
+		`nothing was loaded`
+	if errText != want {
+		t.Errorf("error\n got: %s\nwant: %s", errText, want)
+	}
+	inOrder(t, ev,
+		[]string{`"resolveChoice",{"choice":"cast:string"}`},
+		[]string{`"select",["CAST(` + "`date`" + ` AS string) AS ` + "`date`" + `"`},
+		[]string{`"view","flowc_raw_flights"`},
+		[]string{`"read","flights_dev","airports",""`},
+		[]string{`"view","flowc_raw_airports"`},
+	)
+	for _, e := range ev {
+		if strings.Contains(e, `"connect"`) || strings.Contains(e, `"write"`) || strings.Contains(e, `"sql"`) || strings.Contains(e, `"job.commit"`) {
+			t.Errorf("values that do not parse must load nothing, but: %s", e)
+		}
+		if strings.Contains(e, `"view","delayed_flights"`) || strings.Contains(e, `"view","flowc_rows"`) {
+			t.Errorf("the values are checked before the transforms run, but: %s", e)
+		}
+	}
+}
+
+// TestGlueRunReadsText: every declared column of a source, the partition
+// columns too, is read as text (what the value checks and the casts of the
+// views expect), and a run whose values all parse goes on to load.
+func TestGlueRunReadsText(t *testing.T) {
+	ev, errText := runGlue(t, "flights", "airport_delays", map[string]any{"argv": jobArgs("year=2001/month=01"), "rows": 3})
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	var cols []string
+	for _, c := range []string{"date", "delay", "distance", "origin", "destination", "year", "month", "day"} {
+		cols = append(cols, `"CAST(`+"`"+c+"`"+` AS string) AS `+"`"+c+"`"+`"`)
+	}
+	inOrder(t, ev,
+		[]string{`"read","flights_dev","flights"`},
+		[]string{`"resolveChoice",{"choice":"cast:string"}`},
+		[]string{`"select",[` + strings.Join(cols, ",") + `]`},
+		[]string{`"view","flowc_raw_flights"`},
+		[]string{`"view","flowc_raw_airports"`},
+		[]string{`"view","flights"`},
+		[]string{`"commit"`},
+	)
+}

@@ -259,6 +259,62 @@ func LengthCheckSQL(d Dialect, tb *Table, rel string) (sql string, cols []*Table
 	return selectSQL(items, "FROM "+rel), cols, nil
 }
 
+// BadValuesSQL returns a query over raw, the relation holding source s as
+// read with every column of s.Schema as text (see SourceSQL), that finds
+// the values which do not parse. A value does not parse when it is not
+// NULL, is not a null marker of the format (a csv source's empty string
+// and its csv null string, which the local engine reads as NULL), and the
+// CAST of SourceSQL turns it into NULL. cols are the columns that can
+// hold such a value (those of s.Schema whose type is not string), in
+// order; sql is "" when there is none. file is the SQL expression giving
+// the name of the file a row of raw was read from.
+//
+// The query makes one pass and gives one row with five columns per column
+// of cols, in order: the number of values that do not parse (bigint), the
+// least file holding one, one such value from that file, and the least
+// and the greatest such value (NULL when there is none).
+func BadValuesSQL(d Dialect, s *Source, raw, file string) (sql string, cols []expr.Column, err error) {
+	str := expr.Type{Kind: expr.String}
+	boolean := expr.Type{Kind: expr.Boolean}
+	var inner, outer []string
+	for _, c := range s.Schema {
+		if c.Type.Kind == expr.String {
+			continue
+		}
+		col := &expr.Col{Name: c.Name, T: str}
+		var cond expr.Expr = &expr.IsNull{X: col, Not: true, T: boolean}
+		if s.Format == "csv" {
+			markers := []expr.Expr{&expr.Lit{Kind: expr.LitString, T: str}}
+			if s.CSV.Null != "" {
+				markers = append(markers, &expr.Lit{Kind: expr.LitString, Str: s.CSV.Null, T: str})
+			}
+			cond = &expr.Binary{Op: "AND", T: boolean, X: cond, Y: &expr.In{X: col, List: markers, Not: true, T: boolean}}
+		}
+		cast := &expr.Cast{X: col, To: c.Type, T: c.Type}
+		cond = &expr.Binary{Op: "AND", T: boolean, X: cond, Y: &expr.IsNull{X: cast, T: boolean}}
+		x, err := d.Expr(cond)
+		if err != nil {
+			return "", nil, fmt.Errorf("source %s, column %s: %w", s.Name, c.Name, err)
+		}
+		i := strconv.Itoa(len(cols))
+		b, f := d.Ident("b"+i), "CASE WHEN "+d.Ident("b"+i)+" IS NOT NULL THEN "+d.Ident("file")+" END"
+		inner = append(inner, "CASE WHEN "+x+" THEN "+d.Ident(c.Name)+" END AS "+b)
+		outer = append(outer,
+			"COUNT("+b+") AS "+d.Ident("n"+i),
+			"MIN("+f+") AS "+d.Ident("file"+i),
+			"min_by("+b+", "+f+") AS "+d.Ident("at"+i),
+			"MIN("+b+") AS "+d.Ident("least"+i),
+			"MAX("+b+") AS "+d.Ident("greatest"+i))
+		cols = append(cols, c)
+	}
+	if len(cols) == 0 {
+		return "", nil, nil
+	}
+	inner = append(inner, file+" AS "+d.Ident("file"))
+	from := selectSQL(inner, "FROM "+raw)
+	return selectSQL(outer, "FROM (\n"+indent(from, "  ")+"\n) AS "+d.Ident("bad")), cols, nil
+}
+
 // castCol renders CAST(column AS to) through the dialect, so that its
 // cast semantics (Spark non-ANSI) apply.
 func castCol(d Dialect, name string, from, to expr.Type) (string, error) {

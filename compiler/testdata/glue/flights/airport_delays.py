@@ -7,10 +7,13 @@
 # e.g. year=.../month=.../day=... (empty: read every partition), and --TempDir.
 #
 # A run: read each source from the Glue Data Catalog (only the run's partition
-# of the triggering source), cast its columns to the declared types, compute
-# the transforms with Spark SQL, run the table's checks and length checks
-# (a failure loads nothing), then copy the rows into a staging table and
-# move them into the target table in one Redshift transaction.
+# of the triggering source) with its columns as text, fail if a value does
+# not parse as its column's declared type (as `flowc run` does), cast the
+# columns to the declared types, compute the transforms with Spark SQL, run
+# the table's checks and length checks (a failure loads nothing), then copy
+# the rows into a staging table and move them into the target table in one
+# Redshift transaction.
+import json
 import sys
 import uuid
 
@@ -42,10 +45,66 @@ TRIGGER = "flights"
 TRIGGER_PARTITIONS = ["year", "month", "day"]
 
 # The sources the table reads: the catalog table (named like the source), the
-# declared columns with their Spark types, and the view of the rows as read.
+# view of the rows as read, and the declared columns (the file's, then the
+# partition columns), which the view holds as text.
 SOURCES = [
-    ("flights", "flowc_raw_flights", [("date", "TIMESTAMP"), ("delay", "INT"), ("distance", "INT"), ("origin", "STRING"), ("destination", "STRING"), ("year", "STRING"), ("month", "STRING"), ("day", "STRING")]),
-    ("airports", "flowc_raw_airports", [("iata", "STRING"), ("name", "STRING"), ("city", "STRING"), ("state", "STRING"), ("country", "STRING"), ("latitude", "DOUBLE"), ("longitude", "DOUBLE")]),
+    ("flights", "flowc_raw_flights", ["date", "delay", "distance", "origin", "destination", "year", "month", "day"]),
+    ("airports", "flowc_raw_airports", ["iata", "name", "city", "state", "country", "latitude", "longitude"]),
+]
+
+# (source, [(column, declared type)], SQL): per source, one pass over the
+# view of its rows as read that finds the values which do not parse: not
+# NULL, not a null marker (csv: the empty string and the null string), but
+# NULL once cast to the declared type. For each column, in order: the number
+# of such values, the least file holding one, one such value from that file,
+# the least and the greatest such value.
+VALUE_CHECKS = [
+    ("flights", [("date", "timestamp"), ("delay", "int"), ("distance", "int")], """
+SELECT
+  COUNT(`b0`) AS `n0`,
+  MIN(CASE WHEN `b0` IS NOT NULL THEN `file` END) AS `file0`,
+  min_by(`b0`, CASE WHEN `b0` IS NOT NULL THEN `file` END) AS `at0`,
+  MIN(`b0`) AS `least0`,
+  MAX(`b0`) AS `greatest0`,
+  COUNT(`b1`) AS `n1`,
+  MIN(CASE WHEN `b1` IS NOT NULL THEN `file` END) AS `file1`,
+  min_by(`b1`, CASE WHEN `b1` IS NOT NULL THEN `file` END) AS `at1`,
+  MIN(`b1`) AS `least1`,
+  MAX(`b1`) AS `greatest1`,
+  COUNT(`b2`) AS `n2`,
+  MIN(CASE WHEN `b2` IS NOT NULL THEN `file` END) AS `file2`,
+  min_by(`b2`, CASE WHEN `b2` IS NOT NULL THEN `file` END) AS `at2`,
+  MIN(`b2`) AS `least2`,
+  MAX(`b2`) AS `greatest2`
+FROM (
+  SELECT
+    CASE WHEN (((`date` IS NOT NULL) AND (`date` NOT IN (''))) AND (CAST(`date` AS TIMESTAMP) IS NULL)) THEN `date` END AS `b0`,
+    CASE WHEN (((`delay` IS NOT NULL) AND (`delay` NOT IN (''))) AND (CAST(`delay` AS INT) IS NULL)) THEN `delay` END AS `b1`,
+    CASE WHEN (((`distance` IS NOT NULL) AND (`distance` NOT IN (''))) AND (CAST(`distance` AS INT) IS NULL)) THEN `distance` END AS `b2`,
+    input_file_name() AS `file`
+  FROM `flowc_raw_flights`
+) AS `bad`
+"""),
+    ("airports", [("latitude", "double"), ("longitude", "double")], """
+SELECT
+  COUNT(`b0`) AS `n0`,
+  MIN(CASE WHEN `b0` IS NOT NULL THEN `file` END) AS `file0`,
+  min_by(`b0`, CASE WHEN `b0` IS NOT NULL THEN `file` END) AS `at0`,
+  MIN(`b0`) AS `least0`,
+  MAX(`b0`) AS `greatest0`,
+  COUNT(`b1`) AS `n1`,
+  MIN(CASE WHEN `b1` IS NOT NULL THEN `file` END) AS `file1`,
+  min_by(`b1`, CASE WHEN `b1` IS NOT NULL THEN `file` END) AS `at1`,
+  MIN(`b1`) AS `least1`,
+  MAX(`b1`) AS `greatest1`
+FROM (
+  SELECT
+    CASE WHEN (((`latitude` IS NOT NULL) AND (`latitude` NOT IN (''))) AND (CAST(`latitude` AS DOUBLE) IS NULL)) THEN `latitude` END AS `b0`,
+    CASE WHEN (((`longitude` IS NOT NULL) AND (`longitude` NOT IN (''))) AND (CAST(`longitude` AS DOUBLE) IS NULL)) THEN `longitude` END AS `b1`,
+    input_file_name() AS `file`
+  FROM `flowc_raw_airports`
+) AS `bad`
+"""),
 ]
 
 # Views computed in order: each source cast to its declared types (Spark,
@@ -235,6 +294,10 @@ class CheckFailed(Exception):
     """A check failed: nothing was loaded."""
 
 
+class BadValues(Exception):
+    """A source value does not parse as its column's type: nothing was loaded."""
+
+
 def spark_string(value):
     """Returns value as a Spark SQL string literal."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -282,7 +345,9 @@ def run_partition(value):
 
 def read_source(glue_context, name, raw_view, columns, partition):
     """Registers raw_view: the source's catalog table, with only the run's
-    partition when the source triggers the run."""
+    partition when the source triggers the run, as the declared columns in
+    order, every one as text (the views cast them; VALUE_CHECKS finds the
+    values that do not parse)."""
     predicate = ""
     if name == TRIGGER and partition:
         predicate = " AND ".join("`%s` = %s" % (column, spark_string(value)) for column, value in partition)
@@ -295,15 +360,58 @@ def read_source(glue_context, name, raw_view, columns, partition):
         push_down_predicate=predicate,
         transformation_ctx="read_" + name,
     )
-    frame = frame.resolveChoice(choice="match_catalog", database=GLUE_DATABASE, table_name=name)
+    # A column whose values Glue read with several types keeps them as text.
+    frame = frame.resolveChoice(choice="cast:string")
     df = frame.toDF()
-    missing = [column for column, _ in columns if column not in df.columns]
+    missing = [column for column in columns if column not in df.columns]
     if missing and df.limit(1).count() > 0:
         raise ValueError("source %s: catalog table %s.%s has no column %s" % (name, GLUE_DATABASE, name, ", ".join(missing)))
-    for column, spark_type in columns:
-        if column in missing:  # no rows at all: the column is empty
-            df = df.withColumn(column, F.lit(None).cast(spark_type))
+    # Every declared column as text; a missing column (no rows at all) is empty.
+    df = df.select([(F.lit(None) if column in missing else F.col("`%s`" % column)).cast("string").alias(column) for column in columns])
     df.createOrReplaceTempView(raw_view)
+
+
+def quote(value):
+    """Returns value as a double-quoted string, cut after 40 characters."""
+    text = json.dumps(value[:40], ensure_ascii=False)
+    return text + "..." if len(value) > 40 else text
+
+
+def bad_column(column, declared, n, file, at, least, greatest):
+    """Describes the n values of column that do not parse as declared."""
+    examples = []
+    for value in (at, least, greatest):
+        if value is not None and value not in examples:
+            examples.append(value)
+    said = ("1 row has" if n == 1 else "%d rows have" % n) + " a value that is not a valid %s in column %s" % (declared, column)
+    if examples:
+        said += " (e.g. " + quote(examples[0])
+        if file:
+            said += " in " + file
+        if len(examples) > 1:
+            said += "; also " + ", ".join(quote(value) for value in examples[1:])
+        said += ")"
+    return said
+
+
+def check_values(spark):
+    """Runs VALUE_CHECKS; raises BadValues naming, for each source and
+    column with values that do not parse, the declared type, the number of
+    rows and examples."""
+    failures = []
+    for source, columns, sql in VALUE_CHECKS:
+        row = spark.sql(sql).collect()[0]
+        bad = []
+        for i, (column, declared) in enumerate(columns):
+            n, file, at, least, greatest = row[5 * i:5 * i + 5]
+            n = int(n or 0)
+            if n > 0:
+                bad.append(bad_column(column, declared, n, file, at, least, greatest))
+        log("source %s: %d columns with values that do not parse" % (source, len(bad)))
+        if bad:
+            failures.append("source %s: %s" % (source, "; ".join(bad)))
+    if failures:
+        raise BadValues("%s; nothing was loaded" % "; ".join(failures))
 
 
 def run_checks(spark):
@@ -417,6 +525,7 @@ def main(argv):
 
     for name, raw_view, columns in SOURCES:
         read_source(glue_context, name, raw_view, columns, partition)
+    check_values(spark)
     for view, sql in VIEWS:
         spark.sql(sql).createOrReplaceTempView(view)
     rows = spark.sql(ROWS_SQL).persist()

@@ -1,3 +1,6 @@
+import stub
+
+
 class DynamicFrame:
     def __init__(self, df=None):
         self.df = df
@@ -7,6 +10,7 @@ class DynamicFrame:
         return DynamicFrame(df)
 
     def resolveChoice(self, **kwargs):
+        stub.event("resolveChoice", kwargs)
         return self
 
     def toDF(self):
