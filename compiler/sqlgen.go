@@ -69,8 +69,23 @@ type Query struct {
 // not convert is NULL). raw must have a column of each name.
 func SourceSQL(d Dialect, s *Source, raw string) (string, error) {
 	var items []string
-	for _, c := range s.Schema {
-		x, err := castCol(d, c.Name, expr.Type{Kind: expr.String}, c.Type)
+	str := expr.Type{Kind: expr.String}
+	for i, c := range s.Schema {
+		var v expr.Expr = &expr.Col{Name: c.Name, T: str}
+		if s.Format == "csv" && i < len(s.Columns) {
+			// An empty field, or the csv null marker, is NULL in every column
+			// (strings too), as flowc run reads it.
+			markers := []expr.Expr{&expr.Lit{Kind: expr.LitString, T: str}}
+			if s.CSV.Null != "" {
+				markers = append(markers, &expr.Lit{Kind: expr.LitString, Str: s.CSV.Null, T: str})
+			}
+			v = &expr.Case{
+				Whens: []*expr.When{{Cond: &expr.In{X: v, List: markers, T: expr.Type{Kind: expr.Boolean}}, Then: &expr.Lit{Kind: expr.LitNull, T: str}}},
+				Else:  v,
+				T:     str,
+			}
+		}
+		x, err := d.Expr(&expr.Cast{X: v, To: c.Type, T: c.Type})
 		if err != nil {
 			return "", fmt.Errorf("source %s, column %s: %w", s.Name, c.Name, err)
 		}

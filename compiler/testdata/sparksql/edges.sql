@@ -1,15 +1,15 @@
 -- source step1
 SELECT
-  CAST(`k` AS STRING) AS `k`,
-  CAST(`x` AS INT) AS `x`,
-  CAST(`y` AS DOUBLE) AS `y`,
-  CAST(`note` AS STRING) AS `note`
+  CAST(CASE WHEN (`k` IN ('')) THEN NULL ELSE `k` END AS STRING) AS `k`,
+  CAST(CASE WHEN (`x` IN ('')) THEN NULL ELSE `x` END AS INT) AS `x`,
+  CAST(CASE WHEN (`y` IN ('')) THEN NULL ELSE `y` END AS DOUBLE) AS `y`,
+  CAST(CASE WHEN (`note` IN ('')) THEN NULL ELSE `note` END AS STRING) AS `note`
 FROM `raw_step1`;
 
 -- source flowc_rows
 SELECT
-  CAST(`k` AS STRING) AS `k`,
-  CAST(`label` AS STRING) AS `label`
+  CAST(CASE WHEN (`k` IN ('')) THEN NULL ELSE `k` END AS STRING) AS `k`,
+  CAST(CASE WHEN (`label` IN ('')) THEN NULL ELSE `label` END AS STRING) AS `label`
 FROM `raw_flowc_rows`;
 
 -- transform chained

@@ -85,10 +85,10 @@ FROM (
 VIEWS = [
     ("step1", """
 SELECT
-  CAST(`k` AS STRING) AS `k`,
-  CAST(`x` AS INT) AS `x`,
-  CAST(`y` AS DOUBLE) AS `y`,
-  CAST(`note` AS STRING) AS `note`
+  CAST(CASE WHEN (`k` IN ('')) THEN NULL ELSE `k` END AS STRING) AS `k`,
+  CAST(CASE WHEN (`x` IN ('')) THEN NULL ELSE `x` END AS INT) AS `x`,
+  CAST(CASE WHEN (`y` IN ('')) THEN NULL ELSE `y` END AS DOUBLE) AS `y`,
+  CAST(CASE WHEN (`note` IN ('')) THEN NULL ELSE `note` END AS STRING) AS `note`
 FROM `flowc_raw_step1`
 """),
     ("copy", """

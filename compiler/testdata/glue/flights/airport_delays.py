@@ -112,11 +112,11 @@ FROM (
 VIEWS = [
     ("flights", """
 SELECT
-  CAST(`date` AS TIMESTAMP) AS `date`,
-  CAST(`delay` AS INT) AS `delay`,
-  CAST(`distance` AS INT) AS `distance`,
-  CAST(`origin` AS STRING) AS `origin`,
-  CAST(`destination` AS STRING) AS `destination`,
+  CAST(CASE WHEN (`date` IN ('')) THEN NULL ELSE `date` END AS TIMESTAMP) AS `date`,
+  CAST(CASE WHEN (`delay` IN ('')) THEN NULL ELSE `delay` END AS INT) AS `delay`,
+  CAST(CASE WHEN (`distance` IN ('')) THEN NULL ELSE `distance` END AS INT) AS `distance`,
+  CAST(CASE WHEN (`origin` IN ('')) THEN NULL ELSE `origin` END AS STRING) AS `origin`,
+  CAST(CASE WHEN (`destination` IN ('')) THEN NULL ELSE `destination` END AS STRING) AS `destination`,
   CAST(`year` AS STRING) AS `year`,
   CAST(`month` AS STRING) AS `month`,
   CAST(`day` AS STRING) AS `day`
@@ -124,13 +124,13 @@ FROM `flowc_raw_flights`
 """),
     ("airports", """
 SELECT
-  CAST(`iata` AS STRING) AS `iata`,
-  CAST(`name` AS STRING) AS `name`,
-  CAST(`city` AS STRING) AS `city`,
-  CAST(`state` AS STRING) AS `state`,
-  CAST(`country` AS STRING) AS `country`,
-  CAST(`latitude` AS DOUBLE) AS `latitude`,
-  CAST(`longitude` AS DOUBLE) AS `longitude`
+  CAST(CASE WHEN (`iata` IN ('')) THEN NULL ELSE `iata` END AS STRING) AS `iata`,
+  CAST(CASE WHEN (`name` IN ('')) THEN NULL ELSE `name` END AS STRING) AS `name`,
+  CAST(CASE WHEN (`city` IN ('')) THEN NULL ELSE `city` END AS STRING) AS `city`,
+  CAST(CASE WHEN (`state` IN ('')) THEN NULL ELSE `state` END AS STRING) AS `state`,
+  CAST(CASE WHEN (`country` IN ('')) THEN NULL ELSE `country` END AS STRING) AS `country`,
+  CAST(CASE WHEN (`latitude` IN ('')) THEN NULL ELSE `latitude` END AS DOUBLE) AS `latitude`,
+  CAST(CASE WHEN (`longitude` IN ('')) THEN NULL ELSE `longitude` END AS DOUBLE) AS `longitude`
 FROM `flowc_raw_airports`
 """),
     ("delayed_flights", """

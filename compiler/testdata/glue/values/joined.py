@@ -137,12 +137,12 @@ FROM (
 VIEWS = [
     ("readings", """
 SELECT
-  CAST(`id` AS BIGINT) AS `id`,
-  CAST(`at` AS TIMESTAMP) AS `at`,
-  CAST(`ok` AS BOOLEAN) AS `ok`,
-  CAST(`level` AS DECIMAL(10,2)) AS `level`,
-  CAST(`ratio` AS DOUBLE) AS `ratio`,
-  CAST(`note` AS STRING) AS `note`,
+  CAST(CASE WHEN (`id` IN ('', 'NA')) THEN NULL ELSE `id` END AS BIGINT) AS `id`,
+  CAST(CASE WHEN (`at` IN ('', 'NA')) THEN NULL ELSE `at` END AS TIMESTAMP) AS `at`,
+  CAST(CASE WHEN (`ok` IN ('', 'NA')) THEN NULL ELSE `ok` END AS BOOLEAN) AS `ok`,
+  CAST(CASE WHEN (`level` IN ('', 'NA')) THEN NULL ELSE `level` END AS DECIMAL(10,2)) AS `level`,
+  CAST(CASE WHEN (`ratio` IN ('', 'NA')) THEN NULL ELSE `ratio` END AS DOUBLE) AS `ratio`,
+  CAST(CASE WHEN (`note` IN ('', 'NA')) THEN NULL ELSE `note` END AS STRING) AS `note`,
   CAST(`dt` AS DATE) AS `dt`,
   CAST(`hour` AS INT) AS `hour`
 FROM `flowc_raw_readings`
@@ -156,8 +156,8 @@ FROM `flowc_raw_sites`
 """),
     ("tags", """
 SELECT
-  CAST(`id` AS STRING) AS `id`,
-  CAST(`tag` AS STRING) AS `tag`
+  CAST(CASE WHEN (`id` IN ('')) THEN NULL ELSE `id` END AS STRING) AS `id`,
+  CAST(CASE WHEN (`tag` IN ('')) THEN NULL ELSE `tag` END AS STRING) AS `tag`
 FROM `flowc_raw_tags`
 """),
     ("joined", """
