@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,37 +188,16 @@ func describe(ctx context.Context, t *testing.T, c *sfn.Client, ex sfntypes.Exec
 	return "input: " + aws.ToString(d.Input) + "\nerror: " + aws.ToString(d.Error) + "\ncause: " + aws.ToString(d.Cause)
 }
 
-// published lists the messages SNS sent, from the emulator's data dump.
+// published lists the messages SNS sent, as "topic: subject: message".
 func published(t *testing.T, srv *deploytest.Server) []string {
 	t.Helper()
-	resp, err := http.Get(srv.URL + "/moto-api/data.json")
+	ns, err := srv.Published(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct {
-			Topic []struct {
-				Name string  `json:"name"`
-				Sent [][]any `json:"sent_notifications"`
-			} `json:"Topic"`
-		} `json:"sns"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatal(err)
-	}
 	var msgs []string
-	for _, topic := range data.SNS.Topic {
-		for _, n := range topic.Sent {
-			if len(n) > 2 {
-				msgs = append(msgs, topic.Name+": "+toString(n[2])+": "+toString(n[1]))
-			}
-		}
+	for _, n := range ns {
+		msgs = append(msgs, n.TopicName+": "+n.Subject+": "+n.Message)
 	}
 	return msgs
-}
-
-func toString(v any) string {
-	s, _ := v.(string)
-	return s
 }

@@ -11,6 +11,7 @@ package deploytest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -235,4 +236,49 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Notification is one message SNS published on the emulator.
+type Notification struct {
+	TopicArn, TopicName, Subject, Message string
+}
+
+// Published lists the messages SNS sent, in order, from moto's data dump
+// (GET /moto-api/data.json, sns.Topic[].sent_notifications).
+func (s *Server) Published(ctx context.Context) ([]Notification, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/moto-api/data.json", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var data struct {
+		SNS struct {
+			Topic []struct {
+				Arn  string  `json:"arn"`
+				Name string  `json:"name"`
+				Sent [][]any `json:"sent_notifications"` // [id, message, subject, ...]
+			} `json:"Topic"`
+		} `json:"sns"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
+		return nil, fmt.Errorf("reading the emulator's data: %w", err)
+	}
+	var out []Notification
+	for _, tp := range data.SNS.Topic {
+		for _, n := range tp.Sent {
+			nt := Notification{TopicArn: tp.Arn, TopicName: tp.Name}
+			if len(n) > 1 {
+				nt.Message, _ = n[1].(string)
+			}
+			if len(n) > 2 {
+				nt.Subject, _ = n[2].(string)
+			}
+			out = append(out, nt)
+		}
+	}
+	return out, nil
 }

@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +24,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/deploy/deploytest"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -39,68 +37,19 @@ const (
 // emulator is a running moto_pipeline_server.
 type emulator struct {
 	url string
+	srv *deploytest.Server
 	cfg aws.Config
 }
 
 // startEmulator starts the server from FLOWC_TEST_EMULATOR on a free
-// 127.0.0.1 port and stops it (by its PID) when the test ends.
+// 127.0.0.1 port (deploytest stops it by its PID when the test ends).
 func startEmulator(t *testing.T) *emulator {
 	t.Helper()
-	script := os.Getenv("FLOWC_TEST_EMULATOR")
-	if script == "" {
-		t.Skip("FLOWC_TEST_EMULATOR is not set: set it to the path of moto_pipeline_server.py (../shared/tools/moto-pipeline/) to deploy the build to the emulator and run the state machine (.ci/run sets it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	var logs bytes.Buffer
-	cmd := exec.Command("python3", script, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the emulator: %v", err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() {
-			t.Logf("emulator log:\n%s", tail(logs.String(), 4000))
-		}
-	})
-	e := &emulator{url: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(e.url + "/moto-api/data.json")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case <-done:
-			t.Fatalf("the emulator exited:\n%s", logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the emulator did not answer on %s: %v", e.url, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	e.cfg = aws.Config{
+	srv := deploytest.Pipeline(t)
+	return &emulator{url: srv.URL, srv: srv, cfg: aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-	}
-	return e
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "..." + s[len(s)-n:]
-	}
-	return s
+	}}
 }
 
 func (e *emulator) endpoint() *string { return aws.String(e.url) }
@@ -122,30 +71,13 @@ func (e *emulator) post(t *testing.T, path string, body any) {
 // notifications returns the messages published to each SNS topic.
 func (e *emulator) notifications(t *testing.T) map[string][]string {
 	t.Helper()
-	resp, err := http.Get(e.url + "/moto-api/data.json")
+	ns, err := e.srv.Published(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var data struct {
-		SNS struct {
-			Topic []struct {
-				Arn  string  `json:"arn"`
-				Sent [][]any `json:"sent_notifications"`
-			} `json:"Topic"`
-		} `json:"sns"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&data); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]string{}
-	for _, tp := range data.SNS.Topic {
-		for _, n := range tp.Sent {
-			if len(n) > 1 {
-				msg, _ := n[1].(string)
-				out[tp.Arn] = append(out[tp.Arn], msg)
-			}
-		}
+	for _, n := range ns {
+		out[n.TopicArn] = append(out[n.TopicArn], n.Message)
 	}
 	return out
 }
