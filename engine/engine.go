@@ -24,11 +24,16 @@
 //     *CheckError (the CLI exits 1); others are the tool's (exit 2).
 //
 // Expressions mean what they mean in Spark SQL non-ANSI mode (Glue 4.0):
-// see DuckDB and the flowc_* macros.
+// see DuckDB and the flowc_* macros. Source values are read as the Glue
+// script's CAST from string reads them; CSV files whose values are all in
+// plain forms are read by DuckDB's typed reader, which reads those forms
+// the same (canon.go), and the others as text, converted value by value.
 package engine
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/flowc-dev/flowc/compiler"
@@ -97,7 +102,20 @@ func Run(ctx context.Context, ir *compiler.IR, opts Options) (*Report, error) {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	return r.run(ctx)
+	rep, err := r.run(ctx)
+	var ie *InputError
+	var ce *CheckError
+	var se settledError
+	if err != nil && len(r.typed) > 0 && ctx.Err() == nil && !errors.As(err, &ie) && !errors.As(err, &ce) && !errors.As(err, &se) {
+		// The typed read (canon.go) must not change an outcome: if the run
+		// failed otherwise than on bad input or a check, it is run again,
+		// all of it, on the text path, which says what is wrong (or
+		// succeeds). The failed run left the warehouse as it was.
+		r.progress("the run failed (%s): running it again, reading %s as text", cleanErr(err), strings.Join(r.typed, ", "))
+		r = &runner{ir: ir, opts: opts, now: r.now, textOnly: true}
+		return r.run(ctx)
+	}
+	return rep, err
 }
 
 func (r *runner) progress(format string, args ...any) {

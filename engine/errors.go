@@ -38,6 +38,12 @@ type CheckError struct {
 
 func (e *CheckError) Error() string { return e.Msg }
 
+// settledError is a tool error that does not depend on how the sources
+// were read: Run does not run again on the text path for it.
+type settledError struct{ error }
+
+func (e settledError) Unwrap() error { return e.error }
+
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // plural renders "1 row", "2 rows".

@@ -50,8 +50,9 @@ func csvReader(rd io.Reader, o compiler.CSVOptions) *csv.Reader {
 }
 
 // scanFiles checks every CSV file of a source (scanFile) on a few
-// goroutines, and reports the first problem in file order.
-func scanFiles(files []inputFile, src *compiler.Source) error {
+// goroutines, and reports the first problem in file order. typed says
+// whether to check if the files are typed.
+func scanFiles(files []inputFile, src *compiler.Source, typed bool) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -61,7 +62,7 @@ func scanFiles(files []inputFile, src *compiler.Source) error {
 			defer wg.Done()
 			buf := make([]byte, 1<<20)
 			for i := range next {
-				errs[i] = scanFile(&files[i], src, buf)
+				errs[i] = scanFile(&files[i], src, typed, buf)
 			}
 		}()
 	}
@@ -82,9 +83,10 @@ func scanFiles(files []inputFile, src *compiler.Source) error {
 // is text, not another format, and that its header (or first line) has the
 // source's columns in order. An empty file is fine (no rows). It also
 // counts the file's rows (non-empty lines after the header) when the lines
-// tell them exactly: no quote character after the header, no compression.
-// buf is scratch space.
-func scanFile(f *inputFile, src *compiler.Source, buf []byte) error {
+// tell them exactly: no quote character after the header, no compression;
+// and, with typed, it checks whether the file is typed (canon.go), which
+// tells its rows too, quotes or not. buf is scratch space.
+func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error {
 	rd, err := openData(f.path)
 	if err != nil {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
@@ -96,7 +98,7 @@ func scanFile(f *inputFile, src *compiler.Source, buf []byte) error {
 	}
 	data, more := buf[:n], n == len(buf)
 	if n == 0 {
-		f.rows, f.exact = 0, true
+		f.rows, f.exact, f.typed = 0, true, true
 		return nil
 	}
 	if what := notCSV(data[:min(n, 4096)]); what != "" {
@@ -138,6 +140,32 @@ func scanFile(f *inputFile, src *compiler.Source, buf []byte) error {
 	}
 	if !whole || strings.HasSuffix(strings.ToLower(f.path), ".gz") {
 		return nil
+	}
+	if cc := newCanonChecker(src); cc != nil && typed {
+		if !src.CSV.Header {
+			cc.add(first)
+		}
+		cc.add(data[end:])
+		for more && cc.ok {
+			k, err := io.ReadFull(rd, buf)
+			cc.add(buf[:k])
+			if err != nil {
+				break
+			}
+		}
+		if cc.done() {
+			f.rows, f.exact, f.typed = cc.rows, true, true
+			return nil
+		}
+		// Not typed: count the lines, from the start again.
+		if rd, err = openData(f.path); err != nil {
+			return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
+		}
+		defer rd.Close()
+		if n, err = io.ReadFull(rd, buf); err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
+		}
+		data, more = buf[:n], n == len(buf)
 	}
 	var lc lineCounter
 	if !lc.add(data[end:], quote) {

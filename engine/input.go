@@ -33,6 +33,9 @@ type input struct {
 	display string // the location read, as the user would write it
 	files   []inputFile
 	runs    []run // the partitions (a triggered source) in sorted order
+
+	scanned chan struct{} // closed when the files are scanned (runner.scan)
+	scanErr error         // what scanFiles found
 }
 
 // inputFile is one file of a source.
@@ -43,6 +46,7 @@ type inputFile struct {
 	run   int      // index into input.runs
 	rows  int64    // the file's rows, when exact (scanFile)
 	exact bool
+	typed bool // every value canonical: DuckDB's typed reader reads it as Spark would (canon.go)
 }
 
 // run is one partition of a triggered source: what one S3 arrival loads.

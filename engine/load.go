@@ -92,8 +92,8 @@ func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
 		return err
 	}
 	if strings.Join(have, ", ") != strings.Join(want, ", ") {
-		return fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
-			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))
+		return settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
+			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))}
 	}
 	return nil
 }

@@ -17,7 +17,9 @@ import (
 // script's (compiler.SourceSQL: Spark's non-ANSI CAST from string). A
 // non-empty value that this CAST turns into NULL does not parse: the run
 // stops with the file, line and column. Partition values come from the
-// name=value folders and are converted the same way, once per file.
+// name=value folders and are converted the same way, once per file. A CSV
+// source whose values are all in the plain forms on which DuckDB's typed
+// reader and Spark's CAST agree skips the conversions: see canon.go.
 
 // runCol is the hidden column that numbers a row's run (partition) in a
 // triggered source and everything computed from it.
@@ -33,25 +35,32 @@ func srcTable(name string) string   { return d.Ident("_flowc_src_" + name) }
 func filesTable(name string) string { return d.Ident("_flowc_files_" + name) }
 
 // readSource makes a source's relation and returns the number of rows of
-// each run. A source read more than once is a temporary table. One read
-// once (view) is, when its reader starts with filter steps and the files'
-// lines tell their rows, a table of the rows those filters keep, made in
-// one pass that checks every value of every row; else a view, read here a
-// first time to check every value and count the rows, which costs less
-// than storing them.
+// each run. A typed source (every file typed, canon.go) is read by
+// readTyped. Else a source read more than once is a temporary table. One
+// read once (view) is, when its reader starts with filter steps and the
+// files' lines tell their rows, a table of the rows those filters keep,
+// made in one pass that checks every value of every row; else a view, read
+// here a first time to check every value and count the rows, which costs
+// less than storing them.
 func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter []expr.Expr) ([]int64, error) {
 	src := in.src
 	exact := src.Format == "csv"
+	typed := exact && !r.textOnly && newCanonChecker(src) != nil
+	<-in.scanned
 	if src.Format == "csv" {
-		if err := scanFiles(in.files, src); err != nil {
-			return nil, err
+		if in.scanErr != nil {
+			return nil, in.scanErr
 		}
 		for _, f := range in.files {
 			exact = exact && f.exact
+			typed = typed && f.typed
 		}
 	}
 	if err := r.filesTable(ctx, in); err != nil {
 		return nil, err
+	}
+	if typed && exact {
+		return r.readTyped(ctx, in, view)
 	}
 	raw, err := rawRelation(in, in.files)
 	if err != nil {

@@ -30,6 +30,9 @@ type runner struct {
 	s3client S3Client
 	tmp      string
 
+	textOnly bool     // read every source on the text path (the retry of a typed read that failed)
+	typed    []string // the sources read with DuckDB's typed reader
+
 	carries map[string]bool
 	stored  map[string]bool // sources and transforms held in a table, not a view
 	inputs  map[string]*input
@@ -71,6 +74,9 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 		r.inputs[s.Name] = in
 	}
+	// The files are scanned while the warehouse opens.
+	scanned := r.scan(order)
+	defer func() { <-scanned }()
 
 	created, err := r.open(ctx)
 	if err != nil {
@@ -124,10 +130,31 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		rep.Tables = append(rep.Tables, *tr)
 	}
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
-		return nil, fmt.Errorf("committing the warehouse %s: %w", r.opts.Warehouse, err)
+		return nil, settledError{fmt.Errorf("committing the warehouse %s: %w", r.opts.Warehouse, err)}
 	}
 	rep.Seconds = r.now().Sub(start).Seconds()
 	return rep, nil
+}
+
+// scan scans the CSV files of the sources (scanFiles), one source after
+// the other, in the background; each input's scanned is closed when its
+// files are, and the channel returned when all are.
+func (r *runner) scan(order []*compiler.Source) <-chan struct{} {
+	all := make(chan struct{})
+	for _, s := range order {
+		r.inputs[s.Name].scanned = make(chan struct{})
+	}
+	go func() {
+		defer close(all)
+		for _, s := range order {
+			in := r.inputs[s.Name]
+			if s.Format == "csv" {
+				in.scanErr = scanFiles(in.files, s, !r.textOnly)
+			}
+			close(in.scanned)
+		}
+	}()
+	return all
 }
 
 // selectTables picks the tables of the run: all of them, or with a

@@ -7,8 +7,8 @@
 # reports rows per second, peak memory (maximum resident set size) and
 # flowc's time as a ratio of the floor's (the target is 1.3x).
 #
-#   bench/run/bench.sh              # RUNS=3 rounds, best time of each side
-#   RUNS=5 bench/run/bench.sh
+#   bench/run/bench.sh              # RUNS=5 rounds: best and median of each side
+#   RUNS=9 bench/run/bench.sh
 #
 # Not part of `make test`. Needs Go (cgo) and GNU time at /usr/bin/time.
 set -euo pipefail
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 shared="${SHARED:-../shared}"
 parquet="${FLIGHTS_PARQUET:-$shared/data/flights/flights-3m.parquet}"
 airports="${AIRPORTS_CSV:-$shared/data/flights/airports.csv}"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -36,7 +36,11 @@ measure() {
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$tmp/time"
 }
 
-best() { sort -n | head -1; }
+# stats FILE COLUMN: the best (lowest) and the median of a column of the
+# times file.
+stats() {
+  cut -d' ' -f"$2" "$1" | sort -n | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print v[1], m}'
+}
 
 : > "$tmp/flowc.times"
 : > "$tmp/floor.times"
@@ -46,22 +50,25 @@ for i in $(seq "$runs"); do
     --warehouse "$tmp/flowc.duckdb" examples/flights.yaml >> "$tmp/flowc.times"
   cp "$tmp/out" "$tmp/flowc.json"
   measure "$tmp/benchtool" floor "$tmp/landing" "$airports" "$tmp/floor.duckdb" >> "$tmp/floor.times"
+  cp "$tmp/out" "$tmp/floor.out"
   echo "round $i: flowc $(tail -1 "$tmp/flowc.times" | cut -d' ' -f1)s, floor $(tail -1 "$tmp/floor.times" | cut -d' ' -f1)s"
 done
 
 rows=$(grep -m1 '"rows":' "$tmp/flowc.json" | tr -dc '0-9')
 loaded=$(grep '"rows_loaded":' "$tmp/flowc.json" | tr -dc '0-9\n' | paste -sd/)
-read -r fw fc fm < <(best < "$tmp/flowc.times")
-read -r lw lc lm < <(best < "$tmp/floor.times")
-fcpu=$(sort -n -k2 "$tmp/flowc.times" | head -1 | cut -d' ' -f2)
-lcpu=$(sort -n -k2 "$tmp/floor.times" | head -1 | cut -d' ' -f2)
+floor_loaded=$(sed -E 's/^floor: ([0-9]+) fact rows, ([0-9]+) airport_delays.*/\1\/\2/' "$tmp/floor.out")
+read -r fw fwm < <(stats "$tmp/flowc.times" 1)
+read -r fc fcm < <(stats "$tmp/flowc.times" 2)
+read -r lw lwm < <(stats "$tmp/floor.times" 1)
+read -r lc lcm < <(stats "$tmp/floor.times" 2)
 fmem=$(cut -d' ' -f3 "$tmp/flowc.times" | sort -n | tail -1)
 lmem=$(cut -d' ' -f3 "$tmp/floor.times" | sort -n | tail -1)
 echo
-echo "flowc run of examples/flights.yaml over $rows rows ($(nproc) cores, best of $runs; rows loaded $loaded):"
-awk -v rows="$rows" -v fw="$fw" -v fcpu="$fcpu" -v fmem="$fmem" -v lw="$lw" -v lcpu="$lcpu" -v lmem="$lmem" 'BEGIN {
-  printf "  %-22s %8s %10s %14s %12s\n", "", "wall", "cpu", "rows/s", "peak memory"
-  printf "  %-22s %7.2fs %9.2fs %14.0f %9.0f MiB\n", "flowc run", fw, fcpu, rows / fw, fmem / 1024
-  printf "  %-22s %7.2fs %9.2fs %14.0f %9.0f MiB\n", "hand-written DuckDB", lw, lcpu, rows / lw, lmem / 1024
-  printf "  flowc / floor: %.2fx wall, %.2fx cpu (target 1.3x)\n", fw / lw, fcpu / lcpu
+echo "flowc run of examples/flights.yaml over $rows rows ($(nproc) cores, $runs rounds; rows loaded: flowc $loaded, floor $floor_loaded):"
+awk -v rows="$rows" -v fw="$fw" -v fwm="$fwm" -v fc="$fc" -v fcm="$fcm" -v fmem="$fmem" \
+  -v lw="$lw" -v lwm="$lwm" -v lc="$lc" -v lcm="$lcm" -v lmem="$lmem" 'BEGIN {
+  printf "  %-20s %10s %12s %10s %12s %14s %12s\n", "", "best wall", "median wall", "best cpu", "median cpu", "rows/s (best)", "peak memory"
+  printf "  %-20s %9.2fs %11.2fs %9.2fs %11.2fs %14.0f %8.0f MiB\n", "flowc run", fw, fwm, fc, fcm, rows / fw, fmem / 1024
+  printf "  %-20s %9.2fs %11.2fs %9.2fs %11.2fs %14.0f %8.0f MiB\n", "hand-written DuckDB", lw, lwm, lc, lcm, rows / lw, lmem / 1024
+  printf "  flowc / floor: %.2fx best wall, %.2fx median wall, %.2fx best cpu (target 1.3x)\n", fw / lw, fwm / lwm, fc / lc
 }'
