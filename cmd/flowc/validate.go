@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -83,9 +84,19 @@ func buildLimits(f *spec.File, envName string) *diag.Set {
 			envs = append(envs, e.Name.Raw)
 		}
 	}
-	for _, en := range envs {
-		_, cds := compiler.Compile(f, en)
-		for _, d := range cds.Sorted() {
+	// Environments compile independently: in parallel, merged in order.
+	sets := make([]*diag.Set, len(envs))
+	var wg sync.WaitGroup
+	for i, en := range envs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, sets[i] = compiler.Compile(f, en)
+		}()
+	}
+	wg.Wait()
+	for i, en := range envs {
+		for _, d := range sets[i].Sorted() {
 			if len(envs) > 1 {
 				d.Message = fmt.Sprintf("environment %s: %s", en, d.Message)
 			}
