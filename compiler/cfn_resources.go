@@ -265,7 +265,9 @@ func (c *cfn) jobResource(tb *Table, roleArn string) *glue.Job {
 			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.tempDir())),
 			"--job-bookmark-option":              "job-bookmark-disable",
 			"--enable-continuous-cloudwatch-log": "true",
-			ArgPartition:                         "",
+			// The runtime the script imports (flowc_runtime), on the Python path.
+			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[GlueRuntimePath])),
+			ArgPartition:       "",
 		},
 	}
 	if ir.Redshift.Connection != "" {

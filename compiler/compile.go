@@ -20,7 +20,7 @@ type File struct {
 }
 
 // Asset is a build file that `flowc deploy` uploads to the asset bucket
-// before deploying the template: the Glue scripts and, when the build is
+// before deploying the template: the Glue scripts, their runtime and, when the build is
 // split, the nested stack templates. Key is content-addressed
 // (flowc/assets/<sha256><ext>), so the template that refers to it is
 // deterministic and changes exactly when the asset does.
@@ -99,7 +99,22 @@ func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
 // compileIR runs the backends over a lowered pipeline.
 func compileIR(ir *IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
+	if len(ir.Tables) > 0 {
+		rt, err := GlueRuntime()
+		if err != nil {
+			internalError(ds, Pos{File: ir.posFile()}, "writing the Glue runtime", err)
+			return nil, ds
+		}
+		b.add(GlueRuntimePath, rt)
+		b.asset(GlueRuntimePath)
+	}
 	for _, t := range ir.Tables {
+		if GlueScriptPath(t) == GlueRuntimePath {
+			ds.Add(diag.Diagnostic{Pos: t.Pos, Severity: diag.Error,
+				Message: "table name " + t.Name + " is taken by the Glue runtime (" + GlueRuntimePath + ")",
+				Hint:    "rename the table"})
+			continue
+		}
 		py, err := GlueScript(ir, t)
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
@@ -165,6 +180,11 @@ func internalError(ds *diag.Set, pos Pos, doing string, err error) {
 		Hint:    "this is a bug in flowc; please report it with the spec that triggers it"})
 }
 
+// GlueRuntimePath is the build path of the Python module the Glue scripts
+// share. Its base name is the module's name (flowc_runtime), so no table
+// script may take it: table names cannot start with "flowc_" (spec rule).
+const GlueRuntimePath = "glue/flowc_runtime.py"
+
 // GlueScriptPath is the build path of a table's Glue script.
 func GlueScriptPath(t *Table) string { return "glue/" + t.Name + ".py" }
 
@@ -172,10 +192,16 @@ func GlueScriptPath(t *Table) string { return "glue/" + t.Name + ".py" }
 func DDLPath(t *Table) string { return "sql/" + t.Name + ".sql" }
 
 // AssetKey is the content-addressed S3 key of a file with the given path
-// and bytes: flowc/assets/<sha256><ext>.
+// and bytes: flowc/assets/<sha256><ext>, except for the Glue runtime, which
+// keeps its base name because Glue puts an --extra-py-files file on the
+// Python path under that name and the scripts import it by it:
+// flowc/assets/<sha256>/flowc_runtime.py.
 func AssetKey(p string, data []byte) (key, sum string) {
 	h := sha256.Sum256(data)
 	sum = hex.EncodeToString(h[:])
+	if p == GlueRuntimePath {
+		return "flowc/assets/" + sum + "/" + path.Base(p), sum
+	}
 	return "flowc/assets/" + sum + path.Ext(p), sum
 }
 

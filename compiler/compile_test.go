@@ -93,7 +93,7 @@ func TestOutputFiles(t *testing.T) {
 			t.Errorf("%s does not end in a newline", f.Path)
 		}
 	}
-	want := "glue/airport_delays.py glue/delayed_flights_fact.py manifest.json sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
+	want := "glue/airport_delays.py glue/delayed_flights_fact.py glue/flowc_runtime.py manifest.json sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("files:\n got %s\nwant %s", got, want)
 	}
@@ -126,7 +126,7 @@ func TestManifest(t *testing.T) {
 		}
 	}
 	tmpl := string(out.File(TemplatePath))
-	if len(m.Assets) != 2 {
+	if len(m.Assets) != 3 {
 		t.Fatalf("assets: %+v", m.Assets)
 	}
 	for _, a := range m.Assets {

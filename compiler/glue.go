@@ -1,12 +1,15 @@
 package compiler
 
 // The Glue backend: one PySpark script per table (glue/<table>.py), from
-// templates/glue_job.py.tmpl. The script reads the table's sources from the
-// Glue Data Catalog (the run's partition only, for the triggering source),
-// runs the SQL of sqlgen.go through spark.sql and, before any write, fails
-// on source values that do not parse (as `flowc run` does) and runs the
-// checks; then it loads Redshift through the pipeline's Glue connection
-// (see the template for the run, step by step).
+// templates/glue_job.py.tmpl, and the runtime the scripts share
+// (glue/flowc_runtime.py: templates/glue_runtime.py as is, which each job
+// loads with --extra-py-files). A script holds only the table's constants
+// and calls the runtime, which reads the table's sources from the Glue Data
+// Catalog (the run's partition only, for the triggering source), runs the
+// SQL of sqlgen.go through spark.sql and, before any write, fails on source
+// values that do not parse (as `flowc run` does) and runs the checks; then
+// it loads Redshift through the pipeline's Glue connection (see the runtime
+// for the run, step by step).
 
 import (
 	"bytes"
@@ -90,6 +93,16 @@ func glueTemplate() (*template.Template, error) {
 			ParseFS(templates.FS, templates.GlueJob)
 	})
 	return glueTmpl, glueErr
+}
+
+// GlueRuntime returns the Python module every Glue job script imports
+// (flowc_runtime): the run, step by step, the same for every table.
+func GlueRuntime() ([]byte, error) {
+	b, err := templates.FS.ReadFile(templates.GlueRuntime)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: Glue runtime: %w", err)
+	}
+	return b, nil
 }
 
 // GlueScript renders the Glue job script of table t.

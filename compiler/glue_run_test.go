@@ -55,8 +55,18 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 	t.Helper()
 	py := python(t, "run the Glue scripts against the stand-ins")
 	c, _ := json.Marshal(cfg)
+	// The runtime as the build writes it, on the Python path as Glue puts
+	// an --extra-py-files file there: under its base name.
+	rt, err := GlueRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := t.TempDir()
+	if err := os.WriteFile(filepath.Join(lib, filepath.Base(GlueRuntimePath)), rt, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(py, filepath.Join("testdata", "gluestub", "run.py"), filepath.Join("testdata", "glue", gcase, table+".py"))
-	cmd.Env = append(os.Environ(), "FLOWC_STUB="+string(c), "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Env = append(os.Environ(), "FLOWC_STUB="+string(c), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+lib)
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("run.py: %v\n%s", err, out)

@@ -68,12 +68,20 @@ func TestGlueDeterministic(t *testing.T) {
 	}
 }
 
-// TestGlueScriptsCompile runs python3 -m py_compile on every generated
-// script.
+// TestGlueScriptsCompile runs python3 -m py_compile on the runtime and
+// every generated script.
 func TestGlueScriptsCompile(t *testing.T) {
 	py := python(t, "compile the generated Glue scripts (py_compile)")
 	dir := t.TempDir()
-	args := []string{"-m", "py_compile"}
+	rt, err := GlueRuntime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime := filepath.Join(dir, filepath.Base(GlueRuntimePath))
+	if err := os.WriteFile(runtime, rt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-m", "py_compile", runtime}
 	for _, c := range glueCases(t) {
 		ir := loadTestIR(t, c.file, c.specName, c.env)
 		for _, tb := range ir.Tables {

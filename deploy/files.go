@@ -166,17 +166,17 @@ func AssetsToFetch(old, new *Template, newAssets map[string]string) map[string]s
 	return out
 }
 
-// old2new matches a resource's old and new asset keys by extension when
-// each extension occurs once on both sides.
+// old2new matches a resource's old and new asset keys by extension (by
+// file name for an asset that keeps it, flowc/assets/<sha256>/<name>) when
+// each occurs once on both sides.
 func old2new(oldKeys, newKeys []string) (map[string]string, bool) {
+	const hashEnd = len("flowc/assets/") + 64
 	byExt := func(keys []string) map[string][]string {
 		m := map[string][]string{}
 		for _, k := range keys {
-			ext := k[strings.LastIndex(k, "/")+1:]
-			if i := strings.Index(ext, "."); i >= 0 {
-				ext = ext[i:]
-			} else {
-				ext = ""
+			ext := "" // what follows the hash: "", ".py", "/flowc_runtime.py"
+			if len(k) > hashEnd {
+				ext = k[hashEnd:]
 			}
 			m[ext] = append(m[ext], k)
 		}

@@ -228,6 +228,10 @@ class PipelineStack extends cdk.Stack {
       new cdk.CfnOutput(this, `${id}CrawlerName`, { description: `Glue crawler of source ${s.name}`, value: crawler.ref });
     }
 
+    // The runtime every job script imports, content-addressed under its module's file name.
+    const runtime = fs.readFileSync(path.join(buildDir, 'glue', 'flowc_runtime.py'));
+    const runtimeKey = `flowc/assets/${crypto.createHash('sha256').update(runtime).digest('hex')}/flowc_runtime.py`;
+
     // A Glue job per warehouse table, its script content-addressed in the asset bucket.
     for (const t of p.tables) {
       const script = fs.readFileSync(path.join(buildDir, 'glue', `${t.name}.py`));
@@ -242,6 +246,7 @@ class PipelineStack extends cdk.Stack {
         defaultArguments: {
           '--TempDir': `s3://${assetBucket}/${tempDir}`,
           '--enable-continuous-cloudwatch-log': 'true',
+          '--extra-py-files': `s3://${assetBucket}/${runtimeKey}`,
           '--flowc_partition': '',
           '--job-bookmark-option': 'job-bookmark-disable',
         },
