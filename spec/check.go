@@ -101,6 +101,10 @@ func (c *checker) run(env string) {
 	}
 }
 
+// ReservedTableName is the name of the Glue runtime module that every
+// job script imports; a table of that name would overwrite it.
+const ReservedTableName = "flowc_runtime"
+
 // Env returns the named environment, or nil.
 func (f *File) Env(name string) *Environment {
 	for _, e := range f.Environments {
@@ -252,6 +256,9 @@ func (c *checker) names() {
 	}
 	for _, t := range f.Tables() {
 		check(t.Name, "table")
+		if t.Name.Raw == ReservedTableName {
+			c.errorf(t.Name.Pos, "FC216", "table name %q is reserved: flowc writes its Glue runtime as glue/%s.py", t.Name.Raw, t.Name.Raw).Hint = "rename the table"
+		}
 		c.redshiftIdent(t.Name, "table")
 		for _, col := range t.Columns {
 			check(col.Name, "column")

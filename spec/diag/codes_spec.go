@@ -28,6 +28,7 @@ var specCodes = []Code{
 	{"FC213", Error, "the environment asked for is not defined in the spec"},
 	{"FC214", Error, "a table's lineage reads more than one triggered source"},
 	{"FC215", Warning, "a source or transform is never used by any table"},
+	{"FC216", Error, "a name is reserved by flowc"},
 	{"FC400", Error, "unknown or malformed column type"},
 	{"FC401", Error, "a table column is not produced by the table's from:"},
 	{"FC402", Error, "loading the column would narrow its type; cast explicitly in the transform"},
