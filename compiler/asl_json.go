@@ -67,18 +67,6 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// prettyJSON renders v with two-space indent and a trailing newline.
-func prettyJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
 // compactLen is the size of JSON once compacted: what AWS counts.
 func compactLen(data []byte) int {
 	var b bytes.Buffer
@@ -91,13 +79,18 @@ func compactLen(data []byte) int {
 // intrinsicString quotes s as a string literal inside an intrinsic
 // function ('...'), escaping the characters intrinsics treat specially.
 func intrinsicString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, `{`, `\{`, `}`, `\}`).Replace(s) + "'"
+	return "'" + intrinsicEscaper.Replace(s) + "'"
 }
+
+var (
+	intrinsicEscaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`, `{`, `\{`, `}`, `\}`)
+	matchEscaper     = strings.NewReplacer(`\`, `\\`, `*`, `\*`)
+)
 
 // matchEscape escapes the characters special in a Choice StringMatches
 // pattern.
 func matchEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `*`, `\*`).Replace(s)
+	return matchEscaper.Replace(s)
 }
 
 // formatFn is a States.Format call: tmpl's {} are the placeholders for

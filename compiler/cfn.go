@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -47,7 +48,7 @@ const logRetentionDays = 90
 // cfn holds what every resource builder needs.
 type cfn struct {
 	ir     *IR
-	defn   any               // the state machine definition, parsed
+	defn   json.RawMessage   // the state machine definition
 	assets map[string]string // build path -> asset key
 }
 
@@ -55,12 +56,11 @@ type cfn struct {
 // the state machine definition (statemachine.asl.json); assets maps the
 // build paths of the Glue scripts to their asset keys.
 func Templates(ir *IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
-	c := &cfn{ir: ir, assets: assets}
-	d := json.NewDecoder(bytes.NewReader(def))
-	d.UseNumber()
-	if err := d.Decode(&c.defn); err != nil {
-		return nil, fmt.Errorf("state machine definition: %w", err)
+	if !json.Valid(def) {
+		return nil, fmt.Errorf("state machine definition: not valid JSON")
 	}
+	// Embedded as is: render decodes the whole template once.
+	c := &cfn{ir: ir, assets: assets, defn: json.RawMessage(def)}
 	return c.stacks()
 }
 
@@ -165,9 +165,36 @@ func contains(ss []string, s string) bool {
 }
 
 // render marshals a template canonically: keys sorted, two-space indent,
-// no HTML escaping, a trailing newline. goformation resolves its encoded
-// intrinsics on the way.
+// no HTML escaping, a trailing newline, goformation's encoded intrinsics
+// expanded. The bytes are those of renderSlow (goformation's
+// Template.JSON, then canonicalJSON), written in one pass: the template is
+// turned into the generic tree json.Unmarshal would give (templateTree,
+// numbers as float64 as goformation decodes them) and written by
+// jsonWriter, which expands the intrinsics as goformation does. A template
+// the fast path does not reproduce exactly (e.g. a literal {"Ref": ...}
+// object, which goformation would evaluate; flowc never writes one) takes
+// the slow path.
 func render(t *cloudformation.Template) ([]byte, error) {
+	tree, err := templateTree(t)
+	if errors.Is(err, errSlowPath) {
+		return renderSlow(t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w := jsonWriter{b: make([]byte, 0, 64<<10), intrinsics: true}
+	if err := w.value(tree, 0); err != nil {
+		if errors.Is(err, errSlowPath) {
+			return renderSlow(t)
+		}
+		return nil, err
+	}
+	return append(w.b, '\n'), nil
+}
+
+// renderSlow is render through goformation's Template.JSON (which runs
+// its intrinsics processor) and canonicalJSON.
+func renderSlow(t *cloudformation.Template) ([]byte, error) {
 	raw, err := t.JSON()
 	if err != nil {
 		return nil, err
