@@ -128,13 +128,6 @@ func newApp(e *env) *cli.App {
 	}
 }
 
-// notBuilt is the action of a command that is not implemented yet.
-func notBuilt(name string) cli.ActionFunc {
-	return func(*cli.Context) error {
-		return usageErr("%s is not built yet in this version of flowc", name)
-	}
-}
-
 // printDiagnostics renders a set with the one printer.
 func printDiagnostics(w io.Writer, format diag.Format, ds *diag.Set, sources map[string][]byte) error {
 	p := &diag.Printer{
