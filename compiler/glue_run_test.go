@@ -48,7 +48,29 @@ type glueRun struct {
 
 var stageRe = regexp.MustCompile(`__flowc_stage_[0-9a-f]{16}`)
 
-// runGlue runs the script of table in the golden case with the stub
+// generatedScript compiles the Glue script of table in the named case.
+func generatedScript(t *testing.T, gcase, table string) []byte {
+	t.Helper()
+	for _, c := range glueCases(t) {
+		if c.name != gcase {
+			continue
+		}
+		ir := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range ir.Tables {
+			if tb.Name == table {
+				py, err := GlueScript(ir, tb)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return py
+			}
+		}
+	}
+	t.Fatalf("no table %s in case %s", table, gcase)
+	return nil
+}
+
+// runGlue runs the script of table in the case with the stub
 // configuration cfg. Events are rendered as strings, staging table names
 // normalised to __flowc_stage_X.
 func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []string, errText string) {
@@ -65,7 +87,11 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 	if err := os.WriteFile(filepath.Join(lib, filepath.Base(GlueRuntimePath)), rt, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(py, filepath.Join("testdata", "gluestub", "run.py"), filepath.Join("testdata", "glue", gcase, table+".py"))
+	script := filepath.Join(lib, table+".py")
+	if err := os.WriteFile(script, generatedScript(t, gcase, table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join("testdata", "gluestub", "run.py"), script)
 	cmd.Env = append(os.Environ(), "FLOWC_STUB="+string(c), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+lib)
 	out, err := cmd.Output()
 	if err != nil {
