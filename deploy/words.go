@@ -93,13 +93,19 @@ var (
 	identRe       = regexp.MustCompile(`^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$`)
 )
 
+// GlueRuntimePath is the build path of the Glue runtime that every job
+// script imports (compiler.GlueRuntimePath; a cmd/flowc test keeps the two
+// equal, since deploy does not import the compiler). It is no table's
+// script, whatever SQL it holds.
+const GlueRuntimePath = "glue/flowc_runtime.py"
+
 // ddlTables reads the column lists of the CREATE TABLE statements in the
-// files dir/<table>ext.
+// files dir/<table>ext (the Glue runtime excepted).
 func ddlTables(files map[string][]byte, dir, ext string) map[string][]column {
 	out := map[string][]column{}
 	for p, b := range files {
 		name, ok := strings.CutPrefix(p, dir)
-		if !ok || !strings.HasSuffix(name, ext) || strings.Contains(name, "/") {
+		if !ok || !strings.HasSuffix(name, ext) || strings.Contains(name, "/") || dir+name == GlueRuntimePath {
 			continue
 		}
 		if cols := ddlColumns(string(b)); cols != nil {

@@ -245,9 +245,7 @@ def load(t, spark, glue_context, temp_dir, rows, partition):
     conn = redshift_connection(t, spark, glue_context)
     try:
         execute(conn, t.DDL, transaction=False)
-        # Concatenated: the runtime holds no DDL text (flowc diff reads each
-        # table's columns from the CREATE TABLE in its script).
-        execute(conn, ["CREATE TABLE " + stage + " (LIKE " + t.TARGET + ")"], transaction=False)
+        execute(conn, ["CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
         if rows > 0:
             frame = DynamicFrame.fromDF(spark.sql(t.LOAD_SQL), glue_context, "load_" + t.TABLE)
             glue_context.write_dynamic_frame.from_jdbc_conf(
