@@ -15,8 +15,9 @@ $(TOOLS)/node_modules/.bin/asl-validator: tools/package.json tools/package-lock.
 	mkdir -p $(TOOLS)
 	cp tools/package.json tools/package-lock.json $(TOOLS)/
 	cd $(TOOLS) && npm ci --no-audit --no-fund --loglevel=error
-	@command -v cfn-lint >/dev/null || pip install cfn-lint
-	@command -v moto_server >/dev/null || pip install "moto[server]"
+	@# The tests run `python3 script` and `cfn-lint`/`moto_server`: install into the python3 on PATH.
+	@python3 -c "import cfnlint" 2>/dev/null && command -v cfn-lint >/dev/null || python3 -m pip install cfn-lint
+	@python3 -c "import moto.server" 2>/dev/null && command -v moto_server >/dev/null || python3 -m pip install "moto[server]"
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
