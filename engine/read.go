@@ -90,7 +90,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 			}
 			items = append(items, filesColumns(src, "f")...)
 			q = "CREATE TEMP TABLE " + rel + " AS SELECT " + strings.Join(items, ", ") + " FROM (SELECT * FROM (" + typedSQLJoin(in, raw, true, false) +
-				") AS s0 WHERE " + strings.Join(conds, " AND ") + ") AS s JOIN " + filesTable(src.Name) + " AS f ON s." + d.Ident("_flowc_file") + " = f." + d.Ident("filename")
+				") AS s0 WHERE " + strings.Join(conds, " AND ") + ") AS s JOIN " + filesTable(src.Name) + " AS f ON s." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
 		}
 		if _, err := r.exec(ctx, q); err != nil {
 			return nil, r.readFailed(ctx, in, err)
@@ -194,7 +194,7 @@ func (r *runner) filesTable(ctx context.Context, in *input) error {
 		rows = append(rows, "("+strings.Join(vals, ", ")+")")
 	}
 	names := []string{"c0", "c1"}
-	items := []string{"c0 AS " + d.Ident("filename"), "CAST(c1 AS INTEGER) AS " + d.Ident(runCol)}
+	items := []string{"c0 AS " + d.Ident("_flowc_path"), "CAST(c1 AS INTEGER) AS " + d.Ident(runCol)}
 	for i, p := range in.src.Partitions {
 		names = append(names, fmt.Sprintf("c%d", i+2))
 		x, err := castText(fmt.Sprintf("c%d", i+2), p.Type)
@@ -212,7 +212,7 @@ func (r *runner) filesTable(ctx context.Context, in *input) error {
 			continue
 		}
 		var file string
-		err := r.conn.QueryRowContext(ctx, "SELECT filename FROM "+filesTable(in.src.Name)+" WHERE "+d.Ident(p.Name)+" IS NULL ORDER BY filename LIMIT 1").Scan(&file)
+		err := r.conn.QueryRowContext(ctx, "SELECT _flowc_path FROM "+filesTable(in.src.Name)+" WHERE "+d.Ident(p.Name)+" IS NULL ORDER BY _flowc_path LIMIT 1").Scan(&file)
 		if err == nil {
 			for _, f := range in.files {
 				if f.path == file {
@@ -307,7 +307,7 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 		outer = append(outer, "r."+d.Ident("_flowc_file"))
 	case len(src.Partitions) > 0 || src.Triggered():
 		outer = append(outer, filesColumns(src, "f")...)
-		from += " JOIN " + filesTable(src.Name) + " AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("filename")
+		from += " JOIN " + filesTable(src.Name) + " AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM " + from
 }

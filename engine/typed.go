@@ -23,7 +23,7 @@ func (r *runner) readTyped(ctx context.Context, in *input, view bool) ([]int64, 
 	q := "SELECT " + strings.Join(items, ", ")
 	if join {
 		q += ", " + strings.Join(filesColumns(src, "f"), ", ") + " FROM " + typedRelation(in, true) + " AS r JOIN " + filesTable(src.Name) +
-			" AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("filename")
+			" AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
 	} else {
 		q += " FROM " + typedRelation(in, false) + " AS r"
 	}
