@@ -78,6 +78,7 @@ func (c *checker) run(env string) {
 	c.types()
 	c.tables()
 	c.triggers()
+	c.laterChecks()
 	envs := f.Environments
 	if env != "" {
 		e := f.Env(env)
@@ -98,6 +99,7 @@ func (c *checker) run(env string) {
 	c.envSyntax()
 	for _, e := range envs {
 		c.environment(e)
+		c.laterEnvChecks(e)
 	}
 }
 
@@ -444,8 +446,8 @@ func (c *checker) environment(e *Environment) {
 			}
 		}
 	}
-	if e.Region.IsSet() && !regionRe.MatchString(f.Expand(e.Region, e)) {
-		c.errorf(e.Region.Pos, "FC212", "region %q is not an AWS region name", f.Expand(e.Region, e)).Hint = "for example us-east-1"
+	if e.Region.IsSet() {
+		c.region(e)
 	}
 	if e.Account.IsSet() && !accountRe.MatchString(f.Expand(e.Account, e)) {
 		c.errorf(e.Account.Pos, "FC212", "account %q is not a 12-digit AWS account ID", f.Expand(e.Account, e)).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`

@@ -262,6 +262,10 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		sf := d.fields(v, "dedupe", dedupeKeys)
 		sf.require("dedupe", "by")
 		st.By = d.strList(sf.get("by"), "by")
+		if by := sf.get("by"); by != nil && resolve(by).Kind == yaml.SequenceNode && len(resolve(by).Content) == 0 {
+			d.errorf(by, "FC412", "dedupe by: is empty, so it would keep only one row of each run").Hint =
+				"list the columns that identify a row, e.g. by: [id]; to keep every row, drop the step"
+		}
 		for _, o := range d.strList(sf.get("order_by"), "order_by") {
 			st.OrderBy = append(st.OrderBy, orderItem(d, o))
 		}

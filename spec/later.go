@@ -1,0 +1,289 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// Checks of specs that the other checks accept but that would fail later,
+// at `flowc run` or at deploy (issue 9).
+
+// csvOptions checks that a CSV source's delimiter, quote, escape and null
+// can be read together. DuckDB (flowc run) refuses these combinations with
+// Binder errors; they are its rules, seen in its messages:
+//
+//	QUOTE must not appear in the DELIMITER specification and vice versa
+//	ESCAPE must not appear in the DELIMITER specification and vice versa
+//	DELIMITER must not appear in the NULL specification and vice versa
+//	QUOTE must not appear in the NULL specification and vice versa
+//	ESCAPE must not appear in the NULL specification and vice versa
+//
+// and a CSV format cannot have a line break as its delimiter, quote or
+// escape: records end at line breaks (flowc run reads the header with Go's
+// encoding/csv, which also refuses `"` as the delimiter whatever the quote).
+func (c *checker) csvOptions(s *Source) {
+	o := s.CSV
+	if o == nil || s.FormatName() != "csv" {
+		return
+	}
+	type opt struct {
+		name string
+		s    Str
+		val  string
+	}
+	val := func(name string, s Str, def string) opt {
+		if s.IsSet() {
+			return opt{name, s, s.Raw}
+		}
+		return opt{name, s, def}
+	}
+	d, q, e := val("delimiter", o.Delimiter, ","), val("quote", o.Quote, `"`), val("escape", o.Escape, `"`)
+	for _, x := range []opt{d, q, e} {
+		if x.s.IsSet() && (x.val == "\n" || x.val == "\r") {
+			c.errorf(x.s.Pos, "FC109", "csv %s of source %q is a line break", x.name, s.Name.Raw).Hint =
+				"CSV records end at line breaks; pick another character"
+			return
+		}
+		if x.s.IsSet() && len(x.val) != 1 {
+			return // FC105, reported by the decoder
+		}
+	}
+	// pos is where a conflict between a and b is reported: the one the
+	// spec sets (the later of the two when both are set).
+	pos := func(a, b opt) Pos {
+		if b.s.IsSet() {
+			return b.s.Pos
+		}
+		return a.s.Pos
+	}
+	conflict := func(a, b opt) {
+		dg := c.errorf(pos(a, b), "FC109", "csv %s and %s of source %q are both %q", a.name, b.name, s.Name.Raw, a.val)
+		dg.Hint = fmt.Sprintf("the CSV readers (DuckDB in flowc run) refuse a %s that is also the %s; the defaults are delimiter \",\", quote '\"', escape '\"'", b.name, a.name)
+	}
+	switch {
+	case d.val == q.val:
+		conflict(d, q)
+		return
+	case d.val == e.val:
+		conflict(d, e)
+		return
+	case d.val == `"`:
+		c.errorf(d.s.Pos, "FC109", `csv delimiter of source %q is '"'`, s.Name.Raw).Hint =
+			`flowc run reads the header with a CSV reader that does not take '"' as the delimiter; pick another character`
+		return
+	}
+	if o.Null.IsSet() && o.Null.Raw != "" {
+		for _, x := range []opt{d, q, e} {
+			if strings.Contains(o.Null.Raw, x.val) {
+				c.errorf(o.Null.Pos, "FC109", "csv null %q of source %q contains the %s %q", o.Null.Raw, s.Name.Raw, x.name, x.val).Hint =
+					fmt.Sprintf("the CSV readers (DuckDB in flowc run) cannot tell a null marker with the %s in it from data; pick a marker without it, e.g. \\N or NULL", x.name)
+				return
+			}
+		}
+	}
+}
+
+// glueWorkerTypes are the worker types a Spark ETL job (command glueetl,
+// which every flowc table job is) accepts, for every Glue version flowc
+// allows (3.0, 4.0, 5.0). The Glue API reference (Job and JobRun
+// WorkerType, and the SDK's types.WorkerType docs) says: "Accepts a value of
+// G.025X, G.1X, G.2X, G.4X, G.8X, G.12X, G.16X, R.1X, R.2X, R.4X, or R.8X for
+// Spark jobs. Accepts the value Z.2X for Ray jobs", and of G.025X: "This
+// worker type is only available for Glue version 3.0 or later streaming
+// jobs"; G.4X and G.8X need Glue 3.0 or later. So of the worker types the
+// spec lists, G.025X (streaming only) and Z.2X (Ray only) cannot run a
+// flowc job. https://docs.aws.amazon.com/glue/latest/dg/add-job.html
+var glueWorkerTypes = []string{"G.1X", "G.2X", "G.4X", "G.8X"}
+
+// glueWorkerNot says why a worker type the decoder accepts is no use to a
+// glueetl job.
+var glueWorkerNot = map[string]string{
+	"G.025X": "it is for Glue streaming jobs only",
+	"Z.2X":   "it is for Ray jobs only",
+}
+
+func (c *checker) glueSettings() {
+	g := c.f.Glue
+	if g == nil || !g.WorkerType.IsSet() {
+		return
+	}
+	why, bad := glueWorkerNot[g.WorkerType.Raw]
+	if !bad {
+		return
+	}
+	version := g.Version.Raw
+	if version == "" {
+		version = DefaultGlueVersion
+	}
+	c.errorf(g.WorkerType.Pos, "FC110", "worker_type %s cannot run a Glue %s Spark ETL job: %s", g.WorkerType.Raw, version, why).Hint =
+		"flowc's table jobs are Spark ETL (glueetl) jobs; use one of " + strings.Join(glueWorkerTypes, ", ")
+}
+
+// reservedPrefix starts the names flowc run and the Glue scripts give their
+// own columns, views and tables (_flowc_file, _flowc_run, _flowc_src_NAME,
+// _flowc_rows_TABLE, _flowc_rejects, ...). A user's column of such a name
+// collides with them (DuckDB: "a column with this name is also in the
+// file"), so the prefix is reserved for every name in the spec.
+const reservedPrefix = "_flowc"
+
+// reservedNames reports names that start with reservedPrefix.
+func (c *checker) reservedNames() {
+	f := c.f
+	check := func(s Str, what string) {
+		if strings.HasPrefix(s.Raw, reservedPrefix) {
+			c.errorf(s.Pos, "FC216", "%s name %q is reserved: names starting with %s are flowc's own (such as the column _flowc_file)", what, s.Raw, reservedPrefix).Hint =
+				"rename it, e.g. " + fmt.Sprintf("%q", strings.TrimLeft(strings.TrimPrefix(s.Raw, reservedPrefix), "_")+"_value")
+		}
+	}
+	for _, s := range f.Sources {
+		check(s.Name, "source")
+		for _, col := range s.Columns {
+			check(col.Name, "column")
+		}
+		for _, p := range s.Partitions {
+			check(p.Name, "partition")
+		}
+	}
+	for _, t := range f.Transforms {
+		check(t.Name, "transform")
+		for _, st := range t.Steps {
+			if st.Kind == StepJoin && st.As.IsSet() {
+				check(st.As, "alias")
+			}
+			for _, ne := range st.Columns {
+				check(ne.Name, "column")
+			}
+		}
+	}
+	for _, t := range f.Tables() {
+		check(t.Name, "table")
+		for _, col := range t.Columns {
+			check(col.Name, "column")
+		}
+	}
+}
+
+// arrivalPrefixes reports, in environment e, a source whose location lies
+// under the location of a source triggered on arrival, in the same bucket:
+// the EventBridge rule of the triggered source matches every object created
+// under its prefix that ends in its format's suffix (compiler: the rule's
+// wildcard is PREFIX*.FORMAT), so the other source's uploads would start runs.
+func (c *checker) arrivalPrefixes(e *Environment) {
+	f := c.f
+	type loc struct {
+		s              *Source
+		bucket, prefix string
+	}
+	var locs []loc
+	for _, s := range f.Sources {
+		if !s.Location.IsSet() {
+			continue
+		}
+		v := f.Expand(s.Location, e)
+		if strings.Contains(v, "${") {
+			continue
+		}
+		if b, p, ok := SplitS3(v); ok {
+			locs = append(locs, loc{s, b, p})
+		}
+	}
+	for _, x := range locs {
+		for _, t := range locs {
+			if t.s == x.s || t.s.Trigger == nil || t.s.Trigger.Kind != TriggerOnArrival {
+				continue
+			}
+			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.FormatName() != t.s.FormatName() {
+				continue
+			}
+			c.errorf(x.s.Location.Pos, "FC217", "source %q is located under s3://%s/%s, where every new .%s object starts a run of source %q (environment %q)",
+				x.s.Name.Raw, t.bucket, t.prefix, t.s.FormatName(), t.s.Name.Raw, e.Name.Raw).Hint =
+				fmt.Sprintf("move source %q out of s3://%s/%s, e.g. to a sibling prefix", x.s.Name.Raw, t.bucket, t.prefix)
+			break
+		}
+	}
+}
+
+// region checks an environment's region: a known AWS region (regions_gen.go,
+// from the SDK's partition metadata), else FC212 when it is not even shaped
+// like one, else FC218.
+func (c *checker) region(e *Environment) {
+	v := c.f.Expand(e.Region, e)
+	if KnownRegion(v) {
+		return
+	}
+	if !regionRe.MatchString(v) {
+		c.errorf(e.Region.Pos, "FC212", "region %q is not an AWS region name", v).Hint = "for example us-east-1"
+		return
+	}
+	dg := c.errorf(e.Region.Pos, "FC218", "region %q does not exist", v)
+	if s := expr.Suggest(v, awsRegions[:]); s != "" {
+		dg.Hint = fmt.Sprintf("did you mean %q?", s)
+	} else {
+		dg.Hint = "AWS regions are named like us-east-1, eu-west-2, ap-southeast-1"
+	}
+}
+
+// KnownRegion reports whether name is a region of an AWS partition, as the
+// AWS SDK flowc is built with knows them.
+func KnownRegion(name string) bool {
+	i := sort.SearchStrings(awsRegions[:], name)
+	return i < len(awsRegions) && awsRegions[i] == name
+}
+
+// redshiftDatabaseRe: a Redshift database name. CreateCluster's DBName (and
+// Redshift Serverless' dbName): "Must contain 1 to 64 alphanumeric
+// characters. Must contain only lowercase letters. Cannot be a word that is
+// reserved by the service"; databases made by CREATE DATABASE follow the
+// standard identifiers of "Names and identifiers": begin with a letter or
+// underscore, then letters, digits, underscores or dollar signs, no quotes
+// or spaces. flowc puts the name in the JDBC URL of the Glue job, so it
+// takes the intersection: lowercase standard identifiers of at most 64
+// bytes. https://docs.aws.amazon.com/redshift/latest/dg/r_names.html
+var redshiftDatabaseRe = regexp.MustCompile(`^[a-z_][a-z0-9_$]*$`)
+
+// MaxRedshiftDatabase is the longest Redshift database name, in bytes.
+const MaxRedshiftDatabase = 64
+
+// redshiftDatabase checks the database name v (expanded in environment env,
+// or "" when it has no ${...}).
+func (c *checker) redshiftDatabase(s Str, v, env string) {
+	in := ""
+	if env != "" {
+		in = fmt.Sprintf(" in environment %q", env)
+	}
+	switch {
+	case len(v) > MaxRedshiftDatabase:
+		c.errorf(s.Pos, "FC206", "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), MaxRedshiftDatabase)
+	case !redshiftDatabaseRe.MatchString(v):
+		c.errorf(s.Pos, "FC200", "database name %q%s is not a valid Redshift database name", v, in).Hint =
+			"use 1 to 64 lowercase letters, digits, underscores or $, starting with a letter or underscore (the default database is dev)"
+	case IsRedshiftReserved(v):
+		c.errorf(s.Pos, "FC211", "database name %q%s is a Redshift reserved word", v, in)
+	}
+}
+
+// laterChecks runs the checks above that need no environment.
+func (c *checker) laterChecks() {
+	for _, s := range c.f.Sources {
+		c.csvOptions(s)
+	}
+	c.glueSettings()
+	c.reservedNames()
+	if w := c.f.Warehouse; w != nil && w.Redshift != nil && w.Redshift.Database.IsSet() && !strings.Contains(w.Redshift.Database.Raw, "${") {
+		c.redshiftDatabase(w.Redshift.Database, w.Redshift.Database.Raw, "")
+	}
+}
+
+// laterEnvChecks runs the checks above that depend on environment e.
+func (c *checker) laterEnvChecks(e *Environment) {
+	c.arrivalPrefixes(e)
+	if w := c.f.Warehouse; w != nil && w.Redshift != nil && strings.Contains(w.Redshift.Database.Raw, "${") {
+		if v := c.f.Expand(w.Redshift.Database, e); !strings.Contains(v, "${") {
+			c.redshiftDatabase(w.Redshift.Database, v, e.Name.Raw)
+		}
+	}
+}
