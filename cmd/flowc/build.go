@@ -30,7 +30,8 @@ func buildCommand(e *env) *cli.Command {
 can deploy: template.json (and stacks/*.json when the pipeline needs nested stacks),
 statemachine.asl.json, glue/<table>.py, sql/<table>.sql and manifest.json (every file with its
 sha256, the assets to upload, and the sizes against the AWS limits). The output is byte-identical
-for the same spec and environment. Nothing is sent to AWS.
+for the same spec and environment, however SPEC's path is typed (generated files name only its
+base name). Nothing is sent to AWS.
 
 build writes the files and removes the files an earlier build wrote (listed in the old
 manifest.json) that this build no longer has; other files in DIR are left alone. It is all

@@ -442,3 +442,41 @@ func listDirs(t *testing.T, dir string) []string {
 	sort.Strings(dirs)
 	return dirs
 }
+
+// TestBuildSpecPathSpelling: the build is the same however the spec's
+// path is typed (x.yaml, ./x.yaml, ../dir/x.yaml, absolute), so
+// `build --check` passes in CI and deploy replaces nothing.
+func TestBuildSpecPathSpelling(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "flights.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := t.TempDir()
+	for _, d := range []string{"dir", "other"} {
+		if err := os.Mkdir(filepath.Join(proj, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	abs := filepath.Join(proj, "dir", "x.yaml")
+	os.WriteFile(abs, src, 0o644)
+	var first map[string][]byte
+	for _, tc := range []struct{ cwd, spec string }{
+		{"dir", "x.yaml"}, {"dir", "./x.yaml"}, {"other", "../dir/x.yaml"}, {"other", abs}, {".", "dir/x.yaml"},
+	} {
+		t.Chdir(filepath.Join(proj, tc.cwd))
+		out := t.TempDir()
+		if _, errOut, code := runCLI(t, "build", "--env", "dev", "--out", out, tc.spec); code != 0 {
+			t.Fatalf("build %s: exit %d\n%s", tc.spec, code, errOut)
+		}
+		got := readTree(t, out)
+		if first == nil {
+			first = got
+			continue
+		}
+		for p, b := range first {
+			if !bytes.Equal(got[p], b) {
+				t.Errorf("spec typed as %s (from %s): %s differs from the build of x.yaml", tc.spec, tc.cwd, p)
+			}
+		}
+	}
+}
