@@ -9,7 +9,8 @@ package graph
 // of their font files (fontwidths.go, written by internal/fontwidths). DejaVu
 // Sans is the widest: its lower case is about 15% wider than Helvetica's (its
 // bold about 19%).
-// Kerning, which renderers apply, only narrows these fonts' text a little.
+// Kerning, which renderers apply, mostly narrows text, by a few percent at
+// most; boxes keep padding besides.
 
 // measuredFonts are the fonts fontFamily names, with their widths.
 var measuredFonts = []*fontWidths{&arial, &dejavuSans}
