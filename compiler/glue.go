@@ -286,9 +286,10 @@ func tableHas(t *Table, col string) bool {
 	return false
 }
 
-// specPath is the spec's file name for generated headers: as given on the
-// command line, or its base name when that was an absolute path (generated
-// files hold no absolute paths).
+// specPath is the spec's file name for generated headers: its base name
+// only, however the path was typed (x.yaml, ./x.yaml, ../dir/x.yaml or an
+// absolute path), so the build, and so the scripts' hashes, their S3 keys
+// and the template, depend on the spec's content alone.
 func specPath(ir *IR) string {
 	p := ""
 	for _, s := range ir.Sources {
@@ -306,7 +307,7 @@ func specPath(ir *IR) string {
 		}
 	}
 	p = strings.ReplaceAll(p, `\`, "/")
-	if strings.HasPrefix(p, "/") || (len(p) > 2 && p[1] == ':' && p[2] == '/') {
+	if p != "" {
 		p = path.Base(p)
 	}
 	if p == "" {

@@ -277,12 +277,14 @@ func TestIsotonic(t *testing.T) {
 	}
 }
 
+// TestTextWidth: a text is as wide as in the widest font the SVG names
+// (DejaVu Sans, where m is 975/1000 em; Helvetica's is 833), bold wider.
 func TestTextWidth(t *testing.T) {
-	if len(helvetica) != '~'-' '+1 {
-		t.Fatalf("width table has %d entries", len(helvetica))
-	}
-	if w := textWidth("m", 10, false); w != 8.33 {
+	if w := textWidth("m", 10, false); w != 9.75 {
 		t.Errorf("width of m at 10px = %v", w)
+	}
+	if w := textWidth("ii", 10, false); math.Abs(w-5.56) > 1e-9 { // Helvetica's i is wider
+		t.Errorf("width of ii at 10px = %v", w)
 	}
 	if textWidth("ab", 10, true) <= textWidth("ab", 10, false) {
 		t.Error("bold is not wider")

@@ -8,8 +8,8 @@ import (
 
 // Box and text sizes of the SVG, in pixels.
 const (
-	fontFamily    = "Helvetica, Arial, sans-serif"
-	titleSize     = 13.0 // a node's title
+	fontFamily    = "Helvetica, Arial, 'DejaVu Sans', sans-serif" // measured: see textwidth.go
+	titleSize     = 13.0                                          // a node's title
 	titleRow      = 18.0
 	lineSize      = 11.0 // a node's detail lines, edge labels
 	lineRow       = 15.0

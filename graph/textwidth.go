@@ -1,40 +1,63 @@
 package graph
 
-// The SVG is laid out without a font engine: text widths are estimated from
-// the advance widths of Helvetica (the same as Arial's), which the SVG asks
-// for first. Estimates err on the wide side so text stays inside its box.
+//go:generate go run ./internal/fontwidths
 
-// helvetica holds the advance widths of the printable ASCII characters
-// ' ' (32) to '~' (126), in thousandths of an em.
-var helvetica = [...]uint16{
-	278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space to /
-	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0 to 9
-	278, 278, 584, 584, 584, 556, 1015, // : to @
-	667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, // A to M
-	722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, // N to Z
-	278, 278, 278, 469, 556, 333, // [ to `
-	556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, // a to m
-	556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, // n to z
-	334, 260, 334, 584, // { to ~
+// The SVG is laid out without a font engine, so the boxes must fit the text
+// in whichever font the viewer picks from fontFamily: Helvetica (macOS),
+// Arial (Windows), DejaVu Sans (Linux, and the usual sans-serif there). A
+// text is as wide as it is in the widest of them, from the advance widths
+// of their font files (fontwidths.go, written by internal/fontwidths). DejaVu
+// Sans is the widest: its lower case is about 15% wider than Helvetica's (its
+// bold about 19%).
+// Kerning, which renderers apply, mostly narrows text, by a few percent at
+// most; boxes keep padding besides.
+
+// measuredFonts are the fonts fontFamily names, with their widths.
+var measuredFonts = []*fontWidths{&arial, &dejavuSans}
+
+// fontWidths are the advance widths of a font, regular and bold.
+type fontWidths struct{ regular, bold faceWidths }
+
+// faceWidths are the advance widths of one face, in thousandths of an em:
+// of ' ' to 'ÿ' (0 for the C1 controls), then of a few more characters.
+type faceWidths struct {
+	latin1 [0xff - ' ' + 1]uint16
+	extra  []runeWidth
 }
 
-// textWidth estimates the width in pixels of s at the font size; bold text
-// is about a tenth wider.
-func textWidth(s string, size float64, bold bool) float64 {
-	var em float64
-	for _, r := range s {
-		switch {
-		case r >= ' ' && r <= '~':
-			em += float64(helvetica[r-' '])
-		case r == '…' || r == '→':
-			em += 1000
-		default:
-			em += 667 // letters beyond ASCII: a wide guess
+type runeWidth struct {
+	r rune
+	w uint16
+}
+
+// em is the advance width of r in thousandths of an em; a character not
+// measured counts as a full em (as wide as a CJK ideograph).
+func (f *faceWidths) em(r rune) int {
+	if r >= ' ' && r <= 0xff && f.latin1[r-' '] > 0 {
+		return int(f.latin1[r-' '])
+	}
+	for _, e := range f.extra {
+		if e.r == r {
+			return int(e.w)
 		}
 	}
-	w := em / 1000 * size
-	if bold {
-		w *= 1.1
+	return 1000
+}
+
+// textWidth is the width in pixels of s at the font size in the widest of
+// the fonts the SVG names.
+func textWidth(s string, size float64, bold bool) float64 {
+	widest := 0
+	for _, f := range measuredFonts {
+		face := &f.regular
+		if bold {
+			face = &f.bold
+		}
+		em := 0
+		for _, r := range s {
+			em += face.em(r)
+		}
+		widest = max(widest, em)
 	}
-	return w
+	return float64(widest) / 1000 * size
 }

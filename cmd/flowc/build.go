@@ -30,10 +30,12 @@ func buildCommand(e *env) *cli.Command {
 can deploy: template.json (and stacks/*.json when the pipeline needs nested stacks),
 statemachine.asl.json, glue/<table>.py, sql/<table>.sql and manifest.json (every file with its
 sha256, the assets to upload, and the sizes against the AWS limits). The output is byte-identical
-for the same spec and environment. Nothing is sent to AWS.
+for the same spec and environment, however SPEC's path is typed (generated files name only its
+base name). Nothing is sent to AWS.
 
 build writes the files and removes the files an earlier build wrote (listed in the old
-manifest.json) that this build no longer has; other files in DIR are left alone.
+manifest.json) that this build no longer has; other files in DIR are left alone. It is all
+or nothing: the new files are written aside first, and when any step fails DIR is left as it was.
 With --check nothing is written: build compares DIR with what it would write, prints a unified
 diff, and exits 1 when they differ (for CI).
 
@@ -150,7 +152,7 @@ func stale(out *compiler.Output, dir string) []string {
 
 func writeBuild(e *env, out *compiler.Output, dir string) error {
 	gone := stale(out, dir)
-	changed := 0
+	var changed []compiler.File
 	for _, f := range out.Files {
 		dst, err := safePath(dir, f.Path)
 		if err != nil {
@@ -159,20 +161,13 @@ func writeBuild(e *env, out *compiler.Output, dir string) error {
 		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, f.Data) {
 			continue
 		}
-		changed++
-		if err := writeFileAtomic(dst, f.Data); err != nil {
-			return &exitError{code: exitUsage, err: fmt.Errorf("writing build: %w", err)}
-		}
+		changed = append(changed, f)
 	}
-	for _, p := range gone {
-		dst, _ := safePath(dir, p)
-		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return &exitError{code: exitUsage, err: fmt.Errorf("removing stale file: %w", err)}
-		}
-		removeEmptyParents(dir, filepath.Dir(dst))
+	if err := commitBuild(dir, changed, gone); err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("writing build: %w", err)}
 	}
 	m := out.Manifest
-	fmt.Fprintf(e.stdout, "wrote %s: %d files (%d changed, %d removed)\n", dir, len(out.Files), changed, len(gone))
+	fmt.Fprintf(e.stdout, "wrote %s: %d files (%d changed, %d removed)\n", dir, len(out.Files), len(changed), len(gone))
 	printSummary(e.stdout, m)
 	return nil
 }
@@ -195,41 +190,6 @@ func printSummary(w io.Writer, m compiler.Manifest) {
 	}
 	fmt.Fprintf(w, "  template:   %d bytes (inline limit %d: %s; largest template %d of %d)\n", l.InlineBytes.Used, l.InlineBytes.Limit, inline, l.TemplateBytes.Used, l.TemplateBytes.Limit)
 	fmt.Fprintf(w, "  definition: %d bytes of %d\n", l.DefinitionBytes.Used, l.DefinitionBytes.Limit)
-}
-
-// writeFileAtomic writes data to a temporary file beside dst and renames
-// it into place, creating directories as needed.
-func writeFileAtomic(dst string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".flowc-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
-}
-
-// removeEmptyParents removes now-empty directories from d up to dir.
-func removeEmptyParents(dir, d string) {
-	for d != dir && strings.HasPrefix(d, dir) {
-		if os.Remove(d) != nil {
-			return
-		}
-		d = filepath.Dir(d)
-	}
 }
 
 // checkBuild compares dir with the build and prints a unified diff of

@@ -341,3 +341,142 @@ func TestSafePath(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildFailureLeavesOldBuild: a build that fails half way (here: a
+// directory stands where the new build wants sql/zz.sql, which sorts after
+// glue/*.py and manifest.json) leaves the output directory exactly as it
+// was, files flowc did not write included; a build into a directory that
+// did not exist leaves nothing behind.
+func TestBuildFailureLeavesOldBuild(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	src, err := os.ReadFile("testdata/build/minimal/spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specA := filepath.Join(t.TempDir(), "mini.yaml")
+	os.WriteFile(specA, src, 0o644)
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, errOut, code := runCLI(t, "build", "--out", dir, specA); code != 0 {
+		t.Fatalf("build: %s", errOut)
+	}
+	// Spec B adds table zz and changes the merge key of orders, so the
+	// template, the manifest, the scripts and orders.sql all change.
+	s := strings.Replace(string(src), "key: [id]", "key: [id, customer]", 1) +
+		"    zz:\n      from: orders\n      load: append\n      columns: {id: bigint}\n"
+	specB := filepath.Join(t.TempDir(), "mini.yaml")
+	os.WriteFile(specB, []byte(s), 0o644)
+	okDir := t.TempDir()
+	if _, errOut, code := runCLI(t, "build", "--out", okDir, specB); code != 0 {
+		t.Fatalf("spec B does not build: %s", errOut)
+	}
+	changed := 0
+	before := readTree(t, dir)
+	for p, b := range readTree(t, okDir) {
+		if !bytes.Equal(b, before[p]) {
+			changed++
+		}
+	}
+	if changed < 4 {
+		t.Fatalf("spec B changes only %d files; the test needs more", changed)
+	}
+
+	os.WriteFile(filepath.Join(dir, "NOTES.md"), []byte("mine\n"), 0o644)
+	if err := os.MkdirAll(filepath.Join(dir, "sql", "zz.sql"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "sql", "zz.sql", "keep"), []byte("in the way\n"), 0o644)
+	before = readTree(t, dir)
+	beforeDirs := listDirs(t, dir)
+	out, errOut, code := runCLI(t, "build", "--out", dir, specB)
+	if code == 0 {
+		t.Fatalf("build over a directory in the way succeeded:\n%s", out)
+	}
+	if !strings.Contains(errOut, "sql/zz.sql") || !strings.Contains(errOut, "left as it was") {
+		t.Errorf("stderr does not say what failed and that %s is unchanged: %q", dir, errOut)
+	}
+	after := readTree(t, dir)
+	for p, b := range before {
+		if !bytes.Equal(after[p], b) {
+			t.Errorf("%s changed by a failed build", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("%s appeared after a failed build", p)
+		}
+	}
+	if got := listDirs(t, dir); strings.Join(got, " ") != strings.Join(beforeDirs, " ") {
+		t.Errorf("directories after a failed build: %v, want %v", got, beforeDirs)
+	}
+
+	// Into a directory that does not exist yet: nothing is left.
+	parent := t.TempDir()
+	os.WriteFile(filepath.Join(parent, "sql"), []byte("a file where a directory goes\n"), 0o644)
+	if _, _, code := runCLI(t, "build", "--out", filepath.Join(parent, "new"), specB); code != 0 {
+		t.Fatalf("build into a new directory: exit %d", code)
+	}
+	if _, _, code := runCLI(t, "build", "--out", parent, specB); code == 0 {
+		t.Fatal("build over a file in the way of sql/ succeeded")
+	}
+	if got := listDirs(t, parent); strings.Join(got, " ") != "new new/glue new/sql" {
+		t.Errorf("directories after a failed build: %v", got)
+	}
+	for p := range readTree(t, parent) {
+		if p != "sql" && !strings.HasPrefix(p, "new/") {
+			t.Errorf("%s left behind by a failed build", p)
+		}
+	}
+}
+
+// listDirs lists the directories under dir (slash paths, sorted).
+func listDirs(t *testing.T, dir string) []string {
+	t.Helper()
+	var dirs []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			dirs = append(dirs, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(dirs)
+	return dirs
+}
+
+// TestBuildSpecPathSpelling: the build is the same however the spec's
+// path is typed (x.yaml, ./x.yaml, ../dir/x.yaml, absolute), so
+// `build --check` passes in CI and deploy replaces nothing.
+func TestBuildSpecPathSpelling(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "flights.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := t.TempDir()
+	for _, d := range []string{"dir", "other"} {
+		if err := os.Mkdir(filepath.Join(proj, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	abs := filepath.Join(proj, "dir", "x.yaml")
+	os.WriteFile(abs, src, 0o644)
+	var first map[string][]byte
+	for _, tc := range []struct{ cwd, spec string }{
+		{"dir", "x.yaml"}, {"dir", "./x.yaml"}, {"other", "../dir/x.yaml"}, {"other", abs}, {".", "dir/x.yaml"},
+	} {
+		t.Chdir(filepath.Join(proj, tc.cwd))
+		out := t.TempDir()
+		if _, errOut, code := runCLI(t, "build", "--env", "dev", "--out", out, tc.spec); code != 0 {
+			t.Fatalf("build %s: exit %d\n%s", tc.spec, code, errOut)
+		}
+		got := readTree(t, out)
+		if first == nil {
+			first = got
+			continue
+		}
+		for p, b := range first {
+			if !bytes.Equal(got[p], b) {
+				t.Errorf("spec typed as %s (from %s): %s differs from the build of x.yaml", tc.spec, tc.cwd, p)
+			}
+		}
+	}
+}
