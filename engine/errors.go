@@ -61,3 +61,28 @@ func listShort(items []string) string {
 	}
 	return strings.Join(items[:3], ", ") + fmt.Sprintf(" and %d more", len(items)-3)
 }
+
+// maxExcerpt bounds the text of an input that an error quotes: a file
+// without the line ends flowc looks for must not come back whole.
+const maxExcerpt = 40
+
+// excerpt cuts s after maxExcerpt characters, marking the cut with "...".
+func excerpt(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxExcerpt {
+			return s[:i] + "..."
+		}
+		n++
+	}
+	return s
+}
+
+// quoteShort quotes a value from the input, cut as the Glue job's quote()
+// cuts it: the first 40 characters in quotes, then "..." when longer.
+func quoteShort(s string) string {
+	if e := excerpt(s); e != s {
+		return strconv.Quote(strings.TrimSuffix(e, "...")) + "..."
+	}
+	return strconv.Quote(s)
+}

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -51,8 +53,10 @@ func csvReader(rd io.Reader, o compiler.CSVOptions) *csv.Reader {
 
 // scanFiles checks every CSV file of a source (scanFile) on a few
 // goroutines, and reports the first problem in file order. typed says
-// whether to check if the files are typed.
-func scanFiles(files []inputFile, src *compiler.Source, typed bool) error {
+// whether to check if the files are typed. A file whose line ends DuckDB's
+// reader does not take (normalizeLineEnds) is copied with \n line ends into
+// a folder of tmp, and read from there.
+func scanFiles(files []inputFile, src *compiler.Source, typed bool, tmp func() (string, error)) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -63,6 +67,12 @@ func scanFiles(files []inputFile, src *compiler.Source, typed bool) error {
 			buf := make([]byte, 1<<20)
 			for i := range next {
 				errs[i] = scanFile(&files[i], src, typed, buf)
+				if errs[i] == errLineEnds {
+					errs[i] = normalizeLineEnds(&files[i], buf, tmp)
+					if errs[i] == nil {
+						errs[i] = scanFile(&files[i], src, typed, buf)
+					}
+				}
 			}
 		}()
 	}
@@ -80,18 +90,22 @@ func scanFiles(files []inputFile, src *compiler.Source, typed bool) error {
 }
 
 // scanFile checks what can be told from the start of a CSV file: that it
-// is text, not another format, and that its header (or first line) has the
-// source's columns in order. An empty file is fine (no rows). It also
-// counts the file's rows (non-empty lines after the header) when the lines
-// tell them exactly: no quote character after the header, no compression;
-// and, with typed, it checks whether the file is typed (canon.go), which
-// tells its rows too, quotes or not. buf is scratch space.
+// is UTF-8 text, not another format, and that its header (or first line)
+// has the source's columns in order. An empty file is fine (no rows). It
+// also counts the file's rows (non-empty lines after the header) when the
+// lines tell them exactly: no quote character after the header, no
+// compression; and, with typed, it checks whether the file is typed
+// (canon.go), which tells its rows too, quotes or not. It reads the file
+// to its end, and returns errLineEnds when the file's line ends need
+// normalizeLineEnds. buf is scratch space.
 func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error {
-	rd, err := openData(f.path)
+	file, err := openData(f.path)
 	if err != nil {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
 	}
-	defer rd.Close()
+	defer func() { file.Close() }()
+	var le lineEnds
+	var rd io.Reader = &lineEndsReader{file, &le}
 	n, err := io.ReadFull(rd, buf)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
@@ -103,6 +117,13 @@ func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error 
 	}
 	if what := notCSV(data[:min(n, 4096)]); what != "" {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("not a CSV file: %s (source %s is format: csv)", what, src.Name)}
+	}
+	if le.irregular() {
+		return errLineEnds
+	}
+	// Allow a multi-byte character cut at the end of the peeked bytes.
+	if head := data[:min(n, 4096)]; !utf8.Valid(head) && !utf8.Valid(head[:max(0, len(head)-3)]) {
+		return notUTF8(f.shown, src, head)
 	}
 	quote := byte('"')
 	if src.CSV.Quote != "" {
@@ -139,7 +160,7 @@ func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error 
 		}
 	}
 	if !whole || strings.HasSuffix(strings.ToLower(f.path), ".gz") {
-		return nil
+		return le.rest(rd, buf)
 	}
 	if cc := newCanonChecker(src); cc != nil && typed {
 		if !src.CSV.Header {
@@ -155,13 +176,15 @@ func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error 
 		}
 		if cc.done() {
 			f.rows, f.exact, f.typed = cc.rows, true, true
-			return nil
+			return le.rest(rd, buf)
 		}
 		// Not typed: count the lines, from the start again.
-		if rd, err = openData(f.path); err != nil {
+		file.Close()
+		if file, err = openData(f.path); err != nil {
 			return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
 		}
-		defer rd.Close()
+		le = lineEnds{}
+		rd = &lineEndsReader{file, &le}
 		if n, err = io.ReadFull(rd, buf); err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 			return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
 		}
@@ -169,22 +192,231 @@ func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error 
 	}
 	var lc lineCounter
 	if !lc.add(data[end:], quote) {
-		return nil
+		return le.rest(rd, buf)
 	}
 	for more {
 		k, err := io.ReadFull(rd, buf)
 		if !lc.add(buf[:k], quote) {
-			return nil
+			return le.rest(rd, buf)
 		}
 		if err != nil {
 			break
 		}
+	}
+	if err := le.rest(rd, buf); err != nil {
+		return err
 	}
 	f.rows, f.exact = lc.total(), true
 	if !src.CSV.Header {
 		f.rows++
 	}
 	return nil
+}
+
+// errLineEnds is scanFile's answer for a file whose line ends need
+// normalizeLineEnds.
+var errLineEnds = errors.New("the file's line ends need normalizing")
+
+// lineEnds tracks the line ends of a file read in chunks.
+//
+// Spark's CSV reader (Glue reads a source's files with it, one line per
+// record) splits lines as Hadoop's LineReader does: at \n, at \r\n and at a
+// \r alone, in any mix, and skips empty lines. DuckDB's reader takes one
+// kind of line end per file: a file that mixes \r\n and \n, or has a \r
+// alone next to other line ends (\r\r\n), fails with "the CSV parser state
+// machine reached an invalid state"; and the header check and line counts
+// of scanFile know only \n and \r\n. Such a file (and a file with \r line
+// ends only) is read from a copy with \n line ends (normalizeLineEnds),
+// which has the lines Spark reads, at the same line numbers (a line end is
+// one of \r\n, \r, \n).
+type lineEnds struct {
+	lf, crlf, cr bool // seen: \n alone, \r\n, \r alone
+	pendingCR    bool // the last chunk ended in \r
+}
+
+func (le *lineEnds) add(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if le.pendingCR {
+		le.pendingCR = false
+		if b[0] == '\n' {
+			le.crlf = true
+			b = b[1:]
+		} else {
+			le.cr = true
+		}
+	}
+	if bytes.IndexByte(b, '\r') < 0 {
+		le.lf = le.lf || bytes.IndexByte(b, '\n') >= 0
+		return
+	}
+	nl, crlf, cr := bytes.Count(b, []byte{'\n'}), bytes.Count(b, []byte("\r\n")), bytes.Count(b, []byte{'\r'})
+	if b[len(b)-1] == '\r' {
+		le.pendingCR = true
+		cr--
+	}
+	le.crlf = le.crlf || crlf > 0
+	le.lf = le.lf || nl > crlf
+	le.cr = le.cr || cr > crlf
+}
+
+// irregular reports whether the line ends seen so far need normalizing: a
+// \r alone, or both \n and \r\n.
+func (le *lineEnds) irregular() bool {
+	return le.cr || le.pendingCR && le.lf || le.lf && le.crlf
+}
+
+// rest reads the rest of rd (the file's reader) and returns errLineEnds
+// when the file's line ends need normalizing.
+func (le *lineEnds) rest(rd io.Reader, buf []byte) error {
+	for !le.irregular() {
+		if _, err := rd.Read(buf); err != nil {
+			break
+		}
+	}
+	if le.pendingCR {
+		le.pendingCR, le.cr = false, true
+	}
+	if le.irregular() {
+		return errLineEnds
+	}
+	return nil
+}
+
+// lineEndsReader feeds what it reads to a lineEnds.
+type lineEndsReader struct {
+	r  io.Reader
+	le *lineEnds
+}
+
+func (r *lineEndsReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.le.add(p[:n])
+	return n, err
+}
+
+// normalizeLineEnds copies a file (decompressed) into a folder of tmp with
+// every line end (\r\n, \r or \n) written \n, and points f.path at the
+// copy; f.shown stays the file's name. See lineEnds.
+func normalizeLineEnds(f *inputFile, buf []byte, tmp func() (string, error)) error {
+	dir, err := tmp()
+	if err != nil {
+		return err
+	}
+	rd, err := openData(f.path)
+	if err != nil {
+		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	defer rd.Close()
+	if err := os.MkdirAll(filepath.Join(dir, "lines"), 0o755); err != nil {
+		return err
+	}
+	out, err := os.CreateTemp(filepath.Join(dir, "lines"), "*.csv")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(out, 64<<10)
+	pendingCR := false
+	for {
+		n, rerr := rd.Read(buf)
+		b := buf[:n]
+		if pendingCR && len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+		if n > 0 {
+			pendingCR = false
+		}
+		for len(b) > 0 {
+			i := bytes.IndexByte(b, '\r')
+			if i < 0 {
+				w.Write(b)
+				break
+			}
+			w.Write(b[:i])
+			w.WriteByte('\n')
+			switch {
+			case i+1 == len(b):
+				pendingCR = true
+				b = nil
+			case b[i+1] == '\n':
+				b = b[i+2:]
+			default:
+				b = b[i+1:]
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			out.Close()
+			return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", rerr)}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		out.Close()
+		return fmt.Errorf("copying %s: %w", f.shown, err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("copying %s: %w", f.shown, err)
+	}
+	f.path = out.Name()
+	return nil
+}
+
+// notUTF8 is the error for a file whose head holds a byte sequence that is
+// not UTF-8, at its line.
+func notUTF8(shown string, src *compiler.Source, head []byte) error {
+	at := 0
+	for at < len(head) {
+		r, size := utf8.DecodeRune(head[at:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		at += size
+	}
+	return notUTF8Error(shown, lineAt(head, at), head[min(at, len(head)-1)], src)
+}
+
+func notUTF8Error(shown string, line int, b byte, src *compiler.Source) error {
+	return &InputError{File: shown, Line: line, Msg: fmt.Sprintf("not UTF-8 text: byte 0x%02x (source %s is format: %s; save the file as UTF-8)", b, src.Name, src.Format)}
+}
+
+// badUTF8 finds the first byte of a file that is not UTF-8: its line
+// (counting \r\n, \r and \n as line ends) and value; line 0 when there is
+// none.
+func badUTF8(path string) (line int, b byte) {
+	rd, err := openData(path)
+	if err != nil {
+		return 0, 0
+	}
+	defer rd.Close()
+	br := bufio.NewReaderSize(rd, 64<<10)
+	line = 1
+	for {
+		r, size, err := br.ReadRune()
+		switch {
+		case err != nil:
+			return 0, 0
+		case r == utf8.RuneError && size == 1:
+			br.UnreadRune()
+			c, _ := br.ReadByte()
+			return line, c
+		case r == '\n':
+			line++
+		case r == '\r':
+			if next, err := br.Peek(1); err != nil || next[0] != '\n' {
+				line++
+			}
+		}
+	}
+}
+
+// lineAt is the line (from 1) of offset at in b, the start of a file,
+// counting \r\n, \r and \n as line ends.
+func lineAt(b []byte, at int) int {
+	b = b[:at]
+	return 1 + bytes.Count(b, []byte{'\n'}) + bytes.Count(b, []byte{'\r'}) - bytes.Count(b, []byte("\r\n"))
 }
 
 // countLines counts the non-empty lines of r (a line of \r alone is
@@ -275,10 +507,6 @@ func notCSV(head []byte) string {
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return "it looks like JSON"
 	}
-	// Allow a multi-byte character cut at the end of the peeked bytes.
-	if !utf8.Valid(head) && !utf8.Valid(head[:max(0, len(head)-3)]) {
-		return "it is not UTF-8 text"
-	}
 	return ""
 }
 
@@ -316,15 +544,27 @@ func headerMismatch(got, want []string, source string) string {
 		}
 	}
 	declared := fmt.Sprintf("source %s declares %s", source, strings.Join(want, ", "))
+	// The header is the file's: quote little of it (a file whose lines
+	// flowc cannot find is all one header).
+	short := func(names []string) []string {
+		out := make([]string, len(names))
+		for i, n := range names {
+			out[i] = n
+			if strings.ContainsAny(n, "\r\n") || excerpt(n) != n {
+				out[i] = quoteShort(n)
+			}
+		}
+		return out
+	}
 	var parts []string
 	if len(missing) > 0 {
 		parts = append(parts, "missing column "+strings.Join(missing, ", "))
 	}
 	if len(extra) > 0 {
-		parts = append(parts, "unexpected column "+strings.Join(extra, ", "))
+		parts = append(parts, "unexpected column "+listShort(short(extra)))
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("the header has the columns in another order (%s); %s, in that order", strings.Join(got, ", "), declared)
+		return fmt.Sprintf("the header has the columns in another order (%s); %s, in that order", strings.Join(short(got), ", "), declared)
 	}
 	return "the header does not match: " + strings.Join(parts, "; ") + " (" + declared + ")"
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/spec"
@@ -59,6 +61,7 @@ type run struct {
 type partFilter struct {
 	source string // "" unless written SOURCE:...
 	values map[string]string
+	names  []string // the names, in the order written
 	text   string
 }
 
@@ -79,8 +82,66 @@ func parsePartition(s string) (*partFilter, error) {
 			return nil, fmt.Errorf("--partition %q names %s twice", pf.text, k)
 		}
 		pf.values[k] = v
+		pf.names = append(pf.names, k)
 	}
 	return pf, nil
+}
+
+// check checks that the filter names partition columns of src, and a
+// leading part of them in order (year=2001, year=2001/month=01, ...): the
+// Glue job takes no other (run_partition in templates/glue_runtime.py).
+// found are the partition values of the source's files, when listed: the
+// error's example takes its values from them.
+func (pf *partFilter) check(src *compiler.Source, found [][]string) error {
+	parts := src.Partitions
+	for _, k := range pf.names {
+		if !hasPartition(parts, k) {
+			return &InputError{Msg: fmt.Sprintf("--partition %q: source %s has no partition column %s (it has %s)", pf.text, src.Name, k, partitionNames(parts))}
+		}
+	}
+	leading := true
+	for i, k := range pf.names {
+		leading = leading && parts[i].Name == k
+	}
+	if leading {
+		return nil
+	}
+	// The example: the leading part down to the deepest column named, with
+	// the values given and, for the others, those of a partition found
+	// (one that has the values given, if any).
+	deepest := 0
+	for i, p := range parts {
+		if _, ok := pf.values[p.Name]; ok {
+			deepest = i
+		}
+	}
+	var like []string
+	for _, vals := range found {
+		if like == nil || pf.match(parts, vals) && !pf.match(parts, like) || comparePart(vals, like) < 0 && pf.match(parts, vals) == pf.match(parts, like) {
+			like = vals
+		}
+	}
+	var forms, example []string
+	for i, p := range parts[:deepest+1] {
+		v, ok := pf.values[p.Name]
+		switch {
+		case ok:
+		case like != nil:
+			v = like[i]
+		default:
+			v = "VALUE"
+		}
+		example = append(example, p.Name+"="+v)
+	}
+	for i := range parts {
+		forms = append(forms, partitionPattern(parts[:i+1]))
+	}
+	list := forms[0]
+	if len(forms) > 1 {
+		list = strings.Join(forms[:len(forms)-1], ", ") + " or " + forms[len(forms)-1]
+	}
+	return &InputError{Msg: fmt.Sprintf("--partition %q: name the partition columns of source %s from the first, in order: %s (as the Glue job takes them), e.g. %s",
+		pf.text, src.Name, list, strings.Join(example, "/"))}
 }
 
 // locate decides where a source is read from: --input, else the local
@@ -105,6 +166,11 @@ func (r *runner) list(ctx context.Context, src *compiler.Source, pf *partFilter)
 	in := &input{src: src, display: loc}
 	switch {
 	case strings.HasPrefix(loc, "s3://"):
+		if pf.appliesTo(src) {
+			if err := pf.check(src, nil); err != nil {
+				return nil, err
+			}
+		}
 		if err := r.download(ctx, in, loc, pf); err != nil {
 			return nil, err
 		}
@@ -168,15 +234,8 @@ func (in *input) walk(root, shownRoot string) error {
 // segments, applies the filter and numbers the runs in sorted order.
 func (in *input) partition(pf *partFilter) error {
 	parts := in.src.Partitions
-	if pf.appliesTo(in.src) {
-		for k := range pf.values {
-			if !hasPartition(parts, k) {
-				return &InputError{Msg: fmt.Sprintf("--partition %q: source %s has no partition column %s (it has %s)", pf.text, in.src.Name, k, partitionNames(parts))}
-			}
-		}
-	}
-	var kept []inputFile
-	for _, f := range in.files {
+	for i := range in.files {
+		f := &in.files[i]
 		segs := strings.Split(filepath.ToSlash(f.path), "/")
 		f.part = make([]string, len(parts))
 		for i, p := range parts {
@@ -190,6 +249,18 @@ func (in *input) partition(pf *partFilter) error {
 				return &InputError{File: f.shown, Msg: fmt.Sprintf("not in a %s folder: source %s is partitioned by %s", partitionPattern(parts), in.src.Name, partitionNames(parts))}
 			}
 		}
+	}
+	if pf.appliesTo(in.src) {
+		found := make([][]string, len(in.files))
+		for i, f := range in.files {
+			found[i] = f.part
+		}
+		if err := pf.check(in.src, found); err != nil {
+			return err
+		}
+	}
+	var kept []inputFile
+	for _, f := range in.files {
 		if pf.appliesTo(in.src) && !pf.match(parts, f.part) {
 			continue
 		}
@@ -321,20 +392,19 @@ func (r *runner) download(ctx context.Context, in *input, loc string, pf *partFi
 	}
 	client, err := r.s3(ctx)
 	if err != nil {
+		return r.s3Failed(in.src, fmt.Sprintf("cannot read %s", loc), err)
+	}
+	tmp, err := r.tempDir()
+	if err != nil {
 		return err
 	}
-	if r.tmp == "" {
-		if r.tmp, err = os.MkdirTemp(r.opts.TempDir, "flowc-run-"); err != nil {
-			return fmt.Errorf("creating a temporary folder: %w", err)
-		}
-	}
-	root := filepath.Join(r.tmp, in.src.Name)
+	root := filepath.Join(tmp, in.src.Name)
 	r.progress("listing s3://%s/%s", bucket, list)
 	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(list)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("listing s3://%s/%s: %w", bucket, list, err)
+			return r.s3Failed(in.src, fmt.Sprintf("cannot list s3://%s/%s", bucket, list), err)
 		}
 		for _, o := range page.Contents {
 			key := aws.ToString(o.Key)
@@ -344,7 +414,7 @@ func (r *runner) download(ctx context.Context, in *input, loc string, pf *partFi
 			}
 			dst := filepath.Join(root, filepath.FromSlash(rel))
 			if err := getObject(ctx, client, bucket, key, dst); err != nil {
-				return err
+				return r.s3Failed(in.src, fmt.Sprintf("cannot read s3://%s/%s", bucket, key), err)
 			}
 			in.files = append(in.files, inputFile{path: dst, shown: "s3://" + bucket + "/" + key})
 		}
@@ -364,7 +434,7 @@ func hiddenPath(rel string) bool {
 func getObject(ctx context.Context, client S3Client, bucket, key, dst string) error {
 	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		return fmt.Errorf("reading s3://%s/%s: %w", bucket, key, err)
+		return err
 	}
 	defer out.Body.Close()
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -376,7 +446,7 @@ func getObject(ctx context.Context, client S3Client, bucket, key, dst string) er
 	}
 	if _, err := io.Copy(f, out.Body); err != nil {
 		f.Close()
-		return fmt.Errorf("reading s3://%s/%s: %w", bucket, key, err)
+		return err
 	}
 	return f.Close()
 }
@@ -386,12 +456,68 @@ func (r *runner) s3(ctx context.Context) (S3Client, error) {
 		return r.s3client, nil
 	}
 	if r.opts.S3 == nil {
-		return nil, errors.New("sources on S3 need AWS credentials, and none are configured")
+		return nil, errNoS3
 	}
 	c, err := r.opts.S3(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("configuring the S3 client: %w", err)
+		return nil, fmt.Errorf("configuring the AWS SDK: %w", err)
 	}
 	r.s3client = c
 	return c, nil
+}
+
+// tempDir returns the run's temporary folder (removed when the run ends),
+// making it on first use; the scan's goroutines call it too.
+func (r *runner) tempDir() (string, error) {
+	r.tmpMu.Lock()
+	defer r.tmpMu.Unlock()
+	if r.tmp == "" {
+		dir, err := os.MkdirTemp(r.opts.TempDir, "flowc-run-")
+		if err != nil {
+			return "", fmt.Errorf("creating a temporary folder: %w", err)
+		}
+		r.tmp = dir
+	}
+	return r.tmp, nil
+}
+
+var errNoS3 = errors.New("sources on S3 need AWS credentials, and none are configured")
+
+// s3Failed explains a failed S3 call on a source's location in a sentence,
+// without the SDK's chain of wrapped errors. When the location is the
+// spec's own (no --input, no local mirror), as in a spec just written by
+// flowc init, it says how to run on local files instead.
+func (r *runner) s3Failed(src *compiler.Source, what string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	reason := err.Error()
+	var api smithy.APIError
+	var nerr net.Error
+	switch {
+	case errors.As(err, &api):
+		reason = api.ErrorMessage()
+		if reason == "" {
+			reason = "request failed"
+		}
+		reason += " (" + api.ErrorCode() + ")"
+	case errors.Is(err, errNoS3):
+	case strings.Contains(reason, "get credentials") || strings.Contains(reason, "get identity"):
+		// The SDK's credential chain found nothing usable; it has no typed
+		// error for that (deploy/errors.go matches the same words).
+		reason = "no usable AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, ~/.aws/credentials or an instance role)"
+	case errors.As(err, &nerr):
+		reason = "cannot reach S3: " + shortLine(nerr.Error())
+	default:
+		reason = shortLine(reason)
+	}
+	msg := fmt.Sprintf("source %s: %s: %s", src.Name, what, reason)
+	if _, given := r.opts.Inputs[src.Name]; !given {
+		dir := filepath.Join(r.opts.SpecDir, "data", src.Name) + string(filepath.Separator)
+		msg += fmt.Sprintf("\n  hint: to run on local files, pass --input %s=PATH (a folder or a file) or add them under %s", src.Name, dir)
+		if len(src.Partitions) > 0 {
+			msg += " in " + partitionPattern(src.Partitions) + " folders"
+		}
+	}
+	return errors.New(msg)
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -358,6 +359,11 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 	}
 	src := in.src
 	for _, f := range in.files {
+		if src.Format == "csv" || src.Format == "json" {
+			if line, b := badUTF8(f.path); line > 0 {
+				return notUTF8Error(f.shown, line, b, src)
+			}
+		}
 		if src.Format == "csv" {
 			if err := rejects(ctx, c, in, f); err != nil {
 				return err
@@ -422,7 +428,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 			}
 		}
 		c := src.Columns[col]
-		return &InputError{File: f.shown, Line: line, Msg: fmt.Sprintf("column %s: %s is not a valid %s", c.Name, strconv.Quote(value), c.Type)}
+		return &InputError{File: f.shown, Line: line, Msg: fmt.Sprintf("column %s: %s is not a valid %s", c.Name, quoteShort(value), c.Type)}
 	}
 	return nil
 }
@@ -457,7 +463,7 @@ func rejects(ctx context.Context, c *sql.Conn, in *input, f inputFile) error {
 	case "MISSING COLUMNS":
 		return &InputError{File: f.shown, Line: line, Msg: fmt.Sprintf("the line has fewer than the %d columns source %s declares (%s)", want, in.src.Name, strings.Join(columnNames(in.src), ", "))}
 	}
-	return &InputError{File: f.shown, Line: line, Msg: strings.ToLower(typ) + ": " + msg}
+	return &InputError{File: f.shown, Line: line, Msg: strings.ToLower(typ) + ": " + shortLine(msg)}
 }
 
 var duckFile = regexp.MustCompile(`(?m)^\s*file = (.+)$`)
@@ -478,9 +484,21 @@ func readError(in *input, err error) error {
 
 // cleanErr shortens a DuckDB error to its first line.
 func cleanErr(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i > 0 {
+	return shortLine(err.Error())
+}
+
+// shortLine cuts a message (which may quote the input) to its first line
+// (\r too ends one), and to 200 characters.
+func shortLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i > 0 {
 		s = s[:i]
+	}
+	if len(s) > 200 {
+		i := 200
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "..."
 	}
 	return s
 }

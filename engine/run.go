@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
@@ -28,7 +29,8 @@ type runner struct {
 	db       *sql.DB
 	conn     *sql.Conn
 	s3client S3Client
-	tmp      string
+	tmp      string     // the run's temporary folder, made by tempDir
+	tmpMu    sync.Mutex // guards tmp
 
 	textOnly bool     // read every source on the text path (the retry of a typed read that failed)
 	typed    []string // the sources read with DuckDB's typed reader
@@ -149,7 +151,7 @@ func (r *runner) scan(order []*compiler.Source) <-chan struct{} {
 		for _, s := range order {
 			in := r.inputs[s.Name]
 			if s.Format == "csv" {
-				in.scanErr = scanFiles(in.files, s, !r.textOnly)
+				in.scanErr = scanFiles(in.files, s, !r.textOnly, r.tempDir)
 			}
 			close(in.scanned)
 		}

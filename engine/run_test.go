@@ -188,9 +188,27 @@ func TestRunPartition(t *testing.T) {
 	if n := rep.Tables[0].RowsLoaded; n != 3 {
 		t.Errorf("loaded %d rows, want 3", n)
 	}
-	for _, p := range []string{"day=02", "year=2001/month=01/day=02/"} {
+	for _, p := range []string{"year=2001/month=01/day=02/", "year=2001", "year=2001/month=01"} {
 		if _, err := f.run(p); err != nil {
 			t.Errorf("--partition %s: %v", p, err)
+		}
+	}
+}
+
+// --partition takes what the Glue job takes (run_partition in the Glue
+// runtime): a leading part of the partition columns, in order.
+func TestRunPartitionNotLeading(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	for p, example := range map[string]string{
+		"day=02":             "e.g. year=2001/month=01/day=02",
+		"month=01":           "e.g. year=2001/month=01",
+		"month=01/year=2001": "e.g. year=2001/month=01",
+		"year=2001/day=03":   "e.g. year=2001/month=01/day=03",
+	} {
+		_, err := f.run(p)
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "year=..., year=.../month=... or year=.../month=.../day=...") || !strings.HasSuffix(err.Error(), example) {
+			t.Errorf("--partition %s: got %v, want an input error ending %q", p, err, example)
 		}
 	}
 }
@@ -240,6 +258,25 @@ func TestRunFailures(t *testing.T) {
 				f.write(t, "flights/year=2001/month=01/day=02/extra.json", "{\"date\": \"2001-01-02\"}\n")
 			},
 			want: `DATA/flights/year=2001/month=01/day=02/extra.json: not a CSV file: it looks like JSON (source flights is format: csv)`},
+		{name: "not UTF-8 in the first lines", kind: "input",
+			data: func(t *testing.T, f *fixture) { f.edit(t, day2, 3, "2001-01-02 06:00,5,100,L\xc0X,SFO") },
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:3: not UTF-8 text: byte 0xc0 (source flights is format: csv; save the file as UTF-8)`},
+		{name: "not UTF-8 far into the file", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.write(t, "flights/year=2001/month=01/day=02/more.csv", "date,delay,distance,origin,destination\n"+
+					strings.Repeat("2001-01-02 06:00,5,100,LAX,SFO\n", 400)+"2001-01-02 06:00,5,100,L\xc0X,SFO\n")
+			},
+			want: `DATA/flights/year=2001/month=01/day=02/more.csv:402: not UTF-8 text: byte 0xc0 (source flights is format: csv; save the file as UTF-8)`},
+		{name: "bad value in a file of mixed line ends", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.edit(t, day2, 7, "2001-01-02 06:00,abc,100,LAX,SFO\n2001-01-02 06:00,5,100,LAX,SFO\r2001-01-02 06:00,5,100,LAX,SFO")
+			},
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:7: column delay: "abc" is not a valid int`},
+		{name: "long bad value", kind: "input",
+			data: func(t *testing.T, f *fixture) {
+				f.edit(t, day2, 5, "2001-01-02 06:00,"+strings.Repeat("9", 5000)+",100,LAX,SFO")
+			},
+			want: `DATA/flights/year=2001/month=01/day=02/flights.csv:5: column delay: "9999999999999999999999999999999999999999"... is not a valid int`},
 		{name: "empty partition", kind: "input",
 			data: func(t *testing.T, f *fixture) {
 				f.write(t, "flights/year=2001/month=01/day=04/flights.csv", "date,delay,distance,origin,destination\n")
@@ -349,5 +386,43 @@ func TestRunMergeNullKey(t *testing.T) {
 	}
 	if len(nulls) != 1 || nulls[0] != "2001-01-02 | NULL | 1 | 95.0 | 95" {
 		t.Errorf("rows with a NULL key: %q", nulls)
+	}
+}
+
+// A file whose lines end in a mix of \r\n, \n and lone \r (which Spark
+// reads, and DuckDB's reader does not) loads the rows of the same file
+// with \n line ends, on the typed read and on the text path.
+func TestRunLineEnds(t *testing.T) {
+	ends := map[string]func(i int) string{
+		"01": func(i int) string { return []string{"\r\n", "\n", "\n"}[i%3] },
+		"02": func(int) string { return "\r\r\n" },
+		"03": func(int) string { return "\r" },
+	}
+	var want string
+	for _, textOnly := range []bool{false, true} {
+		clean := newFixture(t, exampleSpec(t, nil))
+		if _, err := runMode(t, clean.ir, Options{SpecDir: clean.dir, Warehouse: clean.wh}, textOnly); err != nil {
+			t.Fatal(err)
+		}
+		want = clean.tables(t)
+		f := newFixture(t, exampleSpec(t, nil))
+		for day, end := range ends {
+			rel := "flights/year=2001/month=01/day=" + day + "/flights.csv"
+			b, err := os.ReadFile(filepath.Join(f.dir, "data", rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			for i, line := range strings.Split(strings.TrimRight(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n"), "\n") {
+				out.WriteString(line + end(i))
+			}
+			f.write(t, rel, out.String())
+		}
+		if _, err := runMode(t, f.ir, Options{SpecDir: f.dir, Warehouse: f.wh}, textOnly); err != nil {
+			t.Fatalf("text only %v: %v", textOnly, err)
+		}
+		if got := f.tables(t); got != want {
+			t.Errorf("text only %v: got\n%s\nwant\n%s", textOnly, got, want)
+		}
 	}
 }

@@ -88,6 +88,14 @@ func runAction(c *cli.Context, e *env) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
 	}
 	f, ds := spec.Load(name, src, c.String("env"))
+	if ds.HasErrors() && format == "json" {
+		// The spec's errors as `flowc validate --format json` prints them:
+		// stdout stays one JSON document.
+		if err := printDiagnostics(e.stdout, diag.FormatJSON, ds, map[string][]byte{name: src}); err != nil {
+			return err
+		}
+		return failed
+	}
 	if ds.Len() > 0 {
 		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
 			return err

@@ -56,3 +56,37 @@ func TestRunGolden(t *testing.T) {
 		})
 	}
 }
+
+// A spec fresh from `flowc init`, run before any data is at hand, reads its
+// source from S3; without AWS credentials the error says so in a sentence
+// and names the two ways to run on local files, not the SDK's chain.
+func TestRunFreshInitNoData(t *testing.T) {
+	dir := t.TempDir()
+	if _, errOut, code := runCLI(t, "init", "--name", "shop", dir); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, errOut)
+	}
+	// No credentials anywhere and no instance metadata: the SDK's chain
+	// finds nothing without a network call.
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	_, errOut, code := runCLI(t, "run", "--env", "dev", "--warehouse", filepath.Join(dir, "w.duckdb"), filepath.Join(dir, "flowc.yaml"))
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"source orders: cannot list s3://", "no usable AWS credentials", "--input orders=PATH", filepath.Join(dir, "data", "orders") + string(filepath.Separator)} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr has no %q:\n%s", want, errOut)
+		}
+	}
+	for _, raw := range []string{"operation error", "get identity", "IMDS"} {
+		if strings.Contains(errOut, raw) {
+			t.Errorf("stderr shows the SDK's %q:\n%s", raw, errOut)
+		}
+	}
+}
