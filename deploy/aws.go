@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // CloudFormation is the part of the CloudFormation API flowc uses.
@@ -99,7 +100,8 @@ func (o ClientOptions) config(cfg aws.Config, idle bool) aws.Config {
 	}
 	cfg.Retryer = Retryer
 	cfg.HTTPClient = httpClient(cfg.HTTPClient, o.Timeout, idle)
-	cfg.APIOptions = append(cfg.APIOptions, guard(o.Timeout, o.Warn))
+	// A new slice: copies of a configuration share the backing array.
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, cfg.APIOptions...), guard(o.Timeout, o.Warn))
 	return cfg
 }
 
