@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // CloudFormation is the part of the CloudFormation API flowc uses.
@@ -78,20 +80,54 @@ type ClientOptions struct {
 	// PathStyle addresses S3 buckets in the path (http://host/bucket/key),
 	// as emulators need. Set it when an endpoint URL is configured.
 	PathStyle bool
+	// Timeout is how long each attempt of a call may wait to connect and
+	// for an answer; 0 is DefaultTimeout. A call is tried at most
+	// NoAnswerAttempts times without an answer, so it fails in about
+	// NoAnswerAttempts*Timeout: the limit is per call, never on a whole
+	// deploy, whose waits for a stack are many short calls.
+	Timeout time.Duration
+	// Warn, when set, is told when an attempt got no answer and the call
+	// is tried again, so a long wait is not a silent one.
+	Warn io.Writer
+}
+
+// config applies Retryer, the timeouts and the no-answer limit to a copy
+// of cfg. idle is as for httpClient.
+func (o ClientOptions) config(cfg aws.Config, idle bool) aws.Config {
+	cfg = cfg.Copy()
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	cfg.Retryer = Retryer
+	cfg.HTTPClient = httpClient(cfg.HTTPClient, o.Timeout, idle)
+	// A new slice: copies of a configuration share the backing array.
+	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, cfg.APIOptions...), guard(o.Timeout, o.Warn))
+	return cfg
 }
 
 // NewClients creates the SDK clients from a loaded configuration, with
-// Retryer. The configuration's region must be the stack's region.
+// Retryer and the timeouts of o. The configuration's region must be the
+// stack's region.
 func NewClients(cfg aws.Config, o ClientOptions) Clients {
-	cfg = cfg.Copy()
-	cfg.Retryer = Retryer
+	small := o.config(cfg, true) // requests of a few KB: an idle connection is a dead one
 	return Clients{
-		CFN: cloudformation.NewFromConfig(cfg),
-		S3: s3.NewFromConfig(cfg, func(so *s3.Options) {
+		CFN: cloudformation.NewFromConfig(small),
+		S3: s3.NewFromConfig(o.config(cfg, false), func(so *s3.Options) { // uploads assets
 			so.UsePathStyle = o.PathStyle
 			// Emulators send no checksums; the SDK would log each skip.
 			so.DisableLogOutputChecksumValidationSkipped = true
 		}),
-		STS: sts.NewFromConfig(cfg),
+		STS: sts.NewFromConfig(small),
 	}
+}
+
+// NewReadS3 creates an S3 client that only reads (ListObjectsV2,
+// GetObject), as `flowc run` does for s3:// sources, with Retryer and the
+// timeouts of o; a download that stops delivering data for o.Timeout
+// fails too.
+func NewReadS3(cfg aws.Config, o ClientOptions) *s3.Client {
+	return s3.NewFromConfig(o.config(cfg, true), func(so *s3.Options) {
+		so.UsePathStyle = o.PathStyle
+		so.DisableLogOutputChecksumValidationSkipped = true
+	})
 }

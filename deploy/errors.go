@@ -44,6 +44,12 @@ func awsErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	// Before the context check: a dial timeout also matches
+	// context.DeadlineExceeded, but no context expired.
+	var ne *NoAnswerError
+	if errors.As(err, &ne) {
+		return &AWSError{Service: ne.Service, Operation: ne.Operation, Message: ne.Error(), Hint: ne.Hint(), Err: err}
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -68,13 +74,16 @@ func awsErr(err error) error {
 		out.Hint = hintFor(out.Code)
 	case strings.Contains(err.Error(), "get credentials") || strings.Contains(err.Error(), "get identity"):
 		out.Message = "no usable AWS credentials"
-		out.Hint = "set AWS_PROFILE (and run `aws sso login` for SSO profiles), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+		out.Hint = credentialsHint
 	case errors.As(err, &nerr):
 		out.Message = "cannot reach AWS: " + nerr.Error()
 		out.Hint = "check the network, AWS_REGION, and AWS_ENDPOINT_URL if you use an emulator"
 	}
 	return out
 }
+
+// credentialsHint is the hint of every "no usable AWS credentials".
+const credentialsHint = "set AWS_PROFILE (and run `aws sso login` for SSO profiles), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 
 func hintFor(code string) string {
 	switch code {

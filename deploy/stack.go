@@ -78,7 +78,7 @@ func (d *Deployer) waitSettled(ctx context.Context, stackID string, kind opKind,
 				gone = true
 				return false, nil
 			}
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			if ctx.Err() != nil { // Ctrl-C, or the waiter's maximum wait
 				return false, err
 			}
 			return false, awsErr(err)

@@ -12,10 +12,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/engine"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
@@ -125,7 +125,7 @@ func runAction(c *cli.Context, e *env) error {
 		Inputs:    inputs,
 		Warehouse: c.String("warehouse"),
 		Partition: c.String("partition"),
-		S3:        s3Client(ir.Region),
+		S3:        s3Client(ir.Region, e.stderr),
 	}
 	if isTerminal(e.stderr) {
 		opts.Progress = func(msg string) { fmt.Fprintf(e.stderr, "flowc: %s...\n", msg) }
@@ -163,23 +163,35 @@ func runError(err error) error {
 	case errors.Is(err, context.Canceled):
 		return &exitError{code: exitUsage, err: errors.New("interrupted: nothing was loaded")}
 	}
+	var ne *deploy.NoAnswerError
+	if errors.As(err, &ne) {
+		err = fmt.Errorf("%w\n  hint: %s", err, ne.Hint())
+	}
 	return &exitError{code: exitUsage, err: err}
 }
 
 // s3Client configures the SDK the standard way (credential chain,
-// AWS_ENDPOINT_URL for an emulator, then path-style addressing).
-func s3Client(region string) func(context.Context) (engine.S3Client, error) {
+// AWS_ENDPOINT_URL for an emulator, then path-style addressing), with
+// flowc's per-call timeouts; retries after a timeout are announced on warn.
+func s3Client(region string, warn io.Writer) func(context.Context) (engine.S3Client, error) {
 	return func(ctx context.Context) (engine.S3Client, error) {
 		var opts []func(*config.LoadOptions) error
 		if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" && region != "" {
 			opts = append(opts, config.WithRegion(region))
 		}
-		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		timeout, err := deploy.TimeoutFromEnv()
 		if err != nil {
 			return nil, err
 		}
+		cfg, err := deploy.LoadConfig(ctx, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if err := deploy.CheckCredentials(ctx, cfg, timeout); err != nil {
+			return nil, err
+		}
 		pathStyle := os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
-		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle }), nil
+		return deploy.NewReadS3(cfg, deploy.ClientOptions{PathStyle: pathStyle, Timeout: timeout, Warn: warn}), nil
 	}
 }
 

@@ -282,3 +282,82 @@ func (s *Server) Published(ctx context.Context) ([]Notification, error) {
 	}
 	return out, nil
 }
+
+// NoAnswer starts a TCP listener on 127.0.0.1 that accepts connections and
+// never answers (an endpoint behind a broken proxy or firewall), and
+// returns its URL. It is closed, with the connections it holds, when the
+// test ends.
+func NoAnswer(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listening: %v", err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + l.Addr().String()
+}
+
+// Refused returns the URL of a port of 127.0.0.1 where nothing listens:
+// connections to it are refused.
+func Refused(t testing.TB) string {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d", port)
+}
+
+// NoCredentials isolates the standard SDK configuration chain from the
+// machine for the rest of the test so that it finds no credentials: no
+// AWS_* keys, profile or web identity, empty HOME and AWS files, and a
+// metadata service (IMDS) endpoint that refuses connections, as on a
+// laptop. The region is Region.
+func NoCredentials(t testing.TB) {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME":                                   dir,
+		"AWS_ACCESS_KEY_ID":                      "",
+		"AWS_SECRET_ACCESS_KEY":                  "",
+		"AWS_SESSION_TOKEN":                      "",
+		"AWS_PROFILE":                            "",
+		"AWS_DEFAULT_PROFILE":                    "",
+		"AWS_ROLE_ARN":                           "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
+		"AWS_EC2_METADATA_DISABLED":              "",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT":      Refused(t),
+		"AWS_CONFIG_FILE":                        dir + "/config",
+		"AWS_SHARED_CREDENTIALS_FILE":            dir + "/credentials",
+		"AWS_ENDPOINT_URL":                       "",
+		"AWS_REGION":                             Region,
+		"AWS_DEFAULT_REGION":                     Region,
+	} {
+		t.Setenv(k, v)
+	}
+}
