@@ -79,7 +79,7 @@ func TestRunFreshInitNoData(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
-	for _, want := range []string{"source orders: cannot list s3://", "no usable AWS credentials", "--input orders=PATH", filepath.Join(dir, "data", "orders") + string(filepath.Separator)} {
+	for _, want := range []string{"source orders: cannot read s3://", "no usable AWS credentials", "--input orders=PATH", filepath.Join(dir, "data", "orders") + string(filepath.Separator)} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr has no %q:\n%s", want, errOut)
 		}
