@@ -269,3 +269,60 @@ func TestRunKilledWhileCommitting(t *testing.T) {
 		t.Errorf("the work file %s is left behind", work)
 	}
 }
+
+// A failed run leaves the warehouse byte for byte as it was, and no work
+// file; a second run while one is loading fails and leaves the first one's
+// result.
+func TestRunFailedAndConcurrent(t *testing.T) {
+	ir, err := legsSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeLegs(t, dir, "01", 1000, 10)
+	writeLegs(t, dir, "02", 200000, 10)
+	wh := filepath.Join(dir, "warehouse.duckdb")
+	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := os.ReadFile(wh)
+	bad := filepath.Join(dir, "data", "legs", "day=03", "legs.csv")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte("leg_id,route,minutes,fare\n1,R1,abc,1.0\n"), 0o644)
+	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=03"}); err == nil {
+		t.Fatal("the bad run did not fail")
+	}
+	if now, _ := os.ReadFile(wh); string(now) != string(saved) {
+		t.Error("the failed run changed the warehouse file")
+	}
+	for _, f := range []string{wh + ".wal", wh + workSuffix, wh + workSuffix + ".wal"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("%s is left behind", f)
+		}
+	}
+
+	// The first run holds the warehouse from before it reads until it has
+	// replaced it.
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FLOWC_TEST_RUN="+dir+"|"+wh+"|day=02")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(out)
+	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
+		t.Fatalf("first run: %q", l)
+	}
+	_, err = Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+	if err == nil || !strings.Contains(err.Error(), "lock") {
+		t.Errorf("the second run: got %v, want a lock conflict", err)
+	}
+	rest, _ := io.ReadAll(br)
+	cmd.Wait()
+	if !strings.HasSuffix(string(rest), "ok\n") {
+		t.Fatalf("the first run failed: %s", rest)
+	}
+	if got, want := whState(t, wh), "ops.legs_fact: 201000 rows"; !strings.Contains(got, want) {
+		t.Errorf("warehouse: %s, want %s", got, want)
+	}
+}

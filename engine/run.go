@@ -26,9 +26,10 @@ type runner struct {
 	opts Options
 	now  func() time.Time
 
-	lock     *sql.DB // the warehouse, held open for the run (see open)
-	work     string  // the copy of the warehouse the run loads
-	db       *sql.DB // the copy
+	lock     *sql.DB  // the warehouse, held open for the run (see open)
+	whFile   *os.File // the warehouse, read to copy it (see copyFile)
+	work     string   // the copy of the warehouse the run loads
+	db       *sql.DB  // the copy
 	conn     *sql.Conn
 	s3client S3Client
 	tmp      string
@@ -93,6 +94,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 		removeDB(r.work)
 		r.lock.Close()
+		r.whFile.Close()
 		if err != nil && created {
 			removeDB(r.opts.Warehouse)
 		}
@@ -249,13 +251,16 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 			if r.lock != nil {
 				r.lock.Close()
 			}
+			if r.whFile != nil {
+				r.whFile.Close()
+			}
 			if r.work != "" {
 				removeDB(r.work)
 			}
 			if created {
 				removeDB(wh)
 			}
-			r.lock, r.work = nil, ""
+			r.lock, r.whFile, r.work = nil, nil, ""
 		}
 	}()
 	r.lock, err = sql.Open("duckdb", wh)
@@ -270,7 +275,10 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 	}
 	r.work = wh + workSuffix
 	removeDB(r.work) // left by a killed run
-	if err := copyFile(wh, r.work); err != nil {
+	if r.whFile, err = os.Open(wh); err == nil {
+		err = copyFile(r.whFile, r.work)
+	}
+	if err != nil {
 		return created, fmt.Errorf("copying the warehouse %s to load it: %w", wh, err)
 	}
 	r.db, err = sql.Open("duckdb", r.work)
@@ -333,12 +341,10 @@ func (r *runner) commit(ctx context.Context) error {
 
 // copyFile copies a file (os.File.ReadFrom uses copy_file_range on Linux,
 // which clones the blocks where the file system can) and syncs the copy.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
+// The caller closes in only when it closes the warehouse: closing any
+// descriptor of a file drops the POSIX locks the process holds on it, here
+// DuckDB's lock on the warehouse.
+func copyFile(in *os.File, dst string) error {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
