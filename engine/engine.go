@@ -11,10 +11,12 @@
 //   - Run reads only the IR (compiler.Lower of a spec without errors) and
 //     Options; besides cmd/ and deploy/ this is the only package that
 //     touches disk and network.
-//   - A run is all or nothing: it happens in one DuckDB transaction, and
-//     any error (bad input, a failed check, a tool failure) rolls it back,
-//     so the warehouse is exactly as it was before. A warehouse file that
-//     the run created is removed again.
+//   - A run is all or nothing: it happens in one DuckDB transaction on a
+//     copy of the warehouse, and any error (bad input, a failed check, a
+//     tool failure, an interrupt) rolls it back, so the warehouse is exactly
+//     as it was before. A warehouse file that the run created is removed
+//     again. The copy replaces the warehouse by one rename, so a run killed
+//     at any moment also leaves it as before or as after (run.go, open).
 //   - Without Options.Partition every partition of a triggered source is a
 //     run of its own, in sorted order, as if the objects had landed one
 //     partition after the other; the runs are computed together (each row

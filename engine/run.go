@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,7 +27,10 @@ type runner struct {
 	opts Options
 	now  func() time.Time
 
-	db       *sql.DB
+	lock     *sql.DB  // the warehouse, held open for the run (see open)
+	whFile   *os.File // the warehouse, read to copy it (see copyFile)
+	work     string   // the copy of the warehouse the run loads
+	db       *sql.DB  // the copy
 	conn     *sql.Conn
 	s3client S3Client
 	tmp      string     // the run's temporary folder, made by tempDir
@@ -85,14 +89,16 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		return nil, err
 	}
 	defer func() {
-		if err != nil {
+		if r.conn != nil {
 			r.exec(context.WithoutCancel(ctx), "ROLLBACK")
+			r.conn.Close()
+			r.db.Close()
 		}
-		r.conn.Close()
-		r.db.Close()
+		removeDB(r.work)
+		r.lock.Close()
+		r.whFile.Close()
 		if err != nil && created {
-			os.Remove(r.opts.Warehouse)
-			os.Remove(r.opts.Warehouse + ".wal")
+			removeDB(r.opts.Warehouse)
 		}
 	}()
 
@@ -131,8 +137,9 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		tr.Seconds = r.now().Sub(t0).Seconds()
 		rep.Tables = append(rep.Tables, *tr)
 	}
-	if _, err := r.exec(ctx, "COMMIT"); err != nil {
-		return nil, settledError{fmt.Errorf("committing the warehouse %s: %w", r.opts.Warehouse, err)}
+	r.progress("committing the warehouse")
+	if err := r.commit(ctx); err != nil {
+		return nil, err
 	}
 	rep.Seconds = r.now().Sub(start).Seconds()
 	return rep, nil
@@ -209,8 +216,25 @@ func needed(tables []*compiler.Table, name string) bool {
 	return false
 }
 
-// open opens the warehouse file (creating its folder), starts the run's
-// transaction and defines the macros. created says the file is new.
+// The warehouse is replaced, never written in place: a run loads a copy
+// of it (the work file, next to it) in one transaction, checkpoints the
+// copy and renames it over the warehouse. The rename is the run's only
+// commit point, one atomic file operation, so a process killed at any
+// moment (SIGKILL, a power cut, a second Ctrl-C) leaves the warehouse
+// exactly as it was before the run or exactly as the run left it, whatever
+// DuckDB's write-ahead log replay does with a transaction torn mid-write.
+// While the run works, the warehouse itself stays open in DuckDB, whose
+// exclusive file lock makes a second run on it fail instead of loading a
+// copy of its own and replacing this run's work.
+
+// workSuffix names the work file: WAREHOUSE.flowc-run (and DuckDB's
+// WAREHOUSE.flowc-run.wal). A killed run leaves them; the next run removes
+// them.
+const workSuffix = ".flowc-run"
+
+// open opens the warehouse file (creating it and its folder) and locks it,
+// copies it to the work file, opens the copy, starts the run's transaction
+// and defines the macros. created says the warehouse is new.
 func (r *runner) open(ctx context.Context) (created bool, err error) {
 	wh := r.opts.Warehouse
 	if wh == "" {
@@ -224,27 +248,147 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 	if _, err := os.Stat(wh); errors.Is(err, os.ErrNotExist) {
 		created = true
 	}
-	r.db, err = sql.Open("duckdb", wh)
-	if err != nil {
-		return false, fmt.Errorf("opening the warehouse %s: %w", wh, err)
-	}
-	r.conn, err = r.db.Conn(ctx)
-	if err != nil {
-		r.db.Close()
-		if created {
-			os.Remove(wh)
+	defer func() {
+		if err != nil {
+			if r.lock != nil {
+				r.lock.Close()
+			}
+			if r.whFile != nil {
+				r.whFile.Close()
+			}
+			if r.work != "" {
+				removeDB(r.work)
+			}
+			if created {
+				removeDB(wh)
+			}
+			r.lock, r.whFile, r.work = nil, nil, ""
 		}
-		return false, fmt.Errorf("opening the warehouse %s: %s", wh, cleanErr(err))
+	}()
+	r.lock, err = sql.Open("duckdb", wh)
+	if err == nil {
+		// Folds what the log of the warehouse holds (a session that did
+		// not close it) into the file, so that the file alone is the
+		// warehouse; a no-op otherwise.
+		_, err = r.lock.ExecContext(ctx, "CHECKPOINT")
+	}
+	if err != nil {
+		return created, fmt.Errorf("opening the warehouse %s: %s", wh, cleanErr(err))
+	}
+	r.work = wh + workSuffix
+	removeDB(r.work) // left by a killed run
+	if r.whFile, err = os.Open(wh); err == nil {
+		err = copyFile(r.whFile, r.work)
+	}
+	if err != nil {
+		return created, fmt.Errorf("copying the warehouse %s to load it: %w", wh, err)
+	}
+	r.db, err = sql.Open("duckdb", r.work)
+	if err == nil {
+		r.conn, err = r.db.Conn(ctx)
+		if err != nil {
+			r.db.Close()
+		}
+	}
+	if err != nil {
+		r.conn = nil
+		return created, fmt.Errorf("opening the copy of the warehouse %s: %s", r.work, cleanErr(err))
 	}
 	stmts := append([]string{"BEGIN TRANSACTION"}, Macros()...)
 	for _, s := range stmts {
 		if _, err := r.exec(ctx, s); err != nil {
 			r.conn.Close()
 			r.db.Close()
-			return false, fmt.Errorf("preparing the engine: %w", err)
+			r.conn = nil
+			return created, fmt.Errorf("preparing the engine: %w", err)
 		}
 	}
 	return created, nil
+}
+
+// commit commits the run's transaction in the work file, checkpoints and
+// closes it, and renames it over the warehouse (see workSuffix).
+func (r *runner) commit(ctx context.Context) error {
+	wh := r.opts.Warehouse
+	fail := func(err error) error {
+		return settledError{fmt.Errorf("committing the warehouse %s: %w", wh, err)}
+	}
+	if _, err := r.exec(ctx, "COMMIT"); err != nil {
+		return fail(err)
+	}
+	if _, err := r.exec(ctx, "CHECKPOINT"); err != nil {
+		return fail(err)
+	}
+	r.conn.Close()
+	err := r.db.Close()
+	r.conn = nil
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := os.Stat(r.work + ".wal"); err == nil {
+		return fail(errors.New("the checkpoint left a write-ahead log"))
+	}
+	if err := syncFile(r.work); err != nil {
+		return fail(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: the warehouse is still as it was
+	}
+	if err := os.Rename(r.work, wh); err != nil {
+		return fail(err)
+	}
+	syncDir(filepath.Dir(wh))
+	return nil
+}
+
+// copyFile copies a file (os.File.ReadFrom uses copy_file_range on Linux,
+// which clones the blocks where the file system can) and syncs the copy.
+// The caller closes in only when it closes the warehouse: closing any
+// descriptor of a file drops the POSIX locks the process holds on it, here
+// DuckDB's lock on the warehouse.
+func copyFile(in *os.File, dst string) error {
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func syncFile(name string) error {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir makes a rename in dir durable; best effort, as not every system
+// can sync a directory.
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
+}
+
+// removeDB removes a DuckDB file and its write-ahead log.
+func removeDB(name string) {
+	if name != "" {
+		os.Remove(name)
+		os.Remove(name + ".wal")
+	}
 }
 
 func (r *runner) exec(ctx context.Context, q string) (sql.Result, error) {

@@ -32,7 +32,9 @@ func runCommand(e *env) *cli.Command {
 		Description: `Reads the sources, computes the transforms with the same SQL as the Glue scripts
 (Spark SQL semantics), runs the table checks and loads the tables into a local warehouse,
 a DuckDB file, with the tables' load modes. The run is all or nothing: bad input or a failed
-check loads nothing and leaves the warehouse as it was.
+check loads nothing and leaves the warehouse as it was. The run loads a copy of the warehouse
+and renames it over the file at the end, so even a killed run leaves the warehouse as it was
+before or as the run left it. SIGINT (Ctrl-C) and SIGTERM roll the run back: exit 130 and 143.
 
 Where each source is read from, first match wins:
    1. --input NAME=PATH        a folder or file, a file:// URL or an s3:// URL
@@ -138,7 +140,7 @@ func runAction(c *cli.Context, e *env) error {
 	} else if err == nil {
 		writeRunText(e.stdout, rep)
 	}
-	return runError(err)
+	return runError(e.ctx, err)
 }
 
 func hasSource(f *spec.File, name string) bool {
@@ -151,13 +153,17 @@ func hasSource(f *spec.File, name string) bool {
 }
 
 // runError maps a run's error to the exit code: bad input and failed
-// checks are 1, the rest 2.
-func runError(err error) error {
+// checks are 1; a run stopped by SIGINT or SIGTERM (rolled back) 130 or
+// 143, as the shell reports a process the signal ended; the rest 2.
+func runError(ctx context.Context, err error) error {
 	var ie *engine.InputError
 	var ce *engine.CheckError
+	var sc signalCause
 	switch {
 	case err == nil:
 		return nil
+	case ctx.Err() != nil && errors.As(context.Cause(ctx), &sc):
+		return &exitError{code: sc.code(), err: fmt.Errorf("%v: the run was rolled back, nothing was loaded", sc)}
 	case errors.As(err, &ie), errors.As(err, &ce):
 		return &exitError{code: exitFail, err: err}
 	case errors.Is(err, context.Canceled):
