@@ -183,3 +183,26 @@ func TestRollbackShowsFirstFailure(t *testing.T) {
 	}
 	mustContain(t, "progress", out.String(), "CREATE_FAILED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE")
 }
+
+// TestNoAnswerWhileWatchingDeploy: when CloudFormation stops answering after
+// the change set was executed, the error says the deploy goes on in AWS and
+// how to follow it, instead of only "no answer".
+func TestNoAnswerWhileWatchingDeploy(t *testing.T) {
+	srv := deploytest.Moto(t)
+	f := deploytest.NewFaults(t, srv)
+	var out bytes.Buffer
+	d := testDeployer(t, f.URL, &out, Options{})
+	ctx := context.Background()
+	if _, err := d.Deploy(ctx, loadTree(t, "testdata/trees/base"), DeployOptions{}); err != nil {
+		t.Fatalf("first deploy: %v\n%s", err, out.String())
+	}
+	d = New(NewClients((&deploytest.Server{URL: f.URL}).Config(), ClientOptions{PathStyle: true, Timeout: 200 * time.Millisecond}),
+		Options{Out: &out, Err: &out, Poll: 20 * time.Millisecond, PlainHTTP: true})
+	f.SilenceAfter("ExecuteChangeSet", "DescribeStacks")
+	_, err := d.Deploy(ctx, loadTree(t, "testdata/trees/column"), DeployOptions{Again: "flowc deploy spec.yaml --env dev"})
+	if err == nil {
+		t.Fatalf("deploy succeeded without an answer:\n%s", out.String())
+	}
+	mustContain(t, "error", err.Error(), "no answer from", "The deploy goes on in AWS",
+		"describe-stack-events --stack-name flights-dev", "flowc deploy spec.yaml --env dev")
+}

@@ -373,6 +373,14 @@ func (d *Deployer) finish(ctx context.Context, b *Bundle, o DeployOptions, stack
 		}
 	}
 	if err != nil {
+		// The change set was executed: an AWS endpoint that stops
+		// answering while flowc watches does not stop the deploy.
+		var ae *AWSError
+		if errors.As(err, &ae) && ae.Hint != "" && errors.As(err, new(*NoAnswerError)) {
+			out := *ae
+			out.Hint = fmt.Sprintf("%s. The deploy goes on in AWS: follow it with `aws cloudformation describe-stack-events --stack-name %s`, or run `%s` again: it waits for the operation to finish first", ae.Hint, b.Stack, o.Again)
+			return res, &out
+		}
 		return res, err
 	}
 	if st == nil {

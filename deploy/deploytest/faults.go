@@ -29,6 +29,9 @@ type Faults struct {
 	after      string         // action that starts a pending hold
 	pending    int            // the hold it starts
 	requests   map[string]int // action -> requests seen
+	silence    string         // action whose requests get no answer once silenceOn has been answered
+	silenceOn  string
+	silent     bool
 }
 
 // NewFaults starts a proxy in front of the server, stopped when the test ends.
@@ -50,7 +53,14 @@ func NewFaults(t testing.TB, s *Server) *Faults {
 			f.throttle[action]--
 			f.throttled[action]++
 		}
+		quiet := f.silent && action == f.silence
 		f.mu.Unlock()
+		if quiet {
+			// Accept the request and never answer, as an endpoint that
+			// hangs does; the client's own timeout ends the wait.
+			<-r.Context().Done()
+			return
+		}
 		if throttle {
 			w.Header().Set("Content-Type", "text/xml")
 			w.WriteHeader(http.StatusBadRequest)
@@ -62,6 +72,9 @@ func NewFaults(t testing.TB, s *Server) *Faults {
 		f.mu.Lock()
 		if f.after != "" && f.after == action {
 			f.hold, f.after = f.pending, ""
+		}
+		if f.silenceOn != "" && f.silenceOn == action {
+			f.silent = true
 		}
 		f.mu.Unlock()
 	}))
@@ -119,6 +132,16 @@ func (f *Faults) HoldAfter(action, status string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.holdStatus, f.after, f.pending = status, action, n
+}
+
+// SilenceAfter makes every later call of the action silenced go
+// unanswered once a call of the action after has been answered (e.g.
+// DescribeStacks after ExecuteChangeSet: the endpoint stops answering while
+// flowc watches a deploy it started).
+func (f *Faults) SilenceAfter(after, silenced string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.silenceOn, f.silence = after, silenced
 }
 
 // Release stops rewriting stack statuses.
