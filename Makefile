@@ -28,11 +28,13 @@ vet:
 unit:
 	$(GO) test -race -count=1 -timeout 40m ./...
 
-# Fuzz smoke: each target briefly (go test -fuzz takes one package and target at a time).
+# Fuzz smoke: each target briefly (go test -fuzz takes one package and target
+# at a time); tools/fuzz-smoke.sh caps minimization and fails a target whose
+# execution rate collapses.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./spec/expr/
-	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./spec/expr/
-	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./spec/
+	tools/fuzz-smoke.sh ./spec/expr/ FuzzParse $(FUZZTIME)
+	tools/fuzz-smoke.sh ./spec/expr/ FuzzCheck $(FUZZTIME)
+	tools/fuzz-smoke.sh ./spec/ FuzzLoad $(FUZZTIME)
 
 build:
 	$(GO) build -o bin/flowc ./cmd/flowc

@@ -17,6 +17,7 @@ import (
 // no errors.
 func Load(name string, src []byte, env string) (*File, *diag.Set) {
 	f, ds := Parse(name, src)
+	defer ds.KeepInside(name, src)
 	if f.root == nil {
 		return f, ds
 	}

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"gopkg.in/yaml.v3"
+
+	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // scalarMap maps byte offsets of a decoded YAML scalar back to the file.
@@ -57,15 +59,19 @@ func (m *scalarMap) build() {
 	// Offset of the node's start in src.
 	p, line := 0, 1
 	for line < n.Line && p < len(m.src) {
-		if m.src[p] == '\n' {
+		if b := diag.BreakLen(m.src, p); b > 0 {
 			line++
+			p += b
+			continue
 		}
 		p++
 	}
 	p += n.Column - 1
 	col := n.Column
 	adv := func() {
-		if p < len(m.src) && m.src[p] == '\n' {
+		if p < len(m.src) && diag.BreakLen(m.src, p) > 0 && !(m.src[p] == '\r' && diag.BreakLen(m.src, p) == 2) {
+			// A line break (LF, lone CR, NEL, LS, PS; the CR of a CRLF
+			// waits for its LF), counted as yaml.v3 counts them.
 			line++
 			col = 1
 		} else if p+1 >= len(m.src) || m.src[p+1]&0xC0 != 0x80 {

@@ -184,6 +184,7 @@ func TestTextSourceLines(t *testing.T) {
 		"crlf.yaml": "a: 1\r\nb: 2\r\n",
 		"long.yaml": strings.Repeat("x", 100) + "HERE" + strings.Repeat("y", 200) + "\n",
 		"ctrl.yaml": "a: \x1b[31mred\n",
+		"cr.yaml":   "a: 1\r\rb: 2\r", // CR-only line ends: line 3 is "b: 2", as yaml.v3 counts
 	}
 	p := Printer{Sources: func(f string) []byte {
 		if s, ok := src[f]; ok {
@@ -207,6 +208,10 @@ func TestTextSourceLines(t *testing.T) {
 		{ // control characters other than tab are not sent to the terminal
 			Diagnostic{Pos: Pos{"ctrl.yaml", 1, 9}, Code: "T101", Message: "m"},
 			"ctrl.yaml:1:9: error: m [T101]\n  a: ?[31mred\n          ^\n",
+		},
+		{ // CR-only line ends (issue 9 item 9)
+			Diagnostic{Pos: Pos{"cr.yaml", 3, 4}, Code: "T101", Message: "m"},
+			"cr.yaml:3:4: error: m [T101]\n  b: 2\n     ^\n",
 		},
 		{ // a line past the end of the file: no source line
 			Diagnostic{Pos: Pos{"crlf.yaml", 9, 1}, Code: "T101", Message: "m"},

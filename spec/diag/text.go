@@ -157,7 +157,7 @@ func (s *sourceLines) line(file string, n int) (string, bool) {
 	lines, ok := s.files[file]
 	if !ok {
 		if src := s.sources(file); src != nil {
-			lines = bytes.Split(src, []byte("\n"))
+			lines = SplitLines(src)
 		}
 		if s.files == nil {
 			s.files = map[string][][]byte{}
@@ -167,5 +167,5 @@ func (s *sourceLines) line(file string, n int) (string, bool) {
 	if n > len(lines) {
 		return "", false
 	}
-	return strings.TrimSuffix(string(lines[n-1]), "\r"), true
+	return string(lines[n-1]), true
 }
