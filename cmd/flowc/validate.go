@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sync"
 
@@ -24,7 +26,9 @@ func validateCommand(e *env) *cli.Command {
 		Description: `Checks each spec: YAML structure, the JSON Schema, names and the AWS names derived
 from them, references, cycles, triggers, e-mail addresses, parameters in every environment
 (or only --env), and the types of the data flow from source columns into Redshift columns.
-Every problem of every file is reported at once, at FILE:LINE:COL.
+Every problem of every file is reported at once, at FILE:LINE:COL. A file that
+cannot be read is reported too (FC111), the others are still checked, and the
+exit code is then 2.
 
 Example:
    flowc validate examples/flights.yaml
@@ -43,10 +47,15 @@ Example:
 			}
 			ds := &diag.Set{}
 			sources := map[string][]byte{}
+			unreadable := false
 			for _, name := range c.Args().Slice() {
 				src, err := os.ReadFile(name)
 				if err != nil {
-					return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+					// One more diagnostic: the other files are still checked
+					// and every format prints them (issue 9 item 6).
+					unreadable = true
+					ds.Errorf(diag.Pos{File: name}, "FC111", "cannot read the spec file: %v", readError(err))
+					continue
 				}
 				sources[name] = src
 				f, fds := spec.Load(name, src, c.String("env"))
@@ -57,6 +66,9 @@ Example:
 			}
 			if err := printDiagnostics(e.stdout, format, ds, sources); err != nil {
 				return err
+			}
+			if unreadable {
+				return &exitError{code: exitUsage} // reported as FC111 above; exit 2 as for a usage error
 			}
 			if ds.HasErrors() {
 				return failed
@@ -69,6 +81,16 @@ Example:
 			return nil
 		},
 	}
+}
+
+// readError is the reason a file could not be read, without the path the
+// diagnostic already names.
+func readError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // buildLimits compiles a valid spec for the environment asked for (or for

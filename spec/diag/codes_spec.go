@@ -42,6 +42,7 @@ var specCodes = []Code{
 	{"FC411", Error, "an output column is a bare NULL and has no type"},
 	{"FC410", Warning, "a column of the transform is not loaded into the table"},
 	{"FC109", Error, "the csv delimiter, quote, escape and null options conflict, or one of them is a line break"},
+	{"FC111", Error, "a spec file named on the command line cannot be read (missing, a directory, no permission)"},
 	{"FC110", Error, "the Glue worker type cannot run a Spark ETL job (glueetl) of the Glue version"},
 	{"FC217", Error, "a source lies under the arrival prefix of a triggered source, so its uploads would start runs"},
 	{"FC218", Error, "the region is not one of the AWS regions flowc knows"},
