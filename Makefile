@@ -5,9 +5,9 @@ FUZZTIME ?= 10s
 export CGO_ENABLED := 1
 export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
 
-.PHONY: test tools fmt vet unit fuzz build example clean bench
+.PHONY: test tools fmt vet tidy unit fuzz build example clean bench
 
-test: tools fmt vet unit fuzz
+test: tools fmt vet tidy unit fuzz
 
 # Pinned external judges: asl-validator (npm). cfn-lint and moto come from pip.
 tools: $(TOOLS)/node_modules/.bin/asl-validator
@@ -21,6 +21,10 @@ $(TOOLS)/node_modules/.bin/asl-validator: tools/package.json tools/package-lock.
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum must be what `go mod tidy` makes of them.
+tidy:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 
 vet:
 	$(GO) vet ./...
