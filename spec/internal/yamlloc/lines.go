@@ -1,0 +1,59 @@
+package yamlloc
+
+import "unicode/utf8"
+
+// span is one line of the source: src[start:end] is its text without the
+// line break.
+type span struct{ start, end int }
+
+// splitLines cuts src into lines the way yaml.v3 counts them: a line break
+// is LF, CRLF, a lone CR, NEL (U+0085), LS (U+2028) or PS (U+2029). It is
+// the one place that decides what a line is, so it can be swapped for the
+// shared helper of spec/diag when that exists.
+func splitLines(src []byte) []span {
+	var out []span
+	start := 0
+	for i := 0; i < len(src); {
+		n := breakLen(src, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, span{start, i})
+		i += n
+		start = i
+	}
+	return append(out, span{start, len(src)})
+}
+
+// breakLen returns the length in bytes of the line break at src[i], or 0.
+func breakLen(src []byte, i int) int {
+	switch c := src[i]; {
+	case c == '\n':
+		return 1
+	case c == '\r':
+		if i+1 < len(src) && src[i+1] == '\n' {
+			return 2
+		}
+		return 1
+	case c == 0xC2 && i+1 < len(src) && src[i+1] == 0x85:
+		return 2
+	case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9):
+		return 3
+	}
+	return 0
+}
+
+// column returns the 1-based column of byte offset off of line text, in
+// characters as yaml.v3 counts them (an invalid byte counts as one). A
+// UTF-8 byte order mark at the start of the file is not a column.
+func column(text []byte, off int, first bool) int {
+	if off > len(text) {
+		off = len(text)
+	}
+	pre := text[:off]
+	if first && len(pre) >= 3 && pre[0] == 0xEF && pre[1] == 0xBB && pre[2] == 0xBF {
+		pre = pre[3:]
+	}
+	return utf8.RuneCount(pre) + 1
+}
