@@ -57,3 +57,25 @@ func column(text []byte, off int, first bool) int {
 	}
 	return utf8.RuneCount(pre) + 1
 }
+
+// Offset returns the byte offset in src of 1-based line and column (in
+// characters), as yaml.v3 positions nodes, or -1 when there is none.
+func Offset(src []byte, line, col int) int {
+	lines := splitLines(src)
+	if line < 1 || line > len(lines) || col < 1 {
+		return -1
+	}
+	sp := lines[line-1]
+	off := sp.start
+	if line == 1 && len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		off += 3
+	}
+	for c := 1; c < col; c++ {
+		if off >= sp.end {
+			return -1
+		}
+		_, n := utf8.DecodeRune(src[off:sp.end])
+		off += n
+	}
+	return off
+}
