@@ -39,6 +39,7 @@ fuzz:
 	tools/fuzz-smoke.sh ./spec/expr/ FuzzParse $(FUZZTIME)
 	tools/fuzz-smoke.sh ./spec/expr/ FuzzCheck $(FUZZTIME)
 	tools/fuzz-smoke.sh ./spec/ FuzzLoad $(FUZZTIME)
+	tools/fuzz-smoke.sh ./spec/internal/yamlloc/ FuzzLocate $(FUZZTIME)
 
 build:
 	$(GO) build -o bin/flowc ./cmd/flowc

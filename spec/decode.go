@@ -10,6 +10,7 @@ import (
 
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
+	"github.com/flowc-dev/flowc/spec/internal/yamlloc"
 )
 
 // decoder turns yaml.Nodes into spec values, reporting structural problems
@@ -24,6 +25,9 @@ type decoder struct {
 	// but not other params).
 	strs     []*Str
 	inParams bool
+	// quoted holds the positions of values reported as needing quotes
+	// (FC112), whose follow-on errors are left out.
+	quoted map[Pos]bool
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {
@@ -32,6 +36,17 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 
 func (d *decoder) errorf(n *yaml.Node, code, format string, args ...any) *diag.Diagnostic {
 	return d.ds.Errorf(d.pos(n), code, format, args...)
+}
+
+// shapeErr reports that value n has the wrong shape where the user wrote
+// it: at the alias when n came through one (orig), with where its anchor is.
+func (d *decoder) shapeErr(orig, n *yaml.Node, code, format string, args ...any) *diag.Diagnostic {
+	if orig == nil || orig.Kind != yaml.AliasNode || n == nil {
+		return d.errorf(n, code, format, args...)
+	}
+	dg := d.errorf(orig, code, format, args...)
+	dg.Hint = fmt.Sprintf("*%s stands for the value anchored at line %d", orig.Value, n.Line)
+	return dg
 }
 
 func resolve(n *yaml.Node) *yaml.Node {
@@ -71,6 +86,7 @@ type entry struct {
 // If allowed is non-nil, keys outside it are reported with a suggestion.
 // what names the mapping in messages ("source \"flights\"").
 func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) ([]entry, bool) {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return nil, false
@@ -79,13 +95,15 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) ([]entry,
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return nil, true
 		}
-		d.errorf(n, "FC103", "%s must be a mapping, got %s", what, kindName(n))
+		d.shapeErr(orig, n, "FC103", "%s must be a mapping, got %s", what, kindName(n))
 		return nil, false
 	}
 	var out []entry
 	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+	content := d.joinSplits(n)
+	for i := 0; i+1 < len(content); i += 2 {
+		// Values stay unresolved: errors about them go where they are written.
+		k, v := content[i], content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.errorf(k, "FC103", "keys in %s must be strings, got %s", what, kindName(k))
 			continue
@@ -168,16 +186,22 @@ func (f *fields) require(what string, keys ...string) {
 // str reads a scalar string. Numbers, booleans and dates are taken as the
 // text written (a YAML date is a string to flowc). Null gives an unset Str.
 func (d *decoder) str(n *yaml.Node, what string) Str {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return Str{}
 	}
 	if n.Kind != yaml.ScalarNode {
-		d.errorf(n, "FC103", "%s must be a string, got %s", what, kindName(n))
+		d.shapeErr(orig, n, "FC103", "%s must be a string, got %s", what, kindName(n))
 		return Str{}
 	}
 	if n.Tag == "!!null" && (n.Value == "" || n.Value == "~" || n.Value == "null") {
 		return Str{Pos: d.pos(n)}
+	}
+	if !d.inParams && n.Style == 0 && (n.Tag == "!!int" || n.Tag == "!!float") {
+		// The JSON Schema wants a string here (params alone take numbers).
+		d.quoteIt(n, "%s %s must be quoted: %q", what, n.Value, n.Value).Hint =
+			fmt.Sprintf("unquoted, YAML reads %s as a number", n.Value)
 	}
 	st := Str{Raw: n.Value, Pos: d.pos(n), sm: newScalarMap(d.file, d.src, n)}
 	if !d.inParams {
@@ -192,6 +216,7 @@ func (d *decoder) keyStr(k *yaml.Node) Str {
 }
 
 func (d *decoder) integer(n *yaml.Node, what string) Int {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return Int{}
@@ -202,11 +227,12 @@ func (d *decoder) integer(n *yaml.Node, what string) Int {
 			return Int{Value: int(v), Pos: d.pos(n), Set: true}
 		}
 	}
-	d.errorf(n, "FC103", "%s must be an integer, got %s", what, describe(n))
+	d.shapeErr(orig, n, "FC103", "%s must be an integer, got %s", what, describe(n))
 	return Int{Pos: d.pos(n)}
 }
 
 func (d *decoder) boolean(n *yaml.Node, what string) Bool {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return Bool{}
@@ -217,7 +243,7 @@ func (d *decoder) boolean(n *yaml.Node, what string) Bool {
 			return Bool{Value: b, Pos: d.pos(n), Set: true}
 		}
 	}
-	d.errorf(n, "FC103", "%s must be true or false, got %s", what, describe(n))
+	d.shapeErr(orig, n, "FC103", "%s must be true or false, got %s", what, describe(n))
 	return Bool{Pos: d.pos(n)}
 }
 
@@ -230,6 +256,7 @@ func describe(n *yaml.Node) string {
 
 // strList reads a list of strings; a single string is taken as a list of one.
 func (d *decoder) strList(n *yaml.Node, what string) []Str {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return nil
@@ -241,7 +268,7 @@ func (d *decoder) strList(n *yaml.Node, what string) []Str {
 		if n.Tag == "!!null" {
 			return nil
 		}
-		d.errorf(n, "FC103", "%s must be a list of strings, got %s", what, kindName(n))
+		d.shapeErr(orig, n, "FC103", "%s must be a list of strings, got %s", what, kindName(n))
 		return nil
 	}
 	var out []Str
@@ -256,6 +283,7 @@ func (d *decoder) strList(n *yaml.Node, what string) []Str {
 
 // list returns the items of a sequence node.
 func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return nil
@@ -264,7 +292,7 @@ func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
 		if n.Tag == "!!null" {
 			return nil
 		}
-		d.errorf(n, "FC103", "%s must be a list, got %s", what, kindName(n))
+		d.shapeErr(orig, n, "FC103", "%s must be a list, got %s", what, kindName(n))
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))
@@ -276,7 +304,7 @@ func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
 
 // enum checks that s is one of values.
 func (d *decoder) enum(s Str, what string, values ...string) {
-	if s.Raw == "" && !s.IsSet() {
+	if s.Raw == "" && !s.IsSet() || d.quoted[s.Pos] {
 		return
 	}
 	if contains(values, s.Raw) {
@@ -288,9 +316,69 @@ func (d *decoder) enum(s Str, what string, values ...string) {
 	}
 }
 
+// quoteIt reports a value YAML misreads unquoted (FC112), once.
+func (d *decoder) quoteIt(n *yaml.Node, format string, args ...any) *diag.Diagnostic {
+	if d.quoted == nil {
+		d.quoted = map[Pos]bool{}
+	}
+	d.quoted[d.pos(n)] = true
+	return d.errorf(n, "FC112", format, args...)
+}
+
+// joinSplits returns the entries of mapping n, with the pieces of values
+// that YAML split joined again. Inside {...} a comma ends an entry, so an
+// unquoted decimal(10,2) becomes the value "decimal(10" and a key "2)"
+// with no value. Such pieces (parentheses left open, then keys without
+// values that close them) are joined back into the text written, reported
+// once (FC112), and decoding goes on with the joined value.
+func (d *decoder) joinSplits(n *yaml.Node) []*yaml.Node {
+	c := n.Content
+	if n.Style&yaml.FlowStyle == 0 {
+		return c
+	}
+	plain := func(x *yaml.Node) bool { return x.Kind == yaml.ScalarNode && x.Style == 0 }
+	out := make([]*yaml.Node, 0, len(c))
+	for i := 0; i+1 < len(c); i += 2 {
+		v := c[i+1]
+		out = append(out, c[i], v)
+		depth := parenDepth(v.Value)
+		if !plain(v) || depth <= 0 {
+			continue
+		}
+		pieces := []string{strconv.Quote(v.Value)}
+		j := i + 2
+		for ; j+1 < len(c) && depth > 0; j += 2 {
+			k, kv := c[j], c[j+1]
+			if !plain(k) || !plain(kv) || kv.Tag != "!!null" || kv.Value != "" {
+				break
+			}
+			depth += parenDepth(k.Value)
+			pieces = append(pieces, "a key "+strconv.Quote(k.Value))
+		}
+		last := c[j-2]
+		start := yamlloc.Offset(d.src, v.Line, v.Column)
+		end := yamlloc.Offset(d.src, last.Line, last.Column)
+		if depth != 0 || j == i+2 || start < 0 || end < start || end+len(last.Value) > len(d.src) {
+			continue
+		}
+		text := string(d.src[start : end+len(last.Value)])
+		joined := *v
+		joined.Value, joined.Tag = text, "!!str"
+		out[len(out)-1] = &joined
+		d.quoteIt(v, "%s inside {...} must be quoted: %q", text, text).Hint =
+			"in a {...} mapping a comma ends an entry, so unquoted YAML reads " + strings.Join(pieces, " and ")
+		i = j - 2
+	}
+	return out
+}
+
+func parenDepth(s string) int { return strings.Count(s, "(") - strings.Count(s, ")") }
+
 var yamlLineRe = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
 
-// yamlError converts a yaml.v3 syntax error into a diagnostic.
+// yamlError converts a yaml.v3 syntax error into a diagnostic. yaml.v3's
+// line is often the start of the enclosing node (or missing): yamlloc finds
+// the true line and column from the bytes when it can.
 func (d *decoder) yamlError(err error) {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -303,10 +391,20 @@ func (d *decoder) yamlError(err error) {
 		msg = strings.TrimSpace(yamlLineRe.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
+	code, hint := "FC100", ""
+	if f, ok := yamlloc.Locate(d.src, err.Error(), p.Line); ok {
+		p.Line, p.Col, msg, hint = f.Line, f.Col, f.Msg, f.Hint
+		if f.Quote != "" {
+			code = "FC112" // a value that must be quoted: the message says so
+		}
+	}
 	if p.Line == 0 {
 		p.Line = 1
 	}
-	d.ds.Errorf(p, "FC100", "invalid YAML: %s", msg)
+	if code == "FC100" {
+		msg = "invalid YAML: " + msg
+	}
+	d.ds.Errorf(p, code, "%s", msg).Hint = hint
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -34,6 +34,8 @@ var (
 	glueKeys      = []string{"version", "worker_type", "workers", "timeout_minutes"}
 )
 
+const emptyHint = "start with `version: 1` and `pipeline: NAME`; `flowc init` writes a starter spec"
+
 // Parse reads one spec file into a File, reporting structural problems
 // (YAML syntax, unknown/duplicate keys, wrong kinds, missing keys) and
 // expression syntax errors. It does not run semantic checks: see Load.
@@ -45,7 +47,7 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
 		if err.Error() == "EOF" {
-			ds.Errorf(Pos{File: name, Line: 1, Col: 1}, "FC100", "the spec is empty").Hint = "start with `version: 1` and `pipeline: NAME`; `flowc init` writes a starter spec"
+			ds.Errorf(Pos{File: name, Line: 1, Col: 1}, "FC100", "the spec is empty").Hint = emptyHint
 			return f, ds
 		}
 		d.yamlError(err)
@@ -60,6 +62,15 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 		return f, ds
 	}
 	root := doc.Content[0]
+	if r := resolve(root); r.Kind == yaml.ScalarNode && r.Tag == "!!null" {
+		// A document that is only ~ or null holds no spec either.
+		msg := "the spec is empty"
+		if r.Value != "" {
+			msg += fmt.Sprintf(" (the document is only %s, which YAML reads as null)", r.Value)
+		}
+		d.errorf(root, "FC100", "%s", msg).Hint = emptyHint
+		return f, ds
+	}
 	f.root = root
 	defer func() { f.refs = d.strs }()
 	top := d.fields(root, "the spec", topKeys)
@@ -177,7 +188,7 @@ func (d *decoder) source(e entry) *Source {
 
 func (d *decoder) trigger(n *yaml.Node) *Trigger {
 	t := &Trigger{Pos: d.pos(n)}
-	if n.Kind == yaml.MappingNode {
+	if resolve(n).Kind == yaml.MappingNode {
 		fs := d.fields(n, "trigger", []string{"schedule"})
 		fs.require("trigger", "schedule")
 		t.Kind = TriggerSchedule
@@ -305,12 +316,13 @@ func (d *decoder) namedExprs(n *yaml.Node, what string) []*NamedExpr {
 
 // expr reads and parses an expression string.
 func (d *decoder) expr(n *yaml.Node, what string) *Expr {
+	orig := n
 	n = resolve(n)
 	if n == nil {
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.errorf(n, "FC103", "%s must be an expression string, got %s", what, kindName(n))
+		d.shapeErr(orig, n, "FC103", "%s must be an expression string, got %s", what, kindName(n))
 		return nil
 	}
 	return d.parseExpr(d.str(n, what))
