@@ -43,13 +43,13 @@ func checkLimits(ir *IR, m *Manifest, ds *diag.Set) {
 		pct := 100 * used / limit
 		switch {
 		case used > limit:
-			ds.Errorf(pos, "FC500", "%s is %d, more than the %d AWS allows", what, used, limit).Hint =
+			ds.Errorf(pos, diag.FC500, "%s is %d, more than the %d AWS allows", what, used, limit).Hint =
 				"split the pipeline into several specs (fewer sources or tables in each)"
 		case pct >= WarnPercent && stack == TemplatePath && !split:
-			ds.Warnf(pos, "FC501", "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
+			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit flowc build moves the Glue jobs into nested stacks (stacks/); CloudFormation then replaces every job once"
 		case pct >= WarnPercent:
-			ds.Warnf(pos, "FC501", "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
+			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit the build fails; consider splitting the pipeline into several specs"
 		}
 	}

@@ -53,7 +53,7 @@ var (
 	emailRe    = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
 )
 
-func (c *checker) errorf(p Pos, code, format string, args ...any) *diag.Diagnostic {
+func (c *checker) errorf(p Pos, code diag.ID, format string, args ...any) *diag.Diagnostic {
 	return c.ds.Errorf(p, code, format, args...)
 }
 
@@ -70,7 +70,7 @@ func suggestHint(name string, cands []string) string {
 func (c *checker) run(env string) {
 	f := c.f
 	if f.Pipeline.IsSet() && !pipelineRe.MatchString(f.Pipeline.Raw) {
-		c.errorf(f.Pipeline.Pos, "FC200", "pipeline name %q is invalid", f.Pipeline.Raw).Hint =
+		c.errorf(f.Pipeline.Pos, diag.FC200, "pipeline name %q is invalid", f.Pipeline.Raw).Hint =
 			"use 1 to 32 characters: a lowercase letter, then lowercase letters, digits or hyphens"
 	}
 	c.names()
@@ -92,7 +92,7 @@ func (c *checker) run(env string) {
 			if len(f.Environments) > 0 {
 				p = f.Environments[0].Name.Pos
 			}
-			c.errorf(p, "FC213", "environment %q is not defined in this spec", env).Hint = suggestHint(env, names)
+			c.errorf(p, diag.FC213, "environment %q is not defined in this spec", env).Hint = suggestHint(env, names)
 			return
 		}
 		envs = []*Environment{e}
@@ -201,14 +201,14 @@ func (c *checker) names() {
 	f := c.f
 	check := func(s Str, what string) {
 		if !nameRe.MatchString(s.Raw) {
-			c.errorf(s.Pos, "FC200", "%s name %q is invalid", what, s.Raw).Hint =
+			c.errorf(s.Pos, diag.FC200, "%s name %q is invalid", what, s.Raw).Hint =
 				"names are lowercase letters, digits and underscores, starting with a letter or underscore"
 		}
 	}
 	seen := map[string]Str{}
 	dup := func(s Str, what string) {
 		if prev, ok := seen[s.Raw]; ok {
-			c.errorf(s.Pos, "FC201", "%s %q is defined twice", what, s.Raw).Hint =
+			c.errorf(s.Pos, diag.FC201, "%s %q is defined twice", what, s.Raw).Hint =
 				fmt.Sprintf("sources and transforms share one namespace; the other is at %s", prev.Pos)
 			return
 		}
@@ -216,12 +216,12 @@ func (c *checker) names() {
 	}
 	for _, e := range f.Environments {
 		if !envNameRe.MatchString(e.Name.Raw) {
-			c.errorf(e.Name.Pos, "FC200", "environment name %q is invalid", e.Name.Raw).Hint =
+			c.errorf(e.Name.Pos, diag.FC200, "environment name %q is invalid", e.Name.Raw).Hint =
 				"use a lowercase letter, then lowercase letters, digits or hyphens"
 		}
 		for _, p := range e.Params {
 			if !nameRe.MatchString(p.Name.Raw) {
-				c.errorf(p.Name.Pos, "FC200", "param name %q is invalid", p.Name.Raw)
+				c.errorf(p.Name.Pos, diag.FC200, "param name %q is invalid", p.Name.Raw)
 			}
 		}
 	}
@@ -237,10 +237,10 @@ func (c *checker) names() {
 		for _, p := range s.Partitions {
 			check(p.Name, "partition")
 			if cols[p.Name.Raw] {
-				c.errorf(p.Name.Pos, "FC201", "partition %q has the name of a column of source %q", p.Name.Raw, s.Name.Raw)
+				c.errorf(p.Name.Pos, diag.FC201, "partition %q has the name of a column of source %q", p.Name.Raw, s.Name.Raw)
 			}
 			if pseen[p.Name.Raw] {
-				c.errorf(p.Name.Pos, "FC201", "partition %q is listed twice", p.Name.Raw)
+				c.errorf(p.Name.Pos, diag.FC201, "partition %q is listed twice", p.Name.Raw)
 			}
 			pseen[p.Name.Raw] = true
 		}
@@ -260,7 +260,7 @@ func (c *checker) names() {
 	for _, t := range f.Tables() {
 		check(t.Name, "table")
 		if t.Name.Raw == ReservedTableName {
-			c.errorf(t.Name.Pos, "FC216", "table name %q is reserved: flowc writes its Glue runtime as glue/%s.py", t.Name.Raw, t.Name.Raw).Hint = "rename the table"
+			c.errorf(t.Name.Pos, diag.FC216, "table name %q is reserved: flowc writes its Glue runtime as glue/%s.py", t.Name.Raw, t.Name.Raw).Hint = "rename the table"
 		}
 		c.redshiftIdent(t.Name, "table")
 		for _, col := range t.Columns {
@@ -278,10 +278,10 @@ func (c *checker) names() {
 
 func (c *checker) redshiftIdent(s Str, what string) {
 	if len(s.Raw) > MaxRedshiftIdent {
-		c.errorf(s.Pos, "FC206", "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), MaxRedshiftIdent)
+		c.errorf(s.Pos, diag.FC206, "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), MaxRedshiftIdent)
 	}
 	if IsRedshiftReserved(s.Raw) {
-		c.errorf(s.Pos, "FC211", "%s name %q is a Redshift reserved word", what, s.Raw).Hint =
+		c.errorf(s.Pos, diag.FC211, "%s name %q is a Redshift reserved word", what, s.Raw).Hint =
 			fmt.Sprintf("rename it, e.g. %q", s.Raw+"_value")
 	}
 }
@@ -310,7 +310,7 @@ func (c *checker) graph() {
 		if c.sources[s.Raw] != nil || c.transforms[s.Raw] != nil {
 			return true
 		}
-		c.errorf(s.Pos, "FC202", "%s %q is not a source or transform", what, s.Raw).Hint = suggestHint(s.Raw, known)
+		c.errorf(s.Pos, diag.FC202, "%s %q is not a source or transform", what, s.Raw).Hint = suggestHint(s.Raw, known)
 		return false
 	}
 	deps := map[*Transform][]*Transform{}
@@ -346,7 +346,7 @@ func (c *checker) graph() {
 				path = append(path, s.Name.Raw)
 			}
 			path = append(path, t.Name.Raw)
-			c.errorf(t.From.Pos, "FC203", "transforms form a cycle: %s", strings.Join(path, " -> ")).Hint =
+			c.errorf(t.From.Pos, diag.FC203, "transforms form a cycle: %s", strings.Join(path, " -> ")).Hint =
 				"a transform may read only sources and transforms that do not read it back"
 			return
 		case 2:
@@ -381,14 +381,14 @@ func (c *checker) triggers() {
 		case TriggerSchedule:
 			n++
 			if msg := checkSchedule(s.Trigger.Schedule.Raw); msg != "" && s.Trigger.Schedule.IsSet() {
-				dg := c.errorf(s.Trigger.Schedule.Pos, "FC209", "invalid schedule %q: %s", s.Trigger.Schedule.Raw, msg)
+				dg := c.errorf(s.Trigger.Schedule.Pos, diag.FC209, "invalid schedule %q: %s", s.Trigger.Schedule.Raw, msg)
 				dg.Hint = `AWS cron has six fields, minutes hours day-of-month month day-of-week year, with "?" in one of the day fields: cron(0 6 * * ? *); or rate(1 hour)`
 			}
 		}
 	}
 	if n == 0 && len(c.f.Sources) > 0 {
 		s := c.f.Sources[0]
-		c.errorf(s.Name.Pos, "FC208", "no source has a trigger, so the pipeline never runs").Hint =
+		c.errorf(s.Name.Pos, diag.FC208, "no source has a trigger, so the pipeline never runs").Hint =
 			"add `trigger: on_arrival` or `trigger: {schedule: \"cron(0 6 * * ? *)\"}` to the source that starts runs"
 	}
 }
@@ -405,14 +405,14 @@ func (c *checker) envSyntax() {
 			j += i
 			k := strings.IndexByte(raw[j:], '}')
 			if k < 0 {
-				c.errorf(s.PosAt(j), "FC205", "unterminated reference %q", raw[j:]).Hint = "write ${params.NAME} or ${env}"
+				c.errorf(s.PosAt(j), diag.FC205, "unterminated reference %q", raw[j:]).Hint = "write ${params.NAME} or ${env}"
 				break
 			}
 			ref := strings.TrimSpace(raw[j+2 : j+k])
 			if ref != "env" && !strings.HasPrefix(ref, "params.") {
-				c.errorf(s.PosAt(j), "FC205", "unknown reference ${%s}", ref).Hint = "write ${params.NAME} or ${env}"
+				c.errorf(s.PosAt(j), diag.FC205, "unknown reference ${%s}", ref).Hint = "write ${params.NAME} or ${env}"
 			} else if p, ok := strings.CutPrefix(ref, "params."); ok && !nameRe.MatchString(p) {
-				c.errorf(s.PosAt(j), "FC205", "invalid param name in ${%s}", ref)
+				c.errorf(s.PosAt(j), diag.FC205, "invalid param name in ${%s}", ref)
 			}
 			i = j + k + 1
 		}
@@ -420,7 +420,7 @@ func (c *checker) envSyntax() {
 	for _, e := range c.f.Environments {
 		for _, p := range e.Params {
 			if strings.Contains(p.Value.Raw, "${params.") {
-				c.errorf(p.Value.Pos, "FC205", "param %q refers to another param; params may use ${env} only", p.Name.Raw)
+				c.errorf(p.Value.Pos, diag.FC205, "param %q refers to another param; params may use ${env} only", p.Name.Raw)
 			}
 		}
 	}
@@ -443,7 +443,7 @@ func (c *checker) environment(e *Environment) {
 				continue
 			}
 			if _, ok := e.Param(p); !ok {
-				c.errorf(s.PosAt(m[0]), "FC204", "param %q is not defined in environment %q", p, env).Hint = suggestHint(p, pnames)
+				c.errorf(s.PosAt(m[0]), diag.FC204, "param %q is not defined in environment %q", p, env).Hint = suggestHint(p, pnames)
 			}
 		}
 	}
@@ -451,7 +451,7 @@ func (c *checker) environment(e *Environment) {
 		c.region(e)
 	}
 	if e.Account.IsSet() && !accountRe.MatchString(f.Expand(e.Account, e)) {
-		c.errorf(e.Account.Pos, "FC212", "account %q is not a 12-digit AWS account ID", f.Expand(e.Account, e)).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
+		c.errorf(e.Account.Pos, diag.FC212, "account %q is not a 12-digit AWS account ID", f.Expand(e.Account, e)).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
 	}
 	if !f.Pipeline.IsSet() || !pipelineRe.MatchString(f.Pipeline.Raw) {
 		return
@@ -459,14 +459,14 @@ func (c *checker) environment(e *Environment) {
 	n := f.Names(e)
 	long := func(p Pos, what, name string, limit int) {
 		if len(name) > limit {
-			c.errorf(p, "FC206", "%s name %q would be %d characters in environment %q; AWS allows %d", what, name, len(name), env, limit).Hint =
+			c.errorf(p, diag.FC206, "%s name %q would be %d characters in environment %q; AWS allows %d", what, name, len(name), env, limit).Hint =
 				"shorten the pipeline, environment or source/table name"
 		}
 	}
 	envPos := e.Name.Pos
 	if e.Stack.IsSet() {
 		if st := n.Stack(); !ValidStackName(st) {
-			c.errorf(e.Stack.Pos, "FC206", "stack name %q is invalid", st).Hint = "1 to 128 letters, digits and hyphens, starting with a letter"
+			c.errorf(e.Stack.Pos, diag.FC206, "stack name %q is invalid", st).Hint = "1 to 128 letters, digits and hyphens, starting with a letter"
 		}
 	} else {
 		long(envPos, "stack", n.Stack(), MaxStackName)
@@ -490,11 +490,11 @@ func (c *checker) environment(e *Environment) {
 		}
 		bucket, _, ok := SplitS3(loc)
 		if !ok {
-			c.errorf(s.Location.Pos, "FC207", "location %q must be an s3:// URL", loc).Hint = "for example s3://my-bucket/raw/flights/; `flowc run --input NAME=PATH` reads local files"
+			c.errorf(s.Location.Pos, diag.FC207, "location %q must be an s3:// URL", loc).Hint = "for example s3://my-bucket/raw/flights/; `flowc run --input NAME=PATH` reads local files"
 			continue
 		}
 		if msg := BucketNameProblem(bucket); msg != "" {
-			c.errorf(s.Location.Pos, "FC207", "bucket name %q in environment %q is invalid: %s", bucket, env, msg)
+			c.errorf(s.Location.Pos, diag.FC207, "bucket name %q in environment %q is invalid: %s", bucket, env, msg)
 		}
 	}
 	for _, t := range f.Tables() {
@@ -508,7 +508,7 @@ func (c *checker) environment(e *Environment) {
 			for _, m := range a.Email {
 				v := f.Expand(m, e)
 				if !strings.Contains(v, "${") && !emailRe.MatchString(v) {
-					c.errorf(m.Pos, "FC210", "%q is not an e-mail address (environment %q)", v, env)
+					c.errorf(m.Pos, diag.FC210, "%q is not an e-mail address (environment %q)", v, env)
 				}
 			}
 		}
@@ -517,13 +517,13 @@ func (c *checker) environment(e *Environment) {
 		r := f.Warehouse.Redshift
 		if r.IAMRole.IsSet() {
 			if v := f.Expand(r.IAMRole, e); !strings.Contains(v, "${") && !strings.HasPrefix(v, "arn:aws") {
-				c.errorf(r.IAMRole.Pos, "FC212", "iam_role %q is not an IAM role ARN (environment %q)", v, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
+				c.errorf(r.IAMRole.Pos, diag.FC212, "iam_role %q is not an IAM role ARN (environment %q)", v, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
 			}
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
 			v := f.Expand(r.Schema, e)
 			if !nameRe.MatchString(v) || IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
-				c.errorf(r.Schema.Pos, "FC200", "schema name %q is invalid in environment %q", v, env)
+				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", v, env)
 			}
 		}
 	}

@@ -34,13 +34,13 @@ func (d *decoder) pos(n *yaml.Node) Pos {
 	return Pos{File: d.file, Line: n.Line, Col: n.Column}
 }
 
-func (d *decoder) errorf(n *yaml.Node, code, format string, args ...any) *diag.Diagnostic {
+func (d *decoder) errorf(n *yaml.Node, code diag.ID, format string, args ...any) *diag.Diagnostic {
 	return d.ds.Errorf(d.pos(n), code, format, args...)
 }
 
 // shapeErr reports that value n has the wrong shape where the user wrote
 // it: at the alias when n came through one (orig), with where its anchor is.
-func (d *decoder) shapeErr(orig, n *yaml.Node, code, format string, args ...any) *diag.Diagnostic {
+func (d *decoder) shapeErr(orig, n *yaml.Node, code diag.ID, format string, args ...any) *diag.Diagnostic {
 	if orig == nil || orig.Kind != yaml.AliasNode || n == nil {
 		return d.errorf(n, code, format, args...)
 	}
@@ -95,7 +95,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) ([]entry,
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return nil, true
 		}
-		d.shapeErr(orig, n, "FC103", "%s must be a mapping, got %s", what, kindName(n))
+		d.shapeErr(orig, n, diag.FC103, "%s must be a mapping, got %s", what, kindName(n))
 		return nil, false
 	}
 	var out []entry
@@ -105,21 +105,21 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) ([]entry,
 		// Values stay unresolved: errors about them go where they are written.
 		k, v := content[i], content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "FC103", "keys in %s must be strings, got %s", what, kindName(k))
+			d.errorf(k, diag.FC103, "keys in %s must be strings, got %s", what, kindName(k))
 			continue
 		}
 		if k.Tag == "!!merge" {
-			d.errorf(k, "FC103", "merge keys (<<) are not supported in %s", what)
+			d.errorf(k, diag.FC103, "merge keys (<<) are not supported in %s", what)
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			d.errorf(k, "FC102", "duplicate key %q in %s", k.Value, what).Hint =
+			d.errorf(k, diag.FC102, "duplicate key %q in %s", k.Value, what).Hint =
 				fmt.Sprintf("first defined at line %d", prev.Line)
 			continue
 		}
 		seen[k.Value] = k
 		if allowed != nil && !contains(allowed, k.Value) {
-			dg := d.errorf(k, "FC101", "unknown key %q in %s", k.Value, what)
+			dg := d.errorf(k, diag.FC101, "unknown key %q in %s", k.Value, what)
 			if s := expr.Suggest(k.Value, allowed); s != "" {
 				dg.Hint = fmt.Sprintf("did you mean %q?", s)
 			} else {
@@ -178,7 +178,7 @@ func (f *fields) require(what string, keys ...string) {
 	}
 	for _, k := range keys {
 		if f.get(k) == nil {
-			f.d.errorf(f.parent, "FC104", "%s is missing required key %q", what, k)
+			f.d.errorf(f.parent, diag.FC104, "%s is missing required key %q", what, k)
 		}
 	}
 }
@@ -192,7 +192,7 @@ func (d *decoder) str(n *yaml.Node, what string) Str {
 		return Str{}
 	}
 	if n.Kind != yaml.ScalarNode {
-		d.shapeErr(orig, n, "FC103", "%s must be a string, got %s", what, kindName(n))
+		d.shapeErr(orig, n, diag.FC103, "%s must be a string, got %s", what, kindName(n))
 		return Str{}
 	}
 	if n.Tag == "!!null" && (n.Value == "" || n.Value == "~" || n.Value == "null") {
@@ -227,7 +227,7 @@ func (d *decoder) integer(n *yaml.Node, what string) Int {
 			return Int{Value: int(v), Pos: d.pos(n), Set: true}
 		}
 	}
-	d.shapeErr(orig, n, "FC103", "%s must be an integer, got %s", what, describe(n))
+	d.shapeErr(orig, n, diag.FC103, "%s must be an integer, got %s", what, describe(n))
 	return Int{Pos: d.pos(n)}
 }
 
@@ -243,7 +243,7 @@ func (d *decoder) boolean(n *yaml.Node, what string) Bool {
 			return Bool{Value: b, Pos: d.pos(n), Set: true}
 		}
 	}
-	d.shapeErr(orig, n, "FC103", "%s must be true or false, got %s", what, describe(n))
+	d.shapeErr(orig, n, diag.FC103, "%s must be true or false, got %s", what, describe(n))
 	return Bool{Pos: d.pos(n)}
 }
 
@@ -268,7 +268,7 @@ func (d *decoder) strList(n *yaml.Node, what string) []Str {
 		if n.Tag == "!!null" {
 			return nil
 		}
-		d.shapeErr(orig, n, "FC103", "%s must be a list of strings, got %s", what, kindName(n))
+		d.shapeErr(orig, n, diag.FC103, "%s must be a list of strings, got %s", what, kindName(n))
 		return nil
 	}
 	var out []Str
@@ -292,7 +292,7 @@ func (d *decoder) list(n *yaml.Node, what string) []*yaml.Node {
 		if n.Tag == "!!null" {
 			return nil
 		}
-		d.shapeErr(orig, n, "FC103", "%s must be a list, got %s", what, kindName(n))
+		d.shapeErr(orig, n, diag.FC103, "%s must be a list, got %s", what, kindName(n))
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))
@@ -310,7 +310,7 @@ func (d *decoder) enum(s Str, what string, values ...string) {
 	if contains(values, s.Raw) {
 		return
 	}
-	dg := d.ds.Errorf(s.Pos, "FC105", "%s must be one of %s, got %q", what, strings.Join(values, ", "), s.Raw)
+	dg := d.ds.Errorf(s.Pos, diag.FC105, "%s must be one of %s, got %q", what, strings.Join(values, ", "), s.Raw)
 	if sug := expr.Suggest(s.Raw, values); sug != "" {
 		dg.Hint = fmt.Sprintf("did you mean %q?", sug)
 	}
@@ -322,7 +322,7 @@ func (d *decoder) quoteIt(n *yaml.Node, format string, args ...any) *diag.Diagno
 		d.quoted = map[Pos]bool{}
 	}
 	d.quoted[d.pos(n)] = true
-	return d.errorf(n, "FC112", format, args...)
+	return d.errorf(n, diag.FC112, format, args...)
 }
 
 // joinSplits returns the entries of mapping n, with the pieces of values
@@ -391,17 +391,17 @@ func (d *decoder) yamlError(err error) {
 		msg = strings.TrimSpace(yamlLineRe.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
-	code, hint := "FC100", ""
+	code, hint := diag.FC100, ""
 	if f, ok := yamlloc.Locate(d.src, err.Error(), p.Line); ok {
 		p.Line, p.Col, msg, hint = f.Line, f.Col, f.Msg, f.Hint
 		if f.Quote != "" {
-			code = "FC112" // a value that must be quoted: the message says so
+			code = diag.FC112 // a value that must be quoted: the message says so
 		}
 	}
 	if p.Line == 0 {
 		p.Line = 1
 	}
-	if code == "FC100" {
+	if code == diag.FC100 {
 		msg = "invalid YAML: " + msg
 	}
 	d.ds.Errorf(p, code, "%s", msg).Hint = hint

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -23,7 +24,7 @@ func (c *checker) types() {
 		for _, col := range s.Columns {
 			t, err := expr.ParseType(col.Type.Raw)
 			if err != nil && col.Type.IsSet() {
-				c.errorf(col.Type.Pos, "FC400", "%v", err).Hint = "source column types: string, int, bigint, double, decimal(p,s), boolean, date, timestamp"
+				c.errorf(col.Type.Pos, diag.FC400, "%v", err).Hint = "source column types: string, int, bigint, double, decimal(p,s), boolean, date, timestamp"
 			}
 			col.T = t
 			s.Schema = append(s.Schema, expr.Column{Name: col.Name.Raw, Type: t})
@@ -33,7 +34,7 @@ func (c *checker) types() {
 			if p.Type.IsSet() {
 				t, err := expr.ParseType(p.Type.Raw)
 				if err != nil {
-					c.errorf(p.Type.Pos, "FC400", "%v", err)
+					c.errorf(p.Type.Pos, diag.FC400, "%v", err)
 				} else {
 					p.T = t
 				}
@@ -66,7 +67,7 @@ func (c *checker) wantBool(e *Expr, t expr.Type, what string) {
 	if e == nil || e.AST == nil || t.Kind == expr.Unknown || t.Kind == expr.Boolean || t.Kind == expr.Null {
 		return
 	}
-	c.errorf(e.Text.Pos, "FC408", "%s must be a boolean expression, got %s", what, t).Hint = "compare it, e.g. delay > 60"
+	c.errorf(e.Text.Pos, diag.FC408, "%s must be a boolean expression, got %s", what, t).Hint = "compare it, e.g. delay > 60"
 }
 
 func visible(row []expr.Column) []string {
@@ -130,7 +131,7 @@ func (c *checker) transformTypes(t *Transform) {
 				p = st.Join.Pos
 			}
 			if aliases[alias] {
-				c.errorf(p, "FC201", "alias %q is used by another join in transform %q", alias, t.Name.Raw).Hint = "give each join its own `as:`"
+				c.errorf(p, diag.FC201, "alias %q is used by another join in transform %q", alias, t.Name.Raw).Hint = "give each join its own `as:`"
 			}
 			aliases[alias] = true
 			for _, col := range unqualified(right) {
@@ -149,7 +150,7 @@ func (c *checker) transformTypes(t *Transform) {
 			seen := map[string]bool{}
 			add := func(name Str, typ expr.Type) {
 				if seen[name.Raw] {
-					c.errorf(name.Pos, "FC409", "select produces column %q twice", name.Raw)
+					c.errorf(name.Pos, diag.FC409, "select produces column %q twice", name.Raw)
 				}
 				seen[name.Raw] = true
 				out = append(out, expr.Column{Name: name.Raw, Type: typ})
@@ -157,12 +158,12 @@ func (c *checker) transformTypes(t *Transform) {
 			for _, n := range st.Names {
 				col, ok := lookup(row, n.Raw)
 				if !ok {
-					c.errorf(n.Pos, "FC407", "select names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					c.errorf(n.Pos, diag.FC407, "select names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
 					continue
 				}
 				out = append(out, expr.Column{Name: col.Name, Type: col.Type})
 				if seen[col.Name] {
-					c.errorf(n.Pos, "FC409", "select produces column %q twice", col.Name)
+					c.errorf(n.Pos, diag.FC409, "select produces column %q twice", col.Name)
 				}
 				seen[col.Name] = true
 			}
@@ -181,7 +182,7 @@ func (c *checker) transformTypes(t *Transform) {
 			for _, n := range st.By {
 				col, ok := lookup(row, n.Raw)
 				if !ok {
-					c.errorf(n.Pos, "FC407", "aggregate by names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					c.errorf(n.Pos, diag.FC407, "aggregate by names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
 					continue
 				}
 				keys = append(keys, n.Raw)
@@ -191,7 +192,7 @@ func (c *checker) transformTypes(t *Transform) {
 				typ := c.outputType(ne, c.check(ne.Expr, sc, expr.Options{AllowAggregates: true, GroupKeys: keys}))
 				for _, o := range out {
 					if o.Name == ne.Name.Raw {
-						c.errorf(ne.Name.Pos, "FC409", "measure %q has the name of a group-by column", ne.Name.Raw)
+						c.errorf(ne.Name.Pos, diag.FC409, "measure %q has the name of a group-by column", ne.Name.Raw)
 					}
 				}
 				out = append(out, expr.Column{Name: ne.Name.Raw, Type: typ})
@@ -205,7 +206,7 @@ func (c *checker) transformTypes(t *Transform) {
 	seen := map[string]string{}
 	for _, col := range row {
 		if prev, dup := seen[col.Name]; dup {
-			c.errorf(t.Name.Pos, "FC409", "transform %q outputs two columns named %q (%s and %s)", t.Name.Raw, col.Name, prev, qualName(col)).Hint =
+			c.errorf(t.Name.Pos, diag.FC409, "transform %q outputs two columns named %q (%s and %s)", t.Name.Raw, col.Name, prev, qualName(col)).Hint =
 				"end the transform with a select that names each column once"
 			continue
 		}
@@ -218,7 +219,7 @@ func (c *checker) transformTypes(t *Transform) {
 // literal): no table column type can be derived from it.
 func (c *checker) outputType(ne *NamedExpr, t expr.Type) expr.Type {
 	if t.Kind == expr.Null && ne.Expr != nil {
-		c.errorf(ne.Expr.Text.Pos, "FC411", "column %q is always NULL and has no type", ne.Name.Raw).Hint =
+		c.errorf(ne.Expr.Text.Pos, diag.FC411, "column %q is always NULL and has no type", ne.Name.Raw).Hint =
 			"cast it, e.g. cast(null as string)"
 	}
 	return t
@@ -253,7 +254,7 @@ func setColumn(row []expr.Column, name string, t expr.Type) []expr.Column {
 func (c *checker) columnRefs(ns []Str, row []expr.Column, what string) {
 	for _, n := range ns {
 		if _, ok := lookup(row, n.Raw); !ok {
-			c.errorf(n.Pos, "FC407", "%s names unknown column %q", what, n.Raw).Hint = suggestHint(n.Raw, visible(row))
+			c.errorf(n.Pos, diag.FC407, "%s names unknown column %q", what, n.Raw).Hint = suggestHint(n.Raw, visible(row))
 		}
 	}
 }
@@ -273,7 +274,7 @@ func (c *checker) tables() {
 			rt, err := ParseRedshiftType(tc.Type.Raw)
 			if err != nil {
 				if tc.Type.IsSet() {
-					c.errorf(tc.Type.Pos, "FC400", "%v", err).Hint = "Redshift types: " + strings.Join(RedshiftTypeNames, ", ")
+					c.errorf(tc.Type.Pos, diag.FC400, "%v", err).Hint = "Redshift types: " + strings.Join(RedshiftTypeNames, ", ")
 				}
 				continue
 			}
@@ -283,7 +284,7 @@ func (c *checker) tables() {
 			}
 			src, found := lookup(row, tc.Name.Raw)
 			if !found {
-				c.errorf(tc.Name.Pos, "FC401", "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, visible(row))
+				c.errorf(tc.Name.Pos, diag.FC401, "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, visible(row))
 				continue
 			}
 			tc.From = src.Type
@@ -291,21 +292,21 @@ func (c *checker) tables() {
 			switch {
 			case okAssign:
 			case narrowing:
-				dg := c.errorf(tc.Type.Pos, "FC402", "column %q: %s would narrow %s to %s: %s", tc.Name.Raw, t.From.Raw, src.Type, rt, reason)
+				dg := c.errorf(tc.Type.Pos, diag.FC402, "column %q: %s would narrow %s to %s: %s", tc.Name.Raw, t.From.Raw, src.Type, rt, reason)
 				if ct := castTarget(rt); ct != src.Type.String() {
 					dg.Hint = fmt.Sprintf("cast explicitly in the transform, e.g. cast(%s as %s), or widen the column", tc.Name.Raw, ct)
 				} else {
 					dg.Hint = "widen the column to a type that holds every " + ct
 				}
 			default:
-				c.errorf(tc.Type.Pos, "FC403", "column %q: %s", tc.Name.Raw, reason).Hint =
+				c.errorf(tc.Type.Pos, diag.FC403, "column %q: %s", tc.Name.Raw, reason).Hint =
 					fmt.Sprintf("the transform produces %s; cast it there, e.g. cast(%s as %s)", src.Type, tc.Name.Raw, castTarget(rt))
 			}
 		}
 		if ok {
 			for _, col := range row {
 				if cols[col.Name] == nil {
-					c.ds.Warnf(t.From.Pos, "FC410", "column %q of %q is not loaded into table %q", col.Name, t.From.Raw, t.Name.Raw).Hint =
+					c.ds.Warnf(t.From.Pos, diag.FC410, "column %q of %q is not loaded into table %q", col.Name, t.From.Raw, t.Name.Raw).Hint =
 						"add it to columns:, or drop it with a select in the transform"
 				}
 			}
@@ -313,7 +314,7 @@ func (c *checker) tables() {
 		inTable := func(ns []Str, what string) {
 			for _, n := range ns {
 				if cols[n.Raw] == nil {
-					c.errorf(n.Pos, "FC404", "%s column %q is not a column of table %q", what, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, colNames)
+					c.errorf(n.Pos, diag.FC404, "%s column %q is not a column of table %q", what, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, colNames)
 				}
 			}
 		}
@@ -322,31 +323,31 @@ func (c *checker) tables() {
 		if t.Distkey.IsSet() {
 			inTable([]Str{t.Distkey}, "distkey")
 			if t.Diststyle.IsSet() && t.Diststyle.Raw != "key" {
-				c.errorf(t.Diststyle.Pos, "FC105", "diststyle %q conflicts with distkey; distkey implies diststyle key", t.Diststyle.Raw)
+				c.errorf(t.Diststyle.Pos, diag.FC105, "diststyle %q conflicts with distkey; distkey implies diststyle key", t.Diststyle.Raw)
 			}
 		} else if t.Diststyle.Raw == "key" {
-			c.errorf(t.Diststyle.Pos, "FC104", "diststyle key needs distkey:")
+			c.errorf(t.Diststyle.Pos, diag.FC104, "diststyle key needs distkey:")
 		}
 		switch t.LoadMode() {
 		case LoadMerge:
 			if len(t.Key) == 0 {
 				p := t.Load.Pos
-				c.errorf(p, "FC406", "table %q loads with merge but has no key:", t.Name.Raw).Hint = "add key: [columns that identify a row]"
+				c.errorf(p, diag.FC406, "table %q loads with merge but has no key:", t.Name.Raw).Hint = "add key: [columns that identify a row]"
 			}
 		case LoadReplacePartition:
 			if t.Trigger == nil {
 				if ok && !multi && c.triggered > 0 {
-					c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
 				}
 			} else {
 				for _, p := range t.Trigger.Partitions {
 					if cols[p.Name.Raw] == nil {
-						c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but lacks partition column %q of source %q", t.Name.Raw, p.Name.Raw, t.Trigger.Name.Raw).Hint =
+						c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but lacks partition column %q of source %q", t.Name.Raw, p.Name.Raw, t.Trigger.Name.Raw).Hint =
 							"carry the partition columns into the table so a re-run can replace its partition"
 					}
 				}
 				if len(t.Trigger.Partitions) == 0 {
-					c.errorf(t.Load.Pos, "FC405", "table %q loads with replace_partition but source %q has no partitions", t.Name.Raw, t.Trigger.Name.Raw)
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but source %q has no partitions", t.Name.Raw, t.Trigger.Name.Raw)
 				}
 			}
 		}
@@ -354,12 +355,12 @@ func (c *checker) tables() {
 	}
 	for _, s := range c.f.Sources {
 		if !used[s.Name.Raw] && len(c.f.Tables()) > 0 {
-			c.ds.Warnf(s.Name.Pos, "FC215", "source %q is not read by any table", s.Name.Raw)
+			c.ds.Warnf(s.Name.Pos, diag.FC215, "source %q is not read by any table", s.Name.Raw)
 		}
 	}
 	for _, t := range c.f.Transforms {
 		if !used[t.Name.Raw] && len(c.f.Tables()) > 0 {
-			c.ds.Warnf(t.Name.Pos, "FC215", "transform %q is not read by any table", t.Name.Raw)
+			c.ds.Warnf(t.Name.Pos, diag.FC215, "transform %q is not read by any table", t.Name.Raw)
 		}
 	}
 }
@@ -431,7 +432,7 @@ func (c *checker) tableTrigger(t *Table) bool {
 			names = append(names, s.Name.Raw)
 		}
 		sort.Strings(names)
-		c.errorf(t.From.Pos, "FC214", "table %q reads several triggered sources (%s); a run loads one source's partition", t.Name.Raw, strings.Join(names, ", ")).Hint =
+		c.errorf(t.From.Pos, diag.FC214, "table %q reads several triggered sources (%s); a run loads one source's partition", t.Name.Raw, strings.Join(names, ", ")).Hint =
 			"set trigger: none on the reference sources"
 		return true
 	}
@@ -455,7 +456,7 @@ func (c *checker) tableChecks(t *Table, row []expr.Column, ok bool) {
 		case CheckNotNull, CheckUnique:
 			for _, n := range ck.Columns {
 				if !contains(names, n.Raw) {
-					c.errorf(n.Pos, "FC407", "%s names %q, which is not a column of table %q", ck.Kind, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, names)
+					c.errorf(n.Pos, diag.FC407, "%s names %q, which is not a column of table %q", ck.Kind, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, names)
 				}
 			}
 		case CheckExpect:

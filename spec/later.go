@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -44,7 +45,7 @@ func (c *checker) csvOptions(s *Source) {
 	d, q, e := val("delimiter", o.Delimiter, ","), val("quote", o.Quote, `"`), val("escape", o.Escape, `"`)
 	for _, x := range []opt{d, q, e} {
 		if x.s.IsSet() && (x.val == "\n" || x.val == "\r") {
-			c.errorf(x.s.Pos, "FC109", "csv %s of source %q is a line break", x.name, s.Name.Raw).Hint =
+			c.errorf(x.s.Pos, diag.FC109, "csv %s of source %q is a line break", x.name, s.Name.Raw).Hint =
 				"CSV records end at line breaks; pick another character"
 			return
 		}
@@ -61,7 +62,7 @@ func (c *checker) csvOptions(s *Source) {
 		return a.s.Pos
 	}
 	conflict := func(a, b opt) {
-		dg := c.errorf(pos(a, b), "FC109", "csv %s and %s of source %q are both %q", a.name, b.name, s.Name.Raw, a.val)
+		dg := c.errorf(pos(a, b), diag.FC109, "csv %s and %s of source %q are both %q", a.name, b.name, s.Name.Raw, a.val)
 		dg.Hint = fmt.Sprintf("the CSV readers (DuckDB in flowc run) refuse a %s that is also the %s; the defaults are delimiter \",\", quote '\"', escape '\"'", b.name, a.name)
 	}
 	switch {
@@ -72,14 +73,14 @@ func (c *checker) csvOptions(s *Source) {
 		conflict(d, e)
 		return
 	case d.val == `"`:
-		c.errorf(d.s.Pos, "FC109", `csv delimiter of source %q is '"'`, s.Name.Raw).Hint =
+		c.errorf(d.s.Pos, diag.FC109, `csv delimiter of source %q is '"'`, s.Name.Raw).Hint =
 			`flowc run reads the header with a CSV reader that does not take '"' as the delimiter; pick another character`
 		return
 	}
 	if o.Null.IsSet() && o.Null.Raw != "" {
 		for _, x := range []opt{d, q, e} {
 			if strings.Contains(o.Null.Raw, x.val) {
-				c.errorf(o.Null.Pos, "FC109", "csv null %q of source %q contains the %s %q", o.Null.Raw, s.Name.Raw, x.name, x.val).Hint =
+				c.errorf(o.Null.Pos, diag.FC109, "csv null %q of source %q contains the %s %q", o.Null.Raw, s.Name.Raw, x.name, x.val).Hint =
 					fmt.Sprintf("the CSV readers (DuckDB in flowc run) cannot tell a null marker with the %s in it from data; pick a marker without it, e.g. \\N or NULL", x.name)
 				return
 			}
@@ -119,7 +120,7 @@ func (c *checker) glueSettings() {
 	if version == "" {
 		version = DefaultGlueVersion
 	}
-	c.errorf(g.WorkerType.Pos, "FC110", "worker_type %s cannot run a Glue %s Spark ETL job: %s", g.WorkerType.Raw, version, why).Hint =
+	c.errorf(g.WorkerType.Pos, diag.FC110, "worker_type %s cannot run a Glue %s Spark ETL job: %s", g.WorkerType.Raw, version, why).Hint =
 		"flowc's table jobs are Spark ETL (glueetl) jobs; use one of " + strings.Join(glueWorkerTypes, ", ")
 }
 
@@ -135,7 +136,7 @@ func (c *checker) reservedNames() {
 	f := c.f
 	check := func(s Str, what string) {
 		if strings.HasPrefix(s.Raw, reservedPrefix) {
-			c.errorf(s.Pos, "FC216", "%s name %q is reserved: names starting with %s are flowc's own (such as the column _flowc_file)", what, s.Raw, reservedPrefix).Hint =
+			c.errorf(s.Pos, diag.FC216, "%s name %q is reserved: names starting with %s are flowc's own (such as the column _flowc_file)", what, s.Raw, reservedPrefix).Hint =
 				"rename it, e.g. " + fmt.Sprintf("%q", strings.TrimLeft(strings.TrimPrefix(s.Raw, reservedPrefix), "_")+"_value")
 		}
 	}
@@ -199,7 +200,7 @@ func (c *checker) arrivalPrefixes(e *Environment) {
 			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.FormatName() != t.s.FormatName() {
 				continue
 			}
-			c.errorf(x.s.Location.Pos, "FC217", "source %q is located under s3://%s/%s, where every new .%s object starts a run of source %q (environment %q)",
+			c.errorf(x.s.Location.Pos, diag.FC217, "source %q is located under s3://%s/%s, where every new .%s object starts a run of source %q (environment %q)",
 				x.s.Name.Raw, t.bucket, t.prefix, t.s.FormatName(), t.s.Name.Raw, e.Name.Raw).Hint =
 				fmt.Sprintf("move source %q out of s3://%s/%s, e.g. to a sibling prefix", x.s.Name.Raw, t.bucket, t.prefix)
 			break
@@ -216,10 +217,10 @@ func (c *checker) region(e *Environment) {
 		return
 	}
 	if !regionRe.MatchString(v) {
-		c.errorf(e.Region.Pos, "FC212", "region %q is not an AWS region name", v).Hint = "for example us-east-1"
+		c.errorf(e.Region.Pos, diag.FC212, "region %q is not an AWS region name", v).Hint = "for example us-east-1"
 		return
 	}
-	dg := c.errorf(e.Region.Pos, "FC218", "region %q does not exist", v)
+	dg := c.errorf(e.Region.Pos, diag.FC218, "region %q does not exist", v)
 	if s := expr.Suggest(v, awsRegions[:]); s != "" {
 		dg.Hint = fmt.Sprintf("did you mean %q?", s)
 	} else {
@@ -257,12 +258,12 @@ func (c *checker) redshiftDatabase(s Str, v, env string) {
 	}
 	switch {
 	case len(v) > MaxRedshiftDatabase:
-		c.errorf(s.Pos, "FC206", "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), MaxRedshiftDatabase)
+		c.errorf(s.Pos, diag.FC206, "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), MaxRedshiftDatabase)
 	case !redshiftDatabaseRe.MatchString(v):
-		c.errorf(s.Pos, "FC200", "database name %q%s is not a valid Redshift database name", v, in).Hint =
+		c.errorf(s.Pos, diag.FC200, "database name %q%s is not a valid Redshift database name", v, in).Hint =
 			"use 1 to 64 lowercase letters, digits, underscores or $, starting with a letter or underscore (the default database is dev)"
 	case IsRedshiftReserved(v):
-		c.errorf(s.Pos, "FC211", "database name %q%s is a Redshift reserved word", v, in)
+		c.errorf(s.Pos, diag.FC211, "database name %q%s is a Redshift reserved word", v, in)
 	}
 }
 

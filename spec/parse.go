@@ -47,7 +47,7 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
 		if err.Error() == "EOF" {
-			ds.Errorf(Pos{File: name, Line: 1, Col: 1}, "FC100", "the spec is empty").Hint = emptyHint
+			ds.Errorf(Pos{File: name, Line: 1, Col: 1}, diag.FC100, "the spec is empty").Hint = emptyHint
 			return f, ds
 		}
 		d.yamlError(err)
@@ -55,10 +55,10 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		d.errorf(&extra, "FC100", "a spec file holds one YAML document; found another")
+		d.errorf(&extra, diag.FC100, "a spec file holds one YAML document; found another")
 	}
 	if len(doc.Content) == 0 {
-		ds.Errorf(Pos{File: name, Line: 1, Col: 1}, "FC100", "the spec is empty")
+		ds.Errorf(Pos{File: name, Line: 1, Col: 1}, diag.FC100, "the spec is empty")
 		return f, ds
 	}
 	root := doc.Content[0]
@@ -68,7 +68,7 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 		if r.Value != "" {
 			msg += fmt.Sprintf(" (the document is only %s, which YAML reads as null)", r.Value)
 		}
-		d.errorf(root, "FC100", "%s", msg).Hint = emptyHint
+		d.errorf(root, diag.FC100, "%s", msg).Hint = emptyHint
 		return f, ds
 	}
 	f.root = root
@@ -79,7 +79,7 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	if n := top.get("version"); n != nil {
 		f.Version = d.integer(n, "version")
 		if f.Version.Set && f.Version.Value != 1 {
-			d.errorf(n, "FC106", "unsupported spec version %d", f.Version.Value).Hint = "this flowc reads version 1"
+			d.errorf(n, diag.FC106, "unsupported spec version %d", f.Version.Value).Hint = "this flowc reads version 1"
 		}
 	}
 	f.Pipeline = d.str(top.get("pipeline"), "pipeline")
@@ -153,11 +153,11 @@ func (d *decoder) source(e entry) *Source {
 		}
 		for _, o := range []Str{s.CSV.Delimiter, s.CSV.Quote, s.CSV.Escape} {
 			if o.IsSet() && len(o.Raw) != 1 {
-				d.ds.Errorf(o.Pos, "FC105", "csv delimiter, quote and escape must be one character, got %q", o.Raw)
+				d.ds.Errorf(o.Pos, diag.FC105, "csv delimiter, quote and escape must be one character, got %q", o.Raw)
 			}
 		}
 		if s.FormatName() != "csv" {
-			d.errorf(fs.key("csv"), "FC105", "csv options given for a %s source", s.FormatName())
+			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.FormatName())
 		}
 	}
 	for _, pn := range d.list(fs.get("partitions"), "partitions") {
@@ -223,7 +223,7 @@ func (d *decoder) transform(e entry) *Transform {
 
 func (d *decoder) step(n *yaml.Node) *Step {
 	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
-		d.errorf(n, "FC103", "a step must be a mapping with one of %s, got %s", strings.Join(stepKinds, ", "), kindName(n))
+		d.errorf(n, diag.FC103, "a step must be a mapping with one of %s, got %s", strings.Join(stepKinds, ", "), kindName(n))
 		return nil
 	}
 	// The step kind is the first key that names one; the rest are its options.
@@ -236,7 +236,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 	}
 	if kind == "" {
 		k := n.Content[0]
-		dg := d.errorf(k, "FC101", "unknown step %q", k.Value)
+		dg := d.errorf(k, diag.FC101, "unknown step %q", k.Value)
 		if s := expr.Suggest(k.Value, stepKinds); s != "" {
 			dg.Hint = fmt.Sprintf("did you mean %q?", s)
 		} else {
@@ -274,7 +274,7 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		sf.require("dedupe", "by")
 		st.By = d.strList(sf.get("by"), "by")
 		if by := sf.get("by"); by != nil && resolve(by).Kind == yaml.SequenceNode && len(resolve(by).Content) == 0 {
-			d.errorf(by, "FC412", "dedupe by: is empty, so it would keep only one row of each run").Hint =
+			d.errorf(by, diag.FC412, "dedupe by: is empty, so it would keep only one row of each run").Hint =
 				"list the columns that identify a row, e.g. by: [id]; to keep every row, drop the step"
 		}
 		for _, o := range d.strList(sf.get("order_by"), "order_by") {
@@ -322,7 +322,7 @@ func (d *decoder) expr(n *yaml.Node, what string) *Expr {
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.shapeErr(orig, n, "FC103", "%s must be an expression string, got %s", what, kindName(n))
+		d.shapeErr(orig, n, diag.FC103, "%s must be an expression string, got %s", what, kindName(n))
 		return nil
 	}
 	return d.parseExpr(d.str(n, what))
@@ -363,9 +363,9 @@ func (d *decoder) warehouse(n *yaml.Node) *Warehouse {
 		if resolve(rn).Kind == yaml.MappingNode {
 			switch {
 			case w.Redshift.Workgroup.IsSet() && w.Redshift.Cluster.IsSet():
-				d.errorf(rf.key("cluster"), "FC105", "redshift takes workgroup or cluster, not both")
+				d.errorf(rf.key("cluster"), diag.FC105, "redshift takes workgroup or cluster, not both")
 			case !w.Redshift.Workgroup.IsSet() && !w.Redshift.Cluster.IsSet():
-				d.errorf(rn, "FC104", "redshift is missing required key \"workgroup\" (or \"cluster\")")
+				d.errorf(rn, diag.FC104, "redshift is missing required key \"workgroup\" (or \"cluster\")")
 			}
 		}
 	}
@@ -409,12 +409,12 @@ func (d *decoder) check(n *yaml.Node) *Check {
 	es, ok := d.mapping(n, "check", checkKinds)
 	if !ok || len(es) == 0 {
 		if ok {
-			d.errorf(n, "FC103", "a check must be one of %s", strings.Join(checkKinds, ", "))
+			d.errorf(n, diag.FC103, "a check must be one of %s", strings.Join(checkKinds, ", "))
 		}
 		return nil
 	}
 	if len(es) > 1 {
-		d.errorf(es[1].Key, "FC103", "one check per list entry; start a new entry with \"- %s:\"", es[1].Key.Value)
+		d.errorf(es[1].Key, diag.FC103, "one check per list entry; start a new entry with \"- %s:\"", es[1].Key.Value)
 	}
 	e := es[0]
 	c := &Check{Kind: CheckKind(e.Key.Value), Pos: d.pos(e.Key)}
@@ -422,7 +422,7 @@ func (d *decoder) check(n *yaml.Node) *Check {
 	case CheckNotNull, CheckUnique:
 		c.Columns = d.strList(e.Val, string(c.Kind))
 		if len(c.Columns) == 0 {
-			d.errorf(e.Val, "FC104", "%s needs at least one column", c.Kind)
+			d.errorf(e.Val, diag.FC104, "%s needs at least one column", c.Kind)
 		}
 	case CheckExpect:
 		c.Expect = d.expr(e.Val, "expect")
@@ -431,13 +431,13 @@ func (d *decoder) check(n *yaml.Node) *Check {
 		c.Min = d.integer(rf.get("min"), "row_count min")
 		c.Max = d.integer(rf.get("max"), "row_count max")
 		if !c.Min.Set && !c.Max.Set {
-			d.errorf(e.Val, "FC104", "row_count needs min or max")
+			d.errorf(e.Val, diag.FC104, "row_count needs min or max")
 		}
 		if c.Min.Set && c.Max.Set && c.Min.Value > c.Max.Value {
-			d.ds.Errorf(c.Max.Pos, "FC108", "row_count max %d is below min %d", c.Max.Value, c.Min.Value)
+			d.ds.Errorf(c.Max.Pos, diag.FC108, "row_count max %d is below min %d", c.Max.Value, c.Min.Value)
 		}
 		if c.Min.Set && c.Min.Value < 0 {
-			d.ds.Errorf(c.Min.Pos, "FC108", "row_count min must not be negative")
+			d.ds.Errorf(c.Min.Pos, diag.FC108, "row_count min must not be negative")
 		}
 	}
 	return c
@@ -473,10 +473,10 @@ func (d *decoder) glue(n *yaml.Node) *Glue {
 	d.enum(g.Version, "glue version", "3.0", "4.0", "5.0")
 	d.enum(g.WorkerType, "worker_type", "G.025X", "G.1X", "G.2X", "G.4X", "G.8X", "Z.2X")
 	if g.Workers.Set && (g.Workers.Value < 2 || g.Workers.Value > 299) {
-		d.ds.Errorf(g.Workers.Pos, "FC108", "workers must be between 2 and 299, got %d", g.Workers.Value)
+		d.ds.Errorf(g.Workers.Pos, diag.FC108, "workers must be between 2 and 299, got %d", g.Workers.Value)
 	}
 	if g.TimeoutMinutes.Set && (g.TimeoutMinutes.Value < 1 || g.TimeoutMinutes.Value > 2880) {
-		d.ds.Errorf(g.TimeoutMinutes.Pos, "FC108", "timeout_minutes must be between 1 and 2880, got %d", g.TimeoutMinutes.Value)
+		d.ds.Errorf(g.TimeoutMinutes.Pos, diag.FC108, "timeout_minutes must be between 1 and 2880, got %d", g.TimeoutMinutes.Value)
 	}
 	return g
 }

@@ -96,7 +96,7 @@ func nodeToValue(n *yaml.Node, depth int) any {
 func validateSchema(file string, root *yaml.Node, ds *diag.Set) {
 	sch, err := compileSchema()
 	if err != nil {
-		ds.Errorf(Pos{File: file}, "FC107", "internal error: the embedded JSON Schema does not compile: %v (please report this)", err)
+		ds.Errorf(Pos{File: file}, diag.FC107, "internal error: the embedded JSON Schema does not compile: %v (please report this)", err)
 		return
 	}
 	err = sch.Validate(nodeToValue(root, 0))
@@ -116,7 +116,7 @@ func validateSchema(file string, root *yaml.Node, ds *diag.Set) {
 		if where == "" {
 			where = "/"
 		}
-		ds.Errorf(p, "FC107", "schema: %s at %s", leaf.Message, where)
+		ds.Errorf(p, diag.FC107, "schema: %s at %s", leaf.Message, where)
 	}
 }
 

@@ -54,7 +54,7 @@ Example:
 					// One more diagnostic: the other files are still checked
 					// and every format prints them (issue 9 item 6).
 					unreadable = true
-					ds.Errorf(diag.Pos{File: name}, "FC111", "cannot read the spec file: %v", readError(err))
+					ds.Errorf(diag.Pos{File: name}, diag.FC111, "cannot read the spec file: %v", readError(err))
 					continue
 				}
 				sources[name] = src

@@ -18,26 +18,40 @@ type Code struct {
 	Summary  string
 }
 
-// codeTables are the per-stage tables, concatenated by Codes.
-var codeTables [][]Code
+// ID names a diagnostic code in the code that reports it. Its only values
+// are the variables FCnnn declared with def in the code tables, so a check
+// cannot report an undeclared code: diag.FC999 does not compile, and a
+// string is not an ID.
+type ID struct{ id string }
+
+// String returns the code as printed, e.g. "FC101".
+func (c ID) String() string { return c.id }
+
+// IsZero reports whether c is the zero ID (no code).
+func (c ID) IsZero() bool { return c.id == "" }
+
+// registry holds every code declared with def.
+var registry []Code
+
+// def declares a code with its severity and one-line purpose and returns
+// its ID. Codes are declared once, as package variables of this package.
+func def(id string, sev Severity, summary string) ID {
+	registry = append(registry, Code{ID: id, Severity: sev, Summary: summary})
+	return ID{id}
+}
 
 // Codes returns every code, sorted by ID.
 func Codes() []Code {
-	var all []Code
-	for _, t := range codeTables {
-		all = append(all, t...)
-	}
+	all := append([]Code(nil), registry...)
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
 }
 
 // Lookup returns the code with the given ID.
 func Lookup(id string) (Code, bool) {
-	for _, t := range codeTables {
-		for _, c := range t {
-			if c.ID == id {
-				return c, true
-			}
+	for _, c := range registry {
+		if c.ID == id {
+			return c, true
 		}
 	}
 	return Code{}, false

@@ -97,15 +97,15 @@ func (s *Set) Add(d Diagnostic) { s.items = append(s.items, d) }
 
 // Errorf adds an error with the given code at pos. The returned pointer
 // is for setting End or Hint at once; it is not valid after the next Add.
-func (s *Set) Errorf(pos Pos, code, format string, args ...any) *Diagnostic {
-	s.items = append(s.items, Diagnostic{Pos: pos, Severity: Error, Code: code, Message: fmt.Sprintf(format, args...)})
+func (s *Set) Errorf(pos Pos, code ID, format string, args ...any) *Diagnostic {
+	s.items = append(s.items, Diagnostic{Pos: pos, Severity: Error, Code: code.id, Message: fmt.Sprintf(format, args...)})
 	return &s.items[len(s.items)-1]
 }
 
 // Warnf adds a warning with the given code at pos. The returned pointer
 // is for setting End or Hint at once; it is not valid after the next Add.
-func (s *Set) Warnf(pos Pos, code, format string, args ...any) *Diagnostic {
-	s.items = append(s.items, Diagnostic{Pos: pos, Severity: Warning, Code: code, Message: fmt.Sprintf(format, args...)})
+func (s *Set) Warnf(pos Pos, code ID, format string, args ...any) *Diagnostic {
+	s.items = append(s.items, Diagnostic{Pos: pos, Severity: Warning, Code: code.id, Message: fmt.Sprintf(format, args...)})
 	return &s.items[len(s.items)-1]
 }
 

@@ -85,17 +85,17 @@ func TestSetCountsAndErr(t *testing.T) {
 	if s.Err() != nil || s.HasErrors() || len(s.Sorted()) != 0 {
 		t.Error("empty set has errors")
 	}
-	s.Warnf(Pos{"a.yaml", 1, 1}, "T102", "w")
-	s.Warnf(Pos{"a.yaml", 1, 1}, "T102", "w") // duplicate
+	s.Warnf(Pos{"a.yaml", 1, 1}, T102, "w")
+	s.Warnf(Pos{"a.yaml", 1, 1}, T102, "w") // duplicate
 	if e, w := s.Counts(); e != 0 || w != 1 {
 		t.Errorf("Counts = %d, %d; want 0, 1", e, w)
 	}
 	if s.Err() != nil {
 		t.Error("warnings alone are an error")
 	}
-	s.Errorf(Pos{"a.yaml", 2, 1}, "T101", "e %d", 1).Hint = "h"
+	s.Errorf(Pos{"a.yaml", 2, 1}, T101, "e %d", 1).Hint = "h"
 	var other Set
-	other.Errorf(Pos{"a.yaml", 3, 1}, "T101", "e 2")
+	other.Errorf(Pos{"a.yaml", 3, 1}, T101, "e 2")
 	s.Merge(&other)
 	s.Merge(nil)
 	if e, w := s.Counts(); e != 2 || w != 1 {

@@ -45,12 +45,12 @@ func sampleDiagnostics() []Diagnostic {
 		Pos: Pos{"pipeline.yaml", 5, 10}, End: Pos{"pipeline.yaml", 6, 8},
 		Code: "T302", Message: "the expression continues on the next line",
 	})
-	s.Errorf(Pos{File: "pipeline.yaml"}, "T201", "no environment declared").Hint = "add an environments: section"
-	s.Warnf(Pos{"other.yaml", 2, 1}, "T501", "input %q is never read", "raw")     // no source
-	s.Errorf(Pos{"pipeline.yaml", 1, 11}, "T999", "missing value")                // past the end; unregistered code
-	s.Warnf(Pos{"pipeline.yaml", 2, 0}, "T102", `key "a,b: 100%%" is not used`)   // a line, no column
-	s.Errorf(Pos{"pipeline.yaml", 3, 3}, "T101", `table "orders" has no columns`) // same place, no End
-	s.Add(Diagnostic{                                                             // an exact duplicate of the first
+	s.Errorf(Pos{File: "pipeline.yaml"}, T201, "no environment declared").Hint = "add an environments: section"
+	s.Warnf(Pos{"other.yaml", 2, 1}, T501, "input %q is never read", "raw")     // no source
+	s.Errorf(Pos{"pipeline.yaml", 1, 11}, ID{"T999"}, "missing value")          // past the end; unregistered code
+	s.Warnf(Pos{"pipeline.yaml", 2, 0}, T102, `key "a,b: 100%%" is not used`)   // a line, no column
+	s.Errorf(Pos{"pipeline.yaml", 3, 3}, T101, `table "orders" has no columns`) // same place, no End
+	s.Add(Diagnostic{                                                           // an exact duplicate of the first
 		Pos: Pos{"pipeline.yaml", 3, 3}, End: Pos{"pipeline.yaml", 3, 9},
 		Code: "T101", Message: `table "orders" has no columns`, Hint: "add a columns: list",
 	})

@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"strings"
+
+	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // Column is a column visible to an expression. Qual is "" for a column of
@@ -59,7 +61,7 @@ func Check(e Expr, sc *Scope, opts Options) (Type, []*Error) {
 	return c.expr(e), c.errs
 }
 
-func (c *checker) report(sp Span, code, hint, format string, args ...any) {
+func (c *checker) report(sp Span, code diag.ID, hint, format string, args ...any) {
 	c.errs = append(c.errs, &Error{Span: sp, Code: code, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 

@@ -3,6 +3,8 @@ package expr
 import (
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // testScope is the scope of the seed pipeline's select step (after the two
@@ -221,7 +223,7 @@ func TestCheckErrors(t *testing.T) {
 		src  string
 		opts Options
 		at   string // the source text the error spans
-		code string
+		code diag.ID
 		msg  string
 		hint string // substring; "" means none
 	}{
@@ -356,7 +358,7 @@ func TestCheckReportsAll(t *testing.T) {
 	_, typ, errs := check(t, "dely > 1 AND upper(delay) = 'A' AND foo(x.y) AND name = 'x'", Options{})
 	var got []string
 	for _, e := range errs {
-		got = append(got, e.Code)
+		got = append(got, e.Code.String())
 	}
 	want := "FC302 FC307 FC305 FC304 FC303"
 	if strings.Join(got, " ") != want {

@@ -7,7 +7,7 @@ import (
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
-var allCodes = []string{
+var allCodes = []diag.ID{
 	CodeSyntax, CodeUnknownColumn, CodeAmbiguous, CodeUnknownAlias, CodeUnknownFunc, CodeArgCount,
 	CodeArgType, CodeOperandType, CodeAggNotAllowed, CodeNotGrouped, CodeNestedAgg, CodeBadCast,
 	CodeUnknownType, CodeTooDeep, CodeNoCommonType, CodeBadLiteral, CodeNotConstant, CodeBadDateFormat,
@@ -18,7 +18,8 @@ var allCodes = []string{
 // spec/diag are the same set.
 func TestCodesDeclared(t *testing.T) {
 	used := map[string]bool{}
-	for _, id := range allCodes {
+	for _, code := range allCodes {
+		id := code.String()
 		if used[id] {
 			t.Errorf("code %s used twice", id)
 		}
@@ -41,7 +42,7 @@ func TestCodesDeclared(t *testing.T) {
 
 // TestEveryCodeReported produces each code from one expression.
 func TestEveryCodeReported(t *testing.T) {
-	examples := map[string]struct {
+	examples := map[diag.ID]struct {
 		src  string
 		opts Options
 	}{

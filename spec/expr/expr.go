@@ -95,7 +95,11 @@
 //     spark.sql.session.timeZone=UTC.
 package expr
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/flowc-dev/flowc/spec/diag"
+)
 
 // Span is a half-open range of byte offsets into the expression source
 // string: Start is the first byte, End the first byte after.
@@ -106,7 +110,7 @@ type Span struct{ Start, End int }
 // optional suggestion ("" when none).
 type Error struct {
 	Span Span
-	Code string
+	Code diag.ID
 	Msg  string
 	Hint string
 }
@@ -118,27 +122,27 @@ func (e *Error) Error() string {
 
 // Diagnostic codes reported by this package. They are declared, with their
 // one-line purpose, in spec/diag/codes_expr.go and never renumbered.
-const (
-	CodeSyntax         = "FC301" // syntax error
-	CodeUnknownColumn  = "FC302" // unknown column
-	CodeAmbiguous      = "FC303" // ambiguous column
-	CodeUnknownAlias   = "FC304" // unknown alias
-	CodeUnknownFunc    = "FC305" // unknown function
-	CodeArgCount       = "FC306" // wrong number of arguments
-	CodeArgType        = "FC307" // argument of the wrong type
-	CodeOperandType    = "FC308" // operand of the wrong type
-	CodeAggNotAllowed  = "FC309" // aggregate outside an aggregate measure
-	CodeNotGrouped     = "FC310" // bare column in a measure that is not a group key
-	CodeNestedAgg      = "FC311" // aggregate inside an aggregate
-	CodeBadCast        = "FC312" // cast between types that cannot be cast
-	CodeUnknownType    = "FC313" // unknown type name
-	CodeTooDeep        = "FC314" // nesting too deep
-	CodeNoCommonType   = "FC315" // CASE branches or coalesce arguments without a common type
-	CodeBadLiteral     = "FC316" // literal out of range or not valid for its type
-	CodeNotConstant    = "FC317" // argument must be a literal
-	CodeBadDateFormat  = "FC318" // unsupported date format pattern
-	CodeBadLikePattern = "FC319" // invalid LIKE pattern
-	CodeBadStar        = "FC320" // misplaced * or DISTINCT in a call
+var (
+	CodeSyntax         = diag.FC301 // syntax error
+	CodeUnknownColumn  = diag.FC302 // unknown column
+	CodeAmbiguous      = diag.FC303 // ambiguous column
+	CodeUnknownAlias   = diag.FC304 // unknown alias
+	CodeUnknownFunc    = diag.FC305 // unknown function
+	CodeArgCount       = diag.FC306 // wrong number of arguments
+	CodeArgType        = diag.FC307 // argument of the wrong type
+	CodeOperandType    = diag.FC308 // operand of the wrong type
+	CodeAggNotAllowed  = diag.FC309 // aggregate outside an aggregate measure
+	CodeNotGrouped     = diag.FC310 // bare column in a measure that is not a group key
+	CodeNestedAgg      = diag.FC311 // aggregate inside an aggregate
+	CodeBadCast        = diag.FC312 // cast between types that cannot be cast
+	CodeUnknownType    = diag.FC313 // unknown type name
+	CodeTooDeep        = diag.FC314 // nesting too deep
+	CodeNoCommonType   = diag.FC315 // CASE branches or coalesce arguments without a common type
+	CodeBadLiteral     = diag.FC316 // literal out of range or not valid for its type
+	CodeNotConstant    = diag.FC317 // argument must be a literal
+	CodeBadDateFormat  = diag.FC318 // unsupported date format pattern
+	CodeBadLikePattern = diag.FC319 // invalid LIKE pattern
+	CodeBadStar        = diag.FC320 // misplaced * or DISTINCT in a call
 )
 
 // MaxDepth bounds the syntactic nesting of an expression (parentheses,
@@ -146,6 +150,6 @@ const (
 // Chains of one binary operator (a + b + c + ...) do not count as nesting.
 const MaxDepth = 100
 
-func errorf(sp Span, code, format string, args ...any) *Error {
+func errorf(sp Span, code diag.ID, format string, args ...any) *Error {
 	return &Error{Span: sp, Code: code, Msg: fmt.Sprintf(format, args...)}
 }

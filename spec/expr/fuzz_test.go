@@ -78,7 +78,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, err := range errs {
 			checkSpan(t, src, err.Span, "error")
-			if err.Code == "" || err.Msg == "" {
+			if err.Code.IsZero() || err.Msg == "" {
 				t.Fatalf("%q: empty error %+v", src, err)
 			}
 		}
@@ -124,7 +124,7 @@ func FuzzCheck(f *testing.F) {
 		typ, errs := Check(e, sc, opts)
 		for _, err := range errs {
 			checkSpan(t, src, err.Span, "error")
-			if err.Code == "" || err.Msg == "" || strings.HasSuffix(err.Msg, ".") {
+			if err.Code.IsZero() || err.Msg == "" || strings.HasSuffix(err.Msg, ".") {
 				t.Fatalf("%q: bad error %+v", src, err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // This file parses the forms below the operators: names, literals, calls,
@@ -231,7 +233,7 @@ func (p *parser) numberLit(t token, start int, text string) Expr {
 	return lit
 }
 
-func (p *parser) failCode(sp Span, code, msg, hint string) {
+func (p *parser) failCode(sp Span, code diag.ID, msg, hint string) {
 	if p.err == nil {
 		p.err = &Error{Span: sp, Code: code, Msg: msg, Hint: hint}
 	}

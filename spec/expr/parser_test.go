@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // tree renders e with every operator node in parentheses, to show the
@@ -254,7 +256,8 @@ func TestSyntaxErrors(t *testing.T) {
 	tests := []struct {
 		src        string
 		start, end int
-		code, msg  string
+		code       diag.ID
+		msg        string
 		hint       string // substring; "" means no hint expected
 	}{
 		{"delay > > 60", 8, 9, CodeSyntax, `expected expression after ">"`, ""},
