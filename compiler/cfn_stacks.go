@@ -8,6 +8,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	cfnstack "github.com/awslabs/goformation/v7/cloudformation/cloudformation"
+
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Nested stacks. A pipeline is one stack until it would pass a
@@ -42,7 +44,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 	// First as one stack.
 	root := c.newTemplate(c.description())
 	c.globalResources(root)
-	for _, tb := range c.ir.Tables {
+	for _, tb := range c.pl.Tables {
 		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
 	}
 	// Rendering is most of the work: render only when the counts fit.
@@ -59,11 +61,11 @@ func (c *cfn) stacks() (*Stacks, error) {
 	// Split: jobs into shards.
 	shards := map[int]*cloudformation.Template{}
 	var nums []int
-	for _, tb := range c.ir.Tables {
+	for _, tb := range c.pl.Tables {
 		n := shardOf(tb.Name)
 		t := shards[n]
 		if t == nil {
-			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.ir.Pipeline, c.ir.Env, shardPath(n)))
+			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.pl.Pipeline, c.pl.Env, shardPath(n)))
 			t.Parameters[idAssetBucket] = assetBucketParam()
 			t.Parameters[paramGlueRoleArn] = cloudformation.Parameter{
 				Type:        "String",
@@ -104,7 +106,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 }
 
 // addJob adds a table's Glue job and its output to t.
-func (c *cfn) addJob(t *cloudformation.Template, tb *Table, roleArn string) {
+func (c *cfn) addJob(t *cloudformation.Template, tb *ir.Table, roleArn string) {
 	id := idTableJob(tb.Name)
 	t.Resources[id] = c.jobResource(tb, roleArn)
 	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "Glue job loading table "+tb.Name)

@@ -55,10 +55,10 @@ func generatedScript(t *testing.T, gcase, table string) []byte {
 		if c.name != gcase {
 			continue
 		}
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
 			if tb.Name == table {
-				py, err := GlueScript(ir, tb)
+				py, err := GlueScript(pl, tb)
 				if err != nil {
 					t.Fatal(err)
 				}

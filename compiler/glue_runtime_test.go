@@ -95,9 +95,9 @@ func TestGlueScriptsAreDeclarative(t *testing.T) {
 	}
 	sort.Strings(fields)
 	for _, c := range glueCases(t) {
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
-			py, err := GlueScript(ir, tb)
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
+			py, err := GlueScript(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -43,14 +43,14 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			ir := loadTestIR(t, c.file, c.specName, c.env)
-			for _, tb := range ir.Tables {
-				py, err := GlueScript(ir, tb)
+			pl := loadTestIR(t, c.file, c.specName, c.env)
+			for _, tb := range pl.Tables {
+				py, err := GlueScript(pl, tb)
 				if err != nil {
 					t.Fatalf("table %s: %v", tb.Name, err)
 				}
 				golden(t, filepath.Join("testdata/glue", c.name, tb.Name+".py"), py)
-				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(ir, tb))
+				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(pl, tb))
 			}
 		})
 	}
@@ -89,9 +89,9 @@ func TestGlueScriptsCompile(t *testing.T) {
 	}
 	args := []string{"-m", "py_compile", runtime}
 	for _, c := range glueCases(t) {
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
-			src, err := GlueScript(ir, tb)
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
+			src, err := GlueScript(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
@@ -36,8 +37,8 @@ func fitsOneStack(s Stack) bool {
 
 // checkLimits reports each limit the build passes (FC500) or comes near
 // (FC501). The diagnostics point at the spec file as a whole.
-func checkLimits(ir *IR, m *Manifest, ds *diag.Set) {
-	pos := Pos{File: ir.posFile()}
+func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {
+	pos := ir.Pos{File: pl.SpecFile()}
 	split := len(m.Stacks) > 1
 	check := func(what string, used, limit int, stack string) {
 		pct := 100 * used / limit

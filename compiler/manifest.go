@@ -1,5 +1,7 @@
 package compiler
 
+import "github.com/flowc-dev/flowc/ir"
+
 // Manifest describes a build (manifest.json): every file with its sha256,
 // the assets flowc deploy uploads, each template's size, and where the
 // build stands against the AWS limits. It is deterministic like every
@@ -49,8 +51,8 @@ type Usage struct {
 }
 
 // newManifest measures a build; Files and Assets are set by the caller.
-func newManifest(ir *IR, st *Stacks, def []byte) Manifest {
-	m := Manifest{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region}
+func newManifest(pl *ir.IR, st *Stacks, def []byte) Manifest {
+	m := Manifest{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region}
 	all := append([]Stack{st.Root}, st.Nested...)
 	l := Limits{
 		Resources:       Usage{Limit: MaxResources},

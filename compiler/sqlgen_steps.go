@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -15,8 +15,8 @@ import (
 // tgen generates the query of one transform.
 type tgen struct {
 	d     Dialect
-	ir    *IR
-	t     *Transform
+	pl    *ir.IR
+	t     *ir.Transform
 	input func(string) string
 
 	base   string   // name prefix of the WITH blocks
@@ -51,19 +51,19 @@ func (g *tgen) build() (string, error) {
 }
 
 // step emits the blocks of one step.
-func (g *tgen) step(st *Step) error {
+func (g *tgen) step(st *ir.Step) error {
 	switch st.Kind {
-	case spec.StepFilter:
+	case ir.StepFilter:
 		cond, err := g.render(st.Cond, g.row, "")
 		if err != nil {
 			return err
 		}
 		g.emit(selectSQL(g.passthrough(""), "FROM "+g.cur, "WHERE "+cond))
-	case spec.StepJoin:
+	case ir.StepJoin:
 		return g.join(st)
-	case spec.StepDerive:
+	case ir.StepDerive:
 		return g.derive(st)
-	case spec.StepSelect:
+	case ir.StepSelect:
 		var items []string
 		for _, ne := range st.Columns {
 			x, err := g.render(ne.Expr, g.row, "")
@@ -77,9 +77,9 @@ func (g *tgen) step(st *Step) error {
 			items = append(items, x+" AS "+g.d.Ident(ne.Name))
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
-	case spec.StepDedupe:
+	case ir.StepDedupe:
 		return g.dedupe(st)
-	case spec.StepAggregate:
+	case ir.StepAggregate:
 		return g.aggregate(st)
 	default:
 		return fmt.Errorf("unknown step kind %q", st.Kind)
@@ -89,7 +89,7 @@ func (g *tgen) step(st *Step) error {
 
 // join: the left row keeps its column names, the joined relation's
 // columns are added as "alias.name".
-func (g *tgen) join(st *Step) error {
+func (g *tgen) join(st *ir.Step) error {
 	right, err := g.schemaOf(st.Join)
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func (g *tgen) join(st *Step) error {
 // derive adds or replaces columns in order, each seeing the ones before.
 // Columns that do not read one another share a block; a column that reads
 // (or redefines) one derived in the current block starts a new one.
-func (g *tgen) derive(st *Step) error {
+func (g *tgen) derive(st *ir.Step) error {
 	type item struct{ name, sql string }
 	var layer []item
 	base := append([]expr.Column(nil), g.row...) // the row the layer reads
@@ -198,7 +198,7 @@ func (g *tgen) derive(st *Step) error {
 // of order_by (ascending NULLS FIRST, descending NULLS LAST: Spark's
 // defaults), ties broken by every other column so the choice is
 // deterministic.
-func (g *tgen) dedupe(st *Step) error {
+func (g *tgen) dedupe(st *ir.Step) error {
 	var keys []string
 	isKey := map[string]bool{}
 	for _, b := range st.By {
@@ -251,7 +251,7 @@ func (g *tgen) dedupe(st *Step) error {
 
 // aggregate groups by the by: columns (output under their unqualified
 // names) and computes the measures.
-func (g *tgen) aggregate(st *Step) error {
+func (g *tgen) aggregate(st *ir.Step) error {
 	var items, keys []string
 	for _, b := range st.By {
 		rc, err := resolve(g.row, colRef(b))
@@ -327,7 +327,7 @@ func (g *tgen) blockName(i int) string { return g.base + strconv.Itoa(i) }
 func (g *tgen) blockBase() string {
 	names := []string{g.input(g.t.From)}
 	for _, st := range g.t.Steps {
-		if st.Kind == spec.StepJoin {
+		if st.Kind == ir.StepJoin {
 			names = append(names, g.input(st.Join))
 		}
 	}
@@ -370,10 +370,10 @@ func (g *tgen) assemble() string {
 }
 
 func (g *tgen) schemaOf(name string) ([]expr.Column, error) {
-	if s := g.ir.Source(name); s != nil {
+	if s := g.pl.Source(name); s != nil {
 		return s.Schema, nil
 	}
-	if t := g.ir.Transform(name); t != nil {
+	if t := g.pl.Transform(name); t != nil {
 		return t.Schema, nil
 	}
 	return nil, fmt.Errorf("unknown input %q", name)
