@@ -12,6 +12,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // The CloudFormation backend. One template per pipeline and environment
@@ -68,7 +69,7 @@ func Templates(pl *ir.IR, def []byte, assets map[string]string, opt Options) (*S
 
 // tempDir is the Glue TempDir of the pipeline, in the asset bucket.
 func (c *cfn) tempDir() string {
-	return "flowc/tmp/" + c.pl.Names.Stack() + "/"
+	return layout.TempDir(c.pl.Names.Stack())
 }
 
 // description is the template's description (at most 1,024 bytes).

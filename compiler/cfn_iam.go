@@ -6,6 +6,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // IAM: least privilege. No statement allows a "*" action; every Allow is
@@ -183,7 +185,7 @@ func (c *cfn) glueRole() *iam.Role {
 	sts := []statement{
 		allow("ReadSources", []string{"s3:GetObject"}, objects...),
 		list,
-		allow("ReadAssets", []string{"s3:GetObject"}, s3ARN(asset+"/flowc/assets/*")),
+		allow("ReadAssets", []string{"s3:GetObject"}, s3ARN(asset+"/"+layout.AssetPrefix+"*")),
 		allow("UseTempDir", []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, s3ARN(asset+"/"+subEscape(tmp)+"*")),
 		listTmp,
 		allow("LocateAssetBucket", []string{"s3:GetBucketLocation"}, s3ARN(asset)),

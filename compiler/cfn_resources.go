@@ -14,6 +14,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/sns"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // The resources of the template, one builder per spec element: source
@@ -245,7 +246,7 @@ func (c *cfn) alerts(t *cloudformation.Template) {
 // jobResource is the Glue job loading a table; roleArn is the Glue role.
 func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 	pl := c.pl
-	key := c.assets[GlueScriptPath(tb)]
+	key := c.assets[layout.GlueScriptPath(tb.Name)]
 	j := &glue.Job{
 		Name:        cloudformation.String(pl.Names.GlueJob(tb.Name)),
 		Description: cloudformation.String(truncate("flowc: loads Redshift table "+pl.Redshift.Schema+"."+tb.Name+" ("+tb.Load+")", 2048)),
@@ -266,7 +267,7 @@ func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 			"--job-bookmark-option":              "job-bookmark-disable",
 			"--enable-continuous-cloudwatch-log": "true",
 			// The runtime the script imports (flowc_runtime), on the Python path.
-			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[GlueRuntimePath])),
+			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[layout.GlueRuntimePath])),
 			ArgPartition:       "",
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	cfnstack "github.com/awslabs/goformation/v7/cloudformation/cloudformation"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Nested stacks. A pipeline is one stack until it would pass a
@@ -37,9 +38,6 @@ func shardOf(table string) int {
 	return int(binary.BigEndian.Uint32(h[:4]) % tableShards)
 }
 
-// shardPath is the build path of a nested stack.
-func shardPath(shard int) string { return fmt.Sprintf("%stables-%02d.json", StacksDir, shard) }
-
 func (c *cfn) stacks() (*Stacks, error) {
 	// First as one stack.
 	root := c.newTemplate(c.description())
@@ -53,7 +51,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 		if err != nil {
 			return nil, err
 		}
-		if one.Path, one.Body = TemplatePath, body; fitsOneStack(one) {
+		if one.Path, one.Body = layout.TemplatePath, body; fitsOneStack(one) {
 			return &Stacks{Root: one}, nil
 		}
 	}
@@ -65,7 +63,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 		n := shardOf(tb.Name)
 		t := shards[n]
 		if t == nil {
-			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.pl.Pipeline, c.pl.Env, shardPath(n)))
+			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.pl.Pipeline, c.pl.Env, layout.NestedStackPath(n)))
 			t.Parameters[idAssetBucket] = assetBucketParam()
 			t.Parameters[paramGlueRoleArn] = cloudformation.Parameter{
 				Type:        "String",
@@ -86,9 +84,9 @@ func (c *cfn) stacks() (*Stacks, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := shardPath(n)
+		p := layout.NestedStackPath(n)
 		out.Nested = append(out.Nested, Stack{Path: p, Body: body, Resources: len(t.Resources), Outputs: len(t.Outputs)})
-		key, _ := AssetKey(p, body)
+		key, _ := layout.AssetKey(p, body)
 		root.Resources[idStack(n)] = &cfnstack.Stack{
 			TemplateURL: cloudformation.Sub("https://${" + idAssetBucket + "}.s3.${AWS::Region}.${AWS::URLSuffix}/" + subEscape(key)),
 			Parameters: map[string]string{
@@ -101,7 +99,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Root = Stack{Path: TemplatePath, Body: body, Resources: len(root.Resources), Outputs: len(root.Outputs)}
+	out.Root = Stack{Path: layout.TemplatePath, Body: body, Resources: len(root.Resources), Outputs: len(root.Outputs)}
 	return out, nil
 }
 

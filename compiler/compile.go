@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -70,14 +71,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Build file paths.
-const (
-	TemplatePath     = "template.json"
-	StateMachinePath = "statemachine.asl.json"
-	ManifestPath     = "manifest.json"
-	StacksDir        = "stacks/"
-)
-
 // Compile lowers a checked spec for one environment and runs every backend.
 // It does no I/O. The spec must have passed spec.Load without errors; env
 // "" picks the only environment. Problems are diagnostics positioned in the
@@ -106,13 +99,13 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
 			return nil, ds
 		}
-		b.add(GlueRuntimePath, rt)
-		b.asset(GlueRuntimePath)
+		b.add(layout.GlueRuntimePath, rt)
+		b.asset(layout.GlueRuntimePath)
 	}
 	for _, t := range pl.Tables {
-		if GlueScriptPath(t) == GlueRuntimePath {
+		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
 			ds.Add(diag.Diagnostic{Pos: t.Pos, Severity: diag.Error,
-				Message: "table name " + t.Name + " is taken by the Glue runtime (" + GlueRuntimePath + ")",
+				Message: "table name " + t.Name + " is taken by the Glue runtime (" + layout.GlueRuntimePath + ")",
 				Hint:    "rename the table"})
 			continue
 		}
@@ -121,9 +114,9 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue
 		}
-		b.add(GlueScriptPath(t), py)
-		b.asset(GlueScriptPath(t))
-		b.add(DDLPath(t), DDL(pl, t))
+		b.add(layout.GlueScriptPath(t.Name), py)
+		b.asset(layout.GlueScriptPath(t.Name))
+		b.add(layout.DDLPath(t.Name), DDL(pl, t))
 	}
 	if ds.HasErrors() {
 		return nil, ds
@@ -134,7 +127,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds
 	}
-	b.add(StateMachinePath, def)
+	b.add(layout.StateMachinePath, def)
 
 	stacks, err := Templates(pl, def, b.assetKeys(), opt)
 	if err != nil {
@@ -146,7 +139,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.add(s.Path, s.Body)
 		b.asset(s.Path)
 	}
-	b.add(TemplatePath, stacks.Root.Body)
+	b.add(layout.TemplatePath, stacks.Root.Body)
 
 	m := newManifest(pl, stacks, def)
 	checkLimits(pl, &m, ds)
@@ -161,7 +154,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the manifest", err)
 		return nil, ds
 	}
-	b.add(ManifestPath, mb)
+	b.add(layout.ManifestPath, mb)
 	out.Manifest = m
 	out.Files = b.sorted()
 	for _, f := range out.Files {
@@ -181,31 +174,6 @@ func internalError(ds *diag.Set, pos ir.Pos, doing string, err error) {
 		Hint:    "this is a bug in flowc; please report it with the spec that triggers it"})
 }
 
-// GlueRuntimePath is the build path of the Python module the Glue scripts
-// share. Its base name is the module's name (flowc_runtime), so no table
-// script may take it: table names cannot start with "flowc_" (spec rule).
-const GlueRuntimePath = "glue/flowc_runtime.py"
-
-// GlueScriptPath is the build path of a table's Glue script.
-func GlueScriptPath(t *ir.Table) string { return "glue/" + t.Name + ".py" }
-
-// DDLPath is the build path of a table's Redshift DDL.
-func DDLPath(t *ir.Table) string { return "sql/" + t.Name + ".sql" }
-
-// AssetKey is the content-addressed S3 key of a file with the given path
-// and bytes: flowc/assets/<sha256><ext>, except for the Glue runtime, which
-// keeps its base name because Glue puts an --extra-py-files file on the
-// Python path under that name and the scripts import it by it:
-// flowc/assets/<sha256>/flowc_runtime.py.
-func AssetKey(p string, data []byte) (key, sum string) {
-	h := sha256.Sum256(data)
-	sum = hex.EncodeToString(h[:])
-	if p == GlueRuntimePath {
-		return "flowc/assets/" + sum + "/" + path.Base(p), sum
-	}
-	return "flowc/assets/" + sum + path.Ext(p), sum
-}
-
 // builder collects files and assets.
 type builder struct {
 	files  map[string][]byte
@@ -220,7 +188,7 @@ func (b *builder) add(p string, data []byte) {
 }
 
 func (b *builder) asset(p string) {
-	key, sum := AssetKey(p, b.files[p])
+	key, sum := layout.AssetKey(p, b.files[p])
 	b.assets = append(b.assets, Asset{Path: p, Key: key, SHA256: sum})
 	sort.Slice(b.assets, func(i, j int) bool { return b.assets[i].Path < b.assets[j].Path })
 }
@@ -247,7 +215,7 @@ func (b *builder) sorted() []File {
 func (b *builder) manifestFiles() []ManifestFile {
 	var out []ManifestFile
 	for _, f := range b.sorted() {
-		if f.Path == ManifestPath {
+		if f.Path == layout.ManifestPath {
 			continue
 		}
 		h := sha256.Sum256(f.Data)

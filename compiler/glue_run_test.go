@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 var (
@@ -84,7 +86,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 		t.Fatal(err)
 	}
 	lib := t.TempDir()
-	if err := os.WriteFile(filepath.Join(lib, filepath.Base(GlueRuntimePath)), rt, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(lib, filepath.Base(layout.GlueRuntimePath)), rt, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(lib, table+".py")

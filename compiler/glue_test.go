@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // glueCase is a spec whose Glue scripts and DDL have goldens under
@@ -83,7 +85,7 @@ func TestGlueScriptsCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime := filepath.Join(dir, filepath.Base(GlueRuntimePath))
+	runtime := filepath.Join(dir, filepath.Base(layout.GlueRuntimePath))
 	if err := os.WriteFile(runtime, rt, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/ir"
+	buildlayout "github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -139,7 +140,7 @@ func TestAWSMatchesBuild(t *testing.T) {
 				Properties map[string]any
 			}
 		}
-		if err := json.Unmarshal(out.File(compiler.TemplatePath), &tmpl); err != nil {
+		if err := json.Unmarshal(out.File(buildlayout.TemplatePath), &tmpl); err != nil {
 			t.Fatal(err)
 		}
 		kinds := map[string]string{
