@@ -22,7 +22,7 @@ type tgen struct {
 	base   string   // name prefix of the WITH blocks
 	blocks []string // the SELECT of each block, in order
 	cur    string   // SQL text of the relation the next step reads
-	row    []expr.Column
+	row    expr.Row
 }
 
 func (g *tgen) build() (string, error) {
@@ -30,20 +30,20 @@ func (g *tgen) build() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	g.row = unqualifiedRow(from)
+	g.row = expr.Row(from).Unqualified()
 	g.cur = g.input(g.t.From)
 	g.base = g.blockBase()
 	for i, st := range g.t.Steps {
 		if err := g.step(st); err != nil {
 			return "", fmt.Errorf("step %d (%s): %w", i+1, st.Kind, err)
 		}
-		g.row = append([]expr.Column(nil), st.Schema...)
+		g.row = append(expr.Row(nil), st.Schema...)
 	}
-	if len(g.blocks) == 0 || hasQualified(g.row) {
+	if len(g.blocks) == 0 || g.row.HasQualified() {
 		// No step, or joined columns to rename: project the output row.
 		var items []string
 		for _, c := range g.row {
-			items = append(items, g.as(g.d.Ident(internalName(c)), internalName(c), c.Name))
+			items = append(items, g.as(g.d.Ident(c.QualName()), c.QualName(), c.Name))
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
 	}
@@ -103,7 +103,7 @@ func (g *tgen) join(st *ir.Step) error {
 		items = append(items, g.d.Ident(st.Alias)+"."+g.d.Ident(c.Name)+" AS "+g.d.Ident(st.Alias+"."+c.Name))
 	}
 	// The ON condition sees the row after the join.
-	after := append(append([]expr.Column(nil), g.row...), qualify(right, st.Alias)...)
+	after := append(append(expr.Row(nil), g.row...), expr.Row(right).Qualified(st.Alias)...)
 	e, err := rewriteCols(st.Cond, func(c *expr.Col) (*expr.Col, error) {
 		rc, err := resolve(after, c)
 		if err != nil {
@@ -112,7 +112,7 @@ func (g *tgen) join(st *ir.Step) error {
 		if rc.Qual == st.Alias {
 			return &expr.Col{Sp: c.Sp, T: c.T, Qual: st.Alias, Name: rc.Name}, nil
 		}
-		return &expr.Col{Sp: c.Sp, T: c.T, Qual: left, Name: internalName(rc)}, nil
+		return &expr.Col{Sp: c.Sp, T: c.T, Qual: left, Name: rc.QualName()}, nil
 	})
 	if err != nil {
 		return err
@@ -137,8 +137,8 @@ func (g *tgen) join(st *ir.Step) error {
 func (g *tgen) derive(st *ir.Step) error {
 	type item struct{ name, sql string }
 	var layer []item
-	base := append([]expr.Column(nil), g.row...) // the row the layer reads
-	row := append([]expr.Column(nil), g.row...)  // the row with the layer applied
+	base := append(expr.Row(nil), g.row...) // the row the layer reads
+	row := append(expr.Row(nil), g.row...)  // the row with the layer applied
 	pending := map[string]bool{}
 	flush := func() {
 		if len(layer) == 0 {
@@ -147,7 +147,7 @@ func (g *tgen) derive(st *ir.Step) error {
 		done := map[string]bool{}
 		var items []string
 		for _, c := range base {
-			id := internalName(c)
+			id := c.QualName()
 			for _, it := range layer {
 				if c.Qual == "" && c.Name == it.name {
 					items = append(items, it.sql+" AS "+g.d.Ident(it.name))
@@ -166,7 +166,7 @@ func (g *tgen) derive(st *ir.Step) error {
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
 		layer, pending = nil, map[string]bool{}
-		base = append([]expr.Column(nil), row...)
+		base = append(expr.Row(nil), row...)
 	}
 	for _, ne := range st.Columns {
 		reads := pending[ne.Name]
@@ -175,7 +175,7 @@ func (g *tgen) derive(st *ir.Step) error {
 			if err != nil {
 				return fmt.Errorf("column %s: %w", ne.Name, err)
 			}
-			if pending[internalName(rc)] {
+			if pending[rc.QualName()] {
 				reads = true
 			}
 		}
@@ -188,7 +188,7 @@ func (g *tgen) derive(st *ir.Step) error {
 		}
 		layer = append(layer, item{ne.Name, x})
 		pending[ne.Name] = true
-		row = setRowColumn(row, ne.Name, ne.Expr.Type())
+		row = row.Set(ne.Name, ne.Expr.Type())
 	}
 	flush()
 	return nil
@@ -206,8 +206,8 @@ func (g *tgen) dedupe(st *ir.Step) error {
 		if err != nil {
 			return err
 		}
-		keys = append(keys, g.d.Ident(internalName(rc)))
-		isKey[internalName(rc)] = true
+		keys = append(keys, g.d.Ident(rc.QualName()))
+		isKey[rc.QualName()] = true
 	}
 	var order []string
 	ordered := map[string]bool{}
@@ -218,7 +218,7 @@ func (g *tgen) dedupe(st *ir.Step) error {
 		}
 		if c, ok := o.Expr.(*expr.Col); ok {
 			if rc, err := resolve(g.row, c); err == nil {
-				ordered[internalName(rc)] = true
+				ordered[rc.QualName()] = true
 			}
 		}
 		if o.Desc {
@@ -228,7 +228,7 @@ func (g *tgen) dedupe(st *ir.Step) error {
 		}
 	}
 	for _, c := range g.row {
-		if id := internalName(c); !isKey[id] && !ordered[id] {
+		if id := c.QualName(); !isKey[id] && !ordered[id] {
 			order = append(order, g.d.Ident(id)+" ASC NULLS FIRST")
 		}
 	}
@@ -258,7 +258,7 @@ func (g *tgen) aggregate(st *ir.Step) error {
 		if err != nil {
 			return err
 		}
-		id := internalName(rc)
+		id := rc.QualName()
 		keys = append(keys, g.d.Ident(id))
 		items = append(items, g.as(g.d.Ident(id), id, rc.Name))
 	}
@@ -279,13 +279,13 @@ func (g *tgen) aggregate(st *ir.Step) error {
 
 // render rewrites the column references of e to the row's column names
 // (qualified by the relation alias rel when not "") and renders it.
-func (g *tgen) render(e expr.Expr, row []expr.Column, rel string) (string, error) {
+func (g *tgen) render(e expr.Expr, row expr.Row, rel string) (string, error) {
 	r, err := rewriteCols(e, func(c *expr.Col) (*expr.Col, error) {
 		rc, err := resolve(row, c)
 		if err != nil {
 			return nil, err
 		}
-		return &expr.Col{Sp: c.Sp, T: c.T, Qual: rel, Name: internalName(rc)}, nil
+		return &expr.Col{Sp: c.Sp, T: c.T, Qual: rel, Name: rc.QualName()}, nil
 	})
 	if err != nil {
 		return "", err
@@ -297,7 +297,7 @@ func (g *tgen) render(e expr.Expr, row []expr.Column, rel string) (string, error
 func (g *tgen) passthrough(rel string) []string {
 	var items []string
 	for _, c := range g.row {
-		id := g.d.Ident(internalName(c))
+		id := g.d.Ident(c.QualName())
 		if rel != "" {
 			id = g.d.Ident(rel) + "." + id
 		}
@@ -379,42 +379,17 @@ func (g *tgen) schemaOf(name string) ([]expr.Column, error) {
 	return nil, fmt.Errorf("unknown input %q", name)
 }
 
-// internalName is a row column's identifier between steps: name, or
-// alias.name for a joined column.
-func internalName(c expr.Column) string {
-	if c.Qual == "" {
-		return c.Name
+// resolve finds the row column a reference means, as expr.Check does
+// (expr.Row.Resolve).
+func resolve(row expr.Row, c *expr.Col) (expr.Column, error) {
+	rc, n := row.Resolve(c.Qual, c.Name)
+	switch n {
+	case 1:
+		return rc, nil
+	case 0:
+		return expr.Column{}, fmt.Errorf("unknown column %s (internal error: the spec checks should have caught it)", expr.Column{Qual: c.Qual, Name: c.Name}.QualName())
 	}
-	return c.Qual + "." + c.Name
-}
-
-// resolve finds the row column a reference means, as expr.Check does: a
-// qualified reference matches exactly; a bare one prefers the main row's
-// column, else the only joined column of that name.
-func resolve(row []expr.Column, c *expr.Col) (expr.Column, error) {
-	var found []expr.Column
-	for _, rc := range row {
-		if rc.Name != c.Name {
-			continue
-		}
-		if rc.Qual == c.Qual {
-			return rc, nil
-		}
-		if c.Qual == "" {
-			found = append(found, rc)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], nil
-	}
-	name := c.Name
-	if c.Qual != "" {
-		name = c.Qual + "." + c.Name
-	}
-	if len(found) > 1 {
-		return expr.Column{}, fmt.Errorf("ambiguous column %s (internal error: the spec checks should have caught it)", name)
-	}
-	return expr.Column{}, fmt.Errorf("unknown column %s (internal error: the spec checks should have caught it)", name)
+	return expr.Column{}, fmt.Errorf("ambiguous column %s (internal error: the spec checks should have caught it)", c.Name)
 }
 
 // colRef turns a by: name ("col" or "alias.col") into a reference.
@@ -425,47 +400,11 @@ func colRef(name string) *expr.Col {
 	return &expr.Col{Name: name}
 }
 
-func unqualifiedRow(row []expr.Column) []expr.Column {
-	out := make([]expr.Column, len(row))
-	for i, c := range row {
-		out[i] = expr.Column{Name: c.Name, Type: c.Type}
-	}
-	return out
-}
-
-func qualify(row []expr.Column, alias string) []expr.Column {
-	out := make([]expr.Column, len(row))
-	for i, c := range row {
-		out[i] = expr.Column{Qual: alias, Name: c.Name, Type: c.Type}
-	}
-	return out
-}
-
-func hasQualified(row []expr.Column) bool {
+func hasColumn(row expr.Row, name string) bool {
 	for _, c := range row {
-		if c.Qual != "" {
+		if c.QualName() == name {
 			return true
 		}
 	}
 	return false
-}
-
-func hasColumn(row []expr.Column, name string) bool {
-	for _, c := range row {
-		if internalName(c) == name {
-			return true
-		}
-	}
-	return false
-}
-
-// setRowColumn replaces the unqualified column name or appends it.
-func setRowColumn(row []expr.Column, name string, t expr.Type) []expr.Column {
-	for i, c := range row {
-		if c.Qual == "" && c.Name == name {
-			row[i].Type = t
-			return row
-		}
-	}
-	return append(row, expr.Column{Name: name, Type: t})
 }
