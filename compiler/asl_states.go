@@ -141,8 +141,8 @@ func (a *asl) loadProcessor() obj {
 
 // notify adds the two notifications and the end states.
 func (a *asl) notify() {
-	ir := a.ir
-	who := fmt.Sprintf("flowc %s (%s)", ir.Pipeline, ir.Env)
+	pl := a.pl
+	who := fmt.Sprintf("flowc %s (%s)", pl.Pipeline, pl.Env)
 	publish := func(outcome, subject, message string) obj {
 		return obj{}.set("Type", "Task").set("Resource", arnPublish).
 			set("Parameters", obj{}.
@@ -151,12 +151,12 @@ func (a *asl) notify() {
 				set("Message.$", message).
 				set("MessageAttributes", obj{}.
 					set("outcome", obj{}.set("DataType", "String").set("StringValue", outcome)).
-					set("pipeline", obj{}.set("DataType", "String").set("StringValue", ir.Pipeline)).
-					set("environment", obj{}.set("DataType", "String").set("StringValue", ir.Env)))).
+					set("pipeline", obj{}.set("DataType", "String").set("StringValue", pl.Pipeline)).
+					set("environment", obj{}.set("DataType", "String").set("StringValue", pl.Env)))).
 			set("ResultPath", null).
 			set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
 	}
-	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", ir.Pipeline, ir.Env)
+	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
 	a.add(stNotifySuccess, publish(outcomeSuccess, who+": run succeeded",
 		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
 		set("Catch", catchAll()).

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // states returns the named states of a definition (or Map processor),
@@ -21,7 +23,7 @@ func definition(t *testing.T, opt Options) map[string]any {
 	t.Helper()
 	out := compileSrc(t, exampleSrc(t), "dev", opt)
 	var def map[string]any
-	if err := json.Unmarshal(out.File(StateMachinePath), &def); err != nil {
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
 		t.Fatal(err)
 	}
 	return def

@@ -10,6 +10,9 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/glue"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // The CloudFormation backend. One template per pipeline and environment
@@ -47,7 +50,7 @@ const logRetentionDays = 90
 
 // cfn holds what every resource builder needs.
 type cfn struct {
-	ir     *IR
+	pl     *ir.IR
 	defn   json.RawMessage   // the state machine definition
 	assets map[string]string // build path -> asset key
 }
@@ -55,25 +58,25 @@ type cfn struct {
 // Templates renders the CloudFormation template(s) of a pipeline. def is
 // the state machine definition (statemachine.asl.json); assets maps the
 // build paths of the Glue scripts to their asset keys.
-func Templates(ir *IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
+func Templates(pl *ir.IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
 	if !json.Valid(def) {
 		return nil, fmt.Errorf("state machine definition: not valid JSON")
 	}
 	// Embedded as is: render decodes the whole template once.
-	c := &cfn{ir: ir, assets: assets, defn: json.RawMessage(def)}
+	c := &cfn{pl: pl, assets: assets, defn: json.RawMessage(def)}
 	return c.stacks()
 }
 
 // tempDir is the Glue TempDir of the pipeline, in the asset bucket.
 func (c *cfn) tempDir() string {
-	return "flowc/tmp/" + c.ir.Names.Stack() + "/"
+	return layout.TempDir(c.pl.Names.Stack())
 }
 
 // description is the template's description (at most 1,024 bytes).
 func (c *cfn) description() string {
-	d := fmt.Sprintf("flowc pipeline %s (%s)", c.ir.Pipeline, c.ir.Env)
-	if c.ir.Description != "" {
-		d += ": " + c.ir.Description
+	d := fmt.Sprintf("flowc pipeline %s (%s)", c.pl.Pipeline, c.pl.Env)
+	if c.pl.Description != "" {
+		d += ": " + c.pl.Description
 	}
 	if len(d) > 1024 {
 		d = d[:1021] + "..."
@@ -92,28 +95,28 @@ func assetBucketParam() cloudformation.Parameter {
 // globalResources are the resources of the root stack that do not depend
 // on how the jobs are placed.
 func (c *cfn) globalResources(t *cloudformation.Template) {
-	ir, n := c.ir, c.ir.Names
+	pl, n := c.pl, c.pl.Names
 	t.Parameters[idAssetBucket] = assetBucketParam()
 
 	t.Resources[idGlueDatabase] = &glue.Database{
 		CatalogId: cloudformation.Ref("AWS::AccountId"),
 		DatabaseInput: &glue.Database_DatabaseInput{
 			Name:        cloudformation.String(n.GlueDatabase()),
-			Description: cloudformation.String(fmt.Sprintf("flowc pipeline %s (%s): the sources as tables", ir.Pipeline, ir.Env)),
+			Description: cloudformation.String(fmt.Sprintf("flowc pipeline %s (%s): the sources as tables", pl.Pipeline, pl.Env)),
 		},
 	}
-	for _, b := range ir.Buckets {
+	for _, b := range pl.Buckets {
 		c.bucket(t, b)
 	}
-	crawled := map[*Source]bool{}
-	for _, s := range crawledSources(ir) {
+	crawled := map[*ir.Source]bool{}
+	for _, s := range pl.CrawledSources() {
 		crawled[s] = true
 	}
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		c.source(t, s, crawled[s])
 	}
 	t.Resources[idGlueRole] = c.glueRole()
-	if ir.Redshift.Connection != "" {
+	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
 	}
 	t.Resources[idStateMachineRole] = c.stateMachineRole()

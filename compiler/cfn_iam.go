@@ -6,6 +6,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // IAM: least privilege. No statement allows a "*" action; every Allow is
@@ -122,12 +124,12 @@ var logsDeliveryActions = []string{
 // stateMachineRole may start and watch the pipeline's crawlers and jobs,
 // publish to its topic, and deliver its logs.
 func (c *cfn) stateMachineRole() *iam.Role {
-	ir, n := c.ir, c.ir.Names
+	pl, n := c.pl, c.pl.Names
 	var crawlers, jobs []string
-	for _, s := range crawledSources(ir) {
+	for _, s := range pl.CrawledSources() {
 		crawlers = append(crawlers, n.Crawler(s.Name))
 	}
-	for _, t := range ir.Tables {
+	for _, t := range pl.Tables {
 		jobs = append(jobs, n.GlueJob(t.Name))
 	}
 	sts := []statement{}
@@ -148,10 +150,10 @@ func (c *cfn) stateMachineRole() *iam.Role {
 // the assets, use the TempDir, the pipeline's catalog database and its
 // Redshift connection, and write logs under /aws-glue/.
 func (c *cfn) glueRole() *iam.Role {
-	ir, n := c.ir, c.ir.Names
+	pl, n := c.pl, c.pl.Names
 	var objects, buckets, prefixes []string
 	seenB, seenP := map[string]bool{}, map[string]bool{}
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		objects = append(objects, s3ARN(subEscape(s.Bucket+"/"+s.Prefix)+"*"))
 		if !seenB[s.Bucket] {
 			seenB[s.Bucket] = true
@@ -167,7 +169,7 @@ func (c *cfn) glueRole() *iam.Role {
 	sort.Strings(prefixes)
 	if len(objects) > maxListedARNs { // whole buckets, to stay within IAM's size limit
 		objects = nil
-		for _, b := range ir.Buckets {
+		for _, b := range pl.Buckets {
 			objects = append(objects, s3ARN(subEscape(b.Name)+"/*"))
 		}
 	}
@@ -183,7 +185,7 @@ func (c *cfn) glueRole() *iam.Role {
 	sts := []statement{
 		allow("ReadSources", []string{"s3:GetObject"}, objects...),
 		list,
-		allow("ReadAssets", []string{"s3:GetObject"}, s3ARN(asset+"/flowc/assets/*")),
+		allow("ReadAssets", []string{"s3:GetObject"}, s3ARN(asset+"/"+layout.AssetPrefix+"*")),
 		allow("UseTempDir", []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, s3ARN(asset+"/"+subEscape(tmp)+"*")),
 		listTmp,
 		allow("LocateAssetBucket", []string{"s3:GetBucketLocation"}, s3ARN(asset)),
@@ -194,7 +196,7 @@ func (c *cfn) glueRole() *iam.Role {
 		allow("WriteLogs", []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
 			arn("logs", "log-group:/aws-glue/*"), arn("logs", "log-group:/aws-glue/*:log-stream:*")),
 	}
-	if conn := ir.Redshift.Connection; conn != "" {
+	if conn := pl.Redshift.Connection; conn != "" {
 		sts = append(sts,
 			allow("UseConnection", []string{"glue:GetConnection"}, arn("glue", "catalog"), arn("glue", "connection/"+conn)),
 			// A connection in a VPC makes Glue create network interfaces in
@@ -223,7 +225,7 @@ func (c *cfn) connectionSecret(t *cloudformation.Template) {
 	t.Parameters[paramRedshiftSecret] = cloudformation.Parameter{
 		Type:        "String",
 		Default:     "",
-		Description: cloudformation.String("ARN of the Secrets Manager secret holding the credentials of the Glue connection " + c.ir.Redshift.Connection + ", if it uses one; the Glue role may read only that secret"),
+		Description: cloudformation.String("ARN of the Secrets Manager secret holding the credentials of the Glue connection " + c.pl.Redshift.Connection + ", if it uses one; the Glue role may read only that secret"),
 	}
 	t.Conditions[condRedshiftSecret] = cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(paramRedshiftSecret), "")})
 	t.Resources[idGlueSecretPolicy] = &iam.RolePolicy{

@@ -13,7 +13,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/s3"
 	"github.com/awslabs/goformation/v7/cloudformation/sns"
 
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // The resources of the template, one builder per spec element: source
@@ -22,7 +23,7 @@ import (
 
 // bucket is a source bucket: encrypted, private, TLS only, versioned,
 // EventBridge notifications on, kept when the stack is deleted.
-func (c *cfn) bucket(t *cloudformation.Template, b *Bucket) {
+func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 	id := idBucket(b.Name)
 	t.Resources[id] = &s3.Bucket{
 		BucketName: cloudformation.String(b.Name),
@@ -61,7 +62,7 @@ type serde struct {
 	params                                 map[string]string
 }
 
-func sourceSerde(s *Source) serde {
+func sourceSerde(s *ir.Source) serde {
 	switch s.Format {
 	case "json":
 		return serde{"json", "org.openx.data.jsonserde.JsonSerDe",
@@ -76,13 +77,13 @@ func sourceSerde(s *Source) serde {
 }
 
 // sourceLocation is the S3 location of a source as Glue wants it.
-func sourceLocation(s *Source) string { return "s3://" + s.Bucket + "/" + s.Prefix }
+func sourceLocation(s *ir.Source) string { return "s3://" + s.Bucket + "/" + s.Prefix }
 
 // source adds a source's catalog table, its crawler (partitioned sources
 // a run reads: the crawler adds the partitions that arrive) and its
 // trigger rule.
-func (c *cfn) source(t *cloudformation.Template, s *Source, crawled bool) {
-	n := c.ir.Names
+func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
+	n := c.pl.Names
 	sd := sourceSerde(s)
 	params := map[string]string{"classification": sd.classification, "flowc:source": s.Name}
 	if s.Format == "csv" && s.CSV.Header {
@@ -146,8 +147,8 @@ func (c *cfn) source(t *cloudformation.Template, s *Source, crawled bool) {
 
 // rule starts the state machine for a source: on each object created
 // under its location with its format's suffix, or on its schedule.
-func (c *cfn) rule(t *cloudformation.Template, s *Source) {
-	n := c.ir.Names
+func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
+	n := c.pl.Names
 	target := events.Rule_Target{
 		Id:      "StateMachine",
 		Arn:     cloudformation.Ref(idStateMachine),
@@ -158,7 +159,7 @@ func (c *cfn) rule(t *cloudformation.Template, s *Source) {
 		State: cloudformation.String("ENABLED"),
 	}
 	switch s.Trigger {
-	case spec.TriggerOnArrival:
+	case ir.TriggerOnArrival:
 		r.Description = cloudformation.String("flowc: a run per object created under " + s.Location + " ending in " + s.Suffix())
 		// One wildcard filter: a prefix and a suffix filter in one list
 		// would be ORed.
@@ -197,10 +198,10 @@ func jsonString(s string) string {
 // per address, filtered on the outcome message attribute the state
 // machine sets, so on_failure and on_success recipients get only theirs.
 func (c *cfn) alerts(t *cloudformation.Template) {
-	ir := c.ir
+	pl := c.pl
 	t.Resources[idAlertTopic] = &sns.Topic{
-		TopicName:      cloudformation.String(ir.Names.Topic()),
-		DisplayName:    cloudformation.String(truncate("flowc "+ir.Pipeline+" "+ir.Env, 100)),
+		TopicName:      cloudformation.String(pl.Names.Topic()),
+		DisplayName:    cloudformation.String(truncate("flowc "+pl.Pipeline+" "+pl.Env, 100)),
 		KmsMasterKeyId: cloudformation.String("alias/aws/sns"),
 	}
 	t.Resources[idAlertTopicPolicy] = &sns.TopicPolicy{
@@ -227,8 +228,8 @@ func (c *cfn) alerts(t *cloudformation.Template) {
 			}
 		}
 	}
-	add(ir.Alerts.OnFailure, outcomeFailure)
-	add(ir.Alerts.OnSuccess, outcomeSuccess)
+	add(pl.Alerts.OnFailure, outcomeFailure)
+	add(pl.Alerts.OnSuccess, outcomeSuccess)
 	for _, e := range order {
 		o := outcomes[strings.ToLower(e)]
 		sort.Strings(o)
@@ -243,22 +244,22 @@ func (c *cfn) alerts(t *cloudformation.Template) {
 }
 
 // jobResource is the Glue job loading a table; roleArn is the Glue role.
-func (c *cfn) jobResource(tb *Table, roleArn string) *glue.Job {
-	ir := c.ir
-	key := c.assets[GlueScriptPath(tb)]
+func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
+	pl := c.pl
+	key := c.assets[layout.GlueScriptPath(tb.Name)]
 	j := &glue.Job{
-		Name:        cloudformation.String(ir.Names.GlueJob(tb.Name)),
-		Description: cloudformation.String(truncate("flowc: loads Redshift table "+ir.Redshift.Schema+"."+tb.Name+" ("+tb.Load+")", 2048)),
+		Name:        cloudformation.String(pl.Names.GlueJob(tb.Name)),
+		Description: cloudformation.String(truncate("flowc: loads Redshift table "+pl.Redshift.Schema+"."+tb.Name+" ("+tb.Load+")", 2048)),
 		Role:        roleArn,
 		Command: &glue.Job_JobCommand{
 			Name:           cloudformation.String("glueetl"),
 			PythonVersion:  cloudformation.String("3"),
 			ScriptLocation: cloudformation.String(cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(key))),
 		},
-		GlueVersion:       cloudformation.String(ir.Glue.Version),
-		WorkerType:        cloudformation.String(ir.Glue.WorkerType),
-		NumberOfWorkers:   cloudformation.Int(ir.Glue.Workers),
-		Timeout:           cloudformation.Int(ir.Glue.TimeoutMinutes),
+		GlueVersion:       cloudformation.String(pl.Glue.Version),
+		WorkerType:        cloudformation.String(pl.Glue.WorkerType),
+		NumberOfWorkers:   cloudformation.Int(pl.Glue.Workers),
+		Timeout:           cloudformation.Int(pl.Glue.TimeoutMinutes),
 		MaxRetries:        cloudformation.Float64(0),
 		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(1)},
 		DefaultArguments: map[string]any{
@@ -266,12 +267,12 @@ func (c *cfn) jobResource(tb *Table, roleArn string) *glue.Job {
 			"--job-bookmark-option":              "job-bookmark-disable",
 			"--enable-continuous-cloudwatch-log": "true",
 			// The runtime the script imports (flowc_runtime), on the Python path.
-			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[GlueRuntimePath])),
+			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[layout.GlueRuntimePath])),
 			ArgPartition:       "",
 		},
 	}
-	if ir.Redshift.Connection != "" {
-		j.Connections = &glue.Job_ConnectionsList{Connections: []string{ir.Redshift.Connection}}
+	if pl.Redshift.Connection != "" {
+		j.Connections = &glue.Job_ConnectionsList{Connections: []string{pl.Redshift.Connection}}
 	}
 	return j
 }

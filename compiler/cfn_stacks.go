@@ -8,6 +8,9 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	cfnstack "github.com/awslabs/goformation/v7/cloudformation/cloudformation"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Nested stacks. A pipeline is one stack until it would pass a
@@ -35,14 +38,11 @@ func shardOf(table string) int {
 	return int(binary.BigEndian.Uint32(h[:4]) % tableShards)
 }
 
-// shardPath is the build path of a nested stack.
-func shardPath(shard int) string { return fmt.Sprintf("%stables-%02d.json", StacksDir, shard) }
-
 func (c *cfn) stacks() (*Stacks, error) {
 	// First as one stack.
 	root := c.newTemplate(c.description())
 	c.globalResources(root)
-	for _, tb := range c.ir.Tables {
+	for _, tb := range c.pl.Tables {
 		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
 	}
 	// Rendering is most of the work: render only when the counts fit.
@@ -51,7 +51,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 		if err != nil {
 			return nil, err
 		}
-		if one.Path, one.Body = TemplatePath, body; fitsOneStack(one) {
+		if one.Path, one.Body = layout.TemplatePath, body; fitsOneStack(one) {
 			return &Stacks{Root: one}, nil
 		}
 	}
@@ -59,11 +59,11 @@ func (c *cfn) stacks() (*Stacks, error) {
 	// Split: jobs into shards.
 	shards := map[int]*cloudformation.Template{}
 	var nums []int
-	for _, tb := range c.ir.Tables {
+	for _, tb := range c.pl.Tables {
 		n := shardOf(tb.Name)
 		t := shards[n]
 		if t == nil {
-			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.ir.Pipeline, c.ir.Env, shardPath(n)))
+			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.pl.Pipeline, c.pl.Env, layout.NestedStackPath(n)))
 			t.Parameters[idAssetBucket] = assetBucketParam()
 			t.Parameters[paramGlueRoleArn] = cloudformation.Parameter{
 				Type:        "String",
@@ -84,9 +84,9 @@ func (c *cfn) stacks() (*Stacks, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := shardPath(n)
+		p := layout.NestedStackPath(n)
 		out.Nested = append(out.Nested, Stack{Path: p, Body: body, Resources: len(t.Resources), Outputs: len(t.Outputs)})
-		key, _ := AssetKey(p, body)
+		key, _ := layout.AssetKey(p, body)
 		root.Resources[idStack(n)] = &cfnstack.Stack{
 			TemplateURL: cloudformation.Sub("https://${" + idAssetBucket + "}.s3.${AWS::Region}.${AWS::URLSuffix}/" + subEscape(key)),
 			Parameters: map[string]string{
@@ -99,12 +99,12 @@ func (c *cfn) stacks() (*Stacks, error) {
 	if err != nil {
 		return nil, err
 	}
-	out.Root = Stack{Path: TemplatePath, Body: body, Resources: len(root.Resources), Outputs: len(root.Outputs)}
+	out.Root = Stack{Path: layout.TemplatePath, Body: body, Resources: len(root.Resources), Outputs: len(root.Outputs)}
 	return out, nil
 }
 
 // addJob adds a table's Glue job and its output to t.
-func (c *cfn) addJob(t *cloudformation.Template, tb *Table, roleArn string) {
+func (c *cfn) addJob(t *cloudformation.Template, tb *ir.Table, roleArn string) {
 	id := idTableJob(tb.Name)
 	t.Resources[id] = c.jobResource(tb, roleArn)
 	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "Glue job loading table "+tb.Name)

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // cfnTemplate is a parsed template, for tests.
@@ -62,7 +64,7 @@ func TestCamelInjective(t *testing.T) {
 // was, under the same logical ID.
 func TestLogicalIDsStable(t *testing.T) {
 	src := exampleSrc(t)
-	base := parseTemplate(t, compileSrc(t, src, "dev", Options{}).File(TemplatePath))
+	base := parseTemplate(t, compileSrc(t, src, "dev", Options{}).File(layout.TemplatePath))
 	grown := strings.Replace(src, "\ntransforms:", `
   carriers:
     location: s3://${params.landing_bucket}/reference/carriers/
@@ -76,7 +78,7 @@ transforms:`, 1)
       columns: {code: varchar(8), name: varchar(128)}
 
 alerts:`, 1)
-	next := parseTemplate(t, compileSrc(t, grown, "dev", Options{}).File(TemplatePath))
+	next := parseTemplate(t, compileSrc(t, grown, "dev", Options{}).File(layout.TemplatePath))
 	for _, id := range []string{"SourceCarriersTable", "TableCarriersJob"} {
 		if _, ok := next.Resources[id]; !ok {
 			t.Errorf("new resource %s missing", id)
@@ -106,7 +108,7 @@ func TestIAMLeastPrivilege(t *testing.T) {
 	for name, src := range map[string]string{"example": exampleSrc(t), "large": genSpec(60)} {
 		out := compileSrc(t, src, "dev", Options{})
 		for _, f := range out.Files {
-			if !strings.HasSuffix(f.Path, ".json") || f.Path == ManifestPath || f.Path == StateMachinePath {
+			if !strings.HasSuffix(f.Path, ".json") || f.Path == layout.ManifestPath || f.Path == layout.StateMachinePath {
 				continue
 			}
 			walkStatements(parseAny(t, f.Data), func(st map[string]any) {
@@ -163,7 +165,7 @@ func walkStatements(v any, fn func(map[string]any)) {
 // TestEventRule: one wildcard filter holding the prefix and the suffix
 // (a prefix filter and a suffix filter in one list would be ORed).
 func TestEventRule(t *testing.T) {
-	tm := parseTemplate(t, compileSrc(t, exampleSrc(t), "dev", Options{}).File(TemplatePath))
+	tm := parseTemplate(t, compileSrc(t, exampleSrc(t), "dev", Options{}).File(layout.TemplatePath))
 	r := tm.Resources["SourceFlightsRule"]
 	got, _ := json.Marshal(r.Properties["EventPattern"])
 	want := `{"detail":{"bucket":{"name":["acme-flights-landing-dev"]},"object":{"key":[{"wildcard":"raw/flights/*.csv"}]}},"detail-type":["Object Created"],"source":["aws.s3"]}`
@@ -190,10 +192,10 @@ func TestNestedStacksStable(t *testing.T) {
 	if len(a.Manifest.Stacks) < 2 {
 		t.Fatalf("500 tables did not split: %+v", a.Manifest.Stacks)
 	}
-	newShard := shardPath(shardOf("t500"))
+	newShard := layout.NestedStackPath(shardOf("t500"))
 	changed := 0
 	for _, f := range a.Files {
-		if !strings.HasPrefix(f.Path, StacksDir) {
+		if !strings.HasPrefix(f.Path, layout.StacksDir) {
 			continue
 		}
 		if !bytes.Equal(f.Data, b.File(f.Path)) {
@@ -206,14 +208,14 @@ func TestNestedStacksStable(t *testing.T) {
 	if changed != 1 {
 		t.Errorf("%d nested stacks changed, want 1", changed)
 	}
-	root := parseTemplate(t, a.File(TemplatePath))
+	root := parseTemplate(t, a.File(layout.TemplatePath))
 	for id, r := range root.Resources {
 		if r.Type == "AWS::Glue::Job" {
 			t.Errorf("root stack still holds job %s", id)
 		}
 	}
 	for _, s := range a.Manifest.Stacks {
-		if s.Resources > MaxResources || s.Outputs > MaxOutputs || s.Bytes > MaxTemplateS3 {
+		if s.Resources > layout.MaxResources || s.Outputs > layout.MaxOutputs || s.Bytes > layout.MaxTemplateS3 {
 			t.Errorf("%+v passes a limit", s)
 		}
 	}

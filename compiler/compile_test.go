@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -113,7 +114,7 @@ func TestOutputFiles(t *testing.T) {
 func TestManifest(t *testing.T) {
 	out := compileSrc(t, exampleSrc(t), "dev", Options{})
 	var m Manifest
-	if err := json.Unmarshal(out.File(ManifestPath), &m); err != nil {
+	if err := json.Unmarshal(out.File(layout.ManifestPath), &m); err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Files) != len(out.Files)-1 {
@@ -125,12 +126,12 @@ func TestManifest(t *testing.T) {
 			t.Errorf("%s: manifest hash or size is wrong", f.Path)
 		}
 	}
-	tmpl := string(out.File(TemplatePath))
+	tmpl := string(out.File(layout.TemplatePath))
 	if len(m.Assets) != 3 {
 		t.Fatalf("assets: %+v", m.Assets)
 	}
 	for _, a := range m.Assets {
-		key, sum := AssetKey(a.Path, out.File(a.Path))
+		key, sum := layout.AssetKey(a.Path, out.File(a.Path))
 		if a.Key != key || a.SHA256 != sum || !strings.HasPrefix(a.Key, "flowc/assets/") || !strings.HasSuffix(a.Key, ".py") {
 			t.Errorf("asset %+v: want key %s", a, key)
 		}
@@ -140,11 +141,11 @@ func TestManifest(t *testing.T) {
 	}
 	l := m.Limits
 	if l.Resources.Used != 18 || l.Resources.Limit != 500 || l.InlineBytes.Limit != 51200 || l.TemplateBytes.Limit != 1000000 ||
-		l.DefinitionBytes.Limit != 1<<20 || l.InlineBytes.Used != len(out.File(TemplatePath)) || !l.Inline {
+		l.DefinitionBytes.Limit != 1<<20 || l.InlineBytes.Used != len(out.File(layout.TemplatePath)) || !l.Inline {
 		t.Errorf("limits: %+v", l)
 	}
-	if l.DefinitionBytes.Used <= 0 || l.DefinitionBytes.Used >= len(out.File(StateMachinePath)) {
-		t.Errorf("definition size %d: want the compacted size, below the pretty file's %d", l.DefinitionBytes.Used, len(out.File(StateMachinePath)))
+	if l.DefinitionBytes.Used <= 0 || l.DefinitionBytes.Used >= len(out.File(layout.StateMachinePath)) {
+		t.Errorf("definition size %d: want the compacted size, below the pretty file's %d", l.DefinitionBytes.Used, len(out.File(layout.StateMachinePath)))
 	}
 }
 

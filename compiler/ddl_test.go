@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -27,13 +28,13 @@ func TestRedshiftIdent(t *testing.T) {
 
 func TestCheckBroken(t *testing.T) {
 	one, three := 1, 3
-	rc := &Check{Kind: spec.CheckRowCount, Min: &one, Max: &three}
+	rc := &ir.Check{Kind: ir.CheckRowCount, Min: &one, Max: &three}
 	for n, want := range map[int64]bool{0: true, 1: false, 3: false, 4: true} {
 		if got := CheckBroken(rc, n); got != want {
 			t.Errorf("row_count [1,3] with %d: broken = %v", n, got)
 		}
 	}
-	nn := &Check{Kind: spec.CheckNotNull}
+	nn := &ir.Check{Kind: ir.CheckNotNull}
 	if CheckBroken(nn, 0) || !CheckBroken(nn, 1) {
 		t.Error("not_null is broken by any row")
 	}

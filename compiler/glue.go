@@ -14,7 +14,6 @@ package compiler
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
 )
@@ -106,8 +106,8 @@ func GlueRuntime() ([]byte, error) {
 }
 
 // GlueScript renders the Glue job script of table t.
-func GlueScript(ir *IR, t *Table) ([]byte, error) {
-	data, err := glueScriptData(ir, t)
+func GlueScript(pl *ir.IR, t *ir.Table) ([]byte, error) {
+	data, err := glueScriptData(pl, t)
 	if err != nil {
 		return nil, err
 	}
@@ -122,33 +122,33 @@ func GlueScript(ir *IR, t *Table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func glueScriptData(ir *IR, t *Table) (*glueData, error) {
+func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 	d := Spark
-	rs := ir.Redshift
+	rs := pl.Redshift
 	data := &glueData{
-		SpecPath:         specPath(ir),
-		GlueVersion:      ir.Glue.Version,
-		JobName:          ir.Names.GlueJob(t.Name),
-		Pipeline:         ir.Pipeline,
-		Env:              ir.Env,
+		SpecPath:         pl.SpecName(),
+		GlueVersion:      pl.Glue.Version,
+		JobName:          pl.Names.GlueJob(t.Name),
+		Pipeline:         pl.Pipeline,
+		Env:              pl.Env,
 		Table:            t.Name,
 		Load:             t.Load,
-		GlueDatabase:     ir.Names.GlueDatabase(),
+		GlueDatabase:     pl.Names.GlueDatabase(),
 		Connection:       rs.Connection,
 		RedshiftDatabase: rs.Database,
 		IAMRole:          rs.IAMRole,
 		Schema:           RedshiftIdent(rs.Schema),
-		Target:           redshiftTable(ir, t),
+		Target:           redshiftTable(pl, t),
 		TargetRef:        RedshiftIdent(t.Name),
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              DDLStatements(ir, t),
+		DDL:              DDLStatements(pl, t),
 	}
 	for _, c := range t.Columns {
 		data.Columns = append(data.Columns, RedshiftIdent(c.Name))
 	}
-	if t.Load == spec.LoadMerge {
+	if t.Load == ir.LoadMerge {
 		for _, k := range t.Key {
 			data.MergeKey = append(data.MergeKey, RedshiftIdent(k))
 		}
@@ -164,7 +164,7 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 		if len(ex) > 0 {
 			data.PartitionExample = strings.Join(ex, "/")
 		}
-		if t.Load == spec.LoadReplacePartition {
+		if t.Load == ir.LoadReplacePartition {
 			for _, p := range t.PartitionColumns {
 				if !tableHas(t, p) {
 					return nil, fmt.Errorf("table %s loads with replace_partition but has no column %s", t.Name, p)
@@ -177,17 +177,17 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 	// View names: the sources' and transforms' own names; the raw views
 	// and the rows view get a prefix no source or transform name has.
 	taken := map[string]bool{}
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		taken[s.Name] = true
 	}
-	for _, tr := range ir.Transforms {
+	for _, tr := range pl.Transforms {
 		taken[tr.Name] = true
 	}
-	rawPrefix := freePrefix("flowc_raw_", ir, taken)
+	rawPrefix := freePrefix("flowc_raw_", pl, taken)
 	data.RowsView = freePrefix("flowc_rows", nil, taken)
 	input := func(name string) string { return d.Ident(name) }
 	for _, name := range t.Reads {
-		if s := ir.Source(name); s != nil {
+		if s := pl.Source(name); s != nil {
 			gs := glueSource{Name: s.Name, RawView: rawPrefix + s.Name}
 			for _, c := range s.Schema {
 				gs.Columns = append(gs.Columns, c.Name)
@@ -211,11 +211,11 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 			data.Views = append(data.Views, Query{Name: s.Name, SQL: sql})
 			continue
 		}
-		tr := ir.Transform(name)
+		tr := pl.Transform(name)
 		if tr == nil {
 			return nil, fmt.Errorf("table %s reads %s, which is neither a source nor a transform", t.Name, name)
 		}
-		qs, err := TransformSQL(d, ir, tr, input)
+		qs, err := TransformSQL(d, pl, tr, input)
 		if err != nil {
 			return nil, err
 		}
@@ -223,11 +223,11 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 	}
 
 	var err error
-	if data.RowsSQL, err = TableRowsSQL(d, ir, t, input); err != nil {
+	if data.RowsSQL, err = TableRowsSQL(d, pl, t, input); err != nil {
 		return nil, err
 	}
 	rows := func(string) string { return d.Ident(data.RowsView) }
-	if data.LoadSQL, err = TableSQL(d, ir, t, rows); err != nil {
+	if data.LoadSQL, err = TableSQL(d, pl, t, rows); err != nil {
 		return nil, err
 	}
 	for _, c := range LoadChecks(t) {
@@ -250,11 +250,11 @@ func glueScriptData(ir *IR, t *Table) (*glueData, error) {
 
 // freePrefix returns prefix, with underscores in front until no taken name
 // starts with it (with ir) or equals it (without).
-func freePrefix(prefix string, ir *IR, taken map[string]bool) string {
+func freePrefix(prefix string, pl *ir.IR, taken map[string]bool) string {
 	for {
 		clash := false
 		for name := range taken {
-			if (ir != nil && strings.HasPrefix(name, prefix)) || name == prefix {
+			if (pl != nil && strings.HasPrefix(name, prefix)) || name == prefix {
 				clash = true
 				break
 			}
@@ -277,48 +277,13 @@ func stagePrefix(table string) string {
 	return table + suffix
 }
 
-func tableHas(t *Table, col string) bool {
+func tableHas(t *ir.Table, col string) bool {
 	for _, c := range t.Columns {
 		if c.Name == col {
 			return true
 		}
 	}
 	return false
-}
-
-// specPath is the spec's file name for generated headers: its base name
-// only, however the path was typed (x.yaml, ./x.yaml, ../dir/x.yaml or an
-// absolute path), so the build, and so the scripts' hashes, their S3 keys
-// and the template, depend on the spec's content alone.
-func specPath(ir *IR) string {
-	p := ""
-	for _, s := range ir.Sources {
-		if s.Pos.File != "" {
-			p = s.Pos.File
-			break
-		}
-	}
-	if p == "" {
-		for _, t := range ir.Tables {
-			if t.Pos.File != "" {
-				p = t.Pos.File
-				break
-			}
-		}
-	}
-	p = strings.ReplaceAll(p, `\`, "/")
-	if p != "" {
-		p = path.Base(p)
-	}
-	if p == "" {
-		p = "the spec"
-	}
-	return strings.Map(func(r rune) rune { // one line in a comment
-		if r < ' ' || r == 0x7f {
-			return '_'
-		}
-		return r
-	}, p)
 }
 
 // pyLiteral renders a Go value as a Python literal: str, int, None, list

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 var (
@@ -55,10 +57,10 @@ func generatedScript(t *testing.T, gcase, table string) []byte {
 		if c.name != gcase {
 			continue
 		}
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
 			if tb.Name == table {
-				py, err := GlueScript(ir, tb)
+				py, err := GlueScript(pl, tb)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -84,7 +86,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 		t.Fatal(err)
 	}
 	lib := t.TempDir()
-	if err := os.WriteFile(filepath.Join(lib, filepath.Base(GlueRuntimePath)), rt, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(lib, filepath.Base(layout.GlueRuntimePath)), rt, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(lib, table+".py")

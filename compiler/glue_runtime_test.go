@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
 )
@@ -26,12 +27,12 @@ func TestGlueRuntimeAsset(t *testing.T) {
 	}{{"example", exampleSrc(t), 2}, {"split", genSpec(120), 120}} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := compileSrc(t, tc.src, "dev", Options{})
-			if !bytes.Equal(out.File(GlueRuntimePath), want) {
-				t.Fatalf("%s is not %s as is", GlueRuntimePath, templates.GlueRuntime)
+			if !bytes.Equal(out.File(layout.GlueRuntimePath), want) {
+				t.Fatalf("%s is not %s as is", layout.GlueRuntimePath, templates.GlueRuntime)
 			}
 			var key string
 			for _, a := range out.Assets {
-				if a.Path == GlueRuntimePath {
+				if a.Path == layout.GlueRuntimePath {
 					key = a.Key
 				}
 			}
@@ -41,7 +42,7 @@ func TestGlueRuntimeAsset(t *testing.T) {
 			arg := map[string]any{"Fn::Sub": "s3://${AssetBucket}/" + key}
 			jobs := 0
 			for _, f := range out.Files {
-				if f.Path != TemplatePath && !strings.HasPrefix(f.Path, StacksDir) {
+				if f.Path != layout.TemplatePath && !strings.HasPrefix(f.Path, layout.StacksDir) {
 					continue
 				}
 				var doc struct {
@@ -95,9 +96,9 @@ func TestGlueScriptsAreDeclarative(t *testing.T) {
 	}
 	sort.Strings(fields)
 	for _, c := range glueCases(t) {
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
-			py, err := GlueScript(ir, tb)
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
+			py, err := GlueScript(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // glueCase is a spec whose Glue scripts and DDL have goldens under
@@ -43,14 +45,14 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			ir := loadTestIR(t, c.file, c.specName, c.env)
-			for _, tb := range ir.Tables {
-				py, err := GlueScript(ir, tb)
+			pl := loadTestIR(t, c.file, c.specName, c.env)
+			for _, tb := range pl.Tables {
+				py, err := GlueScript(pl, tb)
 				if err != nil {
 					t.Fatalf("table %s: %v", tb.Name, err)
 				}
 				golden(t, filepath.Join("testdata/glue", c.name, tb.Name+".py"), py)
-				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(ir, tb))
+				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(pl, tb))
 			}
 		})
 	}
@@ -83,15 +85,15 @@ func TestGlueScriptsCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime := filepath.Join(dir, filepath.Base(GlueRuntimePath))
+	runtime := filepath.Join(dir, filepath.Base(layout.GlueRuntimePath))
 	if err := os.WriteFile(runtime, rt, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"-m", "py_compile", runtime}
 	for _, c := range glueCases(t) {
-		ir := loadTestIR(t, c.file, c.specName, c.env)
-		for _, tb := range ir.Tables {
-			src, err := GlueScript(ir, tb)
+		pl := loadTestIR(t, c.file, c.specName, c.env)
+		for _, tb := range pl.Tables {
+			src, err := GlueScript(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}

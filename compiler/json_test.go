@@ -42,21 +42,21 @@ func TestRenderMatchesGoformation(t *testing.T) {
 		}
 		for _, e := range f.Environments {
 			env := e.Name.Raw
-			ir, err := Lower(f, env)
+			pl, err := Lower(f, env)
 			if err != nil {
 				t.Fatal(err)
 			}
-			def, err := StateMachine(ir, Options{})
+			def, err := StateMachine(pl, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := &cfn{ir: ir, assets: map[string]string{}, defn: json.RawMessage(def)}
+			c := &cfn{pl: pl, assets: map[string]string{}, defn: json.RawMessage(def)}
 			var tmpls []*cloudformation.Template
 			root := c.newTemplate(c.description())
 			c.globalResources(root)
 			tmpls = append(tmpls, root)
 			shard := c.newTemplate("shard")
-			for _, tb := range ir.Tables {
+			for _, tb := range pl.Tables {
 				c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
 				c.addJob(shard, tb, cloudformation.Ref(paramGlueRoleArn))
 			}

@@ -1,5 +1,8 @@
 package compiler
 
+import "github.com/flowc-dev/flowc/layout"
+import "github.com/flowc-dev/flowc/ir"
+
 // Manifest describes a build (manifest.json): every file with its sha256,
 // the assets flowc deploy uploads, each template's size, and where the
 // build stands against the AWS limits. It is deterministic like every
@@ -49,16 +52,16 @@ type Usage struct {
 }
 
 // newManifest measures a build; Files and Assets are set by the caller.
-func newManifest(ir *IR, st *Stacks, def []byte) Manifest {
-	m := Manifest{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region}
+func newManifest(pl *ir.IR, st *Stacks, def []byte) Manifest {
+	m := Manifest{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region}
 	all := append([]Stack{st.Root}, st.Nested...)
 	l := Limits{
-		Resources:       Usage{Limit: MaxResources},
-		Outputs:         Usage{Limit: MaxOutputs},
-		TemplateBytes:   Usage{Limit: MaxTemplateS3},
-		InlineBytes:     Usage{Used: len(st.Root.Body), Limit: MaxTemplateInline},
-		DefinitionBytes: Usage{Used: compactLen(def), Limit: MaxDefinition},
-		Inline:          len(st.Root.Body) <= MaxTemplateInline,
+		Resources:       Usage{Limit: layout.MaxResources},
+		Outputs:         Usage{Limit: layout.MaxOutputs},
+		TemplateBytes:   Usage{Limit: layout.MaxTemplateS3},
+		InlineBytes:     Usage{Used: len(st.Root.Body), Limit: layout.MaxTemplateInline},
+		DefinitionBytes: Usage{Used: compactLen(def), Limit: layout.MaxDefinition},
+		Inline:          len(st.Root.Body) <= layout.MaxTemplateInline,
 	}
 	for _, s := range all {
 		m.Stacks = append(m.Stacks, StackSize{Path: s.Path, Resources: s.Resources, Outputs: s.Outputs, Bytes: len(s.Body)})

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -27,7 +28,7 @@ func updating() bool {
 
 // loadTestIR loads a spec file (path relative to the package directory)
 // under the name a user would give it and lowers it for env.
-func loadTestIR(t *testing.T, file, name, env string) *IR {
+func loadTestIR(t *testing.T, file, name, env string) *ir.IR {
 	t.Helper()
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -37,11 +38,11 @@ func loadTestIR(t *testing.T, file, name, env string) *IR {
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", file, ds)
 	}
-	ir, err := Lower(f, env)
+	pl, err := Lower(f, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ir
+	return pl
 }
 
 // golden compares got with the file at path, or rewrites it with -update.

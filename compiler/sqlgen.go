@@ -22,7 +22,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -67,7 +67,7 @@ type Query struct {
 // Source.Schema (the file's columns, then the partition columns) cast to its
 // declared type with the dialect's CAST (Spark non-ANSI: a value that does
 // not convert is NULL). raw must have a column of each name.
-func SourceSQL(d Dialect, s *Source, raw string) (string, error) {
+func SourceSQL(d Dialect, s *ir.Source, raw string) (string, error) {
 	var items []string
 	str := expr.Type{Kind: expr.String}
 	for i, c := range s.Schema {
@@ -100,8 +100,8 @@ func SourceSQL(d Dialect, s *Source, raw string) (string, error) {
 // result is one Query named t.Name whose relation has the columns of
 // t.Schema in order; it chains the steps as WITH blocks named step1, step2,
 // ... (renamed if one would shadow an input relation).
-func TransformSQL(d Dialect, ir *IR, t *Transform, input func(name string) string) ([]Query, error) {
-	g := &tgen{d: d, ir: ir, t: t, input: input}
+func TransformSQL(d Dialect, pl *ir.IR, t *ir.Transform, input func(name string) string) ([]Query, error) {
+	g := &tgen{d: d, pl: pl, t: t, input: input}
 	sql, err := g.build()
 	if err != nil {
 		return nil, fmt.Errorf("transform %s: %w", t.Name, err)
@@ -113,7 +113,7 @@ func TransformSQL(d Dialect, ir *IR, t *Transform, input func(name string) strin
 // table's columns, in table order, with the types the transform gives them.
 // The checks of the table run over this relation (its columns are what the
 // check expressions were typed against).
-func TableRowsSQL(d Dialect, ir *IR, tb *Table, input func(string) string) (string, error) {
+func TableRowsSQL(d Dialect, pl *ir.IR, tb *ir.Table, input func(string) string) (string, error) {
 	var items []string
 	for _, c := range tb.Columns {
 		items = append(items, d.Ident(c.Name))
@@ -126,7 +126,7 @@ func TableRowsSQL(d Dialect, ir *IR, tb *Table, input func(string) string) (stri
 // table's columns in table order, each cast to LoadType of its Redshift
 // type when the transform's type differs (only widening casts happen: the
 // spec rejects narrowing ones).
-func TableSQL(d Dialect, ir *IR, tb *Table, input func(string) string) (string, error) {
+func TableSQL(d Dialect, pl *ir.IR, tb *ir.Table, input func(string) string) (string, error) {
 	var items []string
 	for _, c := range tb.Columns {
 		to := LoadType(c.Type)
@@ -147,21 +147,21 @@ func TableSQL(d Dialect, ir *IR, tb *Table, input func(string) string) (string, 
 // column of type rt: smallint and integer load from int, real and double
 // precision from double, char and varchar from string, timestamptz from
 // timestamp, the others from their namesake.
-func LoadType(rt spec.RedshiftType) expr.Type {
+func LoadType(rt ir.RedshiftType) expr.Type {
 	switch rt.Kind {
-	case spec.RSSmallint, spec.RSInteger:
+	case ir.RSSmallint, ir.RSInteger:
 		return expr.Type{Kind: expr.Int}
-	case spec.RSBigint:
+	case ir.RSBigint:
 		return expr.Type{Kind: expr.Bigint}
-	case spec.RSDecimal:
+	case ir.RSDecimal:
 		return expr.DecimalOf(rt.Precision, rt.Scale)
-	case spec.RSReal, spec.RSDouble:
+	case ir.RSReal, ir.RSDouble:
 		return expr.Type{Kind: expr.Double}
-	case spec.RSBoolean:
+	case ir.RSBoolean:
 		return expr.Type{Kind: expr.Boolean}
-	case spec.RSDate:
+	case ir.RSDate:
 		return expr.Type{Kind: expr.Date}
-	case spec.RSTimestamp, spec.RSTimestamptz:
+	case ir.RSTimestamp, ir.RSTimestamptz:
 		return expr.Type{Kind: expr.Timestamp}
 	}
 	return expr.Type{Kind: expr.String}
@@ -170,11 +170,11 @@ func LoadType(rt spec.RedshiftType) expr.Type {
 // LoadChecks are the checks a run makes before loading tb: the table's own,
 // then, for a merge table, unique on its key (an upsert needs one row per
 // key; rows whose key has a NULL are not counted).
-func LoadChecks(tb *Table) []*Check {
-	out := append([]*Check(nil), tb.Checks...)
-	if tb.Load == spec.LoadMerge && len(tb.Key) > 0 {
-		out = append(out, &Check{
-			Kind:    spec.CheckUnique,
+func LoadChecks(tb *ir.Table) []*ir.Check {
+	out := append([]*ir.Check(nil), tb.Checks...)
+	if tb.Load == ir.LoadMerge && len(tb.Key) > 0 {
+		out = append(out, &ir.Check{
+			Kind:    ir.CheckUnique,
 			Name:    "merge key unique(" + strings.Join(tb.Key, ",") + ")",
 			Pos:     tb.Pos,
 			Columns: append([]string(nil), tb.Key...),
@@ -192,16 +192,16 @@ func LoadChecks(tb *Table) []*Check {
 //   - expect: the rows for which the expression is not TRUE (FALSE or NULL);
 //   - row_count: the number of rows (CheckBroken compares it with the
 //     bounds).
-func CheckSQL(d Dialect, tb *Table, c *Check, rel string) (string, error) {
+func CheckSQL(d Dialect, tb *ir.Table, c *ir.Check, rel string) (string, error) {
 	n := d.Ident("n")
 	switch c.Kind {
-	case spec.CheckNotNull:
+	case ir.CheckNotNull:
 		var conds []string
 		for _, col := range c.Columns {
 			conds = append(conds, d.Ident(col)+" IS NULL")
 		}
 		return selectSQL([]string{"COUNT(*) AS " + n}, "FROM "+rel, "WHERE "+strings.Join(conds, " OR ")), nil
-	case spec.CheckUnique:
+	case ir.CheckUnique:
 		var keys, conds []string
 		for _, col := range c.Columns {
 			keys = append(keys, d.Ident(col))
@@ -215,7 +215,7 @@ func CheckSQL(d Dialect, tb *Table, c *Check, rel string) (string, error) {
 			"GROUP BY "+strings.Join(keys, ", "), "HAVING COUNT(*) > 1")
 		return selectSQL([]string{"CAST(COALESCE(SUM(" + n + "), 0) AS " + bigint + ") AS " + n},
 			"FROM (\n"+indent(inner, "  ")+"\n) AS "+d.Ident("dups")), nil
-	case spec.CheckExpect:
+	case ir.CheckExpect:
 		if c.Expr == nil {
 			return "", fmt.Errorf("check %s has no expression", c.Name)
 		}
@@ -233,7 +233,7 @@ func CheckSQL(d Dialect, tb *Table, c *Check, rel string) (string, error) {
 			return "", fmt.Errorf("check %s: %w", c.Name, err)
 		}
 		return selectSQL([]string{"COUNT(*) AS " + n}, "FROM "+rel, "WHERE NOT COALESCE("+x+", FALSE)"), nil
-	case spec.CheckRowCount:
+	case ir.CheckRowCount:
 		return selectSQL([]string{"COUNT(*) AS " + n}, "FROM "+rel), nil
 	}
 	return "", fmt.Errorf("table %s: unknown check kind %q", tb.Name, c.Kind)
@@ -241,8 +241,8 @@ func CheckSQL(d Dialect, tb *Table, c *Check, rel string) (string, error) {
 
 // CheckBroken reports whether check c fails when its CheckSQL query gave
 // n: for row_count, n outside [Min, Max]; for the others, any row.
-func CheckBroken(c *Check, n int64) bool {
-	if c.Kind == spec.CheckRowCount {
+func CheckBroken(c *ir.Check, n int64) bool {
+	if c.Kind == ir.CheckRowCount {
 		return (c.Min != nil && n < int64(*c.Min)) || (c.Max != nil && n > int64(*c.Max))
 	}
 	return n > 0
@@ -254,15 +254,15 @@ func CheckBroken(c *Check, n int64) bool {
 // varchar(n) value fits in n UTF-8 bytes; a char(n) value must also be
 // single-byte characters only (Redshift CHAR holds no multi-byte
 // characters). NULLs fit. sql is "" when tb has no such column.
-func LengthCheckSQL(d Dialect, tb *Table, rel string) (sql string, cols []*TableColumn, err error) {
+func LengthCheckSQL(d Dialect, tb *ir.Table, rel string) (sql string, cols []*ir.TableColumn, err error) {
 	var items []string
 	for _, c := range tb.Columns {
-		if c.Type.Kind != spec.RSChar && c.Type.Kind != spec.RSVarchar {
+		if c.Type.Kind != ir.RSChar && c.Type.Kind != ir.RSVarchar {
 			continue
 		}
 		id := d.Ident(c.Name)
 		cond := d.OctetLength(id) + " > " + strconv.Itoa(c.Type.Length)
-		if c.Type.Kind == spec.RSChar {
+		if c.Type.Kind == ir.RSChar {
 			cond += " OR " + d.OctetLength(id) + " <> length(" + id + ")"
 		}
 		items = append(items, "COUNT(CASE WHEN "+cond+" THEN 1 END) AS "+id)
@@ -288,7 +288,7 @@ func LengthCheckSQL(d Dialect, tb *Table, rel string) (sql string, cols []*Table
 // of cols, in order: the number of values that do not parse (bigint), the
 // least file holding one, one such value from that file, and the least
 // and the greatest such value (NULL when there is none).
-func BadValuesSQL(d Dialect, s *Source, raw, file string) (sql string, cols []expr.Column, err error) {
+func BadValuesSQL(d Dialect, s *ir.Source, raw, file string) (sql string, cols []expr.Column, err error) {
 	str := expr.Type{Kind: expr.String}
 	boolean := expr.Type{Kind: expr.Boolean}
 	var inner, outer []string

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -15,14 +15,14 @@ import (
 // tgen generates the query of one transform.
 type tgen struct {
 	d     Dialect
-	ir    *IR
-	t     *Transform
+	pl    *ir.IR
+	t     *ir.Transform
 	input func(string) string
 
 	base   string   // name prefix of the WITH blocks
 	blocks []string // the SELECT of each block, in order
 	cur    string   // SQL text of the relation the next step reads
-	row    []expr.Column
+	row    expr.Row
 }
 
 func (g *tgen) build() (string, error) {
@@ -30,20 +30,20 @@ func (g *tgen) build() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	g.row = unqualifiedRow(from)
+	g.row = expr.Row(from).Unqualified()
 	g.cur = g.input(g.t.From)
 	g.base = g.blockBase()
 	for i, st := range g.t.Steps {
 		if err := g.step(st); err != nil {
 			return "", fmt.Errorf("step %d (%s): %w", i+1, st.Kind, err)
 		}
-		g.row = append([]expr.Column(nil), st.Schema...)
+		g.row = append(expr.Row(nil), st.Schema...)
 	}
-	if len(g.blocks) == 0 || hasQualified(g.row) {
+	if len(g.blocks) == 0 || g.row.HasQualified() {
 		// No step, or joined columns to rename: project the output row.
 		var items []string
 		for _, c := range g.row {
-			items = append(items, g.as(g.d.Ident(internalName(c)), internalName(c), c.Name))
+			items = append(items, g.as(g.d.Ident(c.QualName()), c.QualName(), c.Name))
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
 	}
@@ -51,19 +51,19 @@ func (g *tgen) build() (string, error) {
 }
 
 // step emits the blocks of one step.
-func (g *tgen) step(st *Step) error {
+func (g *tgen) step(st *ir.Step) error {
 	switch st.Kind {
-	case spec.StepFilter:
+	case ir.StepFilter:
 		cond, err := g.render(st.Cond, g.row, "")
 		if err != nil {
 			return err
 		}
 		g.emit(selectSQL(g.passthrough(""), "FROM "+g.cur, "WHERE "+cond))
-	case spec.StepJoin:
+	case ir.StepJoin:
 		return g.join(st)
-	case spec.StepDerive:
+	case ir.StepDerive:
 		return g.derive(st)
-	case spec.StepSelect:
+	case ir.StepSelect:
 		var items []string
 		for _, ne := range st.Columns {
 			x, err := g.render(ne.Expr, g.row, "")
@@ -77,9 +77,9 @@ func (g *tgen) step(st *Step) error {
 			items = append(items, x+" AS "+g.d.Ident(ne.Name))
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
-	case spec.StepDedupe:
+	case ir.StepDedupe:
 		return g.dedupe(st)
-	case spec.StepAggregate:
+	case ir.StepAggregate:
 		return g.aggregate(st)
 	default:
 		return fmt.Errorf("unknown step kind %q", st.Kind)
@@ -89,7 +89,7 @@ func (g *tgen) step(st *Step) error {
 
 // join: the left row keeps its column names, the joined relation's
 // columns are added as "alias.name".
-func (g *tgen) join(st *Step) error {
+func (g *tgen) join(st *ir.Step) error {
 	right, err := g.schemaOf(st.Join)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (g *tgen) join(st *Step) error {
 		items = append(items, g.d.Ident(st.Alias)+"."+g.d.Ident(c.Name)+" AS "+g.d.Ident(st.Alias+"."+c.Name))
 	}
 	// The ON condition sees the row after the join.
-	after := append(append([]expr.Column(nil), g.row...), qualify(right, st.Alias)...)
+	after := append(append(expr.Row(nil), g.row...), expr.Row(right).Qualified(st.Alias)...)
 	e, err := rewriteCols(st.Cond, func(c *expr.Col) (*expr.Col, error) {
 		rc, err := resolve(after, c)
 		if err != nil {
@@ -112,7 +112,7 @@ func (g *tgen) join(st *Step) error {
 		if rc.Qual == st.Alias {
 			return &expr.Col{Sp: c.Sp, T: c.T, Qual: st.Alias, Name: rc.Name}, nil
 		}
-		return &expr.Col{Sp: c.Sp, T: c.T, Qual: left, Name: internalName(rc)}, nil
+		return &expr.Col{Sp: c.Sp, T: c.T, Qual: left, Name: rc.QualName()}, nil
 	})
 	if err != nil {
 		return err
@@ -134,11 +134,11 @@ func (g *tgen) join(st *Step) error {
 // derive adds or replaces columns in order, each seeing the ones before.
 // Columns that do not read one another share a block; a column that reads
 // (or redefines) one derived in the current block starts a new one.
-func (g *tgen) derive(st *Step) error {
+func (g *tgen) derive(st *ir.Step) error {
 	type item struct{ name, sql string }
 	var layer []item
-	base := append([]expr.Column(nil), g.row...) // the row the layer reads
-	row := append([]expr.Column(nil), g.row...)  // the row with the layer applied
+	base := append(expr.Row(nil), g.row...) // the row the layer reads
+	row := append(expr.Row(nil), g.row...)  // the row with the layer applied
 	pending := map[string]bool{}
 	flush := func() {
 		if len(layer) == 0 {
@@ -147,7 +147,7 @@ func (g *tgen) derive(st *Step) error {
 		done := map[string]bool{}
 		var items []string
 		for _, c := range base {
-			id := internalName(c)
+			id := c.QualName()
 			for _, it := range layer {
 				if c.Qual == "" && c.Name == it.name {
 					items = append(items, it.sql+" AS "+g.d.Ident(it.name))
@@ -166,7 +166,7 @@ func (g *tgen) derive(st *Step) error {
 		}
 		g.emit(selectSQL(items, "FROM "+g.cur))
 		layer, pending = nil, map[string]bool{}
-		base = append([]expr.Column(nil), row...)
+		base = append(expr.Row(nil), row...)
 	}
 	for _, ne := range st.Columns {
 		reads := pending[ne.Name]
@@ -175,7 +175,7 @@ func (g *tgen) derive(st *Step) error {
 			if err != nil {
 				return fmt.Errorf("column %s: %w", ne.Name, err)
 			}
-			if pending[internalName(rc)] {
+			if pending[rc.QualName()] {
 				reads = true
 			}
 		}
@@ -188,7 +188,7 @@ func (g *tgen) derive(st *Step) error {
 		}
 		layer = append(layer, item{ne.Name, x})
 		pending[ne.Name] = true
-		row = setRowColumn(row, ne.Name, ne.Expr.Type())
+		row = row.Set(ne.Name, ne.Expr.Type())
 	}
 	flush()
 	return nil
@@ -198,7 +198,7 @@ func (g *tgen) derive(st *Step) error {
 // of order_by (ascending NULLS FIRST, descending NULLS LAST: Spark's
 // defaults), ties broken by every other column so the choice is
 // deterministic.
-func (g *tgen) dedupe(st *Step) error {
+func (g *tgen) dedupe(st *ir.Step) error {
 	var keys []string
 	isKey := map[string]bool{}
 	for _, b := range st.By {
@@ -206,8 +206,8 @@ func (g *tgen) dedupe(st *Step) error {
 		if err != nil {
 			return err
 		}
-		keys = append(keys, g.d.Ident(internalName(rc)))
-		isKey[internalName(rc)] = true
+		keys = append(keys, g.d.Ident(rc.QualName()))
+		isKey[rc.QualName()] = true
 	}
 	var order []string
 	ordered := map[string]bool{}
@@ -218,7 +218,7 @@ func (g *tgen) dedupe(st *Step) error {
 		}
 		if c, ok := o.Expr.(*expr.Col); ok {
 			if rc, err := resolve(g.row, c); err == nil {
-				ordered[internalName(rc)] = true
+				ordered[rc.QualName()] = true
 			}
 		}
 		if o.Desc {
@@ -228,7 +228,7 @@ func (g *tgen) dedupe(st *Step) error {
 		}
 	}
 	for _, c := range g.row {
-		if id := internalName(c); !isKey[id] && !ordered[id] {
+		if id := c.QualName(); !isKey[id] && !ordered[id] {
 			order = append(order, g.d.Ident(id)+" ASC NULLS FIRST")
 		}
 	}
@@ -251,14 +251,14 @@ func (g *tgen) dedupe(st *Step) error {
 
 // aggregate groups by the by: columns (output under their unqualified
 // names) and computes the measures.
-func (g *tgen) aggregate(st *Step) error {
+func (g *tgen) aggregate(st *ir.Step) error {
 	var items, keys []string
 	for _, b := range st.By {
 		rc, err := resolve(g.row, colRef(b))
 		if err != nil {
 			return err
 		}
-		id := internalName(rc)
+		id := rc.QualName()
 		keys = append(keys, g.d.Ident(id))
 		items = append(items, g.as(g.d.Ident(id), id, rc.Name))
 	}
@@ -279,13 +279,13 @@ func (g *tgen) aggregate(st *Step) error {
 
 // render rewrites the column references of e to the row's column names
 // (qualified by the relation alias rel when not "") and renders it.
-func (g *tgen) render(e expr.Expr, row []expr.Column, rel string) (string, error) {
+func (g *tgen) render(e expr.Expr, row expr.Row, rel string) (string, error) {
 	r, err := rewriteCols(e, func(c *expr.Col) (*expr.Col, error) {
 		rc, err := resolve(row, c)
 		if err != nil {
 			return nil, err
 		}
-		return &expr.Col{Sp: c.Sp, T: c.T, Qual: rel, Name: internalName(rc)}, nil
+		return &expr.Col{Sp: c.Sp, T: c.T, Qual: rel, Name: rc.QualName()}, nil
 	})
 	if err != nil {
 		return "", err
@@ -297,7 +297,7 @@ func (g *tgen) render(e expr.Expr, row []expr.Column, rel string) (string, error
 func (g *tgen) passthrough(rel string) []string {
 	var items []string
 	for _, c := range g.row {
-		id := g.d.Ident(internalName(c))
+		id := g.d.Ident(c.QualName())
 		if rel != "" {
 			id = g.d.Ident(rel) + "." + id
 		}
@@ -327,7 +327,7 @@ func (g *tgen) blockName(i int) string { return g.base + strconv.Itoa(i) }
 func (g *tgen) blockBase() string {
 	names := []string{g.input(g.t.From)}
 	for _, st := range g.t.Steps {
-		if st.Kind == spec.StepJoin {
+		if st.Kind == ir.StepJoin {
 			names = append(names, g.input(st.Join))
 		}
 	}
@@ -370,51 +370,26 @@ func (g *tgen) assemble() string {
 }
 
 func (g *tgen) schemaOf(name string) ([]expr.Column, error) {
-	if s := g.ir.Source(name); s != nil {
+	if s := g.pl.Source(name); s != nil {
 		return s.Schema, nil
 	}
-	if t := g.ir.Transform(name); t != nil {
+	if t := g.pl.Transform(name); t != nil {
 		return t.Schema, nil
 	}
 	return nil, fmt.Errorf("unknown input %q", name)
 }
 
-// internalName is a row column's identifier between steps: name, or
-// alias.name for a joined column.
-func internalName(c expr.Column) string {
-	if c.Qual == "" {
-		return c.Name
+// resolve finds the row column a reference means, as expr.Check does
+// (expr.Row.Resolve).
+func resolve(row expr.Row, c *expr.Col) (expr.Column, error) {
+	rc, n := row.Resolve(c.Qual, c.Name)
+	switch n {
+	case 1:
+		return rc, nil
+	case 0:
+		return expr.Column{}, fmt.Errorf("unknown column %s (internal error: the spec checks should have caught it)", expr.Column{Qual: c.Qual, Name: c.Name}.QualName())
 	}
-	return c.Qual + "." + c.Name
-}
-
-// resolve finds the row column a reference means, as expr.Check does: a
-// qualified reference matches exactly; a bare one prefers the main row's
-// column, else the only joined column of that name.
-func resolve(row []expr.Column, c *expr.Col) (expr.Column, error) {
-	var found []expr.Column
-	for _, rc := range row {
-		if rc.Name != c.Name {
-			continue
-		}
-		if rc.Qual == c.Qual {
-			return rc, nil
-		}
-		if c.Qual == "" {
-			found = append(found, rc)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], nil
-	}
-	name := c.Name
-	if c.Qual != "" {
-		name = c.Qual + "." + c.Name
-	}
-	if len(found) > 1 {
-		return expr.Column{}, fmt.Errorf("ambiguous column %s (internal error: the spec checks should have caught it)", name)
-	}
-	return expr.Column{}, fmt.Errorf("unknown column %s (internal error: the spec checks should have caught it)", name)
+	return expr.Column{}, fmt.Errorf("ambiguous column %s (internal error: the spec checks should have caught it)", c.Name)
 }
 
 // colRef turns a by: name ("col" or "alias.col") into a reference.
@@ -425,47 +400,11 @@ func colRef(name string) *expr.Col {
 	return &expr.Col{Name: name}
 }
 
-func unqualifiedRow(row []expr.Column) []expr.Column {
-	out := make([]expr.Column, len(row))
-	for i, c := range row {
-		out[i] = expr.Column{Name: c.Name, Type: c.Type}
-	}
-	return out
-}
-
-func qualify(row []expr.Column, alias string) []expr.Column {
-	out := make([]expr.Column, len(row))
-	for i, c := range row {
-		out[i] = expr.Column{Qual: alias, Name: c.Name, Type: c.Type}
-	}
-	return out
-}
-
-func hasQualified(row []expr.Column) bool {
+func hasColumn(row expr.Row, name string) bool {
 	for _, c := range row {
-		if c.Qual != "" {
+		if c.QualName() == name {
 			return true
 		}
 	}
 	return false
-}
-
-func hasColumn(row []expr.Column, name string) bool {
-	for _, c := range row {
-		if internalName(c) == name {
-			return true
-		}
-	}
-	return false
-}
-
-// setRowColumn replaces the unqualified column name or appends it.
-func setRowColumn(row []expr.Column, name string, t expr.Type) []expr.Column {
-	for i, c := range row {
-		if c.Qual == "" && c.Name == name {
-			row[i].Type = t
-			return row
-		}
-	}
-	return append(row, expr.Column{Name: name, Type: t})
 }

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // TestSparkSQLGolden renders, for every spec under testdata/sparksql/, the
@@ -17,26 +19,26 @@ func TestSparkSQLGolden(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			ir := loadTestIR(t, f, name+".yaml", "dev")
-			golden(t, strings.TrimSuffix(f, ".yaml")+".sql", []byte(planSQL(t, Spark, ir)))
+			pl := loadTestIR(t, f, name+".yaml", "dev")
+			golden(t, strings.TrimSuffix(f, ".yaml")+".sql", []byte(planSQL(t, Spark, pl)))
 		})
 	}
 }
 
 // planSQL renders the whole plan of a pipeline in one dialect.
-func planSQL(t *testing.T, d Dialect, ir *IR) string {
+func planSQL(t *testing.T, d Dialect, pl *ir.IR) string {
 	t.Helper()
 	var b strings.Builder
 	input := func(n string) string { return d.Ident(n) }
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		sql, err := SourceSQL(d, s, d.Ident("raw_"+s.Name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.WriteString("-- source " + s.Name + "\n" + sql + ";\n\n")
 	}
-	for _, tr := range ir.Transforms {
-		qs, err := TransformSQL(d, ir, tr, input)
+	for _, tr := range pl.Transforms {
+		qs, err := TransformSQL(d, pl, tr, input)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,12 +46,12 @@ func planSQL(t *testing.T, d Dialect, ir *IR) string {
 			b.WriteString("-- transform " + q.Name + "\n" + q.SQL + ";\n\n")
 		}
 	}
-	for _, tb := range ir.Tables {
-		rows, err := TableRowsSQL(d, ir, tb, input)
+	for _, tb := range pl.Tables {
+		rows, err := TableRowsSQL(d, pl, tb, input)
 		if err != nil {
 			t.Fatal(err)
 		}
-		load, err := TableSQL(d, ir, tb, input)
+		load, err := TableSQL(d, pl, tb, input)
 		if err != nil {
 			t.Fatal(err)
 		}

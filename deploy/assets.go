@@ -15,11 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-)
 
-// MaxInlineTemplate is the largest template CloudFormation accepts in a
-// TemplateBody; larger ones are uploaded and passed as a TemplateURL.
-const MaxInlineTemplate = 51200
+	"github.com/flowc-dev/flowc/layout"
+)
 
 // Identity is who the credentials in use belong to.
 type Identity struct {
@@ -196,7 +194,7 @@ func (d *Deployer) publishAssets(ctx context.Context, b *Bundle, bucket string, 
 // it is too large to pass inline.
 func TemplateKey(body []byte) string {
 	h := sha256.Sum256(body)
-	return "flowc/assets/" + hex.EncodeToString(h[:]) + ".json"
+	return layout.AssetPrefix + hex.EncodeToString(h[:]) + ".json"
 }
 
 // TemplateURL is the https URL CloudFormation reads an uploaded template

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/flowc-dev/flowc/deploy/deploytest"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // testDeployer is a Deployer on an emulator (or a fault proxy in front of
@@ -138,10 +139,10 @@ func TestLargeTemplate(t *testing.T) {
 	d := testDeployer(t, srv.URL, &out, Options{})
 	b := loadTree(t, "testdata/trees/base")
 	body := b.Template()
-	pad := fmt.Sprintf(`"Metadata": {"padding": %q},`, strings.Repeat("x", MaxInlineTemplate))
+	pad := fmt.Sprintf(`"Metadata": {"padding": %q},`, strings.Repeat("x", layout.MaxTemplateInline))
 	big := bytes.Replace(body, []byte(`"Parameters"`), []byte(pad+"\n  \"Parameters\""), 1)
 	for i := range b.Files {
-		if b.Files[i].Path == TemplatePath {
+		if b.Files[i].Path == layout.TemplatePath {
 			b.Files[i].Data = big
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // loadTree reads a build tree of testdata into a Bundle. Assets are the
@@ -51,7 +53,7 @@ func loadTree(t *testing.T, dir string) *Bundle {
 			b.Assets = append(b.Assets, Asset{Path: p, Key: keys[p]})
 		}
 	}
-	subst(TemplatePath)
+	subst(layout.TemplatePath)
 	for _, p := range sortedKeys(files) {
 		b.Files = append(b.Files, File{Path: p, Data: files[p]})
 	}

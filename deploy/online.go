@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // planInput gathers both sides of a comparison with the deployed stack:
@@ -100,7 +102,7 @@ func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Templa
 				}
 			}
 			files[p] = data
-			if strings.HasPrefix(p, "stacks/") && strings.HasSuffix(p, ".json") {
+			if layout.IsNestedStack(p) {
 				ot, err1 := ParseTemplate(data)
 				nt, err2 := ParseTemplate(b.File(p))
 				if err1 == nil && err2 == nil {
@@ -152,7 +154,7 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 	}
 	var n published
 	for _, a := range b.Assets {
-		if strings.HasPrefix(a.Path, "stacks/") {
+		if strings.HasPrefix(a.Path, layout.StacksDir) {
 			if err := d.putAsset(ctx, bucket, a.Key, b.File(a.Path), &n); err != nil {
 				return nil, err
 			}
@@ -182,9 +184,9 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 // DiffOffline compares the bundle with an earlier build's files (read by
 // the caller from its directory). It calls no AWS API.
 func DiffOffline(b *Bundle, against map[string][]byte, dir string) (*Plan, error) {
-	old := against[TemplatePath]
+	old := against[layout.TemplatePath]
 	if old == nil {
-		return nil, fmt.Errorf("%s has no %s: is it the output of `flowc build`?", dir, TemplatePath)
+		return nil, fmt.Errorf("%s has no %s: is it the output of `flowc build`?", dir, layout.TemplatePath)
 	}
 	assets := map[string]string{}
 	for _, a := range b.Assets {

@@ -5,6 +5,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Plan is what a deploy would change, computed from fetched facts: the
@@ -234,7 +236,7 @@ func mergeChangeSet(p *Plan, cs []ChangeSetChange, predicted []ResourceChange) [
 func nestedPaths(old, new map[string][]byte) []string {
 	var out []string
 	for _, k := range unionKeys(old, new) {
-		if strings.HasPrefix(k, "stacks/") && strings.HasSuffix(k, ".json") {
+		if layout.IsNestedStack(k) {
 			out = append(out, k)
 		}
 	}

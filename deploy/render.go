@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Output formats of a plan.
@@ -169,7 +171,7 @@ func beforeAfter(c PropertyChange) string {
 }
 
 // shortKeyRe matches the hash of an asset key, shortened in text output.
-var shortKeyRe = regexp.MustCompile(`(flowc/assets/[0-9a-f]{12})[0-9a-f]{52}`)
+var shortKeyRe = regexp.MustCompile(`(` + regexp.QuoteMeta(layout.AssetPrefix) + `[0-9a-f]{12})[0-9a-f]{52}`)
 
 // clip shortens a value for the text form: asset hashes to 12 digits, and
 // anything longer than maxValue characters.

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // DeployOptions are the choices of one deploy.
@@ -158,7 +160,7 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket string, params map[string]string, n *published) (*stackRequest, *Template, error) {
 	body := b.Template()
 	if body == nil {
-		return nil, nil, fmt.Errorf("internal error: the build has no %s (please report this bug)", TemplatePath)
+		return nil, nil, fmt.Errorf("internal error: the build has no %s (please report this bug)", layout.TemplatePath)
 	}
 	t, err := ParseTemplate(body)
 	if err != nil {
@@ -183,13 +185,13 @@ func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket s
 	for _, k := range sortedKeys(values) {
 		r.params = append(r.params, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(values[k])})
 	}
-	if len(body) > MaxInlineTemplate {
+	if len(body) > layout.MaxTemplateInline {
 		key := TemplateKey(body)
 		if err := d.putAsset(ctx, bucket, key, body, n); err != nil {
 			return nil, nil, err
 		}
 		r.url = aws.String(TemplateURL(id.Partition, b.Region, bucket, key))
-		d.outf("The template is %d bytes, over CloudFormation's %d-byte inline limit: deploying it from s3://%s/%s.\n", len(body), MaxInlineTemplate, bucket, key)
+		d.outf("The template is %d bytes, over CloudFormation's %d-byte inline limit: deploying it from s3://%s/%s.\n", len(body), layout.MaxTemplateInline, bucket, key)
 	} else {
 		r.body = aws.String(string(body))
 	}

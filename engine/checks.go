@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -18,7 +19,7 @@ import (
 // when one fails are the runs told apart, to name them.
 
 // check runs one check; a failure is a *CheckError.
-func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compiler.Check, stage string, carries bool) error {
+func (r *runner) check(ctx context.Context, tb, plan *ir.Table, c *ir.Check, stage string, carries bool) error {
 	if c.Kind == spec.CheckRowCount && carries {
 		return r.rowCount(ctx, tb, c, stage)
 	}
@@ -58,7 +59,7 @@ func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compile
 
 // rowCount checks the number of rows of each run, runs without rows
 // included.
-func (r *runner) rowCount(ctx context.Context, tb *compiler.Table, c *compiler.Check, stage string) error {
+func (r *runner) rowCount(ctx context.Context, tb *ir.Table, c *ir.Check, stage string) error {
 	in := r.inputs[tb.Trigger.Name]
 	counts := make([]int64, len(in.runs))
 	rows, err := r.conn.QueryContext(ctx, "SELECT "+d.Ident(runCol)+", count(*) FROM "+stage+" GROUP BY 1")
@@ -92,7 +93,7 @@ func (r *runner) rowCount(ctx context.Context, tb *compiler.Table, c *compiler.C
 	return r.checkError(tb, c, first, parts)
 }
 
-func (r *runner) checkError(tb *compiler.Table, c *compiler.Check, n int64, parts []string) error {
+func (r *runner) checkError(tb *ir.Table, c *ir.Check, n int64, parts []string) error {
 	name := r.schema() + "." + tb.Name
 	what := plural(n, "row") + " break it"
 	if c.Kind == spec.CheckRowCount {
@@ -124,7 +125,7 @@ func (r *runner) checkError(tb *compiler.Table, c *compiler.Check, n int64, part
 }
 
 // lengths fails when a char(n) or varchar(n) value does not fit.
-func (r *runner) lengths(ctx context.Context, tb *compiler.Table, stage string) error {
+func (r *runner) lengths(ctx context.Context, tb *ir.Table, stage string) error {
 	q, cols, err := compiler.LengthCheckSQL(d, tb, stage)
 	if err != nil || q == "" {
 		return err

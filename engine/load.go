@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -49,13 +50,13 @@ func warehouseType(rt spec.RedshiftType) (ddl, info string) {
 }
 
 func (r *runner) schema() string {
-	if s := r.ir.Redshift.Schema; s != "" {
+	if s := r.pl.Redshift.Schema; s != "" {
 		return s
 	}
 	return "public"
 }
 
-func (r *runner) target(tb *compiler.Table) string {
+func (r *runner) target(tb *ir.Table) string {
 	return d.Ident(r.schema()) + "." + d.Ident(tb.Name)
 }
 
@@ -66,7 +67,7 @@ func (r *runner) createSchema(ctx context.Context) error {
 
 // ensureTable creates the table, or checks that the one in the warehouse
 // has the spec's columns.
-func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
+func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) error {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
 	if err != nil {
 		return err
@@ -99,10 +100,10 @@ func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
 }
 
 // table stages a table's rows, runs its checks and loads it.
-func (r *runner) table(ctx context.Context, tb *compiler.Table) (*TableReport, error) {
+func (r *runner) table(ctx context.Context, tb *ir.Table) (*TableReport, error) {
 	name := r.schema() + "." + tb.Name
 	rep := &TableReport{Table: name, Load: tb.Load}
-	for _, s := range rowSources(r.ir, tb.From) {
+	for _, s := range rowSources(r.pl, tb.From) {
 		for _, n := range r.counts[s] {
 			rep.RowsIn += n
 		}
@@ -144,7 +145,7 @@ func (r *runner) table(ctx context.Context, tb *compiler.Table) (*TableReport, e
 }
 
 // planTable is the table of the rewritten IR.
-func (r *runner) planTable(tb *compiler.Table) *compiler.Table {
+func (r *runner) planTable(tb *ir.Table) *ir.Table {
 	for _, t := range r.plan.Tables {
 		if t.Name == tb.Name {
 			return t
@@ -155,9 +156,9 @@ func (r *runner) planTable(tb *compiler.Table) *compiler.Table {
 
 // rowSources are the sources at the start of a relation's from: chain
 // (the rows a table's "rows in" counts).
-func rowSources(ir *compiler.IR, from string) []string {
+func rowSources(pl *ir.IR, from string) []string {
 	for i := 0; i < 1000; i++ {
-		t := ir.Transform(from)
+		t := pl.Transform(from)
 		if t == nil {
 			return []string{from}
 		}
@@ -168,13 +169,13 @@ func rowSources(ir *compiler.IR, from string) []string {
 
 // load writes the staged rows into the table with its load mode and returns
 // how many rows it inserted.
-func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage string, carries bool) (int64, error) {
+func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, carries bool) (int64, error) {
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
 		cols = append(cols, d.Ident(c.Name))
 	}
-	rows, err := compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+	rows, err := compiler.TableSQL(d, r.pl, tb, func(string) string { return stage })
 	if err != nil {
 		return 0, err
 	}
@@ -215,7 +216,7 @@ func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage strin
 			last := d.Ident("_flowc_last")
 			stage = "(SELECT * FROM (SELECT *, max(" + d.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
 				" FROM " + stage + ") AS s WHERE " + d.Ident(runCol) + " = " + last + ")"
-			rows, err = compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+			rows, err = compiler.TableSQL(d, r.pl, tb, func(string) string { return stage })
 			if err != nil {
 				return 0, err
 			}

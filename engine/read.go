@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -315,7 +315,7 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 
 // filesColumns are the columns a row takes from the files table: the
 // partition columns, and the run of a triggered source.
-func filesColumns(src *compiler.Source, rel string) []string {
+func filesColumns(src *ir.Source, rel string) []string {
 	var out []string
 	for _, p := range src.Partitions {
 		out = append(out, rel+"."+d.Ident(p.Name))
@@ -328,7 +328,7 @@ func filesColumns(src *compiler.Source, rel string) []string {
 
 // onFileColumns reports whether the conditions read only the file's own
 // columns (not the partition columns).
-func onFileColumns(src *compiler.Source, conds []expr.Expr) bool {
+func onFileColumns(src *ir.Source, conds []expr.Expr) bool {
 	for _, c := range conds {
 		for _, col := range expr.Columns(c) {
 			for _, p := range src.Partitions {

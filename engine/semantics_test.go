@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -118,17 +119,17 @@ func writeCSV(t *testing.T, path string, cols, rows []string) {
 }
 
 // loadSpec loads and lowers a spec text, failing the test on errors.
-func loadSpec(t *testing.T, name, text string) *compiler.IR {
+func loadSpec(t *testing.T, name, text string) *ir.IR {
 	t.Helper()
 	f, ds := spec.Load(name, []byte(text), "")
 	if ds.HasErrors() {
 		t.Fatalf("spec errors:\n%v\nspec:\n%s", ds.Error(), text)
 	}
-	ir, err := compiler.Lower(f, f.Environments[0].Name.Raw)
+	pl, err := compiler.Lower(f, f.Environments[0].Name.Raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ir
+	return pl
 }
 
 // tableRows renders a warehouse table's rows, sorted, values joined by " | ".
@@ -200,7 +201,7 @@ func TestSemantics(t *testing.T) {
 			}
 			t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml")+"/"+c.Name, func(t *testing.T) {
 				dir := t.TempDir()
-				ir := loadSpec(t, c.Name+".yaml", text)
+				pl := loadSpec(t, c.Name+".yaml", text)
 				inputs := map[string]string{"input": filepath.Join(dir, "input.csv")}
 				writeCSV(t, inputs["input"], c.Columns, c.Rows)
 				for _, r := range c.Refs {
@@ -208,7 +209,7 @@ func TestSemantics(t *testing.T) {
 					writeCSV(t, inputs[r.Name], r.Columns, r.Rows)
 				}
 				wh := filepath.Join(dir, "w.duckdb")
-				if _, err := Run(context.Background(), ir, Options{Inputs: inputs, Warehouse: wh}); err != nil {
+				if _, err := Run(context.Background(), pl, Options{Inputs: inputs, Warehouse: wh}); err != nil {
 					t.Fatalf("run: %v", err)
 				}
 				got := tableRows(t, wh, "sem.out")
@@ -230,14 +231,14 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 	if ds.HasErrors() {
 		return "-- " + name + ": spec errors\n\n"
 	}
-	ir, err := compiler.Lower(f, "")
+	pl, err := compiler.Lower(f, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s: %s\n", name, doc)
 	for _, dl := range []compiler.Dialect{compiler.Spark, DuckDB{}} {
-		qs, err := compiler.TransformSQL(dl, ir, ir.Transform("t"), dl.Ident)
+		qs, err := compiler.TransformSQL(dl, pl, pl.Transform("t"), dl.Ident)
 		if err != nil {
 			fmt.Fprintf(&b, "-- %s: error: %v\n", dl.Name(), err)
 			continue

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -106,7 +107,7 @@ func (c *checker) run(env string) {
 
 // ReservedTableName is the name of the Glue runtime module that every
 // job script imports; a table of that name would overwrite it.
-const ReservedTableName = "flowc_runtime"
+const ReservedTableName = layout.GlueRuntimeModule
 
 // Env returns the named environment, or nil.
 func (f *File) Env(name string) *Environment {

@@ -6,45 +6,32 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// RSKind is a Redshift column type.
-type RSKind int
+// RSKind is a Redshift column type (the IR's vocabulary).
+type RSKind = ir.RSKind
 
 // Redshift types a table column may have.
 const (
-	RSUnknown RSKind = iota
-	RSSmallint
-	RSInteger
-	RSBigint
-	RSDecimal
-	RSReal
-	RSDouble
-	RSBoolean
-	RSChar
-	RSVarchar
-	RSDate
-	RSTimestamp
-	RSTimestamptz
+	RSUnknown     = ir.RSUnknown
+	RSSmallint    = ir.RSSmallint
+	RSInteger     = ir.RSInteger
+	RSBigint      = ir.RSBigint
+	RSDecimal     = ir.RSDecimal
+	RSReal        = ir.RSReal
+	RSDouble      = ir.RSDouble
+	RSBoolean     = ir.RSBoolean
+	RSChar        = ir.RSChar
+	RSVarchar     = ir.RSVarchar
+	RSDate        = ir.RSDate
+	RSTimestamp   = ir.RSTimestamp
+	RSTimestamptz = ir.RSTimestamptz
 )
 
 // RedshiftType is a parsed Redshift column type.
-type RedshiftType struct {
-	Kind      RSKind
-	Precision int // decimal
-	Scale     int // decimal
-	Length    int // char, varchar
-}
-
-var rsNames = []struct {
-	name string
-	kind RSKind
-}{
-	{"smallint", RSSmallint}, {"integer", RSInteger}, {"bigint", RSBigint}, {"real", RSReal},
-	{"double precision", RSDouble}, {"boolean", RSBoolean}, {"date", RSDate},
-	{"timestamp", RSTimestamp}, {"timestamptz", RSTimestamptz},
-}
+type RedshiftType = ir.RedshiftType
 
 // RedshiftTypeNames lists the type names a table column may use.
 var RedshiftTypeNames = []string{"smallint", "integer", "bigint", "decimal(p,s)", "real", "double precision", "boolean", "char(n)", "varchar(n)", "date", "timestamp", "timestamptz"}
@@ -64,10 +51,8 @@ var rsParamRe = regexp.MustCompile(`^(decimal|numeric|char|character|varchar|cha
 // user-facing; it suggests the spelling flowc expects.
 func ParseRedshiftType(s string) (RedshiftType, error) {
 	t := strings.Join(strings.Fields(strings.ToLower(s)), " ")
-	for _, n := range rsNames {
-		if t == n.name {
-			return RedshiftType{Kind: n.kind}, nil
-		}
+	if rt, ok := ir.RedshiftTypeNamed(t); ok {
+		return rt, nil
 	}
 	if m := rsParamRe.FindStringSubmatch(t); m != nil {
 		a, _ := strconv.Atoi(m[2])
@@ -97,24 +82,6 @@ func ParseRedshiftType(s string) (RedshiftType, error) {
 		return RedshiftType{}, fmt.Errorf("unknown Redshift type %q; write %s", s, alt)
 	}
 	return RedshiftType{}, fmt.Errorf("unknown Redshift type %q", s)
-}
-
-// String renders the type as DDL.
-func (t RedshiftType) String() string {
-	switch t.Kind {
-	case RSDecimal:
-		return fmt.Sprintf("decimal(%d,%d)", t.Precision, t.Scale)
-	case RSChar:
-		return fmt.Sprintf("char(%d)", t.Length)
-	case RSVarchar:
-		return fmt.Sprintf("varchar(%d)", t.Length)
-	}
-	for _, n := range rsNames {
-		if n.kind == t.Kind {
-			return n.name
-		}
-	}
-	return "unknown"
 }
 
 // intDigits is how many decimal digits each integer type holds in full.

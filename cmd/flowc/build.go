@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -117,7 +118,7 @@ func safePath(dir, p string) (string, error) {
 // previousFiles lists the files an earlier build wrote to dir, from its
 // manifest.json (nil when there is none or it cannot be read).
 func previousFiles(dir string) []string {
-	data, err := os.ReadFile(filepath.Join(dir, compiler.ManifestPath))
+	data, err := os.ReadFile(filepath.Join(dir, layout.ManifestPath))
 	if err != nil {
 		return nil
 	}
@@ -133,7 +134,7 @@ func previousFiles(dir string) []string {
 	for _, f := range m.Files {
 		out = append(out, f.Path)
 	}
-	return append(out, compiler.ManifestPath)
+	return append(out, layout.ManifestPath)
 }
 
 // stale are the files of an earlier build that this one does not have.

@@ -9,9 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/flowc-dev/flowc/compiler"
-	"github.com/flowc-dev/flowc/deploy"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -63,13 +60,5 @@ func TestFlagsAfterArguments(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
 		}
-	}
-}
-
-// TestGlueRuntimePathAgrees: deploy names the Glue runtime without importing
-// the compiler; the two names must stay the same.
-func TestGlueRuntimePathAgrees(t *testing.T) {
-	if deploy.GlueRuntimePath != compiler.GlueRuntimePath {
-		t.Errorf("deploy.GlueRuntimePath %q != compiler.GlueRuntimePath %q", deploy.GlueRuntimePath, compiler.GlueRuntimePath)
 	}
 }

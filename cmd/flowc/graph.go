@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/graph"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -45,11 +46,11 @@ Example:
 				return usageErr("graph needs exactly one SPEC file")
 			}
 			name := c.Args().First()
-			ir, err := lowerForGraph(e, name, c.String("env"), c.Bool("aws"))
+			pl, err := lowerForGraph(e, name, c.String("env"), c.Bool("aws"))
 			if err != nil {
 				return err
 			}
-			out, err := graph.New(ir, graph.Options{AWS: c.Bool("aws")}).Render(format)
+			out, err := graph.New(pl, graph.Options{AWS: c.Bool("aws")}).Render(format)
 			if err != nil {
 				return err
 			}
@@ -62,7 +63,7 @@ Example:
 // lowerForGraph loads a spec, prints its diagnostics to stderr, and lowers
 // it for the environment the graph shows: the one named, the only one, or,
 // for the plain graph, the first.
-func lowerForGraph(e *env, name, envName string, aws bool) (*compiler.IR, error) {
+func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
@@ -85,9 +86,9 @@ func lowerForGraph(e *env, name, envName string, aws bool) (*compiler.IR, error)
 			envName = f.Environments[0].Name.Raw
 		}
 	}
-	ir, err := compiler.Lower(f, envName)
+	pl, err := compiler.Lower(f, envName)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	return ir, nil
+	return pl, nil
 }

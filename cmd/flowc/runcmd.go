@@ -17,6 +17,7 @@ import (
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/engine"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -118,7 +119,7 @@ func runAction(c *cli.Context, e *env) error {
 			return usageErr("--input %s=...: the spec has no source %q", n, n)
 		}
 	}
-	ir, err := compiler.Lower(f, envName)
+	pl, err := compiler.Lower(f, envName)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -127,14 +128,14 @@ func runAction(c *cli.Context, e *env) error {
 		Inputs:    inputs,
 		Warehouse: c.String("warehouse"),
 		Partition: c.String("partition"),
-		S3:        s3Client(ir.Region, e.stderr),
+		S3:        s3Client(pl.Region, e.stderr),
 	}
 	if isTerminal(e.stderr) {
 		opts.Progress = func(msg string) { fmt.Fprintf(e.stderr, "flowc: %s...\n", msg) }
 	}
-	rep, err := engine.Run(e.ctx, ir, opts)
+	rep, err := engine.Run(e.ctx, pl, opts)
 	if format == "json" {
-		if werr := writeRunJSON(e.stdout, ir, opts.Warehouse, rep, err); werr != nil {
+		if werr := writeRunJSON(e.stdout, pl, opts.Warehouse, rep, err); werr != nil {
 			return werr
 		}
 	} else if err == nil {
@@ -296,8 +297,8 @@ type runErrorDoc struct {
 	Partitions []string `json:"partitions,omitempty"`
 }
 
-func writeRunJSON(w io.Writer, ir *compiler.IR, warehouse string, rep *engine.Report, err error) error {
-	doc := runDoc{OK: err == nil, Pipeline: ir.Pipeline, Env: ir.Env, Warehouse: warehouse, Sources: []engine.SourceReport{}, Tables: []engine.TableReport{}}
+func writeRunJSON(w io.Writer, pl *ir.IR, warehouse string, rep *engine.Report, err error) error {
+	doc := runDoc{OK: err == nil, Pipeline: pl.Pipeline, Env: pl.Env, Warehouse: warehouse, Sources: []engine.SourceReport{}, Tables: []engine.TableReport{}}
 	if rep != nil {
 		doc.Sources, doc.Tables, doc.Seconds = rep.Sources, rep.Tables, rep.Seconds
 	}

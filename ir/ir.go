@@ -1,22 +1,23 @@
-// Package compiler turns a checked spec into flowc's intermediate
-// representation (IR) for one environment, and the IR into the files of a
-// build, in memory: the CloudFormation template, the Amazon States Language
-// state machine, the Glue PySpark scripts, the Redshift DDL and a manifest.
+// Package ir is flowc's intermediate representation: one pipeline in one
+// environment, with every ${...} expanded, every default applied and every
+// expression parsed and typed. The compiler's backends (compiler/cfn,
+// compiler/asl, compiler/glue, compiler/ddl, compiler/sqlgen) and the local
+// engine read only this; nothing here knows the YAML syntax, and nothing
+// here knows AWS beyond the names the pipeline's resources get.
 //
-// The contract: Lower reads only a spec.File that spec.Load accepted (no
-// errors) and resolves everything environment-specific; every backend
-// (cfn.go, asl.go, glue.go, ddl.go) reads only the IR. Nothing here does
-// I/O; output is byte-identical for the same spec and environment. Errors
-// found while compiling are diagnostics positioned in the user's YAML.
-package compiler
+// The contract: an IR is built once (today by compiler.Lower from a spec
+// that spec.Load accepted) and read afterwards; nothing mutates it. Every
+// element keeps the Pos it came from, so a later error still points into
+// the YAML.
+package ir
 
 import (
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
 // Pos is a position in the spec, kept so compile-time errors point into it.
-type Pos = spec.Pos
+type Pos = diag.Pos
 
 // IR is one pipeline in one environment, with every ${...} expanded and
 // every expression parsed and typed. Slices are in spec order unless said.
@@ -26,7 +27,7 @@ type IR struct {
 	Env         string
 	Region      string
 	Account     string // "" when the environment sets no guard
-	Names       spec.Names
+	Names       Names
 
 	Sources    []*Source
 	Transforms []*Transform // dependency order: a transform follows what it reads
@@ -48,7 +49,7 @@ type Source struct {
 	CSV        CSVOptions
 	Columns    []expr.Column // the file's columns, in order
 	Partitions []expr.Column // Hive partition columns, in order
-	Trigger    spec.TriggerKind
+	Trigger    TriggerKind
 	Schedule   string // cron(...) or rate(...) when Trigger is schedule
 	// Schema is Columns then Partitions: the row every step starts from.
 	Schema []expr.Column
@@ -56,7 +57,7 @@ type Source struct {
 
 // Triggered reports whether the source starts runs.
 func (s *Source) Triggered() bool {
-	return s.Trigger == spec.TriggerOnArrival || s.Trigger == spec.TriggerSchedule
+	return s.Trigger == TriggerOnArrival || s.Trigger == TriggerSchedule
 }
 
 // Suffix is the object key suffix of the source's format (".csv").
@@ -84,7 +85,7 @@ type Transform struct {
 // (expr.Check has set every node's type): backends translate them, never
 // re-parse text.
 type Step struct {
-	Kind spec.StepKind
+	Kind StepKind
 	Pos  Pos
 
 	Cond expr.Expr // filter: the predicate; join: the ON condition
@@ -140,14 +141,14 @@ type Table struct {
 // TableColumn is a Redshift column and the type the transform feeds it.
 type TableColumn struct {
 	Name string
-	Type spec.RedshiftType
+	Type RedshiftType
 	From expr.Type
 	Pos  Pos
 }
 
 // Check is a data check run before a load; a failure loads nothing.
 type Check struct {
-	Kind    spec.CheckKind
+	Kind    CheckKind
 	Name    string // stable human name, e.g. not_null(flight_date,dep_time)
 	Pos     Pos
 	Columns []string  // not_null, unique
