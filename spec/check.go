@@ -209,8 +209,9 @@ func (c *checker) names() {
 	seen := map[string]Str{}
 	dup := func(s Str, what string) {
 		if prev, ok := seen[s.Raw]; ok {
-			c.errorf(s.Pos, diag.FC201, "%s %q is defined twice", what, s.Raw).Hint =
-				fmt.Sprintf("sources and transforms share one namespace; the other is at %s", prev.Pos)
+			dg := c.errorf(s.Pos, diag.FC201, "%s %q is defined twice", what, s.Raw)
+			dg.Hint = "sources and transforms share one namespace"
+			dg.Related = diag.Related{Pos: prev.Pos, Message: fmt.Sprintf("%q is first defined here", s.Raw)}
 			return
 		}
 		seen[s.Raw] = s
