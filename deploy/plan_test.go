@@ -3,13 +3,11 @@ package deploy
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // planCase is testdata/plan/<case>/case.json.
 type planCase struct {
@@ -62,8 +60,8 @@ func TestPlanGolden(t *testing.T) {
 			if err := Render(&js, p, FormatJSON); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join(dir, "plan.txt"), []byte(RenderText(p)))
-			checkGolden(t, filepath.Join(dir, "plan.json"), js.Bytes())
+			golden.Check(t, filepath.Join(dir, "plan.txt"), []byte(RenderText(p)))
+			golden.Check(t, filepath.Join(dir, "plan.json"), js.Bytes())
 			// Rendering is a pure function: twice gives the same bytes.
 			if again := RenderText(p); again != RenderText(p) {
 				t.Error("rendering twice differs")

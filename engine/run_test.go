@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -131,7 +132,7 @@ func TestRunExample(t *testing.T) {
 		}
 	}
 	first := f.tables(t)
-	checkGolden(t, "testdata/run/example.golden", first)
+	golden.Check(t, "testdata/run/example.golden", []byte(first))
 
 	// Re-running every partition, or one, never duplicates rows.
 	if _, err := f.run(""); err != nil {

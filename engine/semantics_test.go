@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,11 +13,10 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // The semantics suite: testdata/semantics/*.yaml hold cases, each an input
 // table (CSV lines), a transform (a select of expressions, or steps) and
@@ -193,7 +191,7 @@ func TestSemantics(t *testing.T) {
 		if err := yaml.Unmarshal(data, &sf); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		var golden strings.Builder
+		var sqlText strings.Builder
 		for _, c := range sf.Cases {
 			text, err := c.spec()
 			if err != nil {
@@ -219,9 +217,9 @@ func TestSemantics(t *testing.T) {
 					t.Errorf("%s\ngot:\n  %s\nwant:\n  %s", c.Doc, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 				}
 			})
-			golden.WriteString(caseSQL(t, c.Name, c.Doc, text))
+			sqlText.WriteString(caseSQL(t, c.Name, c.Doc, text))
 		}
-		checkGolden(t, strings.TrimSuffix(file, ".yaml")+".golden", golden.String())
+		golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(sqlText.String()))
 	}
 }
 
@@ -248,22 +246,4 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 		}
 	}
 	return b.String() + "\n"
-}
-
-// checkGolden compares got with a golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs; run go test ./engine -update and review the diff", path)
-	}
 }

@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // repoRoot returns the repository root (two levels above this file).
 func repoRoot(t testing.TB) string {
@@ -26,24 +22,6 @@ func runCLI(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
 	code = run(context.Background(), append([]string{"flowc"}, args...), strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), code
-}
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden %s (run go test ./cmd/flowc -update and read it): %v", path, err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run with -update and read the diff):\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
 }
 
 func TestFlagsAfterArguments(t *testing.T) {

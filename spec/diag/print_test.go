@@ -2,16 +2,13 @@ package diag
 
 import (
 	"bytes"
-	"flag"
-	"os"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // sampleSource is pipeline.yaml of the sample: line 3 is indented with
 // tabs, line 4 holds multi-byte characters.
@@ -57,28 +54,6 @@ func sampleDiagnostics() []Diagnostic {
 	return s.Sorted()
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update and read the diff)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
-}
-
 func render(t *testing.T, p Printer, diags []Diagnostic) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -95,7 +70,7 @@ func TestPrintGolden(t *testing.T) {
 			t.Run(name+"/"+string(f), func(t *testing.T) {
 				p := Printer{Format: f, Sources: sampleSources, ToolVersion: "1.2.3"}
 				got := render(t, p, diags)
-				golden(t, name+"."+string(f)+".golden", got)
+				golden.Check(t, filepath.Join("testdata", name+"."+string(f)+".golden"), got)
 				if again := render(t, p, diags); !bytes.Equal(got, again) {
 					t.Error("two prints differ")
 				}
