@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -23,20 +22,6 @@ func TestRedshiftIdent(t *testing.T) {
 		if got := RedshiftIdent(in); got != want {
 			t.Errorf("RedshiftIdent(%q) = %s, want %s", in, got, want)
 		}
-	}
-}
-
-func TestCheckBroken(t *testing.T) {
-	one, three := 1, 3
-	rc := &ir.Check{Kind: ir.CheckRowCount, Min: &one, Max: &three}
-	for n, want := range map[int64]bool{0: true, 1: false, 3: false, 4: true} {
-		if got := CheckBroken(rc, n); got != want {
-			t.Errorf("row_count [1,3] with %d: broken = %v", n, got)
-		}
-	}
-	nn := &ir.Check{Kind: ir.CheckNotNull}
-	if CheckBroken(nn, 0) || !CheckBroken(nn, 1) {
-		t.Error("not_null is broken by any row")
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
@@ -44,7 +45,7 @@ type glueData struct {
 
 	Sources     []glueSource
 	ValueChecks []glueValueCheck
-	Views       []Query
+	Views       []sqlgen.Query
 	RowsView    string
 	RowsSQL     string
 	LoadSQL     string
@@ -65,7 +66,7 @@ type glueSource struct {
 // BadValuesSQL).
 type glueValueCheck struct {
 	Source  string
-	Columns [][2]string // column, declared type: BadValuesSQL's cols
+	Columns [][2]string // column, declared type: sqlgen.BadValuesSQL's cols
 	SQL     string
 }
 
@@ -123,7 +124,7 @@ func GlueScript(pl *ir.IR, t *ir.Table) ([]byte, error) {
 }
 
 func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
-	d := Spark
+	d := sqlgen.Spark
 	rs := pl.Redshift
 	data := &glueData{
 		SpecPath:         pl.SpecName(),
@@ -192,11 +193,11 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 			for _, c := range s.Schema {
 				gs.Columns = append(gs.Columns, c.Name)
 			}
-			sql, err := SourceSQL(d, s, d.Ident(gs.RawView))
+			sql, err := sqlgen.SourceSQL(d, s, d.Ident(gs.RawView))
 			if err != nil {
 				return nil, err
 			}
-			bad, cols, err := BadValuesSQL(d, s, d.Ident(gs.RawView), glueFileName)
+			bad, cols, err := sqlgen.BadValuesSQL(d, s, d.Ident(gs.RawView), glueFileName)
 			if err != nil {
 				return nil, err
 			}
@@ -208,14 +209,14 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 				data.ValueChecks = append(data.ValueChecks, vc)
 			}
 			data.Sources = append(data.Sources, gs)
-			data.Views = append(data.Views, Query{Name: s.Name, SQL: sql})
+			data.Views = append(data.Views, sqlgen.Query{Name: s.Name, SQL: sql})
 			continue
 		}
 		tr := pl.Transform(name)
 		if tr == nil {
 			return nil, fmt.Errorf("table %s reads %s, which is neither a source nor a transform", t.Name, name)
 		}
-		qs, err := TransformSQL(d, pl, tr, input)
+		qs, err := sqlgen.TransformSQL(d, pl, tr, input)
 		if err != nil {
 			return nil, err
 		}
@@ -223,21 +224,21 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 	}
 
 	var err error
-	if data.RowsSQL, err = TableRowsSQL(d, pl, t, input); err != nil {
+	if data.RowsSQL, err = sqlgen.TableRowsSQL(d, pl, t, input); err != nil {
 		return nil, err
 	}
 	rows := func(string) string { return d.Ident(data.RowsView) }
-	if data.LoadSQL, err = TableSQL(d, pl, t, rows); err != nil {
+	if data.LoadSQL, err = sqlgen.TableSQL(d, pl, t, rows); err != nil {
 		return nil, err
 	}
-	for _, c := range LoadChecks(t) {
-		sql, err := CheckSQL(d, t, c, d.Ident(data.RowsView))
+	for _, c := range sqlgen.LoadChecks(t) {
+		sql, err := sqlgen.CheckSQL(d, t, c, d.Ident(data.RowsView))
 		if err != nil {
 			return nil, err
 		}
 		data.Checks = append(data.Checks, glueCheck{Name: c.Name, Kind: string(c.Kind), SQL: sql, Min: c.Min, Max: c.Max})
 	}
-	sql, cols, err := LengthCheckSQL(d, t, d.Ident(data.RowsView))
+	sql, cols, err := sqlgen.LengthCheckSQL(d, t, d.Ident(data.RowsView))
 	if err != nil {
 		return nil, err
 	}
