@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
@@ -116,7 +117,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		}
 		b.add(layout.GlueScriptPath(t.Name), py)
 		b.asset(layout.GlueScriptPath(t.Name))
-		b.add(layout.DDLPath(t.Name), DDL(pl, t))
+		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
 	}
 	if ds.HasErrors() {
 		return nil, ds

@@ -5,32 +5,15 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/flowc-dev/flowc/spec"
+	"github.com/flowc-dev/flowc/ir"
 )
-
-func TestRedshiftIdent(t *testing.T) {
-	for in, want := range map[string]string{
-		"year":       "year",
-		"dep_city":   "dep_city",
-		"_x$1":       "_x$1",
-		"timestamp":  `"timestamp"`,
-		"Select":     `"Select"`,
-		"1st":        `"1st"`,
-		`a"b`:        `"a""b"`,
-		"with space": `"with space"`,
-	} {
-		if got := RedshiftIdent(in); got != want {
-			t.Errorf("RedshiftIdent(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
 
 func TestStagePrefixFitsRedshift(t *testing.T) {
 	long := ""
-	for len(long) < spec.MaxRedshiftIdent {
+	for len(long) < ir.MaxRedshiftIdent {
 		long += "t"
 	}
-	if n := len(stagePrefix(long)) + 16; n > spec.MaxRedshiftIdent {
+	if n := len(stagePrefix(long)) + 16; n > ir.MaxRedshiftIdent {
 		t.Errorf("staging table name of %d bytes", n)
 	}
 	if got := stagePrefix("fact"); got != "fact__flowc_stage_" {

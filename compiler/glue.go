@@ -21,9 +21,9 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/flowc-dev/flowc/compiler/internal/redshift"
 	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
 )
 
@@ -138,20 +138,20 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		Connection:       rs.Connection,
 		RedshiftDatabase: rs.Database,
 		IAMRole:          rs.IAMRole,
-		Schema:           RedshiftIdent(rs.Schema),
-		Target:           redshiftTable(pl, t),
-		TargetRef:        RedshiftIdent(t.Name),
+		Schema:           redshift.Ident(rs.Schema),
+		Target:           redshift.Table(pl, t),
+		TargetRef:        redshift.Ident(t.Name),
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              DDLStatements(pl, t),
+		DDL:              redshift.Statements(pl, t),
 	}
 	for _, c := range t.Columns {
-		data.Columns = append(data.Columns, RedshiftIdent(c.Name))
+		data.Columns = append(data.Columns, redshift.Ident(c.Name))
 	}
 	if t.Load == ir.LoadMerge {
 		for _, k := range t.Key {
-			data.MergeKey = append(data.MergeKey, RedshiftIdent(k))
+			data.MergeKey = append(data.MergeKey, redshift.Ident(k))
 		}
 	}
 	if src := t.Trigger; src != nil {
@@ -170,7 +170,7 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 				if !tableHas(t, p) {
 					return nil, fmt.Errorf("table %s loads with replace_partition but has no column %s", t.Name, p)
 				}
-				data.PartitionColumns[p] = RedshiftIdent(p)
+				data.PartitionColumns[p] = redshift.Ident(p)
 			}
 		}
 	}
@@ -272,7 +272,7 @@ func freePrefix(prefix string, pl *ir.IR, taken map[string]bool) string {
 // digits the run adds) and __flowc_stage_.
 func stagePrefix(table string) string {
 	const suffix = "__flowc_stage_"
-	if max := spec.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
+	if max := ir.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
 		table = table[:max]
 	}
 	return table + suffix

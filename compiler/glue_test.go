@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -52,7 +53,7 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 					t.Fatalf("table %s: %v", tb.Name, err)
 				}
 				golden(t, filepath.Join("testdata/glue", c.name, tb.Name+".py"), py)
-				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(pl, tb))
+				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), ddl.File(pl, tb))
 			}
 		})
 	}
@@ -69,7 +70,7 @@ func TestGlueDeterministic(t *testing.T) {
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s/%s: %v %v", c.name, tb.Name, err1, err2)
 			}
-			if !bytes.Equal(p1, p2) || !bytes.Equal(DDL(a, tb), DDL(b, b.Tables[i])) {
+			if !bytes.Equal(p1, p2) || !bytes.Equal(ddl.File(a, tb), ddl.File(b, b.Tables[i])) {
 				t.Errorf("%s/%s: two generations differ", c.name, tb.Name)
 			}
 		}
