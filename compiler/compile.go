@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/compiler/ddl"
+	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
@@ -95,7 +96,7 @@ func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
 func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
 	if len(pl.Tables) > 0 {
-		rt, err := GlueRuntime()
+		rt, err := glue.Runtime()
 		if err != nil {
 			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
 			return nil, ds
@@ -110,7 +111,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 				Hint:    "rename the table"})
 			continue
 		}
-		py, err := GlueScript(pl, t)
+		py, err := glue.Script(pl, t)
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue

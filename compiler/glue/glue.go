@@ -1,15 +1,14 @@
-package compiler
-
-// The Glue backend: one PySpark script per table (glue/<table>.py), from
+// Package glue is the Glue backend: one PySpark script per table (glue/<table>.py), from
 // templates/glue_job.py.tmpl, and the runtime the scripts share
 // (glue/flowc_runtime.py: templates/glue_runtime.py as is, which each job
 // loads with --extra-py-files). A script holds only the table's constants
 // and calls the runtime, which reads the table's sources from the Glue Data
 // Catalog (the run's partition only, for the triggering source), runs the
-// SQL of sqlgen.go through spark.sql and, before any write, fails on source
+// SQL of package sqlgen through spark.sql and, before any write, fails on source
 // values that do not parse (as `flowc run` does) and runs the checks; then
 // it loads Redshift through the pipeline's Glue connection (see the runtime
-// for the run, step by step).
+// for the run, step by step). It reads only the IR.
+package glue
 
 import (
 	"bytes"
@@ -96,9 +95,9 @@ func glueTemplate() (*template.Template, error) {
 	return glueTmpl, glueErr
 }
 
-// GlueRuntime returns the Python module every Glue job script imports
+// Runtime returns the Python module every Glue job script imports
 // (flowc_runtime): the run, step by step, the same for every table.
-func GlueRuntime() ([]byte, error) {
+func Runtime() ([]byte, error) {
 	b, err := templates.FS.ReadFile(templates.GlueRuntime)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: Glue runtime: %w", err)
@@ -106,8 +105,8 @@ func GlueRuntime() ([]byte, error) {
 	return b, nil
 }
 
-// GlueScript renders the Glue job script of table t.
-func GlueScript(pl *ir.IR, t *ir.Table) ([]byte, error) {
+// Script renders the Glue job script of table t.
+func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
 	data, err := glueScriptData(pl, t)
 	if err != nil {
 		return nil, err

@@ -1,10 +1,11 @@
-package compiler
+package glue_test
 
 import (
 	"encoding/json"
 	"os/exec"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -13,10 +14,10 @@ func TestStagePrefixFitsRedshift(t *testing.T) {
 	for len(long) < ir.MaxRedshiftIdent {
 		long += "t"
 	}
-	if n := len(stagePrefix(long)) + 16; n > ir.MaxRedshiftIdent {
+	if n := len(glue.StagePrefix(long)) + 16; n > ir.MaxRedshiftIdent {
 		t.Errorf("staging table name of %d bytes", n)
 	}
-	if got := stagePrefix("fact"); got != "fact__flowc_stage_" {
+	if got := glue.StagePrefix("fact"); got != "fact__flowc_stage_" {
 		t.Errorf("stagePrefix = %s", got)
 	}
 }
@@ -26,11 +27,11 @@ func TestStagePrefixFitsRedshift(t *testing.T) {
 func TestPyLiteralRoundTrip(t *testing.T) {
 	py := python(t, "read back Python literals")
 	tricky := []string{"", `"`, `'`, `\`, `"""`, "a\nb", "tab\there", "\x00\x01\x7f", "é ü 日本 🚀", "\u2028\u2029\u0085", `\x41`, "end\\"}
-	lit, err := pyLiteral(tricky)
+	lit, err := glue.PyLiteral(tricky)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog := "import ast, json, sys\nv = " + lit + "\nw = [" + pySQL(tricky[5]) + ", " + pySQL(`x"""y\`) + "]\nprint(json.dumps([v, w]))\n"
+	prog := "import ast, json, sys\nv = " + lit + "\nw = [" + glue.PySQL(tricky[5]) + ", " + glue.PySQL(`x"""y\`) + "]\nprint(json.dumps([v, w]))\n"
 	out, err := exec.Command(py, "-c", prog).CombinedOutput()
 	if err != nil {
 		t.Fatalf("python: %v\n%s\n%s", err, out, prog)
@@ -41,7 +42,7 @@ func TestPyLiteralRoundTrip(t *testing.T) {
 	}
 	for i, s := range tricky {
 		if got[0][i] != s {
-			t.Errorf("pyLiteral(%q) read back as %q", s, got[0][i])
+			t.Errorf("glue.PyLiteral(%q) read back as %q", s, got[0][i])
 		}
 	}
 	if got[1][0] != "\na\nb\n" || got[1][1] != "\nx\"\"\"y\\\n" {
