@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/ddl"
+	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
@@ -94,7 +96,7 @@ func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
 func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
 	if len(pl.Tables) > 0 {
-		rt, err := GlueRuntime()
+		rt, err := glue.Runtime()
 		if err != nil {
 			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
 			return nil, ds
@@ -109,14 +111,14 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 				Hint:    "rename the table"})
 			continue
 		}
-		py, err := GlueScript(pl, t)
+		py, err := glue.Script(pl, t)
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue
 		}
 		b.add(layout.GlueScriptPath(t.Name), py)
 		b.asset(layout.GlueScriptPath(t.Name))
-		b.add(layout.DDLPath(t.Name), DDL(pl, t))
+		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
 	}
 	if ds.HasErrors() {
 		return nil, ds

@@ -1,7 +1,7 @@
 // Package engine runs a pipeline on one machine: `flowc run`. It reads the
 // sources (local folders, file:// or s3:// locations) laid out as they land
 // in S3, computes the transforms and the table rows with the same relational
-// plan as the Glue scripts (compiler.TransformSQL and friends, rendered by
+// plan as the Glue scripts (sqlgen.TransformSQL and friends, rendered by
 // the DuckDB dialect of this package), runs the table checks, and loads a
 // local warehouse: a DuckDB database file with the spec's Redshift schema
 // and tables, and the same load modes (append, replace_partition, merge).

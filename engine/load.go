@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
@@ -111,7 +111,7 @@ func (r *runner) table(ctx context.Context, tb *ir.Table) (*TableReport, error) 
 	plan := r.planTable(tb)
 	carries := r.carries[tb.From]
 	stage := d.Ident("_flowc_rows_" + tb.Name)
-	rowsSQL, err := compiler.TableRowsSQL(d, r.plan, plan, r.relation)
+	rowsSQL, err := sqlgen.TableRowsSQL(d, r.plan, plan, r.relation)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (r *runner) table(ctx context.Context, tb *ir.Table) (*TableReport, error) 
 	if _, err := r.exec(ctx, "CREATE TEMP "+kind+" "+stage+" AS "+rowsSQL); err != nil {
 		return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
 	}
-	checks := compiler.LoadChecks(tb)
+	checks := sqlgen.LoadChecks(tb)
 	rep.Checks = len(checks)
 	for _, c := range checks {
 		if err := r.check(ctx, tb, plan, c, stage, carries); err != nil {
@@ -175,7 +175,7 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, car
 	for _, c := range tb.Columns {
 		cols = append(cols, d.Ident(c.Name))
 	}
-	rows, err := compiler.TableSQL(d, r.pl, tb, func(string) string { return stage })
+	rows, err := sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
 	if err != nil {
 		return 0, err
 	}
@@ -216,7 +216,7 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, car
 			last := d.Ident("_flowc_last")
 			stage = "(SELECT * FROM (SELECT *, max(" + d.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
 				" FROM " + stage + ") AS s WHERE " + d.Ident(runCol) + " = " + last + ")"
-			rows, err = compiler.TableSQL(d, r.pl, tb, func(string) string { return stage })
+			rows, err = sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
 			if err != nil {
 				return 0, err
 			}

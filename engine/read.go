@@ -15,7 +15,7 @@ import (
 
 // Reading a source. The files are read with every column as text, and each
 // column is converted to its declared type with the same CAST as the Glue
-// script's (compiler.SourceSQL: Spark's non-ANSI CAST from string). A
+// script's (sqlgen.SourceSQL: Spark's non-ANSI CAST from string). A
 // non-empty value that this CAST turns into NULL does not parse: the run
 // stops with the file, line and column. Partition values come from the
 // name=value folders and are converted the same way, once per file. A CSV

@@ -15,7 +15,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -458,7 +458,7 @@ func (r *runner) transforms(ctx context.Context, tables []*ir.Table) error {
 			continue
 		}
 		r.progress("transform %s", t.Name)
-		qs, err := compiler.TransformSQL(d, r.plan, t, r.relation)
+		qs, err := sqlgen.TransformSQL(d, r.plan, t, r.relation)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
@@ -235,8 +236,8 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s: %s\n", name, doc)
-	for _, dl := range []compiler.Dialect{compiler.Spark, DuckDB{}} {
-		qs, err := compiler.TransformSQL(dl, pl, pl.Transform("t"), dl.Ident)
+	for _, dl := range []sqlgen.Dialect{sqlgen.Spark, DuckDB{}} {
+		qs, err := sqlgen.TransformSQL(dl, pl, pl.Transform("t"), dl.Ident)
 		if err != nil {
 			fmt.Fprintf(&b, "-- %s: error: %v\n", dl.Name(), err)
 			continue

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -282,7 +283,7 @@ func (c *checker) redshiftIdent(s Str, what string) {
 	if len(s.Raw) > MaxRedshiftIdent {
 		c.errorf(s.Pos, diag.FC206, "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), MaxRedshiftIdent)
 	}
-	if IsRedshiftReserved(s.Raw) {
+	if ir.IsRedshiftReserved(s.Raw) {
 		c.errorf(s.Pos, diag.FC211, "%s name %q is a Redshift reserved word", what, s.Raw).Hint =
 			fmt.Sprintf("rename it, e.g. %q", s.Raw+"_value")
 	}
@@ -524,7 +525,7 @@ func (c *checker) environment(e *Environment) {
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
 			v := f.Expand(r.Schema, e)
-			if !nameRe.MatchString(v) || IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
+			if !nameRe.MatchString(v) || ir.IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
 				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", v, env)
 			}
 		}

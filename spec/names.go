@@ -22,7 +22,7 @@ const (
 	MaxGlueName         = 255
 	MaxTopicName        = 256
 	MaxStackName        = 128
-	MaxRedshiftIdent    = 127
+	MaxRedshiftIdent    = ir.MaxRedshiftIdent
 )
 
 // NamedResource is one derived name with its limit, for checks.

@@ -101,9 +101,28 @@ func TestCompilerDoesNoIO(t *testing.T) {
 	io := map[string]bool{"os": true, "os/exec": true, "io/ioutil": true, "net": true, "net/http": true, "path/filepath": true, "syscall": true}
 	pkgs := append(list(t, "{{.ImportPath}}", "./../../compiler/..."), mod+"/ir", mod+"/layout")
 	for _, p := range pkgs {
+		if p == testspec {
+			continue // a test helper; TestTestHelpersOnlyInTests holds that
+		}
 		for _, imp := range list(t, `{{join .Imports "\n"}}`, p) {
 			if io[imp] {
 				t.Errorf("%s imports %s: the compiler does no I/O", p, imp)
+			}
+		}
+	}
+}
+
+// testspec loads specs and golden files for the compiler's tests.
+const testspec = mod + "/compiler/internal/testspec"
+
+// TestTestHelpersOnlyInTests: no package but a test imports testspec, so
+// its file reads are not the compiler's.
+func TestTestHelpersOnlyInTests(t *testing.T) {
+	for _, line := range list(t, `{{.ImportPath}}:{{join .Imports ","}}`, "./../../...") {
+		p, imps, _ := strings.Cut(line, ":")
+		for _, imp := range strings.Split(imps, ",") {
+			if imp == testspec {
+				t.Errorf("%s imports %s, a helper for tests only", p, imp)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package compiler
+package glue_test
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/ddl"
+	"github.com/flowc-dev/flowc/compiler/glue"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -20,12 +23,12 @@ type glueCase struct {
 // glueCases are the example and every spec under testdata/sparksql/ and
 // testdata/glue/ (env dev).
 func glueCases(t *testing.T) []glueCase {
-	cases := []glueCase{{"flights", "../examples/flights.yaml", "examples/flights.yaml", "dev"}}
-	files, err := filepath.Glob("testdata/sparksql/*.yaml")
+	cases := []glueCase{{"flights", "../../examples/flights.yaml", "examples/flights.yaml", "dev"}}
+	files, err := filepath.Glob("../testdata/sparksql/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, err := filepath.Glob("testdata/glue/*.yaml")
+	more, err := filepath.Glob("../testdata/glue/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,14 +48,14 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			pl := loadTestIR(t, c.file, c.specName, c.env)
+			pl := testspec.IR(t, c.file, c.specName, c.env)
 			for _, tb := range pl.Tables {
-				py, err := GlueScript(pl, tb)
+				py, err := glue.Script(pl, tb)
 				if err != nil {
 					t.Fatalf("table %s: %v", tb.Name, err)
 				}
-				golden(t, filepath.Join("testdata/glue", c.name, tb.Name+".py"), py)
-				golden(t, filepath.Join("testdata/sql", c.name, tb.Name+".sql"), DDL(pl, tb))
+				testspec.Golden(t, filepath.Join("../testdata/glue", c.name, tb.Name+".py"), py)
+				testspec.Golden(t, filepath.Join("../testdata/sql", c.name, tb.Name+".sql"), ddl.File(pl, tb))
 			}
 		})
 	}
@@ -62,14 +65,14 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 // the spec, and compares the bytes.
 func TestGlueDeterministic(t *testing.T) {
 	for _, c := range glueCases(t) {
-		a, b := loadTestIR(t, c.file, c.specName, c.env), loadTestIR(t, c.file, c.specName, c.env)
+		a, b := testspec.IR(t, c.file, c.specName, c.env), testspec.IR(t, c.file, c.specName, c.env)
 		for i, tb := range a.Tables {
-			p1, err1 := GlueScript(a, tb)
-			p2, err2 := GlueScript(b, b.Tables[i])
+			p1, err1 := glue.Script(a, tb)
+			p2, err2 := glue.Script(b, b.Tables[i])
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s/%s: %v %v", c.name, tb.Name, err1, err2)
 			}
-			if !bytes.Equal(p1, p2) || !bytes.Equal(DDL(a, tb), DDL(b, b.Tables[i])) {
+			if !bytes.Equal(p1, p2) || !bytes.Equal(ddl.File(a, tb), ddl.File(b, b.Tables[i])) {
 				t.Errorf("%s/%s: two generations differ", c.name, tb.Name)
 			}
 		}
@@ -81,7 +84,7 @@ func TestGlueDeterministic(t *testing.T) {
 func TestGlueScriptsCompile(t *testing.T) {
 	py := python(t, "compile the generated Glue scripts (py_compile)")
 	dir := t.TempDir()
-	rt, err := GlueRuntime()
+	rt, err := glue.Runtime()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +94,9 @@ func TestGlueScriptsCompile(t *testing.T) {
 	}
 	args := []string{"-m", "py_compile", runtime}
 	for _, c := range glueCases(t) {
-		pl := loadTestIR(t, c.file, c.specName, c.env)
+		pl := testspec.IR(t, c.file, c.specName, c.env)
 		for _, tb := range pl.Tables {
-			src, err := GlueScript(pl, tb)
+			src, err := glue.Script(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package compiler
+package sqlgen
 
 // This file is the Spark SQL dialect: typed expressions rendered for Spark
 // 3.3 (Glue 4.0) in non-ANSI mode, the reference meaning of the language.

@@ -1,15 +1,14 @@
-package compiler
-
-// The Glue backend: one PySpark script per table (glue/<table>.py), from
+// Package glue is the Glue backend: one PySpark script per table (glue/<table>.py), from
 // templates/glue_job.py.tmpl, and the runtime the scripts share
 // (glue/flowc_runtime.py: templates/glue_runtime.py as is, which each job
 // loads with --extra-py-files). A script holds only the table's constants
 // and calls the runtime, which reads the table's sources from the Glue Data
 // Catalog (the run's partition only, for the triggering source), runs the
-// SQL of sqlgen.go through spark.sql and, before any write, fails on source
+// SQL of package sqlgen through spark.sql and, before any write, fails on source
 // values that do not parse (as `flowc run` does) and runs the checks; then
 // it loads Redshift through the pipeline's Glue connection (see the runtime
-// for the run, step by step).
+// for the run, step by step). It reads only the IR.
+package glue
 
 import (
 	"bytes"
@@ -21,8 +20,9 @@ import (
 	"text/template"
 	"unicode/utf8"
 
+	"github.com/flowc-dev/flowc/compiler/internal/redshift"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
 )
 
@@ -44,7 +44,7 @@ type glueData struct {
 
 	Sources     []glueSource
 	ValueChecks []glueValueCheck
-	Views       []Query
+	Views       []sqlgen.Query
 	RowsView    string
 	RowsSQL     string
 	LoadSQL     string
@@ -65,7 +65,7 @@ type glueSource struct {
 // BadValuesSQL).
 type glueValueCheck struct {
 	Source  string
-	Columns [][2]string // column, declared type: BadValuesSQL's cols
+	Columns [][2]string // column, declared type: sqlgen.BadValuesSQL's cols
 	SQL     string
 }
 
@@ -95,9 +95,9 @@ func glueTemplate() (*template.Template, error) {
 	return glueTmpl, glueErr
 }
 
-// GlueRuntime returns the Python module every Glue job script imports
+// Runtime returns the Python module every Glue job script imports
 // (flowc_runtime): the run, step by step, the same for every table.
-func GlueRuntime() ([]byte, error) {
+func Runtime() ([]byte, error) {
 	b, err := templates.FS.ReadFile(templates.GlueRuntime)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: Glue runtime: %w", err)
@@ -105,8 +105,8 @@ func GlueRuntime() ([]byte, error) {
 	return b, nil
 }
 
-// GlueScript renders the Glue job script of table t.
-func GlueScript(pl *ir.IR, t *ir.Table) ([]byte, error) {
+// Script renders the Glue job script of table t.
+func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
 	data, err := glueScriptData(pl, t)
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func GlueScript(pl *ir.IR, t *ir.Table) ([]byte, error) {
 }
 
 func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
-	d := Spark
+	d := sqlgen.Spark
 	rs := pl.Redshift
 	data := &glueData{
 		SpecPath:         pl.SpecName(),
@@ -137,20 +137,20 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		Connection:       rs.Connection,
 		RedshiftDatabase: rs.Database,
 		IAMRole:          rs.IAMRole,
-		Schema:           RedshiftIdent(rs.Schema),
-		Target:           redshiftTable(pl, t),
-		TargetRef:        RedshiftIdent(t.Name),
+		Schema:           redshift.Ident(rs.Schema),
+		Target:           redshift.Table(pl, t),
+		TargetRef:        redshift.Ident(t.Name),
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              DDLStatements(pl, t),
+		DDL:              redshift.Statements(pl, t),
 	}
 	for _, c := range t.Columns {
-		data.Columns = append(data.Columns, RedshiftIdent(c.Name))
+		data.Columns = append(data.Columns, redshift.Ident(c.Name))
 	}
 	if t.Load == ir.LoadMerge {
 		for _, k := range t.Key {
-			data.MergeKey = append(data.MergeKey, RedshiftIdent(k))
+			data.MergeKey = append(data.MergeKey, redshift.Ident(k))
 		}
 	}
 	if src := t.Trigger; src != nil {
@@ -169,7 +169,7 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 				if !tableHas(t, p) {
 					return nil, fmt.Errorf("table %s loads with replace_partition but has no column %s", t.Name, p)
 				}
-				data.PartitionColumns[p] = RedshiftIdent(p)
+				data.PartitionColumns[p] = redshift.Ident(p)
 			}
 		}
 	}
@@ -192,11 +192,11 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 			for _, c := range s.Schema {
 				gs.Columns = append(gs.Columns, c.Name)
 			}
-			sql, err := SourceSQL(d, s, d.Ident(gs.RawView))
+			sql, err := sqlgen.SourceSQL(d, s, d.Ident(gs.RawView))
 			if err != nil {
 				return nil, err
 			}
-			bad, cols, err := BadValuesSQL(d, s, d.Ident(gs.RawView), glueFileName)
+			bad, cols, err := sqlgen.BadValuesSQL(d, s, d.Ident(gs.RawView), glueFileName)
 			if err != nil {
 				return nil, err
 			}
@@ -208,14 +208,14 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 				data.ValueChecks = append(data.ValueChecks, vc)
 			}
 			data.Sources = append(data.Sources, gs)
-			data.Views = append(data.Views, Query{Name: s.Name, SQL: sql})
+			data.Views = append(data.Views, sqlgen.Query{Name: s.Name, SQL: sql})
 			continue
 		}
 		tr := pl.Transform(name)
 		if tr == nil {
 			return nil, fmt.Errorf("table %s reads %s, which is neither a source nor a transform", t.Name, name)
 		}
-		qs, err := TransformSQL(d, pl, tr, input)
+		qs, err := sqlgen.TransformSQL(d, pl, tr, input)
 		if err != nil {
 			return nil, err
 		}
@@ -223,21 +223,21 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 	}
 
 	var err error
-	if data.RowsSQL, err = TableRowsSQL(d, pl, t, input); err != nil {
+	if data.RowsSQL, err = sqlgen.TableRowsSQL(d, pl, t, input); err != nil {
 		return nil, err
 	}
 	rows := func(string) string { return d.Ident(data.RowsView) }
-	if data.LoadSQL, err = TableSQL(d, pl, t, rows); err != nil {
+	if data.LoadSQL, err = sqlgen.TableSQL(d, pl, t, rows); err != nil {
 		return nil, err
 	}
-	for _, c := range LoadChecks(t) {
-		sql, err := CheckSQL(d, t, c, d.Ident(data.RowsView))
+	for _, c := range sqlgen.LoadChecks(t) {
+		sql, err := sqlgen.CheckSQL(d, t, c, d.Ident(data.RowsView))
 		if err != nil {
 			return nil, err
 		}
 		data.Checks = append(data.Checks, glueCheck{Name: c.Name, Kind: string(c.Kind), SQL: sql, Min: c.Min, Max: c.Max})
 	}
-	sql, cols, err := LengthCheckSQL(d, t, d.Ident(data.RowsView))
+	sql, cols, err := sqlgen.LengthCheckSQL(d, t, d.Ident(data.RowsView))
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ func freePrefix(prefix string, pl *ir.IR, taken map[string]bool) string {
 // digits the run adds) and __flowc_stage_.
 func stagePrefix(table string) string {
 	const suffix = "__flowc_stage_"
-	if max := spec.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
+	if max := ir.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
 		table = table[:max]
 	}
 	return table + suffix

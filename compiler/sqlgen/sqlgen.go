@@ -1,4 +1,8 @@
-package compiler
+// Package sqlgen is the relational plan shared by the Glue scripts (Spark
+// SQL, package glue) and the local engine (DuckDB SQL, package engine). It
+// reads only the IR; a Dialect renders what differs between the engines,
+// and Spark is the Spark SQL dialect (sparksql.go).
+package sqlgen
 
 // This file is the relational plan shared by the Glue scripts (Spark SQL)
 // and the local engine (DuckDB SQL): the SQL that reads a source, computes a

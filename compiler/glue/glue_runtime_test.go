@@ -1,4 +1,4 @@
-package compiler
+package glue_test
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/glue"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/templates"
@@ -24,9 +27,9 @@ func TestGlueRuntimeAsset(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
 		jobs      int
-	}{{"example", exampleSrc(t), 2}, {"split", genSpec(120), 120}} {
+	}{{"example", testspec.Example(t), 2}, {"split", testspec.Gen(120), 120}} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := compileSrc(t, tc.src, "dev", Options{})
+			out := testspec.Compile(t, tc.src, "dev", compiler.Options{})
 			if !bytes.Equal(out.File(layout.GlueRuntimePath), want) {
 				t.Fatalf("%s is not %s as is", layout.GlueRuntimePath, templates.GlueRuntime)
 			}
@@ -82,7 +85,7 @@ var (
 // constants the runtime reads (FIELDS), no function, and hands them to
 // flowc_runtime.main.
 func TestGlueScriptsAreDeclarative(t *testing.T) {
-	rt, err := GlueRuntime()
+	rt, err := glue.Runtime()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +99,9 @@ func TestGlueScriptsAreDeclarative(t *testing.T) {
 	}
 	sort.Strings(fields)
 	for _, c := range glueCases(t) {
-		pl := loadTestIR(t, c.file, c.specName, c.env)
+		pl := testspec.IR(t, c.file, c.specName, c.env)
 		for _, tb := range pl.Tables {
-			py, err := GlueScript(pl, tb)
+			py, err := glue.Script(pl, tb)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,12 +125,12 @@ func TestGlueScriptsAreDeclarative(t *testing.T) {
 // runtime is an error at the table (FC216 from the spec's checks), and the
 // compiler refuses it too rather than overwrite the runtime.
 func TestTableNamedLikeTheRuntime(t *testing.T) {
-	src := strings.ReplaceAll(genSpec(2), "t001:", "flowc_runtime:")
+	src := strings.ReplaceAll(testspec.Gen(2), "t001:", "flowc_runtime:")
 	f, ds := spec.Load("spec.yaml", []byte(src), "dev")
 	if got := ds.Sorted(); len(got) != 1 || got[0].Code != "FC216" {
 		t.Fatalf("spec diagnostics: %v", ds)
 	}
-	out, cds := Compile(f, "dev")
+	out, cds := compiler.Compile(f, "dev")
 	if out != nil || !cds.HasErrors() {
 		t.Fatal("the build succeeded")
 	}

@@ -1,4 +1,4 @@
-package compiler
+package glue_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/glue"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -57,10 +59,10 @@ func generatedScript(t *testing.T, gcase, table string) []byte {
 		if c.name != gcase {
 			continue
 		}
-		pl := loadTestIR(t, c.file, c.specName, c.env)
+		pl := testspec.IR(t, c.file, c.specName, c.env)
 		for _, tb := range pl.Tables {
 			if tb.Name == table {
-				py, err := GlueScript(pl, tb)
+				py, err := glue.Script(pl, tb)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -81,7 +83,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 	c, _ := json.Marshal(cfg)
 	// The runtime as the build writes it, on the Python path as Glue puts
 	// an --extra-py-files file there: under its base name.
-	rt, err := GlueRuntime()
+	rt, err := glue.Runtime()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +95,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 	if err := os.WriteFile(script, generatedScript(t, gcase, table), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(py, filepath.Join("testdata", "gluestub", "run.py"), script)
+	cmd := exec.Command(py, filepath.Join("..", "testdata", "gluestub", "run.py"), script)
 	cmd.Env = append(os.Environ(), "FLOWC_STUB="+string(c), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+lib)
 	out, err := cmd.Output()
 	if err != nil {
