@@ -78,14 +78,9 @@ func compileSpec(e *env, name, envName string) (*compiler.Output, error) {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
 	}
 	f, ds := spec.Load(name, src, envName)
-	if !ds.HasErrors() && envName == "" {
-		envName = f.DefaultEnv()
-		if envName == "" {
-			var names []string
-			for _, en := range f.Environments {
-				names = append(names, en.Name.Raw)
-			}
-			return nil, usageErr("%s has %d environments (%s); choose one with --env", name, len(names), strings.Join(names, ", "))
+	if !ds.HasErrors() {
+		if envName, _, err = chooseEnv(f, envName, spec.NeedEnv); err != nil {
+			return nil, err
 		}
 	}
 	var out *compiler.Output

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -77,12 +76,8 @@ func stackOf(e *env, name, envName string) (*deploy.Bundle, error) {
 		}
 		return nil, failed
 	}
-	if envName == "" && f.DefaultEnv() == "" {
-		var names []string
-		for _, en := range f.Environments {
-			names = append(names, en.Name.Raw)
-		}
-		return nil, usageErr("%s has %d environments (%s); choose one with --env", name, len(names), strings.Join(names, ", "))
+	if envName, _, err = chooseEnv(f, envName, spec.NeedEnv); err != nil {
+		return nil, err
 	}
 	ir, err := compiler.Lower(f, envName)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -77,14 +78,19 @@ func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
 	if ds.HasErrors() {
 		return nil, failed
 	}
-	if envName == "" {
-		envName = f.DefaultEnv()
-		if envName == "" && aws {
-			return nil, usageErr("the spec has %d environments; choose one with --env", len(f.Environments))
-		}
-		if envName == "" && len(f.Environments) > 0 {
-			envName = f.Environments[0].Name.Raw
-		}
+	def := spec.FirstEnv // the plain graph shows nothing that differs between environments
+	if aws {
+		def = spec.NeedEnv
+	}
+	envName, _, err = f.ChooseEnv(envName, def)
+	var ee *spec.EnvError
+	if errors.As(err, &ee) {
+		// Shorter than spec.EnvError's text, which names the environments:
+		// testdata/graph/aws-needs-env pins this one.
+		return nil, usageErr("the spec has %d environments; choose one with --env", len(ee.Names))
+	}
+	if err != nil {
+		return nil, err
 	}
 	pl, err := compiler.Lower(f, envName)
 	if err != nil {

@@ -107,12 +107,12 @@ func runAction(c *cli.Context, e *env) error {
 	if ds.HasErrors() {
 		return failed
 	}
-	envName := c.String("env")
-	if envName == "" && len(f.Environments) > 0 {
-		envName = f.Environments[0].Name.Raw
-		if len(f.Environments) > 1 {
-			fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", envName, len(f.Environments))
-		}
+	envName, first, err := chooseEnv(f, c.String("env"), spec.FirstEnv)
+	if err != nil {
+		return err
+	}
+	if first {
+		fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", envName, len(f.Environments))
 	}
 	for n := range inputs {
 		if !hasSource(f, n) {
