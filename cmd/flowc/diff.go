@@ -41,7 +41,7 @@ Example:
 		Flags: []cli.Flag{
 			envFlag(),
 			&cli.StringFlag{Name: "against", Usage: "compare with the flowc build in `DIR` instead of the deployed stack (offline)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text or json"},
+			formatFlag(deploy.Formats...),
 			&cli.BoolFlag{Name: "exit-code", Usage: "exit 1 when there are differences"},
 			parameterFlag(),
 		},
@@ -59,9 +59,9 @@ Example:
 }
 
 func runDiff(e *env, fl diffFlags) error {
-	format, err := deploy.ParseFormat(fl.format)
+	format, err := parseFormat(fl.format, deploy.Formats...)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	out, err := compileSpec(e, fl.spec, fl.env)
 	if err != nil {

@@ -35,13 +35,13 @@ Example:
    flowc graph --format svg --aws --env dev examples/flights.yaml > flights.svg`,
 		Flags: []cli.Flag{
 			envFlag(),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "mermaid", Usage: "output `FORMAT`: mermaid, dot or svg"},
+			formatFlag(graph.Formats...),
 			&cli.BoolFlag{Name: "aws", Usage: "show the AWS resources the build creates, grouped by pipeline node"},
 		},
 		Action: func(c *cli.Context) error {
-			format, err := graph.ParseFormat(c.String("format"))
+			format, err := parseFormat(c.String("format"), graph.Formats...)
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			if c.NArg() != 1 {
 				return usageErr("graph needs exactly one SPEC file")

@@ -22,6 +22,9 @@ import (
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
+// runFormats are the formats of flowc run's report.
+var runFormats = []string{"text", "json"}
+
 // defaultWarehouse is where `flowc run` loads when --warehouse is not given.
 const defaultWarehouse = ".flowc/warehouse.duckdb"
 
@@ -63,16 +66,16 @@ Example:
 			&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "`NAME=PATH`: read source NAME from PATH, a folder, a file, file:// or s3:// (repeatable)"},
 			&cli.StringFlag{Name: "warehouse", Aliases: []string{"w"}, Value: defaultWarehouse, Usage: "the DuckDB `FILE` to load (created when missing)"},
 			&cli.StringFlag{Name: "partition", Aliases: []string{"p"}, Usage: "run one `PARTITION` of the triggered source, e.g. year=2001/month=01/day=17"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text or json"},
+			formatFlag(runFormats...),
 		},
 		Action: func(c *cli.Context) error { return runAction(c, e) },
 	}
 }
 
 func runAction(c *cli.Context, e *env) error {
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return usageErr("--format %q: want text or json", format)
+	format, err := parseFormat(c.String("format"), runFormats...)
+	if err != nil {
+		return err
 	}
 	if c.NArg() != 1 {
 		return usageErr("run needs exactly one SPEC file")
