@@ -1,15 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // destroyFlags are the options of flowc destroy.
@@ -63,25 +58,16 @@ func runDestroy(e *env, fl destroyFlags) error {
 }
 
 // stackOf names an environment's stack without building it: destroy must
-// work even when the spec no longer compiles for the environment.
+// work even when the spec no longer compiles for the environment. The
+// checks' warnings are not printed: they do not matter to a destroy.
 func stackOf(e *env, name, envName string) (*deploy.Bundle, error) {
-	src, err := os.ReadFile(name)
+	s, err := loadSpec(e, name, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
-	}
-	f, ds := spec.Load(name, src, envName)
-	if ds.HasErrors() {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return nil, err
-		}
-		return nil, failed
-	}
-	if envName, _, err = chooseEnv(f, envName, spec.NeedEnv); err != nil {
 		return nil, err
 	}
-	ir, err := compiler.Lower(f, envName)
+	pl, err := s.lower()
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
-	return &deploy.Bundle{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region, Account: ir.Account}, nil
+	return &deploy.Bundle{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region, Account: pl.Account}, nil
 }

@@ -2,16 +2,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/graph"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 func graphCommand(e *env) *cli.Command {
@@ -63,26 +59,14 @@ Example:
 
 // lowerForGraph loads a spec, prints its diagnostics to stderr, and lowers
 // it for the environment the graph shows: the one named, the only one, or,
-// for the plain graph, the first.
+// for the plain graph (which shows nothing that differs between
+// environments), the first.
 func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
-	src, err := os.ReadFile(name)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
-	}
-	f, ds := spec.Load(name, src, envName)
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return nil, err
-		}
-	}
-	if ds.HasErrors() {
-		return nil, failed
-	}
-	def := spec.FirstEnv // the plain graph shows nothing that differs between environments
+	o := loadOptions{env: envName, def: spec.FirstEnv}
 	if aws {
-		def = spec.NeedEnv
+		o.def = spec.NeedEnv
 	}
-	envName, _, err = f.ChooseEnv(envName, def)
+	s, err := loadSpec(e, name, o)
 	var ee *spec.EnvError
 	if errors.As(err, &ee) {
 		// Shorter than spec.EnvError's text, which names the environments:
@@ -92,9 +76,8 @@ func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := compiler.Lower(f, envName)
-	if err != nil {
-		return nil, usageErr("%v", err)
+	if err := s.printWarnings(e); err != nil {
+		return nil, err
 	}
-	return pl, nil
+	return s.lower()
 }

@@ -14,12 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/engine"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // runFormats are the formats of flowc run's report.
@@ -89,42 +87,24 @@ func runAction(c *cli.Context, e *env) error {
 		inputs[name] = path
 	}
 	name := c.Args().First()
-	src, err := os.ReadFile(name)
-	if err != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
-	}
-	f, ds := spec.Load(name, src, c.String("env"))
-	if ds.HasErrors() && format == "json" {
-		// The spec's errors as `flowc validate --format json` prints them:
-		// stdout stays one JSON document.
-		if err := printDiagnostics(e.stdout, diag.FormatJSON, ds, map[string][]byte{name: src}); err != nil {
-			return err
-		}
-		return failed
-	}
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return err
-		}
-	}
-	if ds.HasErrors() {
-		return failed
-	}
-	envName, first, err := chooseEnv(f, c.String("env"), spec.FirstEnv)
+	s, err := loadSpec(e, name, loadOptions{env: c.String("env"), def: spec.FirstEnv, errorsJSON: format == "json"})
 	if err != nil {
 		return err
 	}
-	if first {
-		fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", envName, len(f.Environments))
+	if err := s.printWarnings(e); err != nil {
+		return err
+	}
+	if s.first {
+		fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", s.env, len(s.file.Environments))
 	}
 	for n := range inputs {
-		if !hasSource(f, n) {
+		if s.file.Source(n) == nil {
 			return usageErr("--input %s=...: the spec has no source %q", n, n)
 		}
 	}
-	pl, err := compiler.Lower(f, envName)
+	pl, err := s.lower()
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	opts := engine.Options{
 		SpecDir:   filepath.Dir(name),
@@ -145,15 +125,6 @@ func runAction(c *cli.Context, e *env) error {
 		writeRunText(e.stdout, rep)
 	}
 	return runError(e.ctx, err)
-}
-
-func hasSource(f *spec.File, name string) bool {
-	for _, s := range f.Sources {
-		if s.Name.Raw == name {
-			return true
-		}
-	}
-	return false
 }
 
 // runError maps a run's error to the exit code: bad input and failed
