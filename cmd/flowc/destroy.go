@@ -21,7 +21,8 @@ func destroyCommand(e *env) *cli.Command {
 		Description: `Deletes the environment's stack after confirmation (--yes for CI), with progress.
 Resources with DeletionPolicy Retain are kept and listed: the data (source) buckets keep their
 objects. The asset bucket flowc-assets-<account>-<region> is shared by every flowc deploy in
-the account and region and is kept too. The account guard applies as for deploy.
+the account and region and is kept too. The account guard and the region (the environment's
+region:, AWS_REGION only when it has none) are as for deploy.
 
 Example:
    flowc destroy --env dev examples/flights.yaml`,

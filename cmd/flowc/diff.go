@@ -32,7 +32,8 @@ func diffCommand(e *env) *cli.Command {
     creates and deletes again; offline, predicted from each resource type's create-only
     properties (the output says which);
   - the generated state machine and Glue scripts (and, offline, the DDL) as unified diffs.
---exit-code exits 1 when there are differences (for a pull request check).
+--exit-code exits 1 when there are differences (for a pull request check). The stack is looked
+up in the environment's region: (AWS_REGION only when it has none), as flowc deploy does.
 
 Example:
    flowc diff --env prod examples/flights.yaml

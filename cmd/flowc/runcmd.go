@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/deploy"
@@ -41,7 +39,8 @@ before or as the run left it. SIGINT (Ctrl-C) and SIGTERM roll the run back: exi
 Where each source is read from, first match wins:
    1. --input NAME=PATH        a folder or file, a file:// URL or an s3:// URL
    2. <spec folder>/data/NAME/  a local mirror of the source, laid out as in S3
-   3. the source's location     s3:// through the AWS SDK (AWS_PROFILE, AWS_ENDPOINT_URL, ...)
+   3. the source's location     s3:// through the AWS SDK (AWS_PROFILE, AWS_ENDPOINT_URL, ...),
+                                in the environment's region: (AWS_REGION only when it has none)
 Files and folders whose names start with . or _ are skipped, as Spark skips them.
 
 Partitions: a run is one partition of the triggered source, as one S3 arrival. Without
@@ -151,28 +150,16 @@ func runError(ctx context.Context, err error) error {
 	return &exitError{code: exitUsage, err: err}
 }
 
-// s3Client configures the SDK the standard way (credential chain,
-// AWS_ENDPOINT_URL for an emulator, then path-style addressing), with
-// flowc's per-call timeouts; retries after a timeout are announced on warn.
+// s3Client connects to AWS as deploy does (deploy.Connect: the
+// environment's region wins over AWS_REGION) when the run first reads an
+// s3:// source; retries after a timeout are announced on warn.
 func s3Client(region string, warn io.Writer) func(context.Context) (engine.S3Client, error) {
 	return func(ctx context.Context) (engine.S3Client, error) {
-		var opts []func(*config.LoadOptions) error
-		if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" && region != "" {
-			opts = append(opts, config.WithRegion(region))
-		}
-		timeout, err := deploy.TimeoutFromEnv()
+		conn, err := deploy.Connect(ctx, region, warn)
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := deploy.LoadConfig(ctx, opts...)
-		if err != nil {
-			return nil, err
-		}
-		if err := deploy.CheckCredentials(ctx, cfg, timeout); err != nil {
-			return nil, err
-		}
-		pathStyle := os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
-		return deploy.NewReadS3(cfg, deploy.ClientOptions{PathStyle: pathStyle, Timeout: timeout, Warn: warn}), nil
+		return deploy.NewReadS3(conn.Config, conn.Options), nil
 	}
 }
 
