@@ -17,16 +17,9 @@ const (
 	FormatJSON = "json"
 )
 
-// ParseFormat checks a --format value for diff.
-func ParseFormat(s string) (string, error) {
-	switch s {
-	case "", FormatText:
-		return FormatText, nil
-	case FormatJSON:
-		return FormatJSON, nil
-	}
-	return "", fmt.Errorf("unknown format %q (want text or json)", s)
-}
+// Formats are the output formats of a plan (flowc diff --format), the
+// default first.
+var Formats = []string{FormatText, FormatJSON}
 
 // Render writes a plan as text or JSON. It is a pure function of the plan.
 func Render(w io.Writer, p *Plan, format string) error {

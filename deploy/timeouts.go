@@ -17,7 +17,6 @@ import (
 	awsmiddle "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -228,18 +227,6 @@ func credentialsRetryer() aws.Retryer {
 		})
 		o.Retryables = append([]retry.IsErrorRetryable{refusedIsFinal}, o.Retryables...)
 	})
-}
-
-// LoadConfig loads the SDK's standard configuration (AWS_PROFILE, the
-// credential chain, AWS_REGION, AWS_ENDPOINT_URL...) for flowc.
-func LoadConfig(ctx context.Context, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
-	opts := append([]func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer)}, optFns...)
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	cfg.Retryer = nil // the service clients choose theirs
-	return cfg, nil
 }
 
 // CheckCredentials resolves the credentials before the first AWS call,

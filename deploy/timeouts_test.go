@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -188,7 +187,7 @@ func TestNoCredentials(t *testing.T) {
 	var err error
 	bounded(t, 20*time.Second, "CheckCredentials", func(ctx context.Context) {
 		var cfg aws.Config
-		if cfg, err = LoadConfig(ctx, config.WithRegion(deploytest.Region)); err == nil {
+		if cfg, err = LoadConfig(ctx, deploytest.Region); err == nil {
 			err = CheckCredentials(ctx, cfg, DefaultTimeout)
 		}
 	})

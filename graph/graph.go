@@ -36,16 +36,6 @@ const (
 // Formats lists the formats, for help texts and completion.
 var Formats = []Format{FormatMermaid, FormatDOT, FormatSVG}
 
-// ParseFormat parses a format name.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown graph format %q (want mermaid, dot or svg)", s)
-}
-
 // Options tune what the graph shows.
 type Options struct {
 	// AWS adds the AWS resources a build creates (buckets, rules, the state

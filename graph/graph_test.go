@@ -304,17 +304,6 @@ func TestShorten(t *testing.T) {
 	}
 }
 
-func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
-		if got, err := ParseFormat(string(f)); err != nil || got != f {
-			t.Errorf("ParseFormat(%s) = %s, %v", f, got, err)
-		}
-	}
-	if _, err := ParseFormat("png"); err == nil {
-		t.Error("png accepted")
-	}
-}
-
 // TestNoIO: the package draws in memory; only cmd/ touches disk, network
 // or AWS.
 func TestNoIO(t *testing.T) {

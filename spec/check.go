@@ -86,15 +86,7 @@ func (c *checker) run(env string) {
 	if env != "" {
 		e := f.Env(env)
 		if e == nil {
-			var names []string
-			for _, x := range f.Environments {
-				names = append(names, x.Name.Raw)
-			}
-			p := Pos{File: f.Name, Line: 1, Col: 1}
-			if len(f.Environments) > 0 {
-				p = f.Environments[0].Name.Pos
-			}
-			c.errorf(p, diag.FC213, "environment %q is not defined in this spec", env).Hint = suggestHint(env, names)
+			f.unknownEnv(c.ds, env)
 			return
 		}
 		envs = []*Environment{e}
@@ -120,13 +112,85 @@ func (f *File) Env(name string) *Environment {
 	return nil
 }
 
-// DefaultEnv returns the only environment's name when the spec has exactly
-// one, else "".
-func (f *File) DefaultEnv() string {
-	if len(f.Environments) == 1 {
-		return f.Environments[0].Name.Raw
+// EnvDefault is what ChooseEnv does when no environment is named and the
+// spec has several.
+type EnvDefault int
+
+const (
+	// NeedEnv makes several environments an *EnvError: the command needs
+	// --env (build, diff, deploy, destroy, graph --aws).
+	NeedEnv EnvDefault = iota
+	// FirstEnv takes the first environment listed: flowc run (which says
+	// so on stderr) and the plain flowc graph (which shows nothing that
+	// differs between environments), as cli-v1.md and their help describe.
+	FirstEnv
+)
+
+// EnvError is a spec with several environments (or none) and no
+// environment named.
+type EnvError struct {
+	File  string
+	Names []string // the environments, in the order of the spec
+}
+
+func (e *EnvError) Error() string {
+	if len(e.Names) == 0 {
+		return fmt.Sprintf("%s has no environments; add one under environments:", e.File)
 	}
-	return ""
+	return fmt.Sprintf("%s has %d environments (%s); choose one with --env", e.File, len(e.Names), strings.Join(e.Names, ", "))
+}
+
+// ChooseEnv is the one rule for the environment a command works on, given
+// the name the user gave (--env, "" when absent):
+//   - a name: that environment; a name the spec does not define is the
+//     FC213 error that Load reports too, as a *diag.Set;
+//   - no name and one environment: that one;
+//   - no name and several: with NeedEnv an *EnvError naming them; with
+//     FirstEnv the first one listed, and first is true.
+func (f *File) ChooseEnv(name string, def EnvDefault) (env string, first bool, err error) {
+	if name != "" {
+		if f.Env(name) == nil {
+			ds := &diag.Set{}
+			f.unknownEnv(ds, name)
+			return "", false, ds
+		}
+		return name, false, nil
+	}
+	switch n := len(f.Environments); {
+	case n == 1:
+		return f.Environments[0].Name.Raw, false, nil
+	case n > 1 && def == FirstEnv:
+		return f.Environments[0].Name.Raw, true, nil
+	}
+	return "", false, &EnvError{File: f.Name, Names: f.envNames()}
+}
+
+// DefaultEnv returns the only environment's name when the spec has exactly
+// one, else "": ChooseEnv("", NeedEnv) without the error.
+func (f *File) DefaultEnv() string {
+	env, _, err := f.ChooseEnv("", NeedEnv)
+	if err != nil {
+		return ""
+	}
+	return env
+}
+
+func (f *File) envNames() []string {
+	var names []string
+	for _, e := range f.Environments {
+		names = append(names, e.Name.Raw)
+	}
+	return names
+}
+
+// unknownEnv adds the FC213 error for an environment the spec does not
+// define, at its first environment, with the known names as the hint.
+func (f *File) unknownEnv(ds *diag.Set, name string) {
+	p := Pos{File: f.Name, Line: 1, Col: 1}
+	if len(f.Environments) > 0 {
+		p = f.Environments[0].Name.Pos
+	}
+	ds.Errorf(p, diag.FC213, "environment %q is not defined in this spec", name).Hint = suggestHint(name, f.envNames())
 }
 
 // Source returns the named source, or nil.

@@ -19,7 +19,6 @@ import (
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 func buildCommand(e *env) *cli.Command {
@@ -73,37 +72,11 @@ Example:
 // printing diagnostics (warnings too) to stderr. Errors in the spec are
 // exit 1; an unreadable file or a missing --env is a usage error.
 func compileSpec(e *env, name, envName string) (*compiler.Output, error) {
-	src, err := os.ReadFile(name)
+	s, err := loadSpec(e, name, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+		return nil, err
 	}
-	f, ds := spec.Load(name, src, envName)
-	if !ds.HasErrors() && envName == "" {
-		envName = f.DefaultEnv()
-		if envName == "" {
-			var names []string
-			for _, en := range f.Environments {
-				names = append(names, en.Name.Raw)
-			}
-			return nil, usageErr("%s has %d environments (%s); choose one with --env", name, len(names), strings.Join(names, ", "))
-		}
-	}
-	var out *compiler.Output
-	if !ds.HasErrors() {
-		var cds *diag.Set
-		out, cds = compiler.Compile(f, envName)
-		ds.Merge(cds)
-	}
-	sources := map[string][]byte{name: src}
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, sources); err != nil {
-			return nil, err
-		}
-	}
-	if ds.HasErrors() || out == nil {
-		return nil, failed
-	}
-	return out, nil
+	return s.compile(e)
 }
 
 // safePath resolves a build path inside dir, rejecting any that would

@@ -134,7 +134,7 @@ func TestGraphUsage(t *testing.T) {
 	}{
 		{[]string{"graph"}, "graph needs exactly one SPEC file"},
 		{[]string{"graph", "a.yaml", "b.yaml"}, "graph needs exactly one SPEC file"},
-		{[]string{"graph", "--format", "png", "examples/flights.yaml"}, `unknown graph format "png"`},
+		{[]string{"graph", "--format", "png", "examples/flights.yaml"}, `--format "png": want mermaid, dot or svg`},
 		{[]string{"graph", "--aws", "examples/flights.yaml"}, "the spec has 2 environments; choose one with --env"},
 		{[]string{"graph", "testdata/graph/no-such-file.yaml"}, "reading spec:"},
 	} {

@@ -26,16 +26,6 @@ func Formats() []Format {
 	return []Format{FormatText, FormatJSON, FormatGitHub, FormatSARIF}
 }
 
-// ParseFormat returns the format named s.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats() {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown diagnostics format %q (want text, json, github or sarif)", s)
-}
-
 // Sources returns the contents of the file named in a Pos, or nil when it
 // is not available. The text printer uses it to show the source line.
 type Sources func(file string) []byte
