@@ -16,7 +16,7 @@ import (
 // region: and neither AWS_REGION, AWS_DEFAULT_REGION nor the profile sets one.
 var ErrNoRegion = errors.New("no AWS region: set region: in the environment, or AWS_REGION")
 
-// LoadConfig loads the SDK's standard configuration (AWS_PROFILE, the
+// loadConfig loads the SDK's standard configuration (AWS_PROFILE, the
 // credential chain, AWS_ENDPOINT_URL...) for flowc, with flowc's one region
 // rule: the environment's region (the spec's region:, passed as region)
 // wins; AWS_REGION, AWS_DEFAULT_REGION or the profile's region is used only
@@ -25,7 +25,7 @@ var ErrNoRegion = errors.New("no AWS region: set region: in the environment, or 
 // files ("Config sources passed in will take precedence over the default
 // environment and shared config sources used by the SDK", package doc of
 // aws-sdk-go-v2/config). No region at all is ErrNoRegion.
-func LoadConfig(ctx context.Context, region string, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
+func loadConfig(ctx context.Context, region string, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer)}
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
@@ -52,20 +52,20 @@ type Connection struct {
 }
 
 // Connect is the one way into AWS for deploy, diff, destroy and run's
-// s3:// reads: FLOWC_AWS_TIMEOUT, LoadConfig with the environment's region,
+// s3:// reads: FLOWC_AWS_TIMEOUT, loadConfig with the environment's region,
 // the credentials checked before the first call, and path-style S3
 // addressing when an endpoint is configured (emulators). Warn is told about
 // calls tried again (ClientOptions.Warn).
 func Connect(ctx context.Context, region string, warn io.Writer) (*Connection, error) {
-	timeout, err := TimeoutFromEnv()
+	timeout, err := timeoutFromEnv()
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := LoadConfig(ctx, region)
+	cfg, err := loadConfig(ctx, region)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckCredentials(ctx, cfg, timeout); err != nil {
+	if err := checkCredentials(ctx, cfg, timeout); err != nil {
 		return nil, err
 	}
 	s3Endpoint := os.Getenv("AWS_ENDPOINT_URL_S3")

@@ -25,14 +25,14 @@ func TestLoadConfigRegion(t *testing.T) {
 	} {
 		t.Setenv("AWS_REGION", tc.awsRegion)
 		t.Setenv("AWS_DEFAULT_REGION", tc.awsDefault)
-		cfg, err := LoadConfig(ctx, tc.spec)
+		cfg, err := loadConfig(ctx, tc.spec)
 		if err != nil || cfg.Region != tc.want {
 			t.Errorf("region: %q, AWS_REGION=%s, AWS_DEFAULT_REGION=%s: got %q, %v; want %q", tc.spec, tc.awsRegion, tc.awsDefault, cfg.Region, err, tc.want)
 		}
 	}
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
-	if _, err := LoadConfig(ctx, ""); !errors.Is(err, ErrNoRegion) {
+	if _, err := loadConfig(ctx, ""); !errors.Is(err, ErrNoRegion) {
 		t.Errorf("no region anywhere: %v, want ErrNoRegion", err)
 	}
 }

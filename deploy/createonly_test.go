@@ -60,7 +60,7 @@ func TestCreateOnlyCoversEmittedTypes(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	tmpl, err := ParseTemplate(out.File(layout.TemplatePath))
+	tmpl, err := parseTemplate(out.File(layout.TemplatePath))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@
 //     waiting and never leaves anything half-done on the client side.
 //   - What will change is computed as a Plan, a plain value, from fetched
 //     facts (templates, a change set, assets read back from the asset
-//     bucket) by BuildPlan, a pure function; so is rendering it (render.go).
+//     bucket) by buildPlan, a pure function; so is rendering it (render.go).
 //     The same Plan serves `flowc deploy` and `flowc diff` (against the
 //     stack, or offline against an earlier build with DiffOffline, which
 //     calls no AWS API). Replacements come from the change set when it has

@@ -70,7 +70,7 @@ func TestAssetBucket(t *testing.T) {
 	if _, err := d.Deploy(ctx, b, DeployOptions{}); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	bucket := AssetBucketName(deploytest.Account, deploytest.Region)
+	bucket := assetBucketName(deploytest.Account, deploytest.Region)
 	mustContain(t, "output", out.String(), "Created asset bucket "+bucket, "Assets: 1 uploaded, 0 already", "CREATE_COMPLETE")
 	s3c := s3Client(srv.URL)
 	enc, err := s3c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &bucket})
@@ -118,7 +118,7 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	d := testDeployer(t, srv.URL, &out, Options{})
 	d.opt.PlainHTTP = false
 	id := Identity{Account: deploytest.Account, Partition: "aws"}
-	bucket := AssetBucketName(id.Account, deploytest.Region)
+	bucket := assetBucketName(id.Account, deploytest.Region)
 	if err := d.ensureAssetBucket(ctx, id, deploytest.Region, bucket); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestLargeTemplate(t *testing.T) {
 	if _, err := d.Deploy(ctx, b, DeployOptions{}); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	key := TemplateKey(big)
+	key := templateKey(big)
 	mustContain(t, "output", out.String(), "over CloudFormation's 51200-byte inline limit", key, "CREATE_COMPLETE")
 	got, err := cfnClient(srv.URL).GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(b.Stack)})
 	if err != nil || aws.ToString(got.TemplateBody) != string(big) {
@@ -173,7 +173,7 @@ func TestNestedStacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := RenderText(plan)
+	text := renderText(plan)
 	mustContain(t, "nested diff", text, "~ StackTables", "tables/TableDelayedFlightsFactJob  AWS::Glue::Job  REPLACED", `Name: "flights-dev-delayed-flights-fact" -> "flights-dev-delayed"  [requires replacement]`)
 }
 

@@ -136,12 +136,12 @@ func definitionText(props map[string]any) (string, bool) {
 	return s, true
 }
 
-// AssetsToFetch pairs the deployed template's asset keys with the new
+// assetsToFetch pairs the deployed template's asset keys with the new
 // build's asset paths, resource by resource: where the same logical
 // resource refers to one asset on each side with the same extension, the
 // old key holds the old content of that path. Nested stacks are followed
 // by the caller through the returned paths (stacks/*.json).
-func AssetsToFetch(old, new *Template, newAssets map[string]string) map[string]string {
+func assetsToFetch(old, new *Template, newAssets map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, id := range sortedKeys(new.Resources) {
 		o := old.Resources[id]

@@ -46,7 +46,7 @@ func loadTree(t *testing.T, dir string) *Bundle {
 				continue
 			}
 			subst(p)
-			keys[p] = TemplateKey(files[p])
+			keys[p] = templateKey(files[p])
 			if strings.HasSuffix(p, ".py") {
 				keys[p] = strings.TrimSuffix(keys[p], ".json") + ".py"
 			}

@@ -26,7 +26,7 @@ func Render(w io.Writer, p *Plan, format string) error {
 	if format == FormatJSON {
 		return renderJSON(w, p)
 	}
-	_, err := io.WriteString(w, RenderText(p))
+	_, err := io.WriteString(w, renderText(p))
 	return err
 }
 
@@ -64,8 +64,8 @@ func renderJSON(w io.Writer, p *Plan) error {
 // maxValue is the longest property value the text form shows in full.
 const maxValue = 100
 
-// RenderText renders a plan for people.
-func RenderText(p *Plan) string {
+// renderText renders a plan for people.
+func renderText(p *Plan) string {
 	var b strings.Builder
 	where := p.Stack
 	if p.Region != "" {

@@ -27,9 +27,9 @@ type Resource struct {
 	Attrs map[string]any
 }
 
-// ParseTemplate reads a JSON template. An empty body is an empty template
+// parseTemplate reads a JSON template. An empty body is an empty template
 // (no stack yet).
-func ParseTemplate(body []byte) (*Template, error) {
+func parseTemplate(body []byte) (*Template, error) {
 	t := &Template{Parameters: map[string]any{}, Resources: map[string]*Resource{}, Outputs: map[string]any{}}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return t, nil

@@ -43,9 +43,9 @@ const DefaultTimeout = 60 * time.Second
 // and never answers would keep flowc silent for ten timeouts.
 const NoAnswerAttempts = 2
 
-// TimeoutFromEnv returns the per-attempt timeout EnvTimeout sets, or
+// timeoutFromEnv returns the per-attempt timeout EnvTimeout sets, or
 // DefaultTimeout when it is unset.
-func TimeoutFromEnv() (time.Duration, error) {
+func timeoutFromEnv() (time.Duration, error) {
 	v := strings.TrimSpace(os.Getenv(EnvTimeout))
 	if v == "" {
 		return DefaultTimeout, nil
@@ -229,12 +229,12 @@ func credentialsRetryer() aws.Retryer {
 	})
 }
 
-// CheckCredentials resolves the credentials before the first AWS call,
+// checkCredentials resolves the credentials before the first AWS call,
 // within timeout, so that a machine without any fails at once with a hint
 // instead of in the middle of the first call (where each of its attempts
 // would look for them again). Resolved credentials are cached by the
 // configuration's credentials cache for the calls that follow.
-func CheckCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration) error {
+func checkCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration) error {
 	if cfg.Credentials == nil {
 		return &AWSError{Message: "no usable AWS credentials", Hint: credentialsHint}
 	}
