@@ -1,6 +1,10 @@
 package compiler
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/flowc-dev/flowc/layout"
+)
 
 // States of the Map iterations and the notifications.
 
@@ -28,19 +32,19 @@ const (
 
 // retry is a Retry rule with exponential backoff and full jitter.
 func retry(interval, attempts, maxDelay int, errs ...string) obj {
-	return obj{}.set("ErrorEquals", errs).
-		set("IntervalSeconds", interval).
-		set("MaxAttempts", attempts).
-		set("BackoffRate", 2).
-		set("MaxDelaySeconds", maxDelay).
-		set("JitterStrategy", "FULL")
+	return obj{}.Set("ErrorEquals", errs).
+		Set("IntervalSeconds", interval).
+		Set("MaxAttempts", attempts).
+		Set("BackoffRate", 2).
+		Set("MaxDelaySeconds", maxDelay).
+		Set("JitterStrategy", "FULL")
 }
 
 // catchInto catches every error of a state inside a Map iteration into
 // $.error and a Fail state that names what failed. The Map fails with that
 // error, which its own Catch sends to the failure notification.
 func catchInto(next string) obj {
-	return obj{}.set("ErrorEquals", []string{"States.ALL"}).set("ResultPath", "$.error").set("Next", next)
+	return obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", next)
 }
 
 // glueAPIRetry retries the Glue API's throttling errors.
@@ -56,87 +60,87 @@ func glueAPIRetry() []any {
 func (a *asl) crawlProcessor() obj {
 	o := a.opt
 	var st obj
-	add := func(name string, s obj) { st = append(st, kv{name, s}) }
+	add := func(name string, s obj) { st = st.Set(name, s) }
 	startCrawler := func(onRunning string) obj {
-		return obj{}.set("Type", "Task").set("Resource", arnStartCrawler).
-			set("Parameters", obj{}.set("Name.$", "$.crawler")).
-			set("ResultPath", null).
-			set("Retry", glueAPIRetry()).
-			set("Catch", []any{
-				obj{}.set("ErrorEquals", []string{"Glue.CrawlerRunningException"}).set("ResultPath", null).set("Next", onRunning),
+		return obj{}.Set("Type", "Task").Set("Resource", arnStartCrawler).
+			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
+			Set("ResultPath", null).
+			Set("Retry", glueAPIRetry()).
+			Set("Catch", []any{
+				obj{}.Set("ErrorEquals", []string{"Glue.CrawlerRunningException"}).Set("ResultPath", null).Set("Next", onRunning),
 				catchInto(stCrawlerCallFailed),
 			}).
-			set("Next", stWaitCrawl)
+			Set("Next", stWaitCrawl)
 	}
 	wait := func(next string) obj {
-		return obj{}.set("Type", "Wait").set("Seconds", o.CrawlerPollSeconds).set("Next", next)
+		return obj{}.Set("Type", "Wait").Set("Seconds", o.CrawlerPollSeconds).Set("Next", next)
 	}
 	poll := func(next string) obj {
-		return obj{}.set("Type", "Task").set("Resource", arnGetCrawler).
-			set("Parameters", obj{}.set("Name.$", "$.crawler")).
-			set("ResultSelector", obj{}.set("State.$", "$.Crawler.State").set("Crawler.$", "$.Crawler")).
-			set("ResultPath", "$.status").
-			set("Retry", glueAPIRetry()).
-			set("Catch", []any{catchInto(stCrawlerCallFailed)}).
-			set("Next", next)
+		return obj{}.Set("Type", "Task").Set("Resource", arnGetCrawler).
+			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
+			Set("ResultSelector", obj{}.Set("State.$", "$.Crawler.State").Set("Crawler.$", "$.Crawler")).
+			Set("ResultPath", "$.status").
+			Set("Retry", glueAPIRetry()).
+			Set("Catch", []any{catchInto(stCrawlerCallFailed)}).
+			Set("Next", next)
 	}
 	count := func(next string) obj {
-		return obj{}.set("Type", "Pass").
-			set("Parameters", obj{}.set("crawler.$", "$.crawler").set("polls.$", "States.MathAdd($.polls, 1)")).
-			set("Next", next)
+		return obj{}.Set("Type", "Pass").
+			Set("Parameters", obj{}.Set("crawler.$", "$.crawler").Set("polls.$", "States.MathAdd($.polls, 1)")).
+			Set("Next", next)
 	}
-	timedOut := obj{}.set("Variable", "$.polls").set("NumericGreaterThanEquals", o.CrawlerMaxPolls).set("Next", stCrawlTimedOut)
+	timedOut := obj{}.Set("Variable", "$.polls").Set("NumericGreaterThanEquals", o.CrawlerMaxPolls).Set("Next", stCrawlTimedOut)
 
 	add(stStartCrawler, startCrawler(stWaitOtherCrawl))
 	add(stWaitOtherCrawl, wait(stPollOtherCrawl))
 	add(stPollOtherCrawl, poll(stOtherCrawlDone))
-	add(stOtherCrawlDone, obj{}.set("Type", "Choice").set("Choices", []any{
+	add(stOtherCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
 		timedOut,
-		obj{}.set("Variable", "$.status.State").set("StringEquals", "READY").set("Next", stStartCrawlerAgain),
-	}).set("Default", stCountOtherPoll))
+		obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY").Set("Next", stStartCrawlerAgain),
+	}).Set("Default", stCountOtherPoll))
 	add(stCountOtherPoll, count(stWaitOtherCrawl))
 	add(stStartCrawlerAgain, startCrawler(stWaitCrawl))
 	add(stWaitCrawl, wait(stPollCrawl))
 	add(stPollCrawl, poll(stCrawlDone))
 	// Only READY ends the wait (RUNNING and STOPPING do not); then only a
 	// SUCCEEDED last crawl lets the run go on.
-	add(stCrawlDone, obj{}.set("Type", "Choice").set("Choices", []any{
+	add(stCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
 		timedOut,
-		obj{}.set("Not", obj{}.set("Variable", "$.status.State").set("StringEquals", "READY")).set("Next", stCountPoll),
-		obj{}.set("Not", obj{}.set("Variable", "$.status.Crawler.LastCrawl.Status").set("IsPresent", true)).set("Next", stCrawlNoResult),
-		obj{}.set("Variable", "$.status.Crawler.LastCrawl.Status").set("StringEquals", "SUCCEEDED").set("Next", stCrawled),
-	}).set("Default", stCrawlFailed))
+		obj{}.Set("Not", obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY")).Set("Next", stCountPoll),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("IsPresent", true)).Set("Next", stCrawlNoResult),
+		obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("StringEquals", "SUCCEEDED").Set("Next", stCrawled),
+	}).Set("Default", stCrawlFailed))
 	add(stCountPoll, count(stWaitCrawl))
-	add(stCrawled, obj{}.set("Type", "Succeed"))
-	add(stCrawlFailed, obj{}.set("Type", "Fail").set("Error", "flowc.CrawlFailed").
-		set("CausePath", formatFn("crawler {} ended {}: {}", "$.crawler", "$.status.Crawler.LastCrawl.Status", "States.JsonToString($.status.Crawler.LastCrawl)")))
-	add(stCrawlNoResult, obj{}.set("Type", "Fail").set("Error", "flowc.CrawlFailed").
-		set("CausePath", formatFn("crawler {} is READY but reports no last crawl", "$.crawler")))
-	add(stCrawlerCallFailed, obj{}.set("Type", "Fail").set("Error", "flowc.CrawlFailed").
-		set("CausePath", formatFn("crawler {}: {}: {}", "$.crawler", "$.error.Error", "$.error.Cause")))
-	add(stCrawlTimedOut, obj{}.set("Type", "Fail").set("Error", "flowc.CrawlTimeout").
-		set("CausePath", formatFn(fmt.Sprintf("crawler {} was not READY after {} polls %d seconds apart", o.CrawlerPollSeconds), "$.crawler", "$.polls")))
-	return obj{}.set("ProcessorConfig", obj{}.set("Mode", "INLINE")).set("StartAt", stStartCrawler).set("States", st)
+	add(stCrawled, obj{}.Set("Type", "Succeed"))
+	add(stCrawlFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {} ended {}: {}", "$.crawler", "$.status.Crawler.LastCrawl.Status", "States.JsonToString($.status.Crawler.LastCrawl)")))
+	add(stCrawlNoResult, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {} is READY but reports no last crawl", "$.crawler")))
+	add(stCrawlerCallFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {}: {}: {}", "$.crawler", "$.error.Error", "$.error.Cause")))
+	add(stCrawlTimedOut, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlTimeout").
+		Set("CausePath", formatFn(fmt.Sprintf("crawler {} was not READY after {} polls %d seconds apart", o.CrawlerPollSeconds), "$.crawler", "$.polls")))
+	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stStartCrawler).Set("States", st)
 }
 
 // loadProcessor runs one table's Glue job for the run's partition. The
 // iteration's input is {"job": NAME, "partition": P}.
 func (a *asl) loadProcessor() obj {
-	run := obj{}.set("Type", "Task").set("Resource", arnStartJobSync).
-		set("Parameters", obj{}.
-			set("JobName.$", "$.job").
-			set("Arguments", obj{}.set(ArgPartition+".$", "$.partition"))).
-		set("ResultSelector", obj{}.
-			set("JobName.$", "$.JobName").
-			set("JobRunId.$", "$.Id").
-			set("JobRunState.$", "$.JobRunState")).
-		set("Retry", []any{retry(30, 8, 600, "Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException")}).
-		set("Catch", []any{catchInto(stJobFailed)}).
-		set("End", true)
-	failed := obj{}.set("Type", "Fail").set("Error", "flowc.JobFailed").
-		set("CausePath", formatFn("Glue job {} failed: {}: {}", "$.job", "$.error.Error", "$.error.Cause"))
-	return obj{}.set("ProcessorConfig", obj{}.set("Mode", "INLINE")).set("StartAt", stRunJob).
-		set("States", obj{}.set(stRunJob, run).set(stJobFailed, failed))
+	run := obj{}.Set("Type", "Task").Set("Resource", arnStartJobSync).
+		Set("Parameters", obj{}.
+			Set("JobName.$", "$.job").
+			Set("Arguments", obj{}.Set(layout.ArgPartition+".$", "$.partition"))).
+		Set("ResultSelector", obj{}.
+			Set("JobName.$", "$.JobName").
+			Set("JobRunId.$", "$.Id").
+			Set("JobRunState.$", "$.JobRunState")).
+		Set("Retry", []any{retry(30, 8, 600, "Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException")}).
+		Set("Catch", []any{catchInto(stJobFailed)}).
+		Set("End", true)
+	failed := obj{}.Set("Type", "Fail").Set("Error", "flowc.JobFailed").
+		Set("CausePath", formatFn("Glue job {} failed: {}: {}", "$.job", "$.error.Error", "$.error.Cause"))
+	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stRunJob).
+		Set("States", obj{}.Set(stRunJob, run).Set(stJobFailed, failed))
 }
 
 // notify adds the two notifications and the end states.
@@ -144,29 +148,29 @@ func (a *asl) notify() {
 	pl := a.pl
 	who := fmt.Sprintf("flowc %s (%s)", pl.Pipeline, pl.Env)
 	publish := func(outcome, subject, message string) obj {
-		return obj{}.set("Type", "Task").set("Resource", arnPublish).
-			set("Parameters", obj{}.
-				set("TopicArn", "${AlertTopicArn}").
-				set("Subject", truncate(subject, 100)).
-				set("Message.$", message).
-				set("MessageAttributes", obj{}.
-					set("outcome", obj{}.set("DataType", "String").set("StringValue", outcome)).
-					set("pipeline", obj{}.set("DataType", "String").set("StringValue", pl.Pipeline)).
-					set("environment", obj{}.set("DataType", "String").set("StringValue", pl.Env)))).
-			set("ResultPath", null).
-			set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
+		return obj{}.Set("Type", "Task").Set("Resource", arnPublish).
+			Set("Parameters", obj{}.
+				Set("TopicArn", "${AlertTopicArn}").
+				Set("Subject", truncate(subject, 100)).
+				Set("Message.$", message).
+				Set("MessageAttributes", obj{}.
+					Set(layout.OutcomeAttribute, obj{}.Set("DataType", "String").Set("StringValue", outcome)).
+					Set("pipeline", obj{}.Set("DataType", "String").Set("StringValue", pl.Pipeline)).
+					Set("environment", obj{}.Set("DataType", "String").Set("StringValue", pl.Env)))).
+			Set("ResultPath", null).
+			Set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
 	}
 	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
-	a.add(stNotifySuccess, publish(outcomeSuccess, who+": run succeeded",
+	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, who+": run succeeded",
 		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
-		set("Catch", catchAll()).
-		set("Next", stSucceeded))
-	a.add(stNotifyFailure, publish(outcomeFailure, who+": run FAILED",
+		Set("Catch", catchAll()).
+		Set("Next", stSucceeded))
+	a.add(stNotifyFailure, publish(layout.OutcomeFailure, who+": run FAILED",
 		formatFn(head+" failed. Error: {}. Cause: {}", "$.run.source", "$.run.scope", "$.error.Error", "$.error.Cause")).
-		set("Next", stFailed))
-	a.add(stSucceeded, obj{}.set("Type", "Succeed"))
+		Set("Next", stFailed))
+	a.add(stSucceeded, obj{}.Set("Type", "Succeed"))
 	// Error names starting with "States." are reserved, so the run fails
 	// with its own error and the original one leads the cause.
-	a.add(stFailed, obj{}.set("Type", "Fail").set("Error", "flowc.RunFailed").
-		set("CausePath", formatFn("{}: {}", "$.error.Error", "$.error.Cause")))
+	a.add(stFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.RunFailed").
+		Set("CausePath", formatFn("{}: {}", "$.error.Error", "$.error.Cause")))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
@@ -37,13 +38,6 @@ type Stacks struct {
 	Root   Stack
 	Nested []Stack
 }
-
-// Glue job argument names shared with the Glue scripts (glue.go).
-const (
-	// ArgPartition is the run's partition of the triggering source, e.g.
-	// "year=2001/month=01/day=17"; "" means read everything.
-	ArgPartition = "--flowc_partition"
-)
 
 // Retention of the state machine's execution logs.
 const logRetentionDays = 90
@@ -173,26 +167,22 @@ func contains(ss []string, s string) bool {
 // Template.JSON, then canonicalJSON), written in one pass: the template is
 // turned into the generic tree json.Unmarshal would give (templateTree,
 // numbers as float64 as goformation decodes them) and written by
-// jsonWriter, which expands the intrinsics as goformation does. A template
+// jsonw.PrettyIntrinsics, which expands the intrinsics as goformation does. A template
 // the fast path does not reproduce exactly (e.g. a literal {"Ref": ...}
 // object, which goformation would evaluate; flowc never writes one) takes
 // the slow path.
 func render(t *cloudformation.Template) ([]byte, error) {
 	tree, err := templateTree(t)
-	if errors.Is(err, errSlowPath) {
+	if err == nil {
+		var b []byte
+		if b, err = jsonw.PrettyIntrinsics(tree); err == nil {
+			return b, nil
+		}
+	}
+	if errors.Is(err, jsonw.ErrSlowPath) {
 		return renderSlow(t)
 	}
-	if err != nil {
-		return nil, err
-	}
-	w := jsonWriter{b: make([]byte, 0, 64<<10), intrinsics: true}
-	if err := w.value(tree, 0); err != nil {
-		if errors.Is(err, errSlowPath) {
-			return renderSlow(t)
-		}
-		return nil, err
-	}
-	return append(w.b, '\n'), nil
+	return nil, err
 }
 
 // renderSlow is render through goformation's Template.JSON (which runs

@@ -110,29 +110,6 @@ func TestRenderSlowPath(t *testing.T) {
 	}
 }
 
-// TestPrettyJSON: the writer's layout is encoding/json's indented layout.
-func TestPrettyJSON(t *testing.T) {
-	v := obj{}.set("b", []any{}).set("a", map[string]any{"z": 1.5, "y": []string{"<&>", "é\u2028\n"}, "e": map[string]any{}}).
-		set("n", null).set("o", obj{}).set("i", 3).set("s", struct {
-		X int `json:"x"`
-		Y []int
-	}{1, []int{1, 2}}).set("nil", []string(nil))
-	got, err := prettyJSON(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want bytes.Buffer
-	enc := json.NewEncoder(&want)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	if got := string(got); got != want.String() {
-		t.Errorf("got\n%s\nwant\n%s", got, want.String())
-	}
-}
-
 // BenchmarkCompileExample compiles examples/flights.yaml for dev. Run with
 // -benchtime=1x -count=1 in a fresh process for the cold (first call) time.
 func BenchmarkCompileExample(b *testing.B) {

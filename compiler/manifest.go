@@ -1,7 +1,10 @@
 package compiler
 
-import "github.com/flowc-dev/flowc/layout"
-import "github.com/flowc-dev/flowc/ir"
+import (
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
+)
 
 // Manifest describes a build (manifest.json): every file with its sha256,
 // the assets flowc deploy uploads, each template's size, and where the
@@ -60,7 +63,7 @@ func newManifest(pl *ir.IR, st *Stacks, def []byte) Manifest {
 		Outputs:         Usage{Limit: layout.MaxOutputs},
 		TemplateBytes:   Usage{Limit: layout.MaxTemplateS3},
 		InlineBytes:     Usage{Used: len(st.Root.Body), Limit: layout.MaxTemplateInline},
-		DefinitionBytes: Usage{Used: compactLen(def), Limit: layout.MaxDefinition},
+		DefinitionBytes: Usage{Used: jsonw.CompactLen(def), Limit: layout.MaxDefinition},
 		Inline:          len(st.Root.Body) <= layout.MaxTemplateInline,
 	}
 	for _, s := range all {
@@ -74,4 +77,4 @@ func newManifest(pl *ir.IR, st *Stacks, def []byte) Manifest {
 }
 
 // JSON renders the manifest, indented, with a trailing newline.
-func (m Manifest) JSON() ([]byte, error) { return prettyJSON(m) }
+func (m Manifest) JSON() ([]byte, error) { return jsonw.Pretty(m) }
