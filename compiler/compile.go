@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
@@ -124,7 +125,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := StateMachine(pl, opt)
+	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds

@@ -10,6 +10,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/sns"
 
+	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -46,7 +47,7 @@ func TestRenderMatchesGoformation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			def, err := StateMachine(pl, Options{})
+			def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: 30, CrawlerMaxPolls: 120})
 			if err != nil {
 				t.Fatal(err)
 			}

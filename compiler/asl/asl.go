@@ -1,16 +1,7 @@
-package compiler
-
-import (
-	"fmt"
-	"strings"
-
-	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
-	"github.com/flowc-dev/flowc/ir"
-)
-
-// The Amazon States Language backend: one STANDARD state machine per
-// pipeline and environment (statemachine.asl.json). In the template it is
-// the Definition, with DefinitionSubstitutions for ${AlertTopicArn}.
+// Package asl is the Amazon States Language backend: one STANDARD state
+// machine per pipeline and environment (statemachine.asl.json). In the
+// template it is the Definition, with DefinitionSubstitutions for
+// ${AlertTopicArn}.
 //
 // A run's input names its source; EventBridge sends
 //
@@ -37,6 +28,17 @@ import (
 //
 // Messages carry the message attribute "outcome" (success | failure) that
 // the e-mail subscriptions filter on (layout.OutcomeAttribute).
+//
+// It reads only the IR.
+package asl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
+	"github.com/flowc-dev/flowc/ir"
+)
 
 // State names shared by every route.
 const (
@@ -61,9 +63,15 @@ const (
 	arnPublish      = "arn:aws:states:::sns:publish"
 )
 
+// Options are the crawler polling of the state machine; compiler.Compile
+// fills them from its own options, defaults applied.
+type Options struct {
+	CrawlerPollSeconds int // wait between two GetCrawler polls
+	CrawlerMaxPolls    int // polls after which a crawl still running fails the run
+}
+
 // StateMachine renders the state machine definition, pretty-printed.
 func StateMachine(pl *ir.IR, opt Options) ([]byte, error) {
-	opt = opt.withDefaults()
 	a := &asl{pl: pl, opt: opt}
 	return jsonw.Pretty(a.definition())
 }

@@ -1,4 +1,4 @@
-package compiler
+package asl
 
 import (
 	"strings"
@@ -43,4 +43,12 @@ func formatFn(tmpl string, args ...string) string {
 		call += ", " + a
 	}
 	return call + ")"
+}
+
+// truncate cuts s to n bytes, ending in "..." when it was longer.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
 }
