@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/compiler/asl"
+	"github.com/flowc-dev/flowc/compiler/cfn"
 	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
@@ -132,7 +133,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	}
 	b.add(layout.StateMachinePath, def)
 
-	stacks, err := Templates(pl, def, b.assetKeys(), opt)
+	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: b.assetKeys()})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds

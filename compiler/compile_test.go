@@ -182,3 +182,19 @@ func BenchmarkCompile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompileExample compiles examples/flights.yaml for dev. Run with
+// -benchtime=1x -count=1 in a fresh process for the cold (first call) time.
+func BenchmarkCompileExample(b *testing.B) {
+	f, ds := spec.Load("spec.yaml", []byte(exampleSrc(b)), "dev")
+	if ds.HasErrors() {
+		b.Fatal(ds)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ds := Compile(f, "dev"); ds.HasErrors() {
+			b.Fatal(ds)
+		}
+	}
+}

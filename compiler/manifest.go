@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"github.com/flowc-dev/flowc/compiler/cfn"
 	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
@@ -55,9 +56,9 @@ type Usage struct {
 }
 
 // newManifest measures a build; Files and Assets are set by the caller.
-func newManifest(pl *ir.IR, st *Stacks, def []byte) Manifest {
+func newManifest(pl *ir.IR, st *cfn.Stacks, def []byte) Manifest {
 	m := Manifest{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region}
-	all := append([]Stack{st.Root}, st.Nested...)
+	all := append([]cfn.Stack{st.Root}, st.Nested...)
 	l := Limits{
 		Resources:       Usage{Limit: layout.MaxResources},
 		Outputs:         Usage{Limit: layout.MaxOutputs},

@@ -57,6 +57,12 @@ func IR(t testing.TB, file, name, env string) *ir.IR {
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", file, ds)
 	}
+	return Lower(t, f, env)
+}
+
+// Lower lowers a loaded spec for env.
+func Lower(t testing.TB, f *spec.File, env string) *ir.IR {
+	t.Helper()
 	pl, err := compiler.Lower(f, env)
 	if err != nil {
 		t.Fatal(err)

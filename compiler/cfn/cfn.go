@@ -1,4 +1,16 @@
-package compiler
+// Package cfn is the CloudFormation backend. One template per pipeline
+// and environment (template.json); when it would pass a CloudFormation
+// limit the Glue jobs move into nested stacks (stacks/tables-NN.json, see
+// cfn_stacks.go).
+//
+// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
+// uploads the assets to (Glue scripts and nested templates, at their
+// content-addressed keys; Glue's TempDir lives there too, under
+// flowc/tmp/<pipeline>-<env>/).
+//
+// It reads only the IR, and from the rest of the build what Options
+// carries.
+package cfn
 
 import (
 	"bytes"
@@ -15,15 +27,6 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
-
-// The CloudFormation backend. One template per pipeline and environment
-// (template.json); when it would pass a CloudFormation limit the Glue jobs
-// move into nested stacks (stacks/tables-NN.json, see cfn_stacks.go).
-//
-// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
-// uploads the assets to (Glue scripts and nested templates, at their
-// content-addressed keys; Glue's TempDir lives there too, under
-// flowc/tmp/<pipeline>-<env>/).
 
 // Stack is one rendered template.
 type Stack struct {
@@ -49,15 +52,23 @@ type cfn struct {
 	assets map[string]string // build path -> asset key
 }
 
-// Templates renders the CloudFormation template(s) of a pipeline. def is
-// the state machine definition (statemachine.asl.json); assets maps the
-// build paths of the Glue scripts to their asset keys.
-func Templates(pl *ir.IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
-	if !json.Valid(def) {
+// Options are what the templates take from the other files of the build;
+// compiler.Compile fills them.
+type Options struct {
+	// Definition is the state machine definition (statemachine.asl.json).
+	Definition []byte
+	// AssetKeys maps the build paths of the Glue scripts and the Glue
+	// runtime to their asset keys.
+	AssetKeys map[string]string
+}
+
+// Templates renders the CloudFormation template(s) of a pipeline.
+func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
+	if !json.Valid(opt.Definition) {
 		return nil, fmt.Errorf("state machine definition: not valid JSON")
 	}
 	// Embedded as is: render decodes the whole template once.
-	c := &cfn{pl: pl, assets: assets, defn: json.RawMessage(def)}
+	c := &cfn{pl: pl, assets: opt.AssetKeys, defn: json.RawMessage(opt.Definition)}
 	return c.stacks()
 }
 
