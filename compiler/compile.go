@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/asl"
+	"github.com/flowc-dev/flowc/compiler/cfn"
 	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
@@ -124,14 +126,14 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := StateMachine(pl, opt)
+	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds
 	}
 	b.add(layout.StateMachinePath, def)
 
-	stacks, err := Templates(pl, def, b.assetKeys(), opt)
+	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: b.assetKeys()})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds

@@ -6,7 +6,8 @@
 //
 // The contract: Lower reads only a spec.File that spec.Load accepted (no
 // errors) and resolves everything environment-specific; every backend
-// (cfn.go, asl.go, glue.go, ddl.go) reads only the IR. Nothing here does
+// (packages asl, cfn, ddl, glue and sqlgen under compiler/) reads only the
+// IR, and Compile runs them and fills their options. Nothing here does
 // I/O; output is byte-identical for the same spec and environment. Errors
 // found while compiling are diagnostics positioned in the user's YAML.
 package compiler

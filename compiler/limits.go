@@ -8,11 +8,6 @@ import (
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
-// fitsOneStack reports whether a single-stack build is within the limits.
-func fitsOneStack(s Stack) bool {
-	return s.Resources <= layout.MaxResources && s.Outputs <= layout.MaxOutputs && len(s.Body) <= layout.MaxTemplateS3
-}
-
 // checkLimits reports each limit the build passes (FC500) or comes near
 // (FC501). The diagnostics point at the spec file as a whole.
 func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {

@@ -51,6 +51,21 @@ func IsNestedStack(p string) bool {
 	return strings.HasPrefix(p, StacksDir) && strings.HasSuffix(p, ".json")
 }
 
+// ArgPartition is the Glue job argument that carries a run's partition of
+// the triggering source, e.g. "year=2001/month=01/day=17" ("" reads
+// everything): the template gives every job its default, the state
+// machine passes it, and the Glue runtime reads it.
+const ArgPartition = "--flowc_partition"
+
+// The run notifications: the state machine publishes each message with the
+// message attribute OutcomeAttribute set to OutcomeSuccess or
+// OutcomeFailure, and the template's e-mail subscriptions filter on it.
+const (
+	OutcomeAttribute = "outcome"
+	OutcomeSuccess   = "success"
+	OutcomeFailure   = "failure"
+)
+
 // S3 key prefixes in the asset bucket.
 const (
 	// AssetPrefix is where the assets go, at content-addressed keys.

@@ -11,6 +11,7 @@ import (
 	"github.com/flowc-dev/flowc/compiler/ddl"
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -54,8 +55,8 @@ func TestGlueScriptsAndDDLGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("table %s: %v", tb.Name, err)
 				}
-				testspec.Golden(t, filepath.Join("../testdata/glue", c.name, tb.Name+".py"), py)
-				testspec.Golden(t, filepath.Join("../testdata/sql", c.name, tb.Name+".sql"), ddl.File(pl, tb))
+				golden.Check(t, filepath.Join("../testdata/glue", c.name, tb.Name+".py"), py)
+				golden.Check(t, filepath.Join("../testdata/sql", c.name, tb.Name+".sql"), ddl.File(pl, tb))
 			}
 		})
 	}

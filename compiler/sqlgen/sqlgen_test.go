@@ -7,6 +7,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/compiler/sqlgen"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/ir"
 )
 
@@ -22,7 +23,7 @@ func TestSparkSQLGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			pl := testspec.IR(t, f, name+".yaml", "dev")
-			testspec.Golden(t, strings.TrimSuffix(f, ".yaml")+".sql", []byte(planSQL(t, sqlgen.Spark, pl)))
+			golden.Check(t, strings.TrimSuffix(f, ".yaml")+".sql", []byte(planSQL(t, sqlgen.Spark, pl)))
 		})
 	}
 }

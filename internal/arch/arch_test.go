@@ -78,10 +78,12 @@ func TestBackendsReadOnlyTheIR(t *testing.T) {
 	backend := func(p string) bool {
 		return strings.HasPrefix(p, mod+"/compiler/") && !strings.HasPrefix(p, mod+"/compiler/internal/")
 	}
+	seen := map[string]bool{}
 	for _, p := range list(t, "{{.ImportPath}}", "./../../compiler/...") {
 		if !backend(p) {
 			continue
 		}
+		seen[strings.TrimPrefix(p, mod+"/compiler/")] = true
 		for _, d := range deps(t, p) {
 			switch {
 			case d == p:
@@ -90,6 +92,11 @@ func TestBackendsReadOnlyTheIR(t *testing.T) {
 			case backend(d) && !(d == mod+"/compiler/sqlgen" && p == mod+"/compiler/glue"):
 				t.Errorf("backend %s imports backend %s", p, d)
 			}
+		}
+	}
+	for _, b := range []string{"asl", "cfn", "ddl", "glue", "sqlgen"} {
+		if !seen[b] {
+			t.Errorf("backend compiler/%s not checked", b)
 		}
 	}
 }

@@ -1,12 +1,10 @@
 // Package testspec is for the tests of the compiler and its backends: it
-// loads a spec, lowers it to the IR or compiles it, and compares output
-// with golden files. Only _test.go files import it (internal/arch holds
+// loads a spec and lowers it to the IR or compiles it (golden files are
+// internal/golden's). Only _test.go files import it (internal/arch holds
 // that), so its file reads are no I/O of the compiler.
 package testspec
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,32 +16,6 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// Updating reports whether -update was given.
-func Updating() bool { return *update }
-
-// Golden compares got with the file at path, or rewrites it with -update.
-func Golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if Updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the generated text (go test -update rewrites it); got:\n%s", path, got)
-	}
-}
 
 // IR loads a spec file (path relative to the test's package directory)
 // under the name a user would give it and lowers it for env.
@@ -57,6 +29,12 @@ func IR(t testing.TB, file, name, env string) *ir.IR {
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", file, ds)
 	}
+	return Lower(t, f, env)
+}
+
+// Lower lowers a loaded spec for env.
+func Lower(t testing.TB, f *spec.File, env string) *ir.IR {
+	t.Helper()
 	pl, err := compiler.Lower(f, env)
 	if err != nil {
 		t.Fatal(err)

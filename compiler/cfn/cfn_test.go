@@ -1,4 +1,4 @@
-package compiler
+package cfn_test
 
 import (
 	"bytes"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/cfn"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -31,40 +34,12 @@ func parseTemplate(t *testing.T, b []byte) cfnTemplate {
 	return tm
 }
 
-func TestCamelInjective(t *testing.T) {
-	for name, want := range map[string]string{
-		"flights": "Flights", "delayed_flights_fact": "DelayedFlightsFact", "t000": "T000", "a1_b2": "A1B2",
-	} {
-		if got := camel(name, '_'); got != want {
-			t.Errorf("camel(%q) = %q, want %q", name, got, want)
-		}
-	}
-	if got := camel("acme-flights-landing-dev", '-'); got != "AcmeFlightsLandingDev" {
-		t.Errorf("bucket: %q", got)
-	}
-	// Names that a plain camel case would merge stay apart.
-	seen := map[string]string{}
-	for _, n := range []string{"a_b", "ab", "a_1", "a1", "a__b", "_a", "a", "a_", "ab_c", "a_bc", "x_y_z", "xy_z", "x_yz"} {
-		id := camel(n, '_')
-		if prev, ok := seen[id]; ok {
-			t.Errorf("camel(%q) = camel(%q) = %q", n, prev, id)
-		}
-		seen[id] = n
-		if strings.ContainsAny(id, "_-.") || id == "" {
-			t.Errorf("camel(%q) = %q is not alphanumeric", n, id)
-		}
-	}
-	if camel("a.b", '-') == camel("a-b", '-') {
-		t.Error("bucket names with dots collide")
-	}
-}
-
 // TestLogicalIDsStable: adding a source and a table adds resources and
 // leaves every existing job, catalog table, crawler, rule and bucket as it
 // was, under the same logical ID.
 func TestLogicalIDsStable(t *testing.T) {
-	src := exampleSrc(t)
-	base := parseTemplate(t, compileSrc(t, src, "dev", Options{}).File(layout.TemplatePath))
+	src := testspec.Example(t)
+	base := parseTemplate(t, testspec.Compile(t, src, "dev", compiler.Options{}).File(layout.TemplatePath))
 	grown := strings.Replace(src, "\ntransforms:", `
   carriers:
     location: s3://${params.landing_bucket}/reference/carriers/
@@ -78,7 +53,7 @@ transforms:`, 1)
       columns: {code: varchar(8), name: varchar(128)}
 
 alerts:`, 1)
-	next := parseTemplate(t, compileSrc(t, grown, "dev", Options{}).File(layout.TemplatePath))
+	next := parseTemplate(t, testspec.Compile(t, grown, "dev", compiler.Options{}).File(layout.TemplatePath))
 	for _, id := range []string{"SourceCarriersTable", "TableCarriersJob"} {
 		if _, ok := next.Resources[id]; !ok {
 			t.Errorf("new resource %s missing", id)
@@ -105,8 +80,8 @@ alerts:`, 1)
 // "*" appears only where AWS documents no resource scoping.
 func TestIAMLeastPrivilege(t *testing.T) {
 	noScoping := map[string]bool{"LogDeliveryHasNoResourceScoping": true, "VpcConnectionHasNoResourceScoping": true}
-	for name, src := range map[string]string{"example": exampleSrc(t), "large": genSpec(60)} {
-		out := compileSrc(t, src, "dev", Options{})
+	for name, src := range map[string]string{"example": testspec.Example(t), "large": testspec.Gen(60)} {
+		out := testspec.Compile(t, src, "dev", compiler.Options{})
 		for _, f := range out.Files {
 			if !strings.HasSuffix(f.Path, ".json") || f.Path == layout.ManifestPath || f.Path == layout.StateMachinePath {
 				continue
@@ -165,7 +140,7 @@ func walkStatements(v any, fn func(map[string]any)) {
 // TestEventRule: one wildcard filter holding the prefix and the suffix
 // (a prefix filter and a suffix filter in one list would be ORed).
 func TestEventRule(t *testing.T) {
-	tm := parseTemplate(t, compileSrc(t, exampleSrc(t), "dev", Options{}).File(layout.TemplatePath))
+	tm := parseTemplate(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
 	r := tm.Resources["SourceFlightsRule"]
 	got, _ := json.Marshal(r.Properties["EventPattern"])
 	want := `{"detail":{"bucket":{"name":["acme-flights-landing-dev"]},"object":{"key":[{"wildcard":"raw/flights/*.csv"}]}},"detail-type":["Object Created"],"source":["aws.s3"]}`
@@ -178,21 +153,18 @@ func TestEventRule(t *testing.T) {
 	if _, ok := tm.Resources["SourceAirportsCrawler"]; ok {
 		t.Error("a source without partitions has a crawler")
 	}
-	if wildcardEscape(`a*b\c`) != `a\*b\\c` {
-		t.Error("wildcardEscape")
-	}
 }
 
 // TestNestedStacksStable: a large pipeline splits its jobs into nested
 // stacks by a hash of the table name; adding a table changes only the
 // nested stack it lands in (and the root, which points at it).
 func TestNestedStacksStable(t *testing.T) {
-	a := compileSrc(t, genSpec(500), "dev", Options{})
-	b := compileSrc(t, genSpec(501), "dev", Options{})
+	a := testspec.Compile(t, testspec.Gen(500), "dev", compiler.Options{})
+	b := testspec.Compile(t, testspec.Gen(501), "dev", compiler.Options{})
 	if len(a.Manifest.Stacks) < 2 {
 		t.Fatalf("500 tables did not split: %+v", a.Manifest.Stacks)
 	}
-	newShard := layout.NestedStackPath(shardOf("t500"))
+	newShard := layout.NestedStackPath(cfn.ShardOf("t500"))
 	changed := 0
 	for _, f := range a.Files {
 		if !strings.HasPrefix(f.Path, layout.StacksDir) {
@@ -220,20 +192,7 @@ func TestNestedStacksStable(t *testing.T) {
 		}
 	}
 	// A small pipeline stays one stack.
-	if small := compileSrc(t, genSpec(20), "dev", Options{}); len(small.Manifest.Stacks) != 1 {
+	if small := testspec.Compile(t, testspec.Gen(20), "dev", compiler.Options{}); len(small.Manifest.Stacks) != 1 {
 		t.Errorf("20 tables split into %d stacks", len(small.Manifest.Stacks))
-	}
-}
-
-// TestCanonicalJSON: sorted keys, two-space indent, no HTML escaping, a
-// trailing newline, numbers as written.
-func TestCanonicalJSON(t *testing.T) {
-	got, err := canonicalJSON([]byte(`{"b": 1, "a": {"y": "<&>", "x": 1.50}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "{\n  \"a\": {\n    \"x\": 1.50,\n    \"y\": \"<&>\"\n  },\n  \"b\": 1\n}\n"
-	if string(got) != want {
-		t.Errorf("got %q, want %q", got, want)
 	}
 }

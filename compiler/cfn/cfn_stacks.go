@@ -1,4 +1,4 @@
-package compiler
+package cfn
 
 import (
 	"crypto/sha256"
@@ -14,7 +14,7 @@ import (
 )
 
 // Nested stacks. A pipeline is one stack until it would pass a
-// CloudFormation limit (resources, outputs or template bytes; limits.go).
+// CloudFormation limit (resources, outputs or template bytes; fitsOneStack).
 // Then every table's Glue job moves into one of tableShards nested stacks,
 // stacks/tables-NN.json, chosen by a hash of the table's name: the
 // assignment depends on nothing else, so adding or removing a table never
@@ -31,6 +31,11 @@ const tableShards = 16
 const (
 	paramGlueRoleArn = "GlueRoleArn"
 )
+
+// fitsOneStack reports whether a single-stack build is within the limits.
+func fitsOneStack(s Stack) bool {
+	return s.Resources <= layout.MaxResources && s.Outputs <= layout.MaxOutputs && len(s.Body) <= layout.MaxTemplateS3
+}
 
 // shardOf is the number of the nested stack of a table.
 func shardOf(table string) int {

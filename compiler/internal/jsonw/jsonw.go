@@ -1,4 +1,17 @@
-package compiler
+// Package jsonw is the JSON writer of the build: every JSON file flowc
+// emits (the state machine, the templates, the manifest) is written here in one
+// pass, with two-space indent, no HTML escaping and the layout
+// encoding/json's indenting encoder gives, so the bytes are exactly those
+// of json.Encoder with SetIndent("", "  ") and SetEscapeHTML(false).
+// Objects are either Obj (keys in the order they were set) or maps (keys
+// sorted bytewise, as encoding/json sorts them). Values of other types go
+// through encoding/json itself.
+//
+// Templates are written from the generic tree of the goformation template
+// (see render and templateTree in package cfn); in that mode the writer also expands
+// goformation's encoded intrinsics, as goformation's own Template.JSON
+// does, and numbers are float64 as it decodes them.
+package jsonw
 
 import (
 	"bytes"
@@ -10,36 +23,22 @@ import (
 	"strings"
 )
 
-// The JSON writer of the build: every JSON file flowc emits (the state
-// machine, the templates, the manifest) is written by jsonWriter in one
-// pass, with two-space indent, no HTML escaping and the layout
-// encoding/json's indenting encoder gives, so the bytes are exactly those
-// of json.Encoder with SetIndent("", "  ") and SetEscapeHTML(false).
-// Objects are either obj (keys in the order they were set) or maps (keys
-// sorted bytewise, as encoding/json sorts them). Values of other types go
-// through encoding/json itself.
-//
-// Templates are written from the generic tree of the goformation template
-// (see render in cfn.go and templateTree); in that mode the writer also expands
-// goformation's encoded intrinsics, as goformation's own Template.JSON
-// does, and numbers are float64 as it decodes them.
-
-// jsonWriter appends indented JSON to b.
-type jsonWriter struct {
+// writer appends indented JSON to b.
+type writer struct {
 	b []byte
 	// intrinsics: expand goformation's base64-encoded intrinsic functions
-	// in strings, and refuse (errSlowPath) objects that goformation would
+	// in strings, and refuse (ErrSlowPath) objects that goformation would
 	// evaluate instead of copying.
 	intrinsics bool
 }
 
-// errSlowPath reports a template the fast writer does not reproduce
-// exactly; render then takes goformation's own path.
-var errSlowPath = errors.New("template needs goformation's intrinsic processing")
+// ErrSlowPath reports a template the fast writer does not reproduce
+// exactly; the caller then takes goformation's own path.
+var ErrSlowPath = errors.New("template needs goformation's intrinsic processing")
 
 // value writes v at the given nesting depth (the indent of the lines
 // after the first).
-func (w *jsonWriter) value(v any, depth int) error {
+func (w *writer) value(v any, depth int) error {
 	switch v := v.(type) {
 	case nil, jsonNull:
 		w.b = append(w.b, "null"...)
@@ -66,14 +65,14 @@ func (w *jsonWriter) value(v any, depth int) error {
 		w.b = strconv.AppendInt(w.b, int64(v), 10)
 	case float64:
 		return w.fallback(v, depth)
-	case obj:
+	case Obj:
 		if len(v) == 0 {
 			w.b = append(w.b, '{', '}')
 			return nil
 		}
 		w.b = append(w.b, '{')
 		for i, e := range v {
-			if err := w.member(i, e.k, e.v, depth); err != nil {
+			if err := w.member(i, e.K, e.V, depth); err != nil {
 				return err
 			}
 		}
@@ -90,7 +89,7 @@ func (w *jsonWriter) value(v any, depth int) error {
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			if w.intrinsics && isIntrinsicName(k) {
-				return errSlowPath
+				return ErrSlowPath
 			}
 			keys = append(keys, k)
 		}
@@ -141,7 +140,7 @@ func (w *jsonWriter) value(v any, depth int) error {
 }
 
 // member writes the i-th member of an object.
-func (w *jsonWriter) member(i int, k string, v any, depth int) error {
+func (w *writer) member(i int, k string, v any, depth int) error {
 	w.elem(i, depth)
 	w.str(k)
 	w.b = append(w.b, ':', ' ')
@@ -149,7 +148,7 @@ func (w *jsonWriter) member(i int, k string, v any, depth int) error {
 }
 
 // elem starts the i-th element of an array or object.
-func (w *jsonWriter) elem(i int, depth int) {
+func (w *writer) elem(i int, depth int) {
 	if i > 0 {
 		w.b = append(w.b, ',')
 	}
@@ -158,13 +157,13 @@ func (w *jsonWriter) elem(i int, depth int) {
 }
 
 // close ends a non-empty array or object.
-func (w *jsonWriter) close(c byte, depth int) {
+func (w *writer) close(c byte, depth int) {
 	w.b = append(w.b, '\n')
 	w.indent(depth)
 	w.b = append(w.b, c)
 }
 
-func (w *jsonWriter) indent(depth int) {
+func (w *writer) indent(depth int) {
 	for range depth {
 		w.b = append(w.b, ' ', ' ')
 	}
@@ -172,7 +171,7 @@ func (w *jsonWriter) indent(depth int) {
 
 // str writes a string literal. Printable ASCII without quote or backslash
 // is written as is; anything else is escaped by encoding/json.
-func (w *jsonWriter) str(s string) {
+func (w *writer) str(s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
 			_ = w.fallback(s, 0) // a string always encodes
@@ -185,7 +184,7 @@ func (w *jsonWriter) str(s string) {
 }
 
 // fallback writes v with encoding/json, indented for the depth it is at.
-func (w *jsonWriter) fallback(v any, depth int) error {
+func (w *writer) fallback(v any, depth int) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -240,10 +239,21 @@ func decodeIntrinsic(s string) (name string, arg any, ok bool) {
 	return "", nil, false
 }
 
-// prettyJSON renders v with two-space indent, no HTML escaping and a
+// Pretty renders v with two-space indent, no HTML escaping and a
 // trailing newline.
-func prettyJSON(v any) ([]byte, error) {
-	w := jsonWriter{b: make([]byte, 0, 4096)}
+func Pretty(v any) ([]byte, error) {
+	w := writer{b: make([]byte, 0, 4096)}
+	if err := w.value(v, 0); err != nil {
+		return nil, err
+	}
+	return append(w.b, '\n'), nil
+}
+
+// PrettyIntrinsics is Pretty for the generic tree of a goformation
+// template: it expands goformation's encoded intrinsic functions and
+// returns ErrSlowPath for what goformation would evaluate instead.
+func PrettyIntrinsics(v any) ([]byte, error) {
+	w := writer{b: make([]byte, 0, 64<<10), intrinsics: true}
 	if err := w.value(v, 0); err != nil {
 		return nil, err
 	}

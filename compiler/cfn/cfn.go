@@ -1,4 +1,16 @@
-package compiler
+// Package cfn is the CloudFormation backend. One template per pipeline
+// and environment (template.json); when it would pass a CloudFormation
+// limit the Glue jobs move into nested stacks (stacks/tables-NN.json, see
+// cfn_stacks.go).
+//
+// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
+// uploads the assets to (Glue scripts and nested templates, at their
+// content-addressed keys; Glue's TempDir lives there too, under
+// flowc/tmp/<pipeline>-<env>/).
+//
+// It reads only the IR, and from the rest of the build what Options
+// carries.
+package cfn
 
 import (
 	"bytes"
@@ -11,18 +23,10 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
 
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
-
-// The CloudFormation backend. One template per pipeline and environment
-// (template.json); when it would pass a CloudFormation limit the Glue jobs
-// move into nested stacks (stacks/tables-NN.json, see cfn_stacks.go).
-//
-// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
-// uploads the assets to (Glue scripts and nested templates, at their
-// content-addressed keys; Glue's TempDir lives there too, under
-// flowc/tmp/<pipeline>-<env>/).
 
 // Stack is one rendered template.
 type Stack struct {
@@ -38,13 +42,6 @@ type Stacks struct {
 	Nested []Stack
 }
 
-// Glue job argument names shared with the Glue scripts (glue.go).
-const (
-	// ArgPartition is the run's partition of the triggering source, e.g.
-	// "year=2001/month=01/day=17"; "" means read everything.
-	ArgPartition = "--flowc_partition"
-)
-
 // Retention of the state machine's execution logs.
 const logRetentionDays = 90
 
@@ -55,15 +52,23 @@ type cfn struct {
 	assets map[string]string // build path -> asset key
 }
 
-// Templates renders the CloudFormation template(s) of a pipeline. def is
-// the state machine definition (statemachine.asl.json); assets maps the
-// build paths of the Glue scripts to their asset keys.
-func Templates(pl *ir.IR, def []byte, assets map[string]string, opt Options) (*Stacks, error) {
-	if !json.Valid(def) {
+// Options are what the templates take from the other files of the build;
+// compiler.Compile fills them.
+type Options struct {
+	// Definition is the state machine definition (statemachine.asl.json).
+	Definition []byte
+	// AssetKeys maps the build paths of the Glue scripts and the Glue
+	// runtime to their asset keys.
+	AssetKeys map[string]string
+}
+
+// Templates renders the CloudFormation template(s) of a pipeline.
+func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
+	if !json.Valid(opt.Definition) {
 		return nil, fmt.Errorf("state machine definition: not valid JSON")
 	}
 	// Embedded as is: render decodes the whole template once.
-	c := &cfn{pl: pl, assets: assets, defn: json.RawMessage(def)}
+	c := &cfn{pl: pl, assets: opt.AssetKeys, defn: json.RawMessage(opt.Definition)}
 	return c.stacks()
 }
 
@@ -173,26 +178,22 @@ func contains(ss []string, s string) bool {
 // Template.JSON, then canonicalJSON), written in one pass: the template is
 // turned into the generic tree json.Unmarshal would give (templateTree,
 // numbers as float64 as goformation decodes them) and written by
-// jsonWriter, which expands the intrinsics as goformation does. A template
+// jsonw.PrettyIntrinsics, which expands the intrinsics as goformation does. A template
 // the fast path does not reproduce exactly (e.g. a literal {"Ref": ...}
 // object, which goformation would evaluate; flowc never writes one) takes
 // the slow path.
 func render(t *cloudformation.Template) ([]byte, error) {
 	tree, err := templateTree(t)
-	if errors.Is(err, errSlowPath) {
+	if err == nil {
+		var b []byte
+		if b, err = jsonw.PrettyIntrinsics(tree); err == nil {
+			return b, nil
+		}
+	}
+	if errors.Is(err, jsonw.ErrSlowPath) {
 		return renderSlow(t)
 	}
-	if err != nil {
-		return nil, err
-	}
-	w := jsonWriter{b: make([]byte, 0, 64<<10), intrinsics: true}
-	if err := w.value(tree, 0); err != nil {
-		if errors.Is(err, errSlowPath) {
-			return renderSlow(t)
-		}
-		return nil, err
-	}
-	return append(w.b, '\n'), nil
+	return nil, err
 }
 
 // renderSlow is render through goformation's Template.JSON (which runs

@@ -1,10 +1,13 @@
-package compiler
+package asl_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/asl"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -19,9 +22,9 @@ func states(t *testing.T, def map[string]any) map[string]map[string]any {
 	return out
 }
 
-func definition(t *testing.T, opt Options) map[string]any {
+func definition(t *testing.T, opt compiler.Options) map[string]any {
 	t.Helper()
-	out := compileSrc(t, exampleSrc(t), "dev", opt)
+	out := testspec.Compile(t, testspec.Example(t), "dev", opt)
 	var def map[string]any
 	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
 		t.Fatal(err)
@@ -46,14 +49,14 @@ func hasCatchAll(s map[string]any) bool {
 // the Maps every Task catches into a Fail state, so the Map fails and its
 // Catch notifies. Nothing ends a failed run as a success.
 func TestEveryFailureIsNotified(t *testing.T) {
-	def := definition(t, Options{})
+	def := definition(t, compiler.Options{})
 	top := states(t, def)
 	for name, s := range top {
 		switch s["Type"] {
 		case "Task", "Map":
-			if name == stNotifyFailure {
-				if s["Next"] != stFailed || s["Catch"] != nil {
-					t.Errorf("%s must go to %s and catch nothing", name, stFailed)
+			if name == asl.StNotifyFailure {
+				if s["Next"] != asl.StFailed || s["Catch"] != nil {
+					t.Errorf("%s must go to %s and catch nothing", name, asl.StFailed)
 				}
 				continue
 			}
@@ -71,19 +74,19 @@ func TestEveryFailureIsNotified(t *testing.T) {
 				if ps["Type"] == "Task" && !hasCatchAll(ps) {
 					t.Errorf("%s / %s does not catch States.ALL", name, pn)
 				}
-				if ps["Type"] == "Succeed" && pn != stCrawled {
+				if ps["Type"] == "Succeed" && pn != asl.StCrawled {
 					t.Errorf("%s / %s succeeds", name, pn)
 				}
 			}
 		}
 	}
-	if top[stFailed]["Type"] != "Fail" || top[stSucceeded]["Type"] != "Succeed" || top[stNotifySuccess]["Next"] != stSucceeded {
+	if top[asl.StFailed]["Type"] != "Fail" || top[asl.StSucceeded]["Type"] != "Succeed" || top[asl.StNotifySuccess]["Next"] != asl.StSucceeded {
 		t.Error("end states are wrong")
 	}
 	// Only the success notification leads to Succeeded.
 	for name, s := range top {
-		if s["Next"] == stSucceeded && name != stNotifySuccess {
-			t.Errorf("%s goes to %s", name, stSucceeded)
+		if s["Next"] == asl.StSucceeded && name != asl.StNotifySuccess {
+			t.Errorf("%s goes to %s", name, asl.StSucceeded)
 		}
 	}
 }
@@ -92,14 +95,14 @@ func TestEveryFailureIsNotified(t *testing.T) {
 // treats only READY as done, needs a SUCCEEDED last crawl, and gives up
 // after the configured number of polls.
 func TestCrawlWaitsForReady(t *testing.T) {
-	def := definition(t, Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 7})
-	crawl := states(t, states(t, def)[stCrawl]["ItemProcessor"].(map[string]any))
-	for _, w := range []string{stWaitCrawl, stWaitOtherCrawl} {
+	def := definition(t, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 7})
+	crawl := states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
+	for _, w := range []string{asl.StWaitCrawl, asl.StWaitOtherCrawl} {
 		if crawl[w]["Seconds"] != 1.0 {
 			t.Errorf("%s waits %v s, want 1", w, crawl[w]["Seconds"])
 		}
 	}
-	b, _ := json.Marshal(crawl[stCrawlDone]["Choices"])
+	b, _ := json.Marshal(crawl[asl.StCrawlDone]["Choices"])
 	for _, want := range []string{
 		`{"Next":"Crawl timed out","NumericGreaterThanEquals":7,"Variable":"$.polls"}`,
 		`{"Next":"Count poll","Not":{"StringEquals":"READY","Variable":"$.status.State"}}`,
@@ -109,21 +112,21 @@ func TestCrawlWaitsForReady(t *testing.T) {
 			t.Errorf("Crawl done? lacks %s:\n%s", want, b)
 		}
 	}
-	if crawl[stCrawlDone]["Default"] != stCrawlFailed {
+	if crawl[asl.StCrawlDone]["Default"] != asl.StCrawlFailed {
 		t.Error("a crawl that did not succeed does not fail the run")
 	}
 	// The defaults: 30 s apart, at most 120 polls.
-	def = definition(t, Options{})
-	crawl = states(t, states(t, def)[stCrawl]["ItemProcessor"].(map[string]any))
-	if crawl[stWaitCrawl]["Seconds"] != 30.0 {
-		t.Errorf("default wait %v", crawl[stWaitCrawl]["Seconds"])
+	def = definition(t, compiler.Options{})
+	crawl = states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
+	if crawl[asl.StWaitCrawl]["Seconds"] != 30.0 {
+		t.Errorf("default wait %v", crawl[asl.StWaitCrawl]["Seconds"])
 	}
 }
 
 // TestRunPartition: the partition comes from the key, past the source's
 // prefix, and is passed to every job.
 func TestRunPartition(t *testing.T) {
-	top := states(t, definition(t, Options{}))
+	top := states(t, definition(t, compiler.Options{}))
 	b, _ := json.Marshal(top["flights: partition"]["Parameters"])
 	want := `{"partition.$":"States.Format('{}/{}/{}', States.ArrayGetItem(States.StringSplit($.key, '/'), 2), States.ArrayGetItem(States.StringSplit($.key, '/'), 3), States.ArrayGetItem(States.StringSplit($.key, '/'), 4))"}`
 	if string(b) != want {
@@ -132,22 +135,13 @@ func TestRunPartition(t *testing.T) {
 	if m := top["flights: start"]["Choices"].([]any)[2].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*.csv" {
 		t.Errorf("key pattern %v", m["StringMatches"])
 	}
-	job := states(t, top[stLoad]["ItemProcessor"].(map[string]any))[stRunJob]
+	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
 	b, _ = json.Marshal(job["Parameters"])
-	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != arnStartJobSync {
+	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != asl.ArnStartJobSync {
 		t.Errorf("job task: %s %v", b, job["Resource"])
 	}
 	b, _ = json.Marshal(job["Retry"])
 	if !strings.Contains(string(b), `"ErrorEquals":["Glue.ConcurrentRunsExceededException","Glue.ThrottlingException"]`) || !strings.Contains(string(b), `"BackoffRate":2`) {
 		t.Errorf("job retry: %s", b)
-	}
-}
-
-func TestIntrinsicEscaping(t *testing.T) {
-	if got := formatFn(`it's {} {x} \ `, "$.a"); got != `States.Format('it\'s {} \{x\} \\ ', $.a)` {
-		t.Errorf("formatFn: %s", got)
-	}
-	if matchEscape(`a*b\`) != `a\*b\\` {
-		t.Error("matchEscape")
 	}
 }

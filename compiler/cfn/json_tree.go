@@ -1,4 +1,4 @@
-package compiler
+package cfn
 
 import (
 	"encoding"
@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 )
 
 // templateTree converts a goformation template to the generic tree that
@@ -23,7 +25,7 @@ import (
 // (Type, Properties, DependsOn, Metadata, DeletionPolicy,
 // UpdateReplacePolicy, Condition) itself for the generated resource types.
 // Anything else (embedded fields, []byte, text marshalers, invalid UTF-8,
-// ...) returns errSlowPath and the template is rendered by goformation.
+// ...) returns jsonw.ErrSlowPath and the template is rendered by goformation.
 func templateTree(t *cloudformation.Template) (any, error) {
 	return treeValue(reflect.ValueOf(t))
 }
@@ -65,7 +67,7 @@ func treeValue(v reflect.Value) (any, error) {
 		return x, nil
 	}
 	if t.Implements(textMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType) || t == numberType {
-		return nil, errSlowPath
+		return nil, jsonw.ErrSlowPath
 	}
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
@@ -73,7 +75,7 @@ func treeValue(v reflect.Value) (any, error) {
 	case reflect.String:
 		s := v.String()
 		if !utf8.ValidString(s) {
-			return nil, errSlowPath
+			return nil, jsonw.ErrSlowPath
 		}
 		return s, nil
 	case reflect.Bool:
@@ -89,7 +91,7 @@ func treeValue(v reflect.Value) (any, error) {
 			return nil, nil
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
-			return nil, errSlowPath // base64 in encoding/json
+			return nil, jsonw.ErrSlowPath // base64 in encoding/json
 		}
 		out := make([]any, v.Len())
 		for i := range out {
@@ -105,13 +107,13 @@ func treeValue(v reflect.Value) (any, error) {
 			return nil, nil
 		}
 		if t.Key().Kind() != reflect.String {
-			return nil, errSlowPath
+			return nil, jsonw.ErrSlowPath
 		}
 		out := make(map[string]any, v.Len())
 		for it := v.MapRange(); it.Next(); {
 			k := it.Key().String()
 			if !utf8.ValidString(k) {
-				return nil, errSlowPath
+				return nil, jsonw.ErrSlowPath
 			}
 			x, err := treeValue(it.Value())
 			if err != nil {
@@ -123,7 +125,7 @@ func treeValue(v reflect.Value) (any, error) {
 	case reflect.Struct:
 		return treeStruct(v)
 	}
-	return nil, errSlowPath // float32, arrays, ...
+	return nil, jsonw.ErrSlowPath // float32, arrays, ...
 }
 
 // field is a struct field as encoding/json sees it.
@@ -133,7 +135,7 @@ type field struct {
 	omitEmpty bool
 }
 
-// fieldCache maps a struct type to its []field, or to errSlowPath.
+// fieldCache maps a struct type to its []field, or to jsonw.ErrSlowPath.
 var fieldCache sync.Map
 
 func fieldsOf(t reflect.Type) ([]field, error) {
@@ -158,7 +160,7 @@ func scanFields(t reflect.Type) ([]field, error) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if sf.Anonymous {
-			return nil, errSlowPath
+			return nil, jsonw.ErrSlowPath
 		}
 		if !sf.IsExported() {
 			continue
@@ -178,11 +180,11 @@ func scanFields(t reflect.Type) ([]field, error) {
 			case "omitempty":
 				f.omitEmpty = true
 			default: // string, omitzero
-				return nil, errSlowPath
+				return nil, jsonw.ErrSlowPath
 			}
 		}
 		if seen[name] || strings.ContainsAny(name, "\"\\") {
-			return nil, errSlowPath
+			return nil, jsonw.ErrSlowPath
 		}
 		seen[name] = true
 		fs = append(fs, f)

@@ -1,4 +1,4 @@
-package compiler
+package cfn
 
 import (
 	"encoding/json"
@@ -228,8 +228,8 @@ func (c *cfn) alerts(t *cloudformation.Template) {
 			}
 		}
 	}
-	add(pl.Alerts.OnFailure, outcomeFailure)
-	add(pl.Alerts.OnSuccess, outcomeSuccess)
+	add(pl.Alerts.OnFailure, layout.OutcomeFailure)
+	add(pl.Alerts.OnSuccess, layout.OutcomeSuccess)
 	for _, e := range order {
 		o := outcomes[strings.ToLower(e)]
 		sort.Strings(o)
@@ -238,7 +238,7 @@ func (c *cfn) alerts(t *cloudformation.Template) {
 			Protocol:          "email",
 			Endpoint:          cloudformation.String(e),
 			FilterPolicyScope: cloudformation.String("MessageAttributes"),
-			FilterPolicy:      map[string]any{"outcome": o},
+			FilterPolicy:      map[string]any{layout.OutcomeAttribute: o},
 		}
 	}
 }
@@ -267,8 +267,8 @@ func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 			"--job-bookmark-option":              "job-bookmark-disable",
 			"--enable-continuous-cloudwatch-log": "true",
 			// The runtime the script imports (flowc_runtime), on the Python path.
-			"--extra-py-files": cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[layout.GlueRuntimePath])),
-			ArgPartition:       "",
+			"--extra-py-files":  cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[layout.GlueRuntimePath])),
+			layout.ArgPartition: "",
 		},
 	}
 	if pl.Redshift.Connection != "" {

@@ -1,4 +1,4 @@
-package compiler
+package cfn
 
 import (
 	"crypto/sha256"
