@@ -129,6 +129,69 @@ func TestGlueRunReadsSpecCSVOptions(t *testing.T) {
 	}
 }
 
+// TestGlueRunEmptyPartition (issue 16, requirement 4): a run whose
+// partition has no data file (nothing landed, or only _SUCCESS), or whose
+// files hold only the header, fails with a message naming the source, the
+// partition and where it looked, before any Redshift connection: no
+// DELETE, no INSERT, no staging table, no job commit.
+func TestGlueRunEmptyPartition(t *testing.T) {
+	base := "s3://acme-flights-landing-dev/raw/flights/"
+	airports := "s3://acme-flights-landing-dev/reference/airports/a.csv"
+	header := "date,delay,distance,origin,destination\n"
+	row := "2001-01-17 06:05,90,100,ORD,JFK\n"
+	tests := []struct {
+		name, partition string
+		files           map[string]string
+		want            string
+	}{
+		{"no files", "year=2001/month=01/day=17", map[string]string{base + "year=2001/month=01/day=16/a.csv": header + row},
+			"EmptyPartition: flowc: source flights has no data files in partition year=2001/month=01/day=17 (" + base + "year=2001/month=01/day=17/): nothing was loaded"},
+		{"only a marker", "year=2001/month=01/day=17", map[string]string{base + "year=2001/month=01/day=17/_SUCCESS": ""},
+			"EmptyPartition: flowc: source flights has no data files in partition year=2001/month=01/day=17"},
+		{"header only", "year=2001/month=01/day=17", map[string]string{base + "year=2001/month=01/day=17/a.csv": header, base + "year=2001/month=01/day=17/b.csv": header},
+			"EmptyPartition: flowc: partition year=2001/month=01/day=17 of source flights is empty: no rows in 2 files (" + base + "year=2001/month=01/day=17/): nothing was loaded"},
+		{"one day of a month empty", "year=2001/month=01", map[string]string{base + "year=2001/month=01/day=16/a.csv": header + row, base + "year=2001/month=01/day=17/a.csv": header},
+			"EmptyPartition: flowc: partition year=2001/month=01/day=17 of source flights is empty: no rows in 1 file (" + base + "year=2001/month=01/): nothing was loaded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{airports: "iata,name,city,state,country,latitude,longitude\n"}
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			for _, table := range []string{"delayed_flights_fact", "airport_delays"} {
+				ev, errText := runGlue(t, "flights", table, map[string]any{"argv": jobArgs(tt.partition), "rows": 5, "files": files})
+				if !strings.HasPrefix(errText, tt.want) {
+					t.Errorf("%s: error\n got: %s\nwant: %s", table, errText, tt.want)
+				}
+				for _, e := range ev {
+					if strings.Contains(e, `"connect"`) || strings.Contains(e, `"sql"`) || strings.Contains(e, `"write"`) || strings.Contains(e, `"job.commit"`) {
+						t.Errorf("%s: an empty partition must change nothing, but: %s", table, e)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestGlueRunMissingReferenceSource: a source read whole with no data file
+// fails the run too (as flowc run does), before Redshift; a reference
+// source with only a header is an empty table, not a failure.
+func TestGlueRunMissingReferenceSource(t *testing.T) {
+	flights := map[string]string{"s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=17/a.csv": "date,delay,distance,origin,destination\n2001-01-17 06:05,90,100,ORD,JFK\n"}
+	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 1, "files": flights})
+	if want := "BadInput: flowc: source airports has no data files under s3://acme-flights-landing-dev/reference/airports/: nothing was loaded"; errText != want {
+		t.Errorf("error\n got: %s\nwant: %s", errText, want)
+	}
+	if index(ev, `"connect"`) >= 0 {
+		t.Error("the run connected to Redshift")
+	}
+	flights["s3://acme-flights-landing-dev/reference/airports/a.csv"] = "iata,name,city,state,country,latitude,longitude\n"
+	if _, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 1, "files": flights}); errText != "" {
+		t.Errorf("an empty reference source: %s", errText)
+	}
+}
+
 // TestGlueRunBadFiles: a header that does not name the declared columns in
 // order, a line with too few fields, and a file outside the partition
 // folders fail the run before Redshift.

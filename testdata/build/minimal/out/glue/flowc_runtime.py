@@ -6,12 +6,13 @@
 # main(sys.argv, globals()). A run: list each source's data files on S3
 # (only the run's partition of the triggering source) and read them with
 # spark.read, every column as the exact text of the file (no Glue Data
-# Catalog, no DynamicFrame: no schema inference); fail if a value does not
-# parse as its column's declared type (as `flowc run` does), cast the
-# columns to the declared types, compute the transforms with Spark SQL, run
-# the table's checks and length checks (a failure loads nothing), then copy
-# the rows into a staging table and move them into the target table in one
-# Redshift transaction.
+# Catalog, no DynamicFrame: no schema inference); fail, changing nothing,
+# when the run's partition has no data file or no row (as `flowc run`
+# does); fail if a value does not parse as its column's declared type (as
+# `flowc run` does), cast the columns to the declared types, compute the
+# transforms with Spark SQL, run the table's checks and length checks (a
+# failure loads nothing), then copy the rows into a staging table and move
+# them into the target table in one Redshift transaction.
 import json
 import uuid
 
@@ -96,6 +97,12 @@ def run_partition(t, value):
             raise ValueError("--flowc_partition %r is not a partition of source %s: expected %s or a prefix of it" % (value, t.TRIGGER, expected))
         pairs.append((name, val))
     return pairs
+
+
+class EmptyPartition(Exception):
+    """The run's partition of the triggering source has no data file or no
+    row: nothing was read, so nothing may be loaded (replace_partition would
+    delete the partition's rows)."""
 
 
 class BadInput(Exception):
@@ -202,15 +209,26 @@ def read_source(t, spark, src, partition):
     run's partition when the source triggers the run, as the declared
     columns in order (the file's, then the partition columns from the
     folder names), every one as text (the views cast them; VALUE_CHECKS
-    finds the values that do not parse). Raises BadInput when there is no
-    data file."""
-    pairs = partition if src["name"] == t.TRIGGER else []
+    finds the values that do not parse). Raises EmptyPartition when the
+    run's partition has no data file, or a partition of it no row, and
+    BadInput when another source has no data file."""
+    triggered = src["name"] == t.TRIGGER
+    pairs = partition if triggered else []
     where, groups = list_files(src, pairs)
+    label = partition_label(pairs) or "(all partitions)"
     if not groups:
+        if triggered:
+            raise EmptyPartition("flowc: source %s has no data files in partition %s (%s): nothing was loaded" % (src["name"], label, where))
         raise BadInput("flowc: source %s has no data files under %s: nothing was loaded" % (src["name"], where))
     frames = []
     for values in sorted(groups):
-        df = read_files(spark, src, groups[values])
+        paths = groups[values]
+        df = read_files(spark, src, paths)
+        if triggered and not df.take(1):
+            # Header-only files: no row for this partition.
+            shown = partition_label(list(zip(src["partitions"], values))) or where
+            raise EmptyPartition("flowc: partition %s of source %s is empty: no rows in %d file%s (%s): nothing was loaded" % (
+                shown, src["name"], len(paths), "" if len(paths) == 1 else "s", where))
         # The partition columns from the folder names, as text.
         df = df.select([F.col("`%s`" % column) for column in src["columns"]] +
                        [F.lit(value).cast("string").alias(column) for column, value in zip(src["partitions"], values)])
