@@ -11,10 +11,11 @@
 # does); fail if a value does not parse as its column's declared type (as
 # `flowc run` does), cast the columns to the declared types, compute the
 # transforms with Spark SQL, run the table's checks and length checks (a
-# failure loads nothing), then copy the rows into a staging table and move
-# them into the target table in one Redshift transaction.
+# failure loads nothing), then copy the rows into the staging table of the
+# table and partition and move them into the target table in one Redshift
+# transaction.
+import hashlib
 import json
-import uuid
 
 import boto3
 from awsglue.context import GlueContext
@@ -355,15 +356,26 @@ def load_statements(t, stage, stage_ref, partition):
     return [insert]
 
 
+def stage_name(t, partition):
+    """The staging table of the table and the run's partition: STAGE_PREFIX
+    and 16 hex digits of the partition's SHA-1. Runs of one partition of a
+    table do not overlap, so no two runs share it, and a run finds the one a
+    killed run of its partition left."""
+    return t.STAGE_PREFIX + hashlib.sha1(partition_label(partition).encode("utf-8")).hexdigest()[:16]
+
+
 def load(t, spark, glue_context, temp_dir, rows, partition):
-    """Creates the target if needed, copies rows into a staging table and
-    moves them into the target in one transaction."""
-    stage_ref = t.STAGE_PREFIX + uuid.uuid4().hex[:16]
+    """Creates the target if needed, copies rows into the staging table of
+    the table and partition and moves them into the target in one
+    transaction. The staging table is dropped before it is created (a
+    killed run, whose finally never ran, left it) and after the load,
+    whatever happened."""
+    stage_ref = stage_name(t, partition)
     stage = t.SCHEMA + "." + stage_ref
     conn = redshift_connection(t, spark, glue_context)
     try:
         execute(conn, t.DDL, transaction=False)
-        execute(conn, ["CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
+        execute(conn, ["DROP TABLE IF EXISTS %s" % stage, "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
         if rows > 0:
             frame = DynamicFrame.fromDF(spark.sql(t.LOAD_SQL), glue_context, "load_" + t.TABLE)
             glue_context.write_dynamic_frame.from_jdbc_conf(
@@ -377,6 +389,8 @@ def load(t, spark, glue_context, temp_dir, rows, partition):
     finally:
         try:
             execute(conn, ["DROP TABLE IF EXISTS %s" % stage], transaction=False)
+        except Exception as exc:  # keep the load's own error; the next run drops it
+            log("could not drop staging table %s (the next run of the partition drops it): %s" % (stage, exc))
         finally:
             conn.close()
 

@@ -277,7 +277,9 @@ func freePrefix(prefix string, pl *ir.IR, taken map[string]bool) string {
 
 // stagePrefix is the start of a run's staging table name: the table's name
 // (cut so the name stays within Redshift's 127 bytes with the 16 hex
-// digits the run adds) and __flowc_stage_.
+// digits the runtime adds: of the SHA-1 of the run's partition, so that a
+// run finds the staging table a killed run of its partition left) and
+// __flowc_stage_.
 func stagePrefix(table string) string {
 	const suffix = "__flowc_stage_"
 	if max := ir.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {

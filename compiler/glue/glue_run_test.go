@@ -1,6 +1,8 @@
 package glue_test
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -236,6 +238,7 @@ func TestGlueRunReplacePartition(t *testing.T) {
 		[]string{`"connect","jdbc:redshift://example.internal:5439/dev?ssl=true"`},
 		[]string{`CREATE SCHEMA IF NOT EXISTS airlines`},
 		[]string{`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`},
+		[]string{`DROP TABLE IF EXISTS airlines.delayed_flights_fact__flowc_stage_X`},
 		[]string{`CREATE TABLE airlines.delayed_flights_fact__flowc_stage_X (LIKE airlines.delayed_flights_fact)`},
 		[]string{`"write","redshift-dev"`, `"dbtable":"airlines.delayed_flights_fact__flowc_stage_X"`, `"aws_iam_role":"arn:aws:iam::111111111111:role/redshift-copy-dev"`},
 		[]string{`"autocommit",false`},
@@ -385,5 +388,64 @@ func TestGlueRunBadValuesLoadNothing(t *testing.T) {
 		if strings.Contains(e, `"view","delayed_flights"`) || strings.Contains(e, `"view","flowc_rows"`) {
 			t.Errorf("the values are checked before the transforms run, but: %s", e)
 		}
+	}
+}
+
+// TestGlueRunStagingTable (issue 16, requirement 7): the staging table is
+// named after the table and the run's partition (16 hex digits of the
+// SHA-1 of the partition, as the runtime normalises it), so a run finds
+// the one a killed run of its partition left: it drops it before creating
+// it, and drops it again after the load, also when the load fails or the
+// drop itself fails (the load's error is the one reported).
+func TestGlueRunStagingTable(t *testing.T) {
+	stage := func(partition string) string {
+		sum := sha1.Sum([]byte(partition))
+		return "airlines." + glue.StagePrefix("delayed_flights_fact") + hex.EncodeToString(sum[:])[:16]
+	}
+	day17, day18 := stage("year=2001/month=01/day=17"), stage("year=2001/month=01/day=18")
+	if day17 == day18 {
+		t.Fatal("two partitions share a staging table")
+	}
+	for _, arg := range []string{"year=2001/month=01/day=17", "/year=2001/month=01/day=17/ "} {
+		ev, errText := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(arg), "rows": 5})
+		if errText != "" {
+			t.Fatalf("%q: the run failed: %s", arg, errText)
+		}
+		inOrder(t, ev,
+			[]string{`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`},
+			[]string{`"DROP TABLE IF EXISTS ` + day17 + `"`},
+			[]string{`"CREATE TABLE ` + day17 + ` (LIKE airlines.delayed_flights_fact)"`},
+			[]string{`"dbtable":"` + day17 + `"`},
+			[]string{`"commit"`},
+			[]string{`"DROP TABLE IF EXISTS ` + day17 + `"`},
+			[]string{`"close"`},
+		)
+	}
+	ev, _ := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs("year=2001/month=01/day=18"), "rows": 5})
+	inOrder(t, ev, []string{`"CREATE TABLE ` + day18 + ` (LIKE`})
+	whole, _ := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(""), "rows": 5})
+	inOrder(t, whole, []string{`"CREATE TABLE ` + stage("") + ` (LIKE`})
+
+	// A failed load: the staging table is dropped all the same.
+	ev, errText := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 5, "fail_sql": []string{"DELETE FROM"},
+	})
+	if !strings.Contains(errText, "redshift failed: DELETE FROM") {
+		t.Fatalf("error %q", errText)
+	}
+	inOrder(t, ev, []string{`"rollback"`}, []string{`"DROP TABLE IF EXISTS ` + day17 + `"`}, []string{`"close"`})
+
+	// A failed load whose drop fails too: the load's error is reported,
+	// the connection closed; the next run of the partition drops the table.
+	ev, errText = runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 5, "fail_sql": []string{"INSERT INTO"},
+		"fail_sql_nth": [][]any{{"DROP TABLE IF EXISTS", 2}},
+	})
+	if !strings.Contains(errText, "redshift failed: INSERT INTO") {
+		t.Fatalf("error %q: the drop's failure hid the load's", errText)
+	}
+	inOrder(t, ev, []string{`"rollback"`}, []string{`"DROP TABLE IF EXISTS ` + day17 + `"`}, []string{`"close"`})
+	if index(ev, `"job.commit"`) >= 0 {
+		t.Error("a failed load must not commit the job")
 	}
 }
