@@ -2,8 +2,8 @@
 // templates/glue_job.py.tmpl, and the runtime the scripts share
 // (glue/flowc_runtime.py: templates/glue_runtime.py as is, which each job
 // loads with --extra-py-files). A script holds only the table's constants
-// and calls the runtime, which reads the table's sources from the Glue Data
-// Catalog (the run's partition only, for the triggering source), runs the
+// and calls the runtime, which reads the table's sources' files from S3 as
+// text (the run's partition only, for the triggering source), runs the
 // SQL of package sqlgen through spark.sql and, before any write, fails on source
 // values that do not parse (as `flowc run` does) and runs the checks; then
 // it loads Redshift through the pipeline's Glue connection (see the runtime
@@ -32,7 +32,7 @@ type glueData struct {
 	SpecPath, GlueVersion, JobName, Pipeline, Env string
 	Table, Load, PartitionExample                 string
 
-	GlueDatabase, Connection, RedshiftDatabase, IAMRole string
+	Connection, RedshiftDatabase, IAMRole string
 
 	Schema, Target, TargetRef, StagePrefix string
 	Columns                                []string
@@ -57,8 +57,11 @@ type glueData struct {
 }
 
 type glueSource struct {
-	Name, RawView string
-	Columns       []string // Source.Schema's names, in order
+	Name, RawView    string
+	Location, Format string
+	CSV              *ir.CSVOptions // csv sources only
+	Columns          []string       // Source.Columns' names (the file's), in order
+	Partitions       []string       // Source.Partitions' names, in order
 }
 
 // glueValueCheck finds the values of a source that do not parse (see
@@ -133,7 +136,6 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		Env:              pl.Env,
 		Table:            t.Name,
 		Load:             t.Load,
-		GlueDatabase:     pl.Names.GlueDatabase(),
 		Connection:       rs.Connection,
 		RedshiftDatabase: rs.Database,
 		IAMRole:          rs.IAMRole,
@@ -188,9 +190,16 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 	input := func(name string) string { return d.Ident(name) }
 	for _, name := range t.Reads {
 		if s := pl.Source(name); s != nil {
-			gs := glueSource{Name: s.Name, RawView: rawPrefix + s.Name}
-			for _, c := range s.Schema {
+			gs := glueSource{Name: s.Name, RawView: rawPrefix + s.Name, Location: s.Location, Format: s.Format}
+			if s.Format == "csv" {
+				o := s.CSV
+				gs.CSV = &o
+			}
+			for _, c := range s.Columns {
 				gs.Columns = append(gs.Columns, c.Name)
+			}
+			for _, c := range s.Partitions {
+				gs.Partitions = append(gs.Partitions, c.Name)
 			}
 			sql, err := sqlgen.SourceSQL(d, s, d.Ident(gs.RawView))
 			if err != nil {
@@ -268,7 +277,9 @@ func freePrefix(prefix string, pl *ir.IR, taken map[string]bool) string {
 
 // stagePrefix is the start of a run's staging table name: the table's name
 // (cut so the name stays within Redshift's 127 bytes with the 16 hex
-// digits the run adds) and __flowc_stage_.
+// digits the runtime adds: of the SHA-1 of the run's partition, so that a
+// run finds the staging table a killed run of its partition left) and
+// __flowc_stage_.
 func stagePrefix(table string) string {
 	const suffix = "__flowc_stage_"
 	if max := ir.MaxRedshiftIdent - 16 - len(suffix); len(table) > max {
@@ -286,10 +297,15 @@ func tableHas(t *ir.Table, col string) bool {
 	return false
 }
 
-// pyLiteral renders a Go value as a Python literal: str, int, None, list
+// pyLiteral renders a Go value as a Python literal: bool, str, int, None, list
 // (of str or pairs, as tuples) and dict (sorted keys).
 func pyLiteral(v any) (string, error) {
 	switch x := v.(type) {
+	case bool:
+		if x {
+			return "True", nil
+		}
+		return "False", nil
 	case string:
 		return pyString(x), nil
 	case *string:

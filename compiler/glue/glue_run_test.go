@@ -1,6 +1,8 @@
 package glue_test
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -52,8 +55,8 @@ type glueRun struct {
 
 var stageRe = regexp.MustCompile(`__flowc_stage_[0-9a-f]{16}`)
 
-// generatedScript compiles the Glue script of table in the named case.
-func generatedScript(t *testing.T, gcase, table string) []byte {
+// caseTable returns the IR of the named case and its table.
+func caseTable(t *testing.T, gcase, table string) (*ir.IR, *ir.Table) {
 	t.Helper()
 	for _, c := range glueCases(t) {
 		if c.name != gcase {
@@ -62,22 +65,95 @@ func generatedScript(t *testing.T, gcase, table string) []byte {
 		pl := testspec.IR(t, c.file, c.specName, c.env)
 		for _, tb := range pl.Tables {
 			if tb.Name == table {
-				py, err := glue.Script(pl, tb)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return py
+				return pl, tb
 			}
 		}
 	}
 	t.Fatalf("no table %s in case %s", table, gcase)
-	return nil
+	return nil, nil
+}
+
+// generatedScript compiles the Glue script of table in the named case.
+func generatedScript(t *testing.T, gcase, table string) []byte {
+	t.Helper()
+	py, err := glue.Script(caseTable(t, gcase, table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return py
+}
+
+// someFiles is a stub "files" configuration: for each source the table
+// reads, one data file with a header and one row of 1s, in the folder of
+// the given partition of the triggering source (its other partition
+// columns, and those of other sources, are 1).
+func someFiles(t *testing.T, gcase, table, partition string) map[string]string {
+	t.Helper()
+	pl, tb := caseTable(t, gcase, table)
+	given := map[string]string{}
+	for _, kv := range strings.Split(partition, "/") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			given[k] = v
+		}
+	}
+	files := map[string]string{}
+	for _, name := range tb.Reads {
+		s := pl.Source(name)
+		if s == nil {
+			continue
+		}
+		key := s.Location
+		for _, p := range s.Partitions {
+			v, ok := given[p.Name]
+			if !ok || tb.Trigger != s {
+				v = "1"
+			}
+			key += p.Name + "=" + v + "/"
+		}
+		var names, ones []string
+		obj := map[string]string{}
+		for _, c := range s.Columns {
+			names = append(names, c.Name)
+			ones = append(ones, "1")
+			obj[c.Name] = "1"
+		}
+		if s.Format == "csv" {
+			files[key+"part-0.csv"] = strings.Join(names, s.CSV.Delimiter) + "\n" + strings.Join(ones, s.CSV.Delimiter) + "\n"
+		} else {
+			line, _ := json.Marshal(obj)
+			files[key+"part-0."+s.Format] = string(line) + "\n"
+		}
+	}
+	return files
 }
 
 // runGlue runs the script of table in the case with the stub
 // configuration cfg. Events are rendered as strings, staging table names
 // normalised to __flowc_stage_X.
 func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []string, errText string) {
+	t.Helper()
+	raw, errText := runGlueRaw(t, gcase, table, cfg)
+	for _, e := range raw {
+		events = append(events, stageRe.ReplaceAllString(e, "__flowc_stage_X"))
+	}
+	return events, errText
+}
+
+// runGlueRaw is runGlue without the normalisation of staging table names.
+func runGlueRaw(t *testing.T, gcase, table string, cfg map[string]any) (events []string, errText string) {
+	t.Helper()
+	if _, ok := cfg["files"]; !ok {
+		partition := ""
+		if argv, ok := cfg["argv"].([]string); ok && len(argv) > 0 {
+			partition = argv[len(argv)-1]
+		}
+		cfg["files"] = someFiles(t, gcase, table, partition)
+	}
+	return runScript(t, generatedScript(t, gcase, table), table, cfg)
+}
+
+// runScript runs a Glue script (of table) with the stand-ins.
+func runScript(t *testing.T, scriptText []byte, table string, cfg map[string]any) (events []string, errText string) {
 	t.Helper()
 	py := python(t, "run the Glue scripts against the stand-ins")
 	c, _ := json.Marshal(cfg)
@@ -92,7 +168,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 		t.Fatal(err)
 	}
 	script := filepath.Join(lib, table+".py")
-	if err := os.WriteFile(script, generatedScript(t, gcase, table), 0o644); err != nil {
+	if err := os.WriteFile(script, scriptText, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(py, filepath.Join("..", "testdata", "gluestub", "run.py"), script)
@@ -107,7 +183,7 @@ func runGlue(t *testing.T, gcase, table string, cfg map[string]any) (events []st
 	}
 	for _, e := range r.Events {
 		b, _ := json.Marshal(e)
-		events = append(events, stageRe.ReplaceAllString(string(b), "__flowc_stage_X"))
+		events = append(events, string(b))
 	}
 	if r.Error != nil {
 		errText = *r.Error
@@ -155,12 +231,14 @@ func TestGlueRunReplacePartition(t *testing.T) {
 	}
 	inOrder(t, ev,
 		[]string{`"conf","spark.sql.ansi.enabled","false"`},
-		[]string{`"read","flights_dev","flights","` + "`year` = '2001' AND `month` = '01' AND `day` = '1\\\\'7'" + `"`},
-		[]string{`"read","flights_dev","airports",""`},
+		[]string{`"list","acme-flights-landing-dev","raw/flights/year=2001/month=01/day=1'7/"`},
+		[]string{`"view","flowc_raw_flights",[["1","1","1","1","1","2001","01","1'7"]]`},
+		[]string{`"list","acme-flights-landing-dev","reference/airports/"`},
 		[]string{`"view","delayed_flights"`},
 		[]string{`"connect","jdbc:redshift://example.internal:5439/dev?ssl=true"`},
 		[]string{`CREATE SCHEMA IF NOT EXISTS airlines`},
 		[]string{`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`},
+		[]string{`DROP TABLE IF EXISTS airlines.delayed_flights_fact__flowc_stage_X`},
 		[]string{`CREATE TABLE airlines.delayed_flights_fact__flowc_stage_X (LIKE airlines.delayed_flights_fact)`},
 		[]string{`"write","redshift-dev"`, `"dbtable":"airlines.delayed_flights_fact__flowc_stage_X"`, `"aws_iam_role":"arn:aws:iam::111111111111:role/redshift-copy-dev"`},
 		[]string{`"autocommit",false`},
@@ -177,7 +255,7 @@ func TestGlueRunWholeSourceWithoutPartition(t *testing.T) {
 	if errText != "" {
 		t.Fatalf("the run failed: %s", errText)
 	}
-	inOrder(t, ev, []string{`"read","flights_dev","flights",""`}, []string{`"sql","DELETE FROM airlines.delayed_flights_fact"]`})
+	inOrder(t, ev, []string{`"list","acme-flights-landing-dev","raw/flights/"]`}, []string{`"sql","DELETE FROM airlines.delayed_flights_fact"]`})
 }
 
 func TestGlueRunMerge(t *testing.T) {
@@ -186,7 +264,7 @@ func TestGlueRunMerge(t *testing.T) {
 		t.Fatalf("the run failed: %s", errText)
 	}
 	inOrder(t, ev,
-		[]string{`"read","flights_dev","flights","` + "`year` = '2001' AND `month` = '01'" + `"`},
+		[]string{`"list","acme-flights-landing-dev","raw/flights/year=2001/month=01/"`},
 		[]string{`"autocommit",false`},
 		[]string{`DELETE FROM airlines.airport_delays USING airlines.airport_delays__flowc_stage_X WHERE ` +
 			`(airport_delays.flight_date = airport_delays__flowc_stage_X.flight_date OR (airport_delays.flight_date IS NULL AND airport_delays__flowc_stage_X.flight_date IS NULL)) AND ` +
@@ -299,10 +377,8 @@ func TestGlueRunBadValuesLoadNothing(t *testing.T) {
 		t.Errorf("error\n got: %s\nwant: %s", errText, want)
 	}
 	inOrder(t, ev,
-		[]string{`"resolveChoice",{"choice":"cast:string"}`},
-		[]string{`"select",["CAST(` + "`date`" + ` AS string) AS ` + "`date`" + `"`},
 		[]string{`"view","flowc_raw_flights"`},
-		[]string{`"read","flights_dev","airports",""`},
+		[]string{`"list","acme-flights-landing-dev","reference/airports/"`},
 		[]string{`"view","flowc_raw_airports"`},
 	)
 	for _, e := range ev {
@@ -315,25 +391,61 @@ func TestGlueRunBadValuesLoadNothing(t *testing.T) {
 	}
 }
 
-// TestGlueRunReadsText: every declared column of a source, the partition
-// columns too, is read as text (what the value checks and the casts of the
-// views expect), and a run whose values all parse goes on to load.
-func TestGlueRunReadsText(t *testing.T) {
-	ev, errText := runGlue(t, "flights", "airport_delays", map[string]any{"argv": jobArgs("year=2001/month=01"), "rows": 3})
-	if errText != "" {
-		t.Fatalf("the run failed: %s", errText)
+// TestGlueRunStagingTable (issue 16, requirement 7): the staging table is
+// named after the table and the run's partition (16 hex digits of the
+// SHA-1 of the partition, as the runtime normalises it), so a run finds
+// the one a killed run of its partition left: it drops it before creating
+// it, and drops it again after the load, also when the load fails or the
+// drop itself fails (the load's error is the one reported).
+func TestGlueRunStagingTable(t *testing.T) {
+	stage := func(partition string) string {
+		sum := sha1.Sum([]byte(partition))
+		return "airlines." + glue.StagePrefix("delayed_flights_fact") + hex.EncodeToString(sum[:])[:16]
 	}
-	var cols []string
-	for _, c := range []string{"date", "delay", "distance", "origin", "destination", "year", "month", "day"} {
-		cols = append(cols, `"CAST(`+"`"+c+"`"+` AS string) AS `+"`"+c+"`"+`"`)
+	day17, day18 := stage("year=2001/month=01/day=17"), stage("year=2001/month=01/day=18")
+	if day17 == day18 {
+		t.Fatal("two partitions share a staging table")
 	}
-	inOrder(t, ev,
-		[]string{`"read","flights_dev","flights"`},
-		[]string{`"resolveChoice",{"choice":"cast:string"}`},
-		[]string{`"select",[` + strings.Join(cols, ",") + `]`},
-		[]string{`"view","flowc_raw_flights"`},
-		[]string{`"view","flowc_raw_airports"`},
-		[]string{`"view","flights"`},
-		[]string{`"commit"`},
-	)
+	for _, arg := range []string{"year=2001/month=01/day=17", "/year=2001/month=01/day=17/ "} {
+		ev, errText := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(arg), "rows": 5})
+		if errText != "" {
+			t.Fatalf("%q: the run failed: %s", arg, errText)
+		}
+		inOrder(t, ev,
+			[]string{`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`},
+			[]string{`"DROP TABLE IF EXISTS ` + day17 + `"`},
+			[]string{`"CREATE TABLE ` + day17 + ` (LIKE airlines.delayed_flights_fact)"`},
+			[]string{`"dbtable":"` + day17 + `"`},
+			[]string{`"commit"`},
+			[]string{`"DROP TABLE IF EXISTS ` + day17 + `"`},
+			[]string{`"close"`},
+		)
+	}
+	ev, _ := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs("year=2001/month=01/day=18"), "rows": 5})
+	inOrder(t, ev, []string{`"CREATE TABLE ` + day18 + ` (LIKE`})
+	whole, _ := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{"argv": jobArgs(""), "rows": 5})
+	inOrder(t, whole, []string{`"CREATE TABLE ` + stage("") + ` (LIKE`})
+
+	// A failed load: the staging table is dropped all the same.
+	ev, errText := runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 5, "fail_sql": []string{"DELETE FROM"},
+	})
+	if !strings.Contains(errText, "redshift failed: DELETE FROM") {
+		t.Fatalf("error %q", errText)
+	}
+	inOrder(t, ev, []string{`"rollback"`}, []string{`"DROP TABLE IF EXISTS ` + day17 + `"`}, []string{`"close"`})
+
+	// A failed load whose drop fails too: the load's error is reported,
+	// the connection closed; the next run of the partition drops the table.
+	ev, errText = runGlueRaw(t, "flights", "delayed_flights_fact", map[string]any{
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 5, "fail_sql": []string{"INSERT INTO"},
+		"fail_sql_nth": [][]any{{"DROP TABLE IF EXISTS", 2}},
+	})
+	if !strings.Contains(errText, "redshift failed: INSERT INTO") {
+		t.Fatalf("error %q: the drop's failure hid the load's", errText)
+	}
+	inOrder(t, ev, []string{`"rollback"`}, []string{`"DROP TABLE IF EXISTS ` + day17 + `"`}, []string{`"close"`})
+	if index(ev, `"job.commit"`) >= 0 {
+		t.Error("a failed load must not commit the job")
+	}
 }
