@@ -17,11 +17,11 @@ import (
 // compileSrc loads and compiles spec text for env.
 func compileSrc(t testing.TB, src, env string, opt Options) *Output {
 	t.Helper()
-	f, ds := spec.Load("spec.yaml", []byte(src), env)
+	pl, ds := spec.Load("spec.yaml", []byte(src), env)
 	if ds.HasErrors() {
 		t.Fatalf("spec: %v", ds)
 	}
-	out, cds := CompileWith(f, env, opt)
+	out, cds := CompileWith(pl, opt)
 	if cds.HasErrors() {
 		t.Fatalf("compile: %v", cds)
 	}
@@ -151,13 +151,15 @@ func TestManifest(t *testing.T) {
 
 // TestInternalErrorsHaveNoCode: a bug is reported as one, without a code.
 func TestInternalErrorsHaveNoCode(t *testing.T) {
-	f, ds := spec.Load("spec.yaml", []byte(exampleSrc(t)), "")
+	pl, ds := spec.Load("spec.yaml", []byte(exampleSrc(t)), "dev")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, cds := Compile(f, "nope")
+	// An IR spec.Check never builds: a table reading what is not there.
+	pl.Tables[0].Reads = append(pl.Tables[0].Reads, "nope")
+	out, cds := Compile(pl)
 	if out != nil || !cds.HasErrors() {
-		t.Fatal("compiling for an unknown environment succeeded")
+		t.Fatal("compiling a broken IR succeeded")
 	}
 	d := cds.Sorted()[0]
 	if d.Code != "" || !strings.Contains(d.Message, "internal error") || !strings.Contains(d.Hint, "report") {
@@ -168,14 +170,14 @@ func TestInternalErrorsHaveNoCode(t *testing.T) {
 func BenchmarkCompile(b *testing.B) {
 	for _, n := range []int{100, 500} {
 		src := genSpec(n)
-		f, ds := spec.Load("spec.yaml", []byte(src), "dev")
+		pl, ds := spec.Load("spec.yaml", []byte(src), "dev")
 		if ds.HasErrors() {
 			b.Fatal(ds)
 		}
 		b.Run(fmt.Sprintf("tables=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, ds := Compile(f, "dev"); ds.HasErrors() {
+				if _, ds := Compile(pl); ds.HasErrors() {
 					b.Fatal(ds)
 				}
 			}

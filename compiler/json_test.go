@@ -36,16 +36,11 @@ func renderCases(t *testing.T) map[string]string {
 func TestRenderMatchesGoformation(t *testing.T) {
 	n := 0
 	for name, src := range renderCases(t) {
-		f, ds := spec.Load("spec.yaml", []byte(src), "")
+		_, irs, ds := spec.LoadAll("spec.yaml", []byte(src))
 		if ds.HasErrors() {
 			continue // the spec_error golden
 		}
-		for _, e := range f.Environments {
-			env := e.Name.Raw
-			pl, err := Lower(f, env)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, pl := range irs {
 			def, err := StateMachine(pl, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -63,7 +58,7 @@ func TestRenderMatchesGoformation(t *testing.T) {
 			tmpls = append(tmpls, shard)
 			for _, tm := range tmpls {
 				if _, err := templateTree(tm); err != nil {
-					t.Fatalf("%s/%s: fast path refused: %v", name, env, err)
+					t.Fatalf("%s/%s: fast path refused: %v", name, pl.Env, err)
 				}
 				fast, err := render(tm)
 				if err != nil {
@@ -74,7 +69,7 @@ func TestRenderMatchesGoformation(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !bytes.Equal(fast, slow) {
-					t.Errorf("%s/%s: render differs from goformation's output", name, env)
+					t.Errorf("%s/%s: render differs from goformation's output", name, pl.Env)
 				}
 				n++
 			}
@@ -136,14 +131,14 @@ func TestPrettyJSON(t *testing.T) {
 // BenchmarkCompileExample compiles examples/flights.yaml for dev. Run with
 // -benchtime=1x -count=1 in a fresh process for the cold (first call) time.
 func BenchmarkCompileExample(b *testing.B) {
-	f, ds := spec.Load("spec.yaml", []byte(exampleSrc(b)), "dev")
+	pl, ds := spec.Load("spec.yaml", []byte(exampleSrc(b)), "dev")
 	if ds.HasErrors() {
 		b.Fatal(ds)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, ds := Compile(f, "dev"); ds.HasErrors() {
+		if _, ds := Compile(pl); ds.HasErrors() {
 			b.Fatal(ds)
 		}
 	}

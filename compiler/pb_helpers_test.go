@@ -34,13 +34,9 @@ func loadTestIR(t *testing.T, file, name, env string) *ir.IR {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := spec.Load(name, src, env)
+	pl, ds := spec.Load(name, src, env)
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", file, ds)
-	}
-	pl, err := Lower(f, env)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return pl
 }

@@ -5,8 +5,8 @@
 // engine read only this; nothing here knows the YAML syntax, and nothing
 // here knows AWS beyond the names the pipeline's resources get.
 //
-// The contract: an IR is built once (today by compiler.Lower from a spec
-// that spec.Load accepted) and read afterwards; nothing mutates it. Every
+// The contract: an IR is built once, by spec.Check from a spec without
+// errors, and read afterwards; nothing mutates it. Every
 // element keeps the Pos it came from, so a later error still points into
 // the YAML.
 package ir

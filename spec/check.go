@@ -12,26 +12,73 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// Load parses a spec and runs every check. With env == "" every environment
-// is checked; otherwise only the named one (an unknown name is an error).
-// The returned File is annotated with the typed schemas of every source,
-// step and transform; it is usable by the compiler only when the set holds
-// no errors.
-func Load(name string, src []byte, env string) (*File, *diag.Set) {
+// Load parses a spec and checks it (Parse, then Check), with one set of
+// diagnostics. With env == "" every environment is checked and the IR is
+// that of the only environment (nil when the spec has several: use Parse
+// and CheckAll); otherwise only the named one is checked (an unknown name
+// is an error). The IR is nil when the set holds errors.
+func Load(name string, src []byte, env string) (*ir.IR, *diag.Set) {
 	f, ds := Parse(name, src)
-	defer ds.KeepInside(name, src)
+	pl, cds := Check(f, env)
+	ds.Merge(cds)
+	ds.KeepInside(name, src)
+	return pl, ds
+}
+
+// LoadAll parses a spec and checks every environment (Parse, then
+// CheckAll), with one set of diagnostics: the IRs are in the order of the
+// file's environments, nil when the set holds errors.
+func LoadAll(name string, src []byte) (*File, []*ir.IR, *diag.Set) {
+	f, ds := Parse(name, src)
+	irs, cds := CheckAll(f)
+	ds.Merge(cds)
+	ds.KeepInside(name, src)
+	return f, irs, ds
+}
+
+// Check runs every semantic check of a parsed file for environment env and
+// returns the IR of that environment, as go/types records what it finds in
+// an Info: the syntax tree is left as Parse made it. With env == "" every
+// environment is checked and the IR is that of the only one (nil when the
+// spec has several: use CheckAll). The IR is nil when the checks, or Parse,
+// found an error.
+func Check(f *File, env string) (*ir.IR, *diag.Set) {
+	irs, ds := check(f, env)
+	if len(irs) != 1 {
+		return nil, ds
+	}
+	return irs[0], ds
+}
+
+// CheckAll is Check for every environment: the IRs are in the order of
+// f.Environments, nil when the checks, or Parse, found an error.
+func CheckAll(f *File) ([]*ir.IR, *diag.Set) { return check(f, "") }
+
+// check runs the checks for env ("" = every environment) and lowers each
+// environment checked when nothing is wrong.
+func check(f *File, env string) ([]*ir.IR, *diag.Set) {
+	ds := &diag.Set{}
 	if f.root == nil {
-		return f, ds
+		return nil, ds
 	}
+	defer ds.KeepInside(f.Name, f.Src)
 	c := &checker{f: f, ds: ds}
-	c.run(env)
-	if !ds.HasErrors() {
-		// The JSON Schema is the editors' view of the language; it must agree.
-		// Reported only when flowc's own checks found nothing, so one mistake
-		// never gives two messages.
-		validateSchema(name, f.root, ds)
+	envs := c.run(env)
+	if f.parseErrors || ds.HasErrors() {
+		return nil, ds
 	}
-	return f, ds
+	// The JSON Schema is the editors' view of the language; it must agree.
+	// Reported only when flowc's own checks found nothing, so one mistake
+	// never gives two messages.
+	validateSchema(f.Name, f.root, ds)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	irs := make([]*ir.IR, len(envs))
+	for i, e := range envs {
+		irs[i] = c.lower(e)
+	}
+	return irs, ds
 }
 
 type checker struct {
@@ -69,7 +116,9 @@ func suggestHint(name string, cands []string) string {
 	return ""
 }
 
-func (c *checker) run(env string) {
+// run runs the checks for env ("" = every environment) and returns the
+// environments it checked.
+func (c *checker) run(env string) []*Environment {
 	f := c.f
 	if f.Pipeline.IsSet() && !pipelineRe.MatchString(f.Pipeline.Raw) {
 		c.errorf(f.Pipeline.Pos, diag.FC200, "pipeline name %q is invalid", f.Pipeline.Raw).Hint =
@@ -87,7 +136,7 @@ func (c *checker) run(env string) {
 		e := f.Env(env)
 		if e == nil {
 			f.unknownEnv(c.ds, env)
-			return
+			return nil
 		}
 		envs = []*Environment{e}
 	}
@@ -96,6 +145,7 @@ func (c *checker) run(env string) {
 		c.environment(e)
 		c.laterEnvChecks(e)
 	}
+	return envs
 }
 
 // ReservedTableName is the name of the Glue runtime module that every

@@ -69,7 +69,7 @@ func loadFile(t *testing.T, path, name string) *File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := Load(name, src, "")
+	f, _, ds := LoadAll(name, src)
 	if ds.HasErrors() {
 		t.Fatalf("%s: %s", path, ds.Error())
 	}

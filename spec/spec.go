@@ -6,7 +6,10 @@
 // data flow from source columns through every transform step into each
 // Redshift table.
 //
-// The contract: Load never stops at the first problem; every finding is a
+// The contract: Parse builds the syntax tree; Check (CheckAll for every
+// environment) checks it and returns the IR of an environment (package ir)
+// when nothing is wrong: expressions typed, ${params} expanded, defaults
+// applied. Neither stops at the first problem; every finding is a
 // diag.Diagnostic with a stable code and a position in the user's YAML.
 // The package knows nothing of AWS APIs, the compiler or the CLI, and does no
 // I/O beyond what its callers hand it (bytes of a file).
@@ -69,6 +72,8 @@ type File struct {
 	root  *yaml.Node   // for the JSON Schema pass
 	refs  []*Str       // every string value, for ${...} checks
 	order []*Transform // dependency order, set by Load
+
+	parseErrors bool // Parse reported an error: Check returns no IR
 }
 
 // TransformOrder returns the transforms in dependency order: each follows
@@ -274,7 +279,7 @@ type Table struct {
 	Diststyle Str
 	Sortkey   []Str
 	Columns   []*TableColumn
-	Checks    []*Check
+	Checks    []*TableCheck
 	Pos       Pos
 
 	// Trigger is the triggered source whose partition a run loads, if the
@@ -310,8 +315,8 @@ const (
 	CheckRowCount = ir.CheckRowCount
 )
 
-// Check is one table check, run before the load.
-type Check struct {
+// TableCheck is one `checks:` entry of a table, run before the load.
+type TableCheck struct {
 	Kind    CheckKind
 	Pos     Pos
 	Columns []Str // not_null, unique
@@ -321,7 +326,7 @@ type Check struct {
 }
 
 // Name returns a stable, human name for the check, used in messages.
-func (c *Check) Name() string {
+func (c *TableCheck) Name() string {
 	switch c.Kind {
 	case CheckNotNull, CheckUnique:
 		s := string(c.Kind) + "("

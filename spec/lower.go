@@ -1,33 +1,21 @@
-package compiler
+package spec
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/flowc-dev/flowc/ir"
-	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// Lower builds the IR of a checked spec for one environment. The spec must
-// have passed spec.Load without errors; env "" picks the only environment.
-func Lower(f *spec.File, env string) (*ir.IR, error) {
-	if env == "" {
-		env = f.DefaultEnv()
-		if env == "" {
-			return nil, fmt.Errorf("the spec has %d environments; choose one with --env", len(f.Environments))
-		}
-	}
-	e := f.Env(env)
-	if e == nil {
-		return nil, fmt.Errorf("environment %q is not defined in %s", env, f.Name)
-	}
-	x := func(s spec.Str) string { return f.Expand(s, e) }
+// lower builds the IR of the checked file for environment e: the last step
+// of Check, run only when the checks found no error.
+func (c *checker) lower(e *Environment) *ir.IR {
+	f := c.f
+	x := func(s Str) string { return f.Expand(s, e) }
 	pl := &ir.IR{
 		Pipeline:    f.Pipeline.Raw,
 		Description: f.Description.Raw,
-		Env:         env,
+		Env:         e.Name.Raw,
 		Region:      x(e.Region),
 		Account:     x(e.Account),
 		Names:       f.Names(e),
@@ -43,7 +31,7 @@ func Lower(f *spec.File, env string) (*ir.IR, error) {
 			Trigger:  ir.TriggerNone,
 			Schema:   s.Schema,
 		}
-		src.Bucket, src.Prefix, _ = spec.SplitS3(src.Location)
+		src.Bucket, src.Prefix, _ = SplitS3(src.Location)
 		if o := s.CSV; o != nil {
 			if o.Header.Set {
 				src.CSV.Header = o.Header.Value
@@ -148,7 +136,7 @@ func Lower(f *spec.File, env string) (*ir.IR, error) {
 			}
 		}
 	}
-	pl.Glue = ir.GlueSettings{Version: spec.DefaultGlueVersion, WorkerType: spec.DefaultGlueWorkerType, Workers: spec.DefaultGlueWorkers, TimeoutMinutes: spec.DefaultGlueTimeout}
+	pl.Glue = ir.GlueSettings{Version: DefaultGlueVersion, WorkerType: DefaultGlueWorkerType, Workers: DefaultGlueWorkers, TimeoutMinutes: DefaultGlueTimeout}
 	if g := f.Glue; g != nil {
 		if g.Version.IsSet() {
 			pl.Glue.Version = g.Version.Raw
@@ -163,12 +151,12 @@ func Lower(f *spec.File, env string) (*ir.IR, error) {
 			pl.Glue.TimeoutMinutes = g.TimeoutMinutes.Value
 		}
 	}
-	return pl, nil
+	return pl
 }
 
-func lowerStep(st *spec.Step) *ir.Step {
+func lowerStep(st *Step) *ir.Step {
 	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: st.Schema, By: raws(st.By)}
-	ast := func(e *spec.Expr) expr.Expr {
+	ast := func(e *Expr) expr.Expr {
 		if e == nil {
 			return nil
 		}
@@ -215,7 +203,7 @@ func cut(s string) (string, string, bool) {
 	return "", s, false
 }
 
-func raws(ss []spec.Str) []string {
+func raws(ss []Str) []string {
 	var out []string
 	for _, s := range ss {
 		out = append(out, s.Raw)
@@ -256,5 +244,3 @@ func reads(pl *ir.IR, from string) []string {
 	}
 	return out
 }
-
-var _ = diag.Pos{}
