@@ -63,7 +63,7 @@ func check(f *File, env string) ([]*ir.IR, *diag.Set) {
 	}
 	defer ds.KeepInside(f.Name, f.Src)
 	c := &checker{f: f, ds: ds}
-	envs := c.run(env)
+	vals := c.run(env)
 	if f.parseErrors || ds.HasErrors() {
 		return nil, ds
 	}
@@ -74,9 +74,9 @@ func check(f *File, env string) ([]*ir.IR, *diag.Set) {
 	if ds.HasErrors() {
 		return nil, ds
 	}
-	irs := make([]*ir.IR, len(envs))
-	for i, e := range envs {
-		irs[i] = c.lower(e)
+	irs := make([]*ir.IR, len(vals))
+	for i, v := range vals {
+		irs[i] = c.lower(v)
 	}
 	return irs, ds
 }
@@ -117,8 +117,8 @@ func suggestHint(name string, cands []string) string {
 }
 
 // run runs the checks for env ("" = every environment) and returns the
-// environments it checked.
-func (c *checker) run(env string) []*Environment {
+// expanded values of the environments it checked.
+func (c *checker) run(env string) []*envValues {
 	f := c.f
 	if f.Pipeline.IsSet() && !pipelineRe.MatchString(f.Pipeline.Raw) {
 		c.errorf(f.Pipeline.Pos, diag.FC200, "pipeline name %q is invalid", f.Pipeline.Raw).Hint =
@@ -141,11 +141,14 @@ func (c *checker) run(env string) []*Environment {
 		envs = []*Environment{e}
 	}
 	c.envSyntax()
+	var vals []*envValues
 	for _, e := range envs {
-		c.environment(e)
-		c.laterEnvChecks(e)
+		v := f.expand(e)
+		c.environment(v)
+		c.laterEnvChecks(v)
+		vals = append(vals, v)
 	}
-	return envs
+	return vals
 }
 
 // ReservedTableName is the name of the Glue runtime module that every
@@ -282,18 +285,8 @@ func (f *File) SchemaOf(name string) ([]expr.Column, bool) {
 	return nil, false
 }
 
-// Names returns the AWS name deriver for an environment.
-func (f *File) Names(e *Environment) Names {
-	return Names{Pipeline: f.Pipeline.Raw, Env: e.Name.Raw, StackOverride: f.Expand(e.Stack, e)}
-}
-
-// Expand substitutes ${params.NAME} and ${env} in s for environment e.
-// Unknown references are left as written (validate reports them).
-func (f *File) Expand(s Str, e *Environment) string {
-	return ExpandString(s.Raw, e)
-}
-
-// ExpandString is Expand for a plain string.
+// ExpandString substitutes ${params.NAME} and ${env} in s for environment
+// e. Unknown references are left as written (the checks report them).
 func ExpandString(s string, e *Environment) string {
 	if !strings.Contains(s, "${") || e == nil {
 		return s
@@ -545,8 +538,9 @@ func (c *checker) envSyntax() {
 
 // environment checks one environment: params used, expanded values, and
 // the AWS names the build would create.
-func (c *checker) environment(e *Environment) {
+func (c *checker) environment(v *envValues) {
 	f := c.f
+	e := v.env
 	env := e.Name.Raw
 	var pnames []string
 	for _, p := range e.Params {
@@ -565,15 +559,15 @@ func (c *checker) environment(e *Environment) {
 		}
 	}
 	if e.Region.IsSet() {
-		c.region(e)
+		c.region(e.Region, v.region)
 	}
-	if e.Account.IsSet() && !accountRe.MatchString(f.Expand(e.Account, e)) {
-		c.errorf(e.Account.Pos, diag.FC212, "account %q is not a 12-digit AWS account ID", f.Expand(e.Account, e)).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
+	if e.Account.IsSet() && !accountRe.MatchString(v.account) {
+		c.errorf(e.Account.Pos, diag.FC212, "account %q is not a 12-digit AWS account ID", v.account).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
 	}
 	if !f.Pipeline.IsSet() || !pipelineRe.MatchString(f.Pipeline.Raw) {
 		return
 	}
-	n := f.Names(e)
+	n := v.names
 	long := func(p Pos, what, name string, limit int) {
 		if len(name) > limit {
 			c.errorf(p, diag.FC206, "%s name %q would be %d characters in environment %q; AWS allows %d", what, name, len(name), env, limit).Hint =
@@ -593,15 +587,15 @@ func (c *checker) environment(e *Environment) {
 		long(envPos, "IAM role", n.Role(r), MaxRoleName)
 	}
 	long(envPos, "SNS topic", n.Topic(), MaxTopicName)
-	for _, s := range f.Sources {
+	for i, s := range f.Sources {
 		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), MaxGlueName)
-		if s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if s.triggerKind() != TriggerNone {
 			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), MaxRuleName)
 		}
 		if !s.Location.IsSet() {
 			continue
 		}
-		loc := f.Expand(s.Location, e)
+		loc := v.locations[i]
 		if strings.Contains(loc, "${") {
 			continue // reported above
 		}
@@ -618,14 +612,14 @@ func (c *checker) environment(e *Environment) {
 		long(t.Name.Pos, "Glue job", n.GlueJob(t.Name.Raw), MaxGlueName)
 	}
 	if f.Alerts != nil {
-		for _, a := range []*Alert{f.Alerts.OnFailure, f.Alerts.OnSuccess} {
+		for i, a := range []*Alert{f.Alerts.OnFailure, f.Alerts.OnSuccess} {
 			if a == nil {
 				continue
 			}
-			for _, m := range a.Email {
-				v := f.Expand(m, e)
-				if !strings.Contains(v, "${") && !emailRe.MatchString(v) {
-					c.errorf(m.Pos, diag.FC210, "%q is not an e-mail address (environment %q)", v, env)
+			vals := [][]string{v.onFailure, v.onSuccess}[i]
+			for j, m := range a.Email {
+				if s := vals[j]; !strings.Contains(s, "${") && !emailRe.MatchString(s) {
+					c.errorf(m.Pos, diag.FC210, "%q is not an e-mail address (environment %q)", s, env)
 				}
 			}
 		}
@@ -633,14 +627,14 @@ func (c *checker) environment(e *Environment) {
 	if f.Warehouse != nil && f.Warehouse.Redshift != nil {
 		r := f.Warehouse.Redshift
 		if r.IAMRole.IsSet() {
-			if v := f.Expand(r.IAMRole, e); !strings.Contains(v, "${") && !strings.HasPrefix(v, "arn:aws") {
-				c.errorf(r.IAMRole.Pos, diag.FC212, "iam_role %q is not an IAM role ARN (environment %q)", v, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
+			if s := v.redshift.IAMRole; !strings.Contains(s, "${") && !strings.HasPrefix(s, "arn:aws") {
+				c.errorf(r.IAMRole.Pos, diag.FC212, "iam_role %q is not an IAM role ARN (environment %q)", s, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
 			}
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
-			v := f.Expand(r.Schema, e)
-			if !nameRe.MatchString(v) || ir.IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
-				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", v, env)
+			s := v.redshift.Schema
+			if !nameRe.MatchString(s) || ir.IsRedshiftReserved(s) || len(s) > MaxRedshiftIdent {
+				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", s, env)
 			}
 		}
 	}

@@ -18,7 +18,7 @@ func (c *checker) types() {
 		if len(s.Columns) == 0 {
 			c.untyped[s.Name.Raw] = true // reported by the decoder
 		}
-		if s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if s.triggerKind() != TriggerNone {
 			c.triggered++
 		}
 		for _, col := range s.Columns {
@@ -30,7 +30,7 @@ func (c *checker) types() {
 			s.Schema = append(s.Schema, expr.Column{Name: col.Name.Raw, Type: t})
 		}
 		for _, p := range s.Partitions {
-			p.T = expr.Type{Kind: expr.String}
+			p.T, _ = expr.ParseType(DefaultPartType)
 			if p.Type.IsSet() {
 				t, err := expr.ParseType(p.Type.Raw)
 				if err != nil {
@@ -356,7 +356,7 @@ func (c *checker) tableTrigger(t *Table) bool {
 	c.lineage(t.From.Raw, lin, map[string]bool{})
 	var trig []*Source
 	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if lin[s.Name.Raw] && s.triggerKind() != TriggerNone {
 			trig = append(trig, s)
 		}
 	}

@@ -7,46 +7,34 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// lower builds the IR of the checked file for environment e: the last step
-// of Check, run only when the checks found no error.
-func (c *checker) lower(e *Environment) *ir.IR {
+// lower builds the IR of the checked file for the environment of v (its
+// values expanded): the last step of Check, run only when the checks found
+// no error. Defaults come from defaults.go.
+func (c *checker) lower(v *envValues) *ir.IR {
 	f := c.f
-	x := func(s Str) string { return f.Expand(s, e) }
 	pl := &ir.IR{
 		Pipeline:    f.Pipeline.Raw,
 		Description: f.Description.Raw,
-		Env:         e.Name.Raw,
-		Region:      x(e.Region),
-		Account:     x(e.Account),
-		Names:       f.Names(e),
+		Env:         v.env.Name.Raw,
+		Region:      v.region,
+		Account:     v.account,
+		Names:       v.names,
+		Redshift:    v.redshift,
+		Alerts:      ir.Alerts{OnFailure: v.onFailure, OnSuccess: v.onSuccess},
+		Glue:        f.glue(),
 	}
 	buckets := map[string]*ir.Bucket{}
-	for _, s := range f.Sources {
+	for i, s := range f.Sources {
 		src := &ir.Source{
 			Name:     s.Name.Raw,
 			Pos:      s.Name.Pos,
-			Location: x(s.Location),
+			Location: v.locations[i],
 			Format:   s.FormatName(),
-			CSV:      ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
-			Trigger:  ir.TriggerNone,
+			CSV:      s.csv(),
+			Trigger:  s.triggerKind(),
 			Schema:   s.Schema,
 		}
 		src.Bucket, src.Prefix, _ = SplitS3(src.Location)
-		if o := s.CSV; o != nil {
-			if o.Header.Set {
-				src.CSV.Header = o.Header.Value
-			}
-			if o.Delimiter.IsSet() {
-				src.CSV.Delimiter = o.Delimiter.Raw
-			}
-			if o.Quote.IsSet() {
-				src.CSV.Quote = o.Quote.Raw
-			}
-			if o.Escape.IsSet() {
-				src.CSV.Escape = o.Escape.Raw
-			}
-			src.CSV.Null = o.Null.Raw
-		}
 		for _, c := range s.Columns {
 			src.Columns = append(src.Columns, expr.Column{Name: c.Name.Raw, Type: c.T})
 		}
@@ -54,7 +42,6 @@ func (c *checker) lower(e *Environment) *ir.IR {
 			src.Partitions = append(src.Partitions, expr.Column{Name: p.Name.Raw, Type: p.T})
 		}
 		if s.Trigger != nil {
-			src.Trigger = s.Trigger.Kind
 			src.Schedule = s.Trigger.Schedule.Raw
 		}
 		pl.Sources = append(pl.Sources, src)
@@ -117,40 +104,6 @@ func (c *checker) lower(e *Environment) *ir.IR {
 		pl.Tables = append(pl.Tables, tb)
 	}
 
-	if r := f.Warehouse; r != nil && r.Redshift != nil {
-		rs := r.Redshift
-		pl.Redshift = ir.Redshift{
-			Workgroup: x(rs.Workgroup), Cluster: x(rs.Cluster), Database: x(rs.Database),
-			Schema: x(rs.Schema), Connection: x(rs.Connection), IAMRole: x(rs.IAMRole),
-		}
-	}
-	if a := f.Alerts; a != nil {
-		if a.OnFailure != nil {
-			for _, m := range a.OnFailure.Email {
-				pl.Alerts.OnFailure = append(pl.Alerts.OnFailure, x(m))
-			}
-		}
-		if a.OnSuccess != nil {
-			for _, m := range a.OnSuccess.Email {
-				pl.Alerts.OnSuccess = append(pl.Alerts.OnSuccess, x(m))
-			}
-		}
-	}
-	pl.Glue = ir.GlueSettings{Version: DefaultGlueVersion, WorkerType: DefaultGlueWorkerType, Workers: DefaultGlueWorkers, TimeoutMinutes: DefaultGlueTimeout}
-	if g := f.Glue; g != nil {
-		if g.Version.IsSet() {
-			pl.Glue.Version = g.Version.Raw
-		}
-		if g.WorkerType.IsSet() {
-			pl.Glue.WorkerType = g.WorkerType.Raw
-		}
-		if g.Workers.Set {
-			pl.Glue.Workers = g.Workers.Value
-		}
-		if g.TimeoutMinutes.Set {
-			pl.Glue.TimeoutMinutes = g.TimeoutMinutes.Value
-		}
-	}
 	return pl
 }
 
@@ -167,10 +120,7 @@ func lowerStep(st *Step) *ir.Step {
 		s.Cond = ast(st.Filter)
 	case ir.StepJoin:
 		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), ast(st.On)
-		s.JoinKind = st.JoinKind.Raw
-		if s.JoinKind == "" {
-			s.JoinKind = "inner"
-		}
+		s.JoinKind = st.joinKind()
 	case ir.StepDedupe:
 		for _, o := range st.OrderBy {
 			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: ast(o.Expr), Desc: o.Desc})

@@ -121,14 +121,6 @@ type Source struct {
 	Schema []expr.Column
 }
 
-// FormatName returns the source's format, csv when unset.
-func (s *Source) FormatName() string {
-	if s.Format.Raw == "" {
-		return "csv"
-	}
-	return s.Format.Raw
-}
-
 // CSVOptions are the `csv:` options of a source.
 type CSVOptions struct {
 	Header    Bool // default true
@@ -215,14 +207,6 @@ type Step struct {
 	Schema []expr.Column
 }
 
-// Alias returns the join alias: `as`, or the joined name.
-func (s *Step) Alias() string {
-	if s.As.Raw != "" {
-		return s.As.Raw
-	}
-	return s.Join.Raw
-}
-
 // Expr is an expression string with its parsed and type-checked AST.
 type Expr struct {
 	Text Str
@@ -285,14 +269,6 @@ type Table struct {
 	// Trigger is the triggered source whose partition a run loads, if the
 	// table's lineage has one. Filled by Load.
 	Trigger *Source
-}
-
-// LoadMode returns the table's load mode (append when unset).
-func (t *Table) LoadMode() string {
-	if t.Load.Raw == "" {
-		return LoadAppend
-	}
-	return t.Load.Raw
 }
 
 // TableColumn is a Redshift column of a table.
@@ -377,11 +353,3 @@ type Glue struct {
 	Workers        Int
 	TimeoutMinutes Int
 }
-
-// Glue defaults.
-const (
-	DefaultGlueVersion    = "4.0"
-	DefaultGlueWorkerType = "G.1X"
-	DefaultGlueWorkers    = 2
-	DefaultGlueTimeout    = 60
-)
