@@ -22,6 +22,7 @@ type Pos = diag.Pos
 // IR is one pipeline in one environment, with every ${...} expanded and
 // every expression parsed and typed. Slices are in spec order unless said.
 type IR struct {
+	File        string // the spec's file name as given (the Pos.File of its elements)
 	Pipeline    string
 	Description string
 	Env         string

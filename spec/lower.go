@@ -13,6 +13,7 @@ import (
 func (c *checker) lower(v *envValues) *ir.IR {
 	f := c.f
 	pl := &ir.IR{
+		File:        f.Name,
 		Pipeline:    f.Pipeline.Raw,
 		Description: f.Description.Raw,
 		Env:         v.env.Name.Raw,
