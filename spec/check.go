@@ -62,7 +62,7 @@ func check(f *File, env string) ([]*ir.IR, *diag.Set) {
 		return nil, ds
 	}
 	defer ds.KeepInside(f.Name, f.Src)
-	c := &checker{f: f, ds: ds}
+	c := &checker{f: f, ds: ds, facts: newFacts()}
 	vals := c.run(env)
 	if f.parseErrors || ds.HasErrors() {
 		return nil, ds
@@ -90,6 +90,35 @@ type checker struct {
 	order      []*Transform    // topological
 	untyped    map[string]bool // sources/transforms whose row is unknown after errors
 	triggered  int             // sources with a trigger
+
+	facts
+}
+
+// facts is what the checker computes about the syntax tree, recorded here
+// (as go/types records into an Info), never in the tree: lower copies it
+// into the IR.
+type facts struct {
+	colType  map[*Column]expr.Type         // a source column's type
+	partType map[*Partition]expr.Type      // a partition column's type
+	srcRow   map[*Source][]expr.Column     // columns, then partitions
+	stepRow  map[*Step][]expr.Column       // the row after the step
+	trRow    map[*Transform][]expr.Column  // the output row, unqualified
+	rt       map[*TableColumn]RedshiftType // a table column's type
+	feed     map[*TableColumn]expr.Type    // the type of the output column feeding it
+	trigger  map[*Table]*Source            // the triggered source of the table's lineage
+}
+
+func newFacts() facts {
+	return facts{
+		colType:  map[*Column]expr.Type{},
+		partType: map[*Partition]expr.Type{},
+		srcRow:   map[*Source][]expr.Column{},
+		stepRow:  map[*Step][]expr.Column{},
+		trRow:    map[*Transform][]expr.Column{},
+		rt:       map[*TableColumn]RedshiftType{},
+		feed:     map[*TableColumn]expr.Type{},
+		trigger:  map[*Table]*Source{},
+	}
 }
 
 var (
@@ -126,7 +155,6 @@ func (c *checker) run(env string) []*envValues {
 	}
 	c.names()
 	c.graph()
-	c.f.order = c.order
 	c.types()
 	c.tables()
 	c.triggers()
@@ -272,17 +300,6 @@ func (f *File) Tables() []*Table {
 		return nil
 	}
 	return f.Warehouse.Tables
-}
-
-// SchemaOf returns the output row of a source or transform.
-func (f *File) SchemaOf(name string) ([]expr.Column, bool) {
-	if s := f.Source(name); s != nil {
-		return s.Schema, true
-	}
-	if t := f.Transform(name); t != nil {
-		return t.Schema, true
-	}
-	return nil, false
 }
 
 // ExpandString substitutes ${params.NAME} and ${env} in s for environment

@@ -33,14 +33,14 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Format:   s.FormatName(),
 			CSV:      s.csv(),
 			Trigger:  s.triggerKind(),
-			Schema:   s.Schema,
+			Schema:   c.srcRow[s],
 		}
 		src.Bucket, src.Prefix, _ = SplitS3(src.Location)
-		for _, c := range s.Columns {
-			src.Columns = append(src.Columns, expr.Column{Name: c.Name.Raw, Type: c.T})
+		for _, col := range s.Columns {
+			src.Columns = append(src.Columns, expr.Column{Name: col.Name.Raw, Type: c.colType[col]})
 		}
 		for _, p := range s.Partitions {
-			src.Partitions = append(src.Partitions, expr.Column{Name: p.Name.Raw, Type: p.T})
+			src.Partitions = append(src.Partitions, expr.Column{Name: p.Name.Raw, Type: c.partType[p]})
 		}
 		if s.Trigger != nil {
 			src.Schedule = s.Trigger.Schedule.Raw
@@ -58,10 +58,10 @@ func (c *checker) lower(v *envValues) *ir.IR {
 	}
 	sort.Slice(pl.Buckets, func(i, j int) bool { return pl.Buckets[i].Name < pl.Buckets[j].Name })
 
-	for _, t := range f.TransformOrder() {
-		tr := &ir.Transform{Name: t.Name.Raw, Pos: t.Name.Pos, From: t.From.Raw, Schema: t.Schema}
+	for _, t := range c.order {
+		tr := &ir.Transform{Name: t.Name.Raw, Pos: t.Name.Pos, From: t.From.Raw, Schema: c.trRow[t]}
 		for _, st := range t.Steps {
-			tr.Steps = append(tr.Steps, lowerStep(st))
+			tr.Steps = append(tr.Steps, c.lowerStep(st))
 		}
 		pl.Transforms = append(pl.Transforms, tr)
 	}
@@ -77,26 +77,26 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Key:       raws(t.Key),
 			Sortkey:   raws(t.Sortkey),
 		}
-		for _, c := range t.Columns {
-			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: c.Name.Raw, Type: c.RT, From: c.From, Pos: c.Name.Pos})
+		for _, col := range t.Columns {
+			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos})
 		}
-		for _, c := range t.Checks {
-			ck := &ir.Check{Kind: c.Kind, Name: c.Name(), Pos: c.Pos, Columns: raws(c.Columns)}
-			if c.Expect != nil {
-				ck.Expr = c.Expect.AST
+		for _, k := range t.Checks {
+			ck := &ir.Check{Kind: k.Kind, Name: k.Name(), Pos: k.Pos, Columns: raws(k.Columns)}
+			if k.Expect != nil {
+				ck.Expr = k.Expect.AST
 			}
-			if c.Min.Set {
-				v := c.Min.Value
+			if k.Min.Set {
+				v := k.Min.Value
 				ck.Min = &v
 			}
-			if c.Max.Set {
-				v := c.Max.Value
+			if k.Max.Set {
+				v := k.Max.Value
 				ck.Max = &v
 			}
 			tb.Checks = append(tb.Checks, ck)
 		}
-		if t.Trigger != nil {
-			tb.Trigger = pl.Source(t.Trigger.Name.Raw)
+		if trig := c.trigger[t]; trig != nil {
+			tb.Trigger = pl.Source(trig.Name.Raw)
 			for _, p := range tb.Trigger.Partitions {
 				tb.PartitionColumns = append(tb.PartitionColumns, p.Name)
 			}
@@ -108,8 +108,8 @@ func (c *checker) lower(v *envValues) *ir.IR {
 	return pl
 }
 
-func lowerStep(st *Step) *ir.Step {
-	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: st.Schema, By: raws(st.By)}
+func (c *checker) lowerStep(st *Step) *ir.Step {
+	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: c.stepRow[st], By: raws(st.By)}
 	ast := func(e *Expr) expr.Expr {
 		if e == nil {
 			return nil
@@ -132,7 +132,7 @@ func lowerStep(st *Step) *ir.Step {
 		if q, c, ok := cut(n.Raw); ok {
 			col.Qual, col.Name = q, c
 		}
-		for _, sc := range st.Schema {
+		for _, sc := range c.stepRow[st] {
 			if sc.Name == col.Name {
 				col.T = sc.Type
 			}

@@ -69,16 +69,10 @@ type File struct {
 	Alerts       *Alerts
 	Glue         *Glue
 
-	root  *yaml.Node   // for the JSON Schema pass
-	refs  []*Str       // every string value, for ${...} checks
-	order []*Transform // dependency order, set by Load
-
-	parseErrors bool // Parse reported an error: Check returns no IR
+	root        *yaml.Node // for the JSON Schema pass
+	refs        []*Str     // every string value, for ${...} checks
+	parseErrors bool       // Parse reported an error: Check returns no IR
 }
-
-// TransformOrder returns the transforms in dependency order: each follows
-// what it reads. Set by Load.
-func (f *File) TransformOrder() []*Transform { return f.order }
 
 // Environment is one entry of `environments:`.
 type Environment struct {
@@ -115,10 +109,6 @@ type Source struct {
 	Trigger    *Trigger
 	Columns    []*Column
 	Pos        Pos
-
-	// Schema is the typed row of the source: columns, then partition
-	// columns. Filled by Load.
-	Schema []expr.Column
 }
 
 // CSVOptions are the `csv:` options of a source.
@@ -134,7 +124,6 @@ type CSVOptions struct {
 type Partition struct {
 	Name Str
 	Type Str // default string
-	T    expr.Type
 }
 
 // TriggerKind says what starts a run (the IR's vocabulary).
@@ -158,7 +147,6 @@ type Trigger struct {
 type Column struct {
 	Name Str
 	Type Str
-	T    expr.Type
 }
 
 // Transform is one entry of `transforms:`.
@@ -167,9 +155,6 @@ type Transform struct {
 	From  Str
 	Steps []*Step
 	Pos   Pos
-
-	// Schema is the output row of the transform. Filled by Load.
-	Schema []expr.Column
 }
 
 // StepKind names a step (the IR's vocabulary).
@@ -202,9 +187,6 @@ type Step struct {
 
 	By      []Str        // dedupe, aggregate
 	OrderBy []*OrderItem // dedupe
-
-	// Schema is the row after this step. Filled by Load.
-	Schema []expr.Column
 }
 
 // Expr is an expression string with its parsed and type-checked AST.
@@ -265,19 +247,12 @@ type Table struct {
 	Columns   []*TableColumn
 	Checks    []*TableCheck
 	Pos       Pos
-
-	// Trigger is the triggered source whose partition a run loads, if the
-	// table's lineage has one. Filled by Load.
-	Trigger *Source
 }
 
 // TableColumn is a Redshift column of a table.
 type TableColumn struct {
 	Name Str
 	Type Str
-	RT   RedshiftType
-	// From is the type of the transform's output column feeding it.
-	From expr.Type
 }
 
 // CheckKind names a table check (the IR's vocabulary).
