@@ -106,6 +106,7 @@ type facts struct {
 	rt       map[*TableColumn]RedshiftType // a table column's type
 	feed     map[*TableColumn]expr.Type    // the type of the output column feeding it
 	trigger  map[*Table]*Source            // the triggered source of the table's lineage
+	typed    map[*Expr]expr.Expr           // the typed copy of an expression's AST
 }
 
 func newFacts() facts {
@@ -118,6 +119,7 @@ func newFacts() facts {
 		rt:       map[*TableColumn]RedshiftType{},
 		feed:     map[*TableColumn]expr.Type{},
 		trigger:  map[*Table]*Source{},
+		typed:    map[*Expr]expr.Expr{},
 	}
 }
 

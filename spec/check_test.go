@@ -2,6 +2,7 @@ package spec
 
 import (
 	"os"
+	"reflect"
 	"testing"
 )
 
@@ -46,5 +47,28 @@ func TestCheckAllOnePerEnvironment(t *testing.T) {
 	}
 	if pl, ds := Check(f, "nope"); pl != nil || !ds.HasErrors() {
 		t.Errorf("Check of an unknown environment: %v, %v", pl, ds)
+	}
+}
+
+// TestCheckLeavesTreeAlone: Check records what it computes in the IR and
+// leaves the syntax tree as Parse made it (expression ASTs included).
+func TestCheckLeavesTreeAlone(t *testing.T) {
+	for _, path := range []string{"../examples/flights.yaml", "../testdata/build/minimal/spec.yaml", "../testdata/run/check_failed/spec.yaml"} {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := Parse(path, src)
+		fresh, _ := Parse(path, src)
+		if !reflect.DeepEqual(f, fresh) {
+			t.Fatalf("%s: two parses differ", path)
+		}
+		irs, ds := CheckAll(f)
+		if ds.HasErrors() || len(irs) == 0 {
+			t.Fatalf("%s: %v", path, ds)
+		}
+		if !reflect.DeepEqual(f, fresh) {
+			t.Errorf("%s: CheckAll changed the syntax tree", path)
+		}
 	}
 }

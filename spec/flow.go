@@ -47,12 +47,16 @@ func (c *checker) types() {
 	}
 }
 
-// check type-checks one expression, mapping its errors into the YAML.
+// check type-checks one expression, mapping its errors into the YAML. It
+// types a copy of the parsed AST (expr.Check records types in the nodes
+// it checks) and records the copy in c.typed for lower.
 func (c *checker) check(e *Expr, sc *expr.Scope, opts expr.Options) expr.Type {
 	if e == nil || e.AST == nil {
 		return expr.Type{}
 	}
-	t, errs := expr.Check(e.AST, sc, opts)
+	ast := expr.Clone(e.AST)
+	c.typed[e] = ast
+	t, errs := expr.Check(ast, sc, opts)
 	for _, err := range errs {
 		dg := c.errorf(e.PosOf(err.Span), err.Code, "%s", err.Msg)
 		dg.Hint = err.Hint

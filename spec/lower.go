@@ -83,7 +83,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		for _, k := range t.Checks {
 			ck := &ir.Check{Kind: k.Kind, Name: k.Name(), Pos: k.Pos, Columns: raws(k.Columns)}
 			if k.Expect != nil {
-				ck.Expr = k.Expect.AST
+				ck.Expr = c.ast(k.Expect)
 			}
 			if k.Min.Set {
 				v := k.Min.Value
@@ -108,23 +108,25 @@ func (c *checker) lower(v *envValues) *ir.IR {
 	return pl
 }
 
+// ast returns the typed AST of an expression (nil for none).
+func (c *checker) ast(e *Expr) expr.Expr {
+	if e == nil {
+		return nil
+	}
+	return c.typed[e]
+}
+
 func (c *checker) lowerStep(st *Step) *ir.Step {
 	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: c.stepRow[st], By: raws(st.By)}
-	ast := func(e *Expr) expr.Expr {
-		if e == nil {
-			return nil
-		}
-		return e.AST
-	}
 	switch st.Kind {
 	case ir.StepFilter:
-		s.Cond = ast(st.Filter)
+		s.Cond = c.ast(st.Filter)
 	case ir.StepJoin:
-		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), ast(st.On)
+		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), c.ast(st.On)
 		s.JoinKind = st.joinKind()
 	case ir.StepDedupe:
 		for _, o := range st.OrderBy {
-			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: ast(o.Expr), Desc: o.Desc})
+			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: c.ast(o.Expr), Desc: o.Desc})
 		}
 	}
 	for _, n := range st.Names { // select, list form
@@ -140,7 +142,7 @@ func (c *checker) lowerStep(st *Step) *ir.Step {
 		s.Columns = append(s.Columns, &ir.NamedExpr{Name: col.Name, Expr: col, Pos: n.Pos})
 	}
 	for _, ne := range st.Columns {
-		s.Columns = append(s.Columns, &ir.NamedExpr{Name: ne.Name.Raw, Expr: ast(ne.Expr), Pos: ne.Name.Pos})
+		s.Columns = append(s.Columns, &ir.NamedExpr{Name: ne.Name.Raw, Expr: c.ast(ne.Expr), Pos: ne.Name.Pos})
 	}
 	return s
 }
