@@ -248,16 +248,6 @@ func (f *File) ChooseEnv(name string, def EnvDefault) (env string, first bool, e
 	return "", false, &EnvError{File: f.Name, Names: f.envNames()}
 }
 
-// DefaultEnv returns the only environment's name when the spec has exactly
-// one, else "": ChooseEnv("", NeedEnv) without the error.
-func (f *File) DefaultEnv() string {
-	env, _, err := f.ChooseEnv("", NeedEnv)
-	if err != nil {
-		return ""
-	}
-	return env
-}
-
 func (f *File) envNames() []string {
 	var names []string
 	for _, e := range f.Environments {
