@@ -14,7 +14,6 @@ import (
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
-	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
@@ -75,23 +74,16 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Compile lowers a checked spec for one environment and runs every backend.
-// It does no I/O. The spec must have passed spec.Load without errors; env
-// "" picks the only environment. Problems are diagnostics positioned in the
+// Compile runs every backend over the IR of one environment (spec.Check's
+// result). It does no I/O. Problems are diagnostics positioned in the
 // spec; the Output is nil when the set has errors.
-func Compile(f *spec.File, env string) (*Output, *diag.Set) {
-	return CompileWith(f, env, Options{})
+func Compile(pl *ir.IR) (*Output, *diag.Set) {
+	return CompileWith(pl, Options{})
 }
 
 // CompileWith is Compile with options.
-func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
-	ds := &diag.Set{}
-	pl, err := Lower(f, env)
-	if err != nil {
-		internalError(ds, ir.Pos{File: f.Name}, "lowering the spec", err)
-		return nil, ds
-	}
-	return compileIR(pl, opt.withDefaults(), ds)
+func CompileWith(pl *ir.IR, opt Options) (*Output, *diag.Set) {
+	return compileIR(pl, opt.withDefaults(), &diag.Set{})
 }
 
 // compileIR runs the backends over a lowered pipeline.

@@ -52,11 +52,11 @@ func TestCreateOnlyCoversEmittedTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := spec.Load("examples/flights.yaml", src, "dev")
+	pl, ds := spec.Load("examples/flights.yaml", src, "dev")
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, ds := compiler.Compile(f, "dev")
+	out, ds := compiler.Compile(pl)
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}

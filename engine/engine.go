@@ -8,7 +8,7 @@
 //
 // The contract:
 //
-//   - Run reads only the IR (compiler.Lower of a spec without errors) and
+//   - Run reads only the IR (spec.Check of a spec without errors) and
 //     Options; besides cmd/ and deploy/ this is the only package that
 //     touches disk and network.
 //   - A run is all or nothing: it happens in one DuckDB transaction on a

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
@@ -48,11 +47,11 @@ func legsSpec() (*ir.IR, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, ds := spec.Load("legs.yaml", text, "")
+	pl, ds := spec.Load("legs.yaml", text, "dev")
 	if ds.HasErrors() {
 		return nil, ds
 	}
-	return compiler.Lower(f, "dev")
+	return pl, nil
 }
 
 // writeLegs writes n rows of partition day of the legs source.

@@ -12,7 +12,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/ir"
@@ -120,15 +119,11 @@ func writeCSV(t *testing.T, path string, cols, rows []string) {
 // loadSpec loads and lowers a spec text, failing the test on errors.
 func loadSpec(t *testing.T, name, text string) *ir.IR {
 	t.Helper()
-	f, ds := spec.Load(name, []byte(text), "")
+	_, irs, ds := spec.LoadAll(name, []byte(text))
 	if ds.HasErrors() {
 		t.Fatalf("spec errors:\n%v\nspec:\n%s", ds.Error(), text)
 	}
-	pl, err := compiler.Lower(f, f.Environments[0].Name.Raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pl
+	return irs[0]
 }
 
 // tableRows renders a warehouse table's rows, sorted, values joined by " | ".
@@ -226,13 +221,12 @@ func TestSemantics(t *testing.T) {
 
 // caseSQL renders the Spark SQL and the DuckDB SQL of a case's transform.
 func caseSQL(t *testing.T, name, doc, text string) string {
-	f, ds := spec.Load(name+".yaml", []byte(text), "")
+	pl, ds := spec.Load(name+".yaml", []byte(text), "")
 	if ds.HasErrors() {
 		return "-- " + name + ": spec errors\n\n"
 	}
-	pl, err := compiler.Lower(f, "")
-	if err != nil {
-		t.Fatal(err)
+	if pl == nil {
+		t.Fatalf("%s: the spec has several environments", name)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s: %s\n", name, doc)

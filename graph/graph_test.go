@@ -26,13 +26,9 @@ func load(t *testing.T, path, env string) *ir.IR {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := spec.Load(path, src, env)
+	pl, ds := spec.Load(path, src, env)
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", path, ds)
-	}
-	pl, err := compiler.Lower(f, env)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return pl
 }
@@ -128,9 +124,7 @@ func TestAWSResources(t *testing.T) {
 // that `flowc build` writes.
 func TestAWSMatchesBuild(t *testing.T) {
 	for _, s := range specs {
-		src, _ := os.ReadFile(s.path)
-		f, _ := spec.Load(s.path, src, s.env)
-		out, ds := compiler.Compile(f, s.env)
+		out, ds := compiler.Compile(load(t, s.path, s.env))
 		if ds.HasErrors() {
 			t.Fatalf("%s: %v", s.path, ds)
 		}

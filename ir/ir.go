@@ -5,8 +5,8 @@
 // engine read only this; nothing here knows the YAML syntax, and nothing
 // here knows AWS beyond the names the pipeline's resources get.
 //
-// The contract: an IR is built once (today by compiler.Lower from a spec
-// that spec.Load accepted) and read afterwards; nothing mutates it. Every
+// The contract: an IR is built once, by spec.Check from a spec without
+// errors, and read afterwards; nothing mutates it. Every
 // element keeps the Pos it came from, so a later error still points into
 // the YAML.
 package ir
@@ -22,6 +22,7 @@ type Pos = diag.Pos
 // IR is one pipeline in one environment, with every ${...} expanded and
 // every expression parsed and typed. Slices are in spec order unless said.
 type IR struct {
+	File        string // the spec's file name as given (the Pos.File of its elements)
 	Pipeline    string
 	Description string
 	Env         string

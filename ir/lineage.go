@@ -54,21 +54,9 @@ func (p *IR) CrawledSources() []*Source {
 	return out
 }
 
-// SpecFile is the spec's file name as given (the Pos.File of its
-// elements), for diagnostics without a better place; "" if unknown.
-func (p *IR) SpecFile() string {
-	for _, s := range p.Sources {
-		if s.Pos.File != "" {
-			return s.Pos.File
-		}
-	}
-	for _, t := range p.Tables {
-		if t.Pos.File != "" {
-			return t.Pos.File
-		}
-	}
-	return ""
-}
+// SpecFile is the spec's file name as given (p.File), for diagnostics
+// without a better place; "" if unknown.
+func (p *IR) SpecFile() string { return p.File }
 
 // SpecName is the spec's file name for generated headers: its base name
 // only, however the path was typed (x.yaml, ./x.yaml, ../dir/x.yaml or an

@@ -12,26 +12,73 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// Load parses a spec and runs every check. With env == "" every environment
-// is checked; otherwise only the named one (an unknown name is an error).
-// The returned File is annotated with the typed schemas of every source,
-// step and transform; it is usable by the compiler only when the set holds
-// no errors.
-func Load(name string, src []byte, env string) (*File, *diag.Set) {
+// Load parses a spec and checks it (Parse, then Check), with one set of
+// diagnostics. With env == "" every environment is checked and the IR is
+// that of the only environment (nil when the spec has several: use Parse
+// and CheckAll); otherwise only the named one is checked (an unknown name
+// is an error). The IR is nil when the set holds errors.
+func Load(name string, src []byte, env string) (*ir.IR, *diag.Set) {
 	f, ds := Parse(name, src)
-	defer ds.KeepInside(name, src)
+	pl, cds := Check(f, env)
+	ds.Merge(cds)
+	ds.KeepInside(name, src)
+	return pl, ds
+}
+
+// LoadAll parses a spec and checks every environment (Parse, then
+// CheckAll), with one set of diagnostics: the IRs are in the order of the
+// file's environments, nil when the set holds errors.
+func LoadAll(name string, src []byte) (*File, []*ir.IR, *diag.Set) {
+	f, ds := Parse(name, src)
+	irs, cds := CheckAll(f)
+	ds.Merge(cds)
+	ds.KeepInside(name, src)
+	return f, irs, ds
+}
+
+// Check runs every semantic check of a parsed file for environment env and
+// returns the IR of that environment, as go/types records what it finds in
+// an Info: the syntax tree is left as Parse made it. With env == "" every
+// environment is checked and the IR is that of the only one (nil when the
+// spec has several: use CheckAll). The IR is nil when the checks, or Parse,
+// found an error.
+func Check(f *File, env string) (*ir.IR, *diag.Set) {
+	irs, ds := check(f, env)
+	if len(irs) != 1 {
+		return nil, ds
+	}
+	return irs[0], ds
+}
+
+// CheckAll is Check for every environment: the IRs are in the order of
+// f.Environments, nil when the checks, or Parse, found an error.
+func CheckAll(f *File) ([]*ir.IR, *diag.Set) { return check(f, "") }
+
+// check runs the checks for env ("" = every environment) and lowers each
+// environment checked when nothing is wrong.
+func check(f *File, env string) ([]*ir.IR, *diag.Set) {
+	ds := &diag.Set{}
 	if f.root == nil {
-		return f, ds
+		return nil, ds
 	}
-	c := &checker{f: f, ds: ds}
-	c.run(env)
-	if !ds.HasErrors() {
-		// The JSON Schema is the editors' view of the language; it must agree.
-		// Reported only when flowc's own checks found nothing, so one mistake
-		// never gives two messages.
-		validateSchema(name, f.root, ds)
+	defer ds.KeepInside(f.Name, f.Src)
+	c := &checker{f: f, ds: ds, facts: newFacts()}
+	vals := c.run(env)
+	if f.parseErrors || ds.HasErrors() {
+		return nil, ds
 	}
-	return f, ds
+	// The JSON Schema is the editors' view of the language; it must agree.
+	// Reported only when flowc's own checks found nothing, so one mistake
+	// never gives two messages.
+	validateSchema(f.Name, f.root, ds)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	irs := make([]*ir.IR, len(vals))
+	for i, v := range vals {
+		irs[i] = c.lower(v)
+	}
+	return irs, ds
 }
 
 type checker struct {
@@ -43,6 +90,37 @@ type checker struct {
 	order      []*Transform    // topological
 	untyped    map[string]bool // sources/transforms whose row is unknown after errors
 	triggered  int             // sources with a trigger
+
+	facts
+}
+
+// facts is what the checker computes about the syntax tree, recorded here
+// (as go/types records into an Info), never in the tree: lower copies it
+// into the IR.
+type facts struct {
+	colType  map[*Column]expr.Type         // a source column's type
+	partType map[*Partition]expr.Type      // a partition column's type
+	srcRow   map[*Source][]expr.Column     // columns, then partitions
+	stepRow  map[*Step][]expr.Column       // the row after the step
+	trRow    map[*Transform][]expr.Column  // the output row, unqualified
+	rt       map[*TableColumn]RedshiftType // a table column's type
+	feed     map[*TableColumn]expr.Type    // the type of the output column feeding it
+	trigger  map[*Table]*Source            // the triggered source of the table's lineage
+	typed    map[*Expr]expr.Expr           // the typed copy of an expression's AST
+}
+
+func newFacts() facts {
+	return facts{
+		colType:  map[*Column]expr.Type{},
+		partType: map[*Partition]expr.Type{},
+		srcRow:   map[*Source][]expr.Column{},
+		stepRow:  map[*Step][]expr.Column{},
+		trRow:    map[*Transform][]expr.Column{},
+		rt:       map[*TableColumn]RedshiftType{},
+		feed:     map[*TableColumn]expr.Type{},
+		trigger:  map[*Table]*Source{},
+		typed:    map[*Expr]expr.Expr{},
+	}
 }
 
 var (
@@ -69,7 +147,9 @@ func suggestHint(name string, cands []string) string {
 	return ""
 }
 
-func (c *checker) run(env string) {
+// run runs the checks for env ("" = every environment) and returns the
+// expanded values of the environments it checked.
+func (c *checker) run(env string) []*envValues {
 	f := c.f
 	if f.Pipeline.IsSet() && !pipelineRe.MatchString(f.Pipeline.Raw) {
 		c.errorf(f.Pipeline.Pos, diag.FC200, "pipeline name %q is invalid", f.Pipeline.Raw).Hint =
@@ -77,7 +157,6 @@ func (c *checker) run(env string) {
 	}
 	c.names()
 	c.graph()
-	c.f.order = c.order
 	c.types()
 	c.tables()
 	c.triggers()
@@ -87,15 +166,19 @@ func (c *checker) run(env string) {
 		e := f.Env(env)
 		if e == nil {
 			f.unknownEnv(c.ds, env)
-			return
+			return nil
 		}
 		envs = []*Environment{e}
 	}
 	c.envSyntax()
+	var vals []*envValues
 	for _, e := range envs {
-		c.environment(e)
-		c.laterEnvChecks(e)
+		v := f.expand(e)
+		c.environment(v)
+		c.laterEnvChecks(v)
+		vals = append(vals, v)
 	}
+	return vals
 }
 
 // ReservedTableName is the name of the Glue runtime module that every
@@ -165,16 +248,6 @@ func (f *File) ChooseEnv(name string, def EnvDefault) (env string, first bool, e
 	return "", false, &EnvError{File: f.Name, Names: f.envNames()}
 }
 
-// DefaultEnv returns the only environment's name when the spec has exactly
-// one, else "": ChooseEnv("", NeedEnv) without the error.
-func (f *File) DefaultEnv() string {
-	env, _, err := f.ChooseEnv("", NeedEnv)
-	if err != nil {
-		return ""
-	}
-	return env
-}
-
 func (f *File) envNames() []string {
 	var names []string
 	for _, e := range f.Environments {
@@ -221,29 +294,8 @@ func (f *File) Tables() []*Table {
 	return f.Warehouse.Tables
 }
 
-// SchemaOf returns the output row of a source or transform.
-func (f *File) SchemaOf(name string) ([]expr.Column, bool) {
-	if s := f.Source(name); s != nil {
-		return s.Schema, true
-	}
-	if t := f.Transform(name); t != nil {
-		return t.Schema, true
-	}
-	return nil, false
-}
-
-// Names returns the AWS name deriver for an environment.
-func (f *File) Names(e *Environment) Names {
-	return Names{Pipeline: f.Pipeline.Raw, Env: e.Name.Raw, StackOverride: f.Expand(e.Stack, e)}
-}
-
-// Expand substitutes ${params.NAME} and ${env} in s for environment e.
-// Unknown references are left as written (validate reports them).
-func (f *File) Expand(s Str, e *Environment) string {
-	return ExpandString(s.Raw, e)
-}
-
-// ExpandString is Expand for a plain string.
+// ExpandString substitutes ${params.NAME} and ${env} in s for environment
+// e. Unknown references are left as written (the checks report them).
 func ExpandString(s string, e *Environment) string {
 	if !strings.Contains(s, "${") || e == nil {
 		return s
@@ -495,8 +547,9 @@ func (c *checker) envSyntax() {
 
 // environment checks one environment: params used, expanded values, and
 // the AWS names the build would create.
-func (c *checker) environment(e *Environment) {
+func (c *checker) environment(v *envValues) {
 	f := c.f
+	e := v.env
 	env := e.Name.Raw
 	var pnames []string
 	for _, p := range e.Params {
@@ -515,15 +568,15 @@ func (c *checker) environment(e *Environment) {
 		}
 	}
 	if e.Region.IsSet() {
-		c.region(e)
+		c.region(e.Region, v.region)
 	}
-	if e.Account.IsSet() && !accountRe.MatchString(f.Expand(e.Account, e)) {
-		c.errorf(e.Account.Pos, diag.FC212, "account %q is not a 12-digit AWS account ID", f.Expand(e.Account, e)).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
+	if e.Account.IsSet() && !accountRe.MatchString(v.account) {
+		c.errorf(e.Account.Pos, diag.FC212, "account %q is not a 12-digit AWS account ID", v.account).Hint = `quote it so YAML keeps leading zeros: account: "012345678901"`
 	}
 	if !f.Pipeline.IsSet() || !pipelineRe.MatchString(f.Pipeline.Raw) {
 		return
 	}
-	n := f.Names(e)
+	n := v.names
 	long := func(p Pos, what, name string, limit int) {
 		if len(name) > limit {
 			c.errorf(p, diag.FC206, "%s name %q would be %d characters in environment %q; AWS allows %d", what, name, len(name), env, limit).Hint =
@@ -543,15 +596,15 @@ func (c *checker) environment(e *Environment) {
 		long(envPos, "IAM role", n.Role(r), MaxRoleName)
 	}
 	long(envPos, "SNS topic", n.Topic(), MaxTopicName)
-	for _, s := range f.Sources {
+	for i, s := range f.Sources {
 		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), MaxGlueName)
-		if s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if s.triggerKind() != TriggerNone {
 			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), MaxRuleName)
 		}
 		if !s.Location.IsSet() {
 			continue
 		}
-		loc := f.Expand(s.Location, e)
+		loc := v.locations[i]
 		if strings.Contains(loc, "${") {
 			continue // reported above
 		}
@@ -568,14 +621,14 @@ func (c *checker) environment(e *Environment) {
 		long(t.Name.Pos, "Glue job", n.GlueJob(t.Name.Raw), MaxGlueName)
 	}
 	if f.Alerts != nil {
-		for _, a := range []*Alert{f.Alerts.OnFailure, f.Alerts.OnSuccess} {
+		for i, a := range []*Alert{f.Alerts.OnFailure, f.Alerts.OnSuccess} {
 			if a == nil {
 				continue
 			}
-			for _, m := range a.Email {
-				v := f.Expand(m, e)
-				if !strings.Contains(v, "${") && !emailRe.MatchString(v) {
-					c.errorf(m.Pos, diag.FC210, "%q is not an e-mail address (environment %q)", v, env)
+			vals := [][]string{v.onFailure, v.onSuccess}[i]
+			for j, m := range a.Email {
+				if s := vals[j]; !strings.Contains(s, "${") && !emailRe.MatchString(s) {
+					c.errorf(m.Pos, diag.FC210, "%q is not an e-mail address (environment %q)", s, env)
 				}
 			}
 		}
@@ -583,14 +636,14 @@ func (c *checker) environment(e *Environment) {
 	if f.Warehouse != nil && f.Warehouse.Redshift != nil {
 		r := f.Warehouse.Redshift
 		if r.IAMRole.IsSet() {
-			if v := f.Expand(r.IAMRole, e); !strings.Contains(v, "${") && !strings.HasPrefix(v, "arn:aws") {
-				c.errorf(r.IAMRole.Pos, diag.FC212, "iam_role %q is not an IAM role ARN (environment %q)", v, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
+			if s := v.redshift.IAMRole; !strings.Contains(s, "${") && !strings.HasPrefix(s, "arn:aws") {
+				c.errorf(r.IAMRole.Pos, diag.FC212, "iam_role %q is not an IAM role ARN (environment %q)", s, env).Hint = "arn:aws:iam::ACCOUNT:role/NAME"
 			}
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
-			v := f.Expand(r.Schema, e)
-			if !nameRe.MatchString(v) || ir.IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
-				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", v, env)
+			s := v.redshift.Schema
+			if !nameRe.MatchString(s) || ir.IsRedshiftReserved(s) || len(s) > MaxRedshiftIdent {
+				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", s, env)
 			}
 		}
 	}

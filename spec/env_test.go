@@ -57,9 +57,6 @@ func TestChooseEnv(t *testing.T) {
 	} else if want[0].Hint != `did you mean "prod"?` {
 		t.Errorf("hint %q", want[0].Hint)
 	}
-	if two.DefaultEnv() != "" || one.DefaultEnv() != "dev" {
-		t.Errorf("DefaultEnv: %q, %q", two.DefaultEnv(), one.DefaultEnv())
-	}
 }
 
 // loadFile loads the spec at path, named name in positions.
@@ -69,7 +66,7 @@ func loadFile(t *testing.T, path, name string) *File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := Load(name, src, "")
+	f, _, ds := LoadAll(name, src)
 	if ds.HasErrors() {
 		t.Fatalf("%s: %s", path, ds.Error())
 	}

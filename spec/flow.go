@@ -14,11 +14,10 @@ import (
 func (c *checker) types() {
 	c.untyped = map[string]bool{}
 	for _, s := range c.f.Sources {
-		s.Schema = nil
 		if len(s.Columns) == 0 {
 			c.untyped[s.Name.Raw] = true // reported by the decoder
 		}
-		if s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if s.triggerKind() != TriggerNone {
 			c.triggered++
 		}
 		for _, col := range s.Columns {
@@ -26,20 +25,21 @@ func (c *checker) types() {
 			if err != nil && col.Type.IsSet() {
 				c.errorf(col.Type.Pos, diag.FC400, "%v", err).Hint = "source column types: string, int, bigint, double, decimal(p,s), boolean, date, timestamp"
 			}
-			col.T = t
-			s.Schema = append(s.Schema, expr.Column{Name: col.Name.Raw, Type: t})
+			c.colType[col] = t
+			c.srcRow[s] = append(c.srcRow[s], expr.Column{Name: col.Name.Raw, Type: t})
 		}
 		for _, p := range s.Partitions {
-			p.T = expr.Type{Kind: expr.String}
+			pt, _ := expr.ParseType(DefaultPartType)
 			if p.Type.IsSet() {
 				t, err := expr.ParseType(p.Type.Raw)
 				if err != nil {
 					c.errorf(p.Type.Pos, diag.FC400, "%v", err)
 				} else {
-					p.T = t
+					pt = t
 				}
 			}
-			s.Schema = append(s.Schema, expr.Column{Name: p.Name.Raw, Type: p.T})
+			c.partType[p] = pt
+			c.srcRow[s] = append(c.srcRow[s], expr.Column{Name: p.Name.Raw, Type: pt})
 		}
 	}
 	for _, t := range c.order {
@@ -47,12 +47,16 @@ func (c *checker) types() {
 	}
 }
 
-// check type-checks one expression, mapping its errors into the YAML.
+// check type-checks one expression, mapping its errors into the YAML. It
+// types a copy of the parsed AST (expr.Check records types in the nodes
+// it checks) and records the copy in c.typed for lower.
 func (c *checker) check(e *Expr, sc *expr.Scope, opts expr.Options) expr.Type {
 	if e == nil || e.AST == nil {
 		return expr.Type{}
 	}
-	t, errs := expr.Check(e.AST, sc, opts)
+	ast := expr.Clone(e.AST)
+	c.typed[e] = ast
+	t, errs := expr.Check(ast, sc, opts)
 	for _, err := range errs {
 		dg := c.errorf(e.PosOf(err.Span), err.Code, "%s", err.Msg)
 		dg.Hint = err.Hint
@@ -89,7 +93,7 @@ func (c *checker) transformTypes(t *Transform) {
 				// The joined input is unknown or broken (already reported):
 				// stop typing this transform rather than cascade.
 				c.untyped[t.Name.Raw] = true
-				t.Schema = nil
+				delete(c.trRow, t)
 				return
 			}
 			alias := st.Alias()
@@ -163,10 +167,10 @@ func (c *checker) transformTypes(t *Transform) {
 			}
 			row = out
 		}
-		st.Schema = append([]expr.Column(nil), row...)
+		c.stepRow[st] = append([]expr.Column(nil), row...)
 	}
 	// The output row is unqualified; two columns of one name need a select.
-	t.Schema = nil
+	var out []expr.Column
 	seen := map[string]string{}
 	for _, col := range row {
 		if prev, dup := seen[col.Name]; dup {
@@ -175,8 +179,9 @@ func (c *checker) transformTypes(t *Transform) {
 			continue
 		}
 		seen[col.Name] = col.QualName()
-		t.Schema = append(t.Schema, expr.Column{Name: col.Name, Type: col.Type})
+		out = append(out, expr.Column{Name: col.Name, Type: col.Type})
 	}
+	c.trRow[t] = out
 }
 
 // outputType rejects an output column whose type is NULL (a bare null
@@ -216,7 +221,7 @@ func (c *checker) tables() {
 				}
 				continue
 			}
-			tc.RT = rt
+			c.rt[tc] = rt
 			if !ok {
 				continue
 			}
@@ -225,7 +230,7 @@ func (c *checker) tables() {
 				c.errorf(tc.Name.Pos, diag.FC401, "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, expr.Row(row).Names())
 				continue
 			}
-			tc.From = src.Type
+			c.feed[tc] = src.Type
 			okAssign, narrowing, reason := Assignable(src.Type, rt)
 			switch {
 			case okAssign:
@@ -273,19 +278,19 @@ func (c *checker) tables() {
 				c.errorf(p, diag.FC406, "table %q loads with merge but has no key:", t.Name.Raw).Hint = "add key: [columns that identify a row]"
 			}
 		case LoadReplacePartition:
-			if t.Trigger == nil {
+			if trig := c.trigger[t]; trig == nil {
 				if ok && !multi && c.triggered > 0 {
 					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
 				}
 			} else {
-				for _, p := range t.Trigger.Partitions {
+				for _, p := range trig.Partitions {
 					if cols[p.Name.Raw] == nil {
-						c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but lacks partition column %q of source %q", t.Name.Raw, p.Name.Raw, t.Trigger.Name.Raw).Hint =
+						c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but lacks partition column %q of source %q", t.Name.Raw, p.Name.Raw, trig.Name.Raw).Hint =
 							"carry the partition columns into the table so a re-run can replace its partition"
 					}
 				}
-				if len(t.Trigger.Partitions) == 0 {
-					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but source %q has no partitions", t.Name.Raw, t.Trigger.Name.Raw)
+				if len(trig.Partitions) == 0 {
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but source %q has no partitions", t.Name.Raw, trig.Name.Raw)
 				}
 			}
 		}
@@ -340,13 +345,20 @@ func (c *checker) lineage(name string, used, seen map[string]bool) {
 	}
 }
 
-// schemaOf is File.SchemaOf, but reports broken inputs (whose errors are
-// already reported) as unknown so their consequences are not reported again.
+// schemaOf returns the output row of a source or transform; it reports
+// broken inputs (whose errors are already reported) as unknown so their
+// consequences are not reported again.
 func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
 	if c.untyped[name] {
 		return nil, false
 	}
-	return c.f.SchemaOf(name)
+	if s := c.f.Source(name); s != nil {
+		return c.srcRow[s], true
+	}
+	if t := c.f.Transform(name); t != nil {
+		return c.trRow[t], true
+	}
+	return nil, false
 }
 
 // tableTrigger finds the one triggered source in a table's lineage; it
@@ -356,14 +368,14 @@ func (c *checker) tableTrigger(t *Table) bool {
 	c.lineage(t.From.Raw, lin, map[string]bool{})
 	var trig []*Source
 	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.Trigger != nil && s.Trigger.Kind != TriggerNone {
+		if lin[s.Name.Raw] && s.triggerKind() != TriggerNone {
 			trig = append(trig, s)
 		}
 	}
 	switch len(trig) {
 	case 0:
 	case 1:
-		t.Trigger = trig[0]
+		c.trigger[t] = trig[0]
 	default:
 		var names []string
 		for _, s := range trig {
@@ -382,7 +394,7 @@ func (c *checker) tableChecks(t *Table, row []expr.Column, ok bool) {
 	var tcols []expr.Column
 	var names []string
 	for _, tc := range t.Columns {
-		typ := tc.From
+		typ := c.feed[tc]
 		if !ok {
 			typ = expr.Type{}
 		}

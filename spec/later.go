@@ -37,13 +37,8 @@ func (c *checker) csvOptions(s *Source) {
 		s    Str
 		val  string
 	}
-	val := func(name string, s Str, def string) opt {
-		if s.IsSet() {
-			return opt{name, s, s.Raw}
-		}
-		return opt{name, s, def}
-	}
-	d, q, e := val("delimiter", o.Delimiter, ","), val("quote", o.Quote, `"`), val("escape", o.Escape, `"`)
+	eff := s.csv()
+	d, q, e := opt{"delimiter", o.Delimiter, eff.Delimiter}, opt{"quote", o.Quote, eff.Quote}, opt{"escape", o.Escape, eff.Escape}
 	for _, x := range []opt{d, q, e} {
 		if x.s.IsSet() && (x.val == "\n" || x.val == "\r") {
 			c.errorf(x.s.Pos, diag.FC109, "csv %s of source %q is a line break", x.name, s.Name.Raw).Hint =
@@ -117,10 +112,7 @@ func (c *checker) glueSettings() {
 	if !bad {
 		return
 	}
-	version := g.Version.Raw
-	if version == "" {
-		version = DefaultGlueVersion
-	}
+	version := c.f.glue().Version
 	c.errorf(g.WorkerType.Pos, diag.FC110, "worker_type %s cannot run a Glue %s Spark ETL job: %s", g.WorkerType.Raw, version, why).Hint =
 		"flowc's table jobs are Spark ETL (glueetl) jobs; use one of " + strings.Join(glueWorkerTypes, ", ")
 }
@@ -169,23 +161,24 @@ func (c *checker) reservedNames() {
 	}
 }
 
-// arrivalPrefixes reports, in environment e, a source whose location lies
+// arrivalPrefixes reports, in an environment, a source whose location lies
 // under the location of a source triggered on arrival, in the same bucket:
 // the EventBridge rule of the triggered source matches every object created
 // under its prefix that ends in its format's suffix (compiler: the rule's
 // wildcard is PREFIX*.FORMAT), so the other source's uploads would start runs.
-func (c *checker) arrivalPrefixes(e *Environment) {
+func (c *checker) arrivalPrefixes(ev *envValues) {
 	f := c.f
+	e := ev.env
 	type loc struct {
 		s              *Source
 		bucket, prefix string
 	}
 	var locs []loc
-	for _, s := range f.Sources {
+	for i, s := range f.Sources {
 		if !s.Location.IsSet() {
 			continue
 		}
-		v := f.Expand(s.Location, e)
+		v := ev.locations[i]
 		if strings.Contains(v, "${") {
 			continue
 		}
@@ -195,7 +188,7 @@ func (c *checker) arrivalPrefixes(e *Environment) {
 	}
 	for _, x := range locs {
 		for _, t := range locs {
-			if t.s == x.s || t.s.Trigger == nil || t.s.Trigger.Kind != TriggerOnArrival {
+			if t.s == x.s || t.s.triggerKind() != TriggerOnArrival {
 				continue
 			}
 			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.FormatName() != t.s.FormatName() {
@@ -212,16 +205,15 @@ func (c *checker) arrivalPrefixes(e *Environment) {
 // region checks an environment's region: a known AWS region (regions_gen.go,
 // from the SDK's partition metadata), else FC212 when it is not even shaped
 // like one, else FC218.
-func (c *checker) region(e *Environment) {
-	v := c.f.Expand(e.Region, e)
+func (c *checker) region(region Str, v string) {
 	if KnownRegion(v) {
 		return
 	}
 	if !regionRe.MatchString(v) {
-		c.errorf(e.Region.Pos, diag.FC212, "region %q is not an AWS region name", v).Hint = "for example us-east-1"
+		c.errorf(region.Pos, diag.FC212, "region %q is not an AWS region name", v).Hint = "for example us-east-1"
 		return
 	}
-	dg := c.errorf(e.Region.Pos, diag.FC218, "region %q does not exist", v)
+	dg := c.errorf(region.Pos, diag.FC218, "region %q does not exist", v)
 	if s := expr.Suggest(v, awsRegions[:]); s != "" {
 		dg.Hint = fmt.Sprintf("did you mean %q?", s)
 	} else {
@@ -280,12 +272,12 @@ func (c *checker) laterChecks() {
 	}
 }
 
-// laterEnvChecks runs the checks above that depend on environment e.
-func (c *checker) laterEnvChecks(e *Environment) {
-	c.arrivalPrefixes(e)
+// laterEnvChecks runs the checks above that depend on the environment.
+func (c *checker) laterEnvChecks(v *envValues) {
+	c.arrivalPrefixes(v)
 	if w := c.f.Warehouse; w != nil && w.Redshift != nil && strings.Contains(w.Redshift.Database.Raw, "${") {
-		if v := c.f.Expand(w.Redshift.Database, e); !strings.Contains(v, "${") {
-			c.redshiftDatabase(w.Redshift.Database, v, e.Name.Raw)
+		if db := v.redshift.Database; !strings.Contains(db, "${") {
+			c.redshiftDatabase(w.Redshift.Database, db, v.env.Name.Raw)
 		}
 	}
 }

@@ -43,6 +43,7 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	ds := &diag.Set{}
 	d := &decoder{file: name, src: src, ds: ds}
 	f := &File{Name: name, Src: src}
+	defer func() { f.parseErrors = ds.HasErrors() }()
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
@@ -405,7 +406,7 @@ func (d *decoder) table(e entry) *Table {
 	return t
 }
 
-func (d *decoder) check(n *yaml.Node) *Check {
+func (d *decoder) check(n *yaml.Node) *TableCheck {
 	es, ok := d.mapping(n, "check", checkKinds)
 	if !ok || len(es) == 0 {
 		if ok {
@@ -417,7 +418,7 @@ func (d *decoder) check(n *yaml.Node) *Check {
 		d.errorf(es[1].Key, diag.FC103, "one check per list entry; start a new entry with \"- %s:\"", es[1].Key.Value)
 	}
 	e := es[0]
-	c := &Check{Kind: CheckKind(e.Key.Value), Pos: d.pos(e.Key)}
+	c := &TableCheck{Kind: CheckKind(e.Key.Value), Pos: d.pos(e.Key)}
 	switch c.Kind {
 	case CheckNotNull, CheckUnique:
 		c.Columns = d.strList(e.Val, string(c.Kind))

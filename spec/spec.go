@@ -6,7 +6,10 @@
 // data flow from source columns through every transform step into each
 // Redshift table.
 //
-// The contract: Load never stops at the first problem; every finding is a
+// The contract: Parse builds the syntax tree; Check (CheckAll for every
+// environment) checks it and returns the IR of an environment (package ir)
+// when nothing is wrong: expressions typed, ${params} expanded, defaults
+// applied. Neither stops at the first problem; every finding is a
 // diag.Diagnostic with a stable code and a position in the user's YAML.
 // The package knows nothing of AWS APIs, the compiler or the CLI, and does no
 // I/O beyond what its callers hand it (bytes of a file).
@@ -66,14 +69,10 @@ type File struct {
 	Alerts       *Alerts
 	Glue         *Glue
 
-	root  *yaml.Node   // for the JSON Schema pass
-	refs  []*Str       // every string value, for ${...} checks
-	order []*Transform // dependency order, set by Load
+	root        *yaml.Node // for the JSON Schema pass
+	refs        []*Str     // every string value, for ${...} checks
+	parseErrors bool       // Parse reported an error: Check returns no IR
 }
-
-// TransformOrder returns the transforms in dependency order: each follows
-// what it reads. Set by Load.
-func (f *File) TransformOrder() []*Transform { return f.order }
 
 // Environment is one entry of `environments:`.
 type Environment struct {
@@ -110,18 +109,6 @@ type Source struct {
 	Trigger    *Trigger
 	Columns    []*Column
 	Pos        Pos
-
-	// Schema is the typed row of the source: columns, then partition
-	// columns. Filled by Load.
-	Schema []expr.Column
-}
-
-// FormatName returns the source's format, csv when unset.
-func (s *Source) FormatName() string {
-	if s.Format.Raw == "" {
-		return "csv"
-	}
-	return s.Format.Raw
 }
 
 // CSVOptions are the `csv:` options of a source.
@@ -137,7 +124,6 @@ type CSVOptions struct {
 type Partition struct {
 	Name Str
 	Type Str // default string
-	T    expr.Type
 }
 
 // TriggerKind says what starts a run (the IR's vocabulary).
@@ -161,7 +147,6 @@ type Trigger struct {
 type Column struct {
 	Name Str
 	Type Str
-	T    expr.Type
 }
 
 // Transform is one entry of `transforms:`.
@@ -170,9 +155,6 @@ type Transform struct {
 	From  Str
 	Steps []*Step
 	Pos   Pos
-
-	// Schema is the output row of the transform. Filled by Load.
-	Schema []expr.Column
 }
 
 // StepKind names a step (the IR's vocabulary).
@@ -205,17 +187,6 @@ type Step struct {
 
 	By      []Str        // dedupe, aggregate
 	OrderBy []*OrderItem // dedupe
-
-	// Schema is the row after this step. Filled by Load.
-	Schema []expr.Column
-}
-
-// Alias returns the join alias: `as`, or the joined name.
-func (s *Step) Alias() string {
-	if s.As.Raw != "" {
-		return s.As.Raw
-	}
-	return s.Join.Raw
 }
 
 // Expr is an expression string with its parsed and type-checked AST.
@@ -274,29 +245,14 @@ type Table struct {
 	Diststyle Str
 	Sortkey   []Str
 	Columns   []*TableColumn
-	Checks    []*Check
+	Checks    []*TableCheck
 	Pos       Pos
-
-	// Trigger is the triggered source whose partition a run loads, if the
-	// table's lineage has one. Filled by Load.
-	Trigger *Source
-}
-
-// LoadMode returns the table's load mode (append when unset).
-func (t *Table) LoadMode() string {
-	if t.Load.Raw == "" {
-		return LoadAppend
-	}
-	return t.Load.Raw
 }
 
 // TableColumn is a Redshift column of a table.
 type TableColumn struct {
 	Name Str
 	Type Str
-	RT   RedshiftType
-	// From is the type of the transform's output column feeding it.
-	From expr.Type
 }
 
 // CheckKind names a table check (the IR's vocabulary).
@@ -310,8 +266,8 @@ const (
 	CheckRowCount = ir.CheckRowCount
 )
 
-// Check is one table check, run before the load.
-type Check struct {
+// TableCheck is one `checks:` entry of a table, run before the load.
+type TableCheck struct {
 	Kind    CheckKind
 	Pos     Pos
 	Columns []Str // not_null, unique
@@ -321,7 +277,7 @@ type Check struct {
 }
 
 // Name returns a stable, human name for the check, used in messages.
-func (c *Check) Name() string {
+func (c *TableCheck) Name() string {
 	switch c.Kind {
 	case CheckNotNull, CheckUnique:
 		s := string(c.Kind) + "("
@@ -372,11 +328,3 @@ type Glue struct {
 	Workers        Int
 	TimeoutMinutes Int
 }
-
-// Glue defaults.
-const (
-	DefaultGlueVersion    = "4.0"
-	DefaultGlueWorkerType = "G.1X"
-	DefaultGlueWorkers    = 2
-	DefaultGlueTimeout    = 60
-)

@@ -16,12 +16,13 @@ func TestExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := Load("flights.yaml", src, "")
+	_, irs, ds := LoadAll("flights.yaml", src)
 	if ds.Len() != 0 {
 		t.Fatalf("example has diagnostics:\n%s", ds.Error())
 	}
+	pl := irs[0]
 	got := map[string]string{}
-	for _, c := range f.Transform("airport_delays").Schema {
+	for _, c := range pl.Transform("airport_delays").Schema {
 		got[c.Name] = c.Type.String()
 	}
 	want := map[string]string{"flight_date": "date", "dep_airport": "string", "flights": "bigint", "avg_delay": "double", "max_delay": "int"}
@@ -30,7 +31,7 @@ func TestExampleIsValid(t *testing.T) {
 			t.Errorf("airport_delays.%s: got %q, want %q", k, got[k], v)
 		}
 	}
-	if tb := f.Tables()[0]; tb.Trigger == nil || tb.Trigger.Name.Raw != "flights" {
+	if tb := pl.Tables[0]; tb.Trigger == nil || tb.Trigger.Name != "flights" {
 		t.Errorf("delayed_flights_fact trigger: %+v", tb.Trigger)
 	}
 }

@@ -6,7 +6,7 @@
 //
 // The contract: Files renders the files in memory and does no I/O; the
 // caller writes them (refusing to overwrite). The starter spec passes
-// spec.Load without errors or warnings for any valid pipeline name, and
+// spec.LoadAll without errors or warnings for any valid pipeline name, and
 // compiles for both of its environments.
 package starter
 

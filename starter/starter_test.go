@@ -42,16 +42,19 @@ func TestStarterWorks(t *testing.T) {
 		if len(files) != 2 || files[0].Path != SpecFile || files[1].Path != SchemaFile {
 			t.Fatalf("files: %v", files)
 		}
-		f, ds := spec.Load(SpecFile, files[0].Data, "")
+		f, irs, ds := spec.LoadAll(SpecFile, files[0].Data)
 		if ds.Len() > 0 {
 			t.Fatalf("%s: diagnostics:\n%v", name, ds)
 		}
 		if f.Pipeline.Raw != name {
 			t.Errorf("pipeline %q, want %q", f.Pipeline.Raw, name)
 		}
-		for _, env := range []string{"dev", "prod"} {
-			if _, ds := compiler.Compile(f, env); ds.HasErrors() {
-				t.Errorf("%s/%s does not build:\n%v", name, env, ds)
+		if len(irs) != 2 {
+			t.Errorf("%s: %d environments, want dev and prod", name, len(irs))
+		}
+		for _, pl := range irs {
+			if _, ds := compiler.Compile(pl); ds.HasErrors() {
+				t.Errorf("%s/%s does not build:\n%v", name, pl.Env, ds)
 			}
 		}
 	}

@@ -66,9 +66,6 @@ func stackOf(e *env, name, envName string) (*deploy.Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := s.lower()
-	if err != nil {
-		return nil, err
-	}
+	pl := s.ir
 	return &deploy.Bundle{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region, Account: pl.Account}, nil
 }

@@ -79,5 +79,5 @@ func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
 	if err := s.printWarnings(e); err != nil {
 		return nil, err
 	}
-	return s.lower()
+	return s.ir, nil
 }

@@ -40,7 +40,7 @@ func TestInitWritesWorkingSpec(t *testing.T) {
 	if err != nil || !bytes.Equal(schema, spec.SchemaJSON()) {
 		t.Errorf("the schema file is not what `flowc schema` prints (err %v)", err)
 	}
-	f, ds := spec.Load(specPath, src, "")
+	f, irs, ds := spec.LoadAll(specPath, src)
 	if ds.Len() > 0 {
 		t.Fatalf("the starter spec has diagnostics:\n%v", ds)
 	}
@@ -50,9 +50,9 @@ func TestInitWritesWorkingSpec(t *testing.T) {
 	if len(f.Sources) != 1 || len(f.Transforms) != 1 || len(f.Tables()) != 1 || f.Alerts == nil || len(f.Environments) != 2 {
 		t.Errorf("want one source, transform and table, alerts and two environments")
 	}
-	for _, env := range []string{"dev", "prod"} {
-		if _, ds := compiler.Compile(f, env); ds.HasErrors() {
-			t.Errorf("the starter does not build for %s:\n%v", env, ds)
+	for _, pl := range irs {
+		if _, ds := compiler.Compile(pl); ds.HasErrors() {
+			t.Errorf("the starter does not build for %s:\n%v", pl.Env, ds)
 		}
 	}
 	if _, errOut, code := runCLI(t, "validate", specPath); code != 0 {

@@ -97,14 +97,11 @@ func runAction(c *cli.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", s.env, len(s.file.Environments))
 	}
 	for n := range inputs {
-		if s.file.Source(n) == nil {
+		if s.ir.Source(n) == nil {
 			return usageErr("--input %s=...: the spec has no source %q", n, n)
 		}
 	}
-	pl, err := s.lower()
-	if err != nil {
-		return err
-	}
+	pl := s.ir
 	opts := engine.Options{
 		SpecDir:   filepath.Dir(name),
 		Inputs:    inputs,

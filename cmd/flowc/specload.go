@@ -13,8 +13,8 @@ import (
 )
 
 // loadedSpec is the shared first half of build, diff, deploy, destroy,
-// graph and run: the spec file read and checked, and the environment
-// chosen by the one rule (spec.ChooseEnv).
+// graph and run: the spec file read and checked, the environment chosen by
+// the one rule (spec.ChooseEnv), and the checker's IR of it.
 type loadedSpec struct {
 	name  string
 	src   []byte
@@ -22,6 +22,7 @@ type loadedSpec struct {
 	diags *diag.Set // the checks' warnings, not printed yet
 	env   string    // the environment chosen
 	first bool      // no --env: the first of several (spec.FirstEnv)
+	ir    *ir.IR    // the environment's IR
 }
 
 // loadOptions say how a command loads its spec.
@@ -44,7 +45,8 @@ func loadSpec(e *env, name string, o loadOptions) (*loadedSpec, error) {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
 	}
 	s := &loadedSpec{name: name, src: src}
-	s.file, s.diags = spec.Load(name, src, o.env)
+	var irs []*ir.IR
+	s.file, irs, s.diags = checkSpec(name, src, o.env)
 	if s.diags.HasErrors() {
 		w, format := e.stderr, diag.FormatText
 		if o.errorsJSON {
@@ -58,13 +60,39 @@ func loadSpec(e *env, name string, o loadOptions) (*loadedSpec, error) {
 	if s.env, s.first, err = chooseEnv(s.file, o.env, o.def); err != nil {
 		return nil, err
 	}
+	for _, pl := range irs {
+		if pl.Env == s.env {
+			s.ir = pl
+		}
+	}
 	return s, nil
+}
+
+// checkSpec parses and checks a spec for the environment asked for ("" =
+// every one, as validate does) and returns the IR of each environment
+// checked (none when the spec has errors).
+func checkSpec(name string, src []byte, envName string) (*spec.File, []*ir.IR, *diag.Set) {
+	f, ds := spec.Parse(name, src)
+	var irs []*ir.IR
+	var cds *diag.Set
+	if envName == "" {
+		irs, cds = spec.CheckAll(f)
+	} else {
+		var pl *ir.IR
+		pl, cds = spec.Check(f, envName)
+		if pl != nil {
+			irs = []*ir.IR{pl}
+		}
+	}
+	ds.Merge(cds)
+	ds.KeepInside(name, src)
+	return f, irs, ds
 }
 
 // chooseEnv is spec.ChooseEnv, the one rule for the environment a command
 // works on, with its errors as exit codes: no --env where the spec has
 // several environments is a usage error (exit 2); an unknown name is the
-// FC213 diagnostic set (exit 1), as spec.Load reports it.
+// FC213 diagnostic set (exit 1), as spec.Check reports it.
 func chooseEnv(f *spec.File, flag string, def spec.EnvDefault) (env string, first bool, err error) {
 	env, first, err = f.ChooseEnv(flag, def)
 	var ee *spec.EnvError
@@ -91,7 +119,7 @@ func (s *loadedSpec) printWarnings(e *env) error {
 // warnings with the compiler's diagnostics, as one sorted set, to stderr.
 // Errors are exit 1.
 func (s *loadedSpec) compile(e *env) (*compiler.Output, error) {
-	out, cds := compiler.Compile(s.file, s.env)
+	out, cds := compiler.Compile(s.ir)
 	s.diags.Merge(cds)
 	if err := s.printWarnings(e); err != nil {
 		return nil, err
@@ -100,15 +128,4 @@ func (s *loadedSpec) compile(e *env) (*compiler.Output, error) {
 		return nil, failed
 	}
 	return out, nil
-}
-
-// lower builds the IR for the environment without running the backends
-// (graph, run, destroy). The environment is the spec's, so an error is a
-// bug of flowc's.
-func (s *loadedSpec) lower() (*ir.IR, error) {
-	pl, err := compiler.Lower(s.file, s.env)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("internal error lowering the spec: %w (please report this bug)", err)}
-	}
-	return pl, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -58,10 +59,10 @@ Example:
 					continue
 				}
 				sources[name] = src
-				f, fds := spec.Load(name, src, c.String("env"))
+				_, irs, fds := checkSpec(name, src, c.String("env"))
 				ds.Merge(fds)
 				if !fds.HasErrors() {
-					ds.Merge(buildLimits(f, c.String("env")))
+					ds.Merge(buildLimits(irs))
 				}
 			}
 			if err := printDiagnostics(e.stdout, format, ds, sources); err != nil {
@@ -93,34 +94,27 @@ func readError(err error) error {
 	return err
 }
 
-// buildLimits compiles a valid spec for the environment asked for (or for
-// every one) and returns what the compiler found: the AWS limits a build
+// buildLimits compiles the IRs of a valid spec (one per environment
+// checked) and returns what the compiler found: the AWS limits a build
 // would pass or come near (FC5xx). Messages name the environment when
-// the spec has several.
-func buildLimits(f *spec.File, envName string) *diag.Set {
+// there are several.
+func buildLimits(irs []*ir.IR) *diag.Set {
 	out := &diag.Set{}
-	envs := []string{envName}
-	if envName == "" {
-		envs = nil
-		for _, e := range f.Environments {
-			envs = append(envs, e.Name.Raw)
-		}
-	}
 	// Environments compile independently: in parallel, merged in order.
-	sets := make([]*diag.Set, len(envs))
+	sets := make([]*diag.Set, len(irs))
 	var wg sync.WaitGroup
-	for i, en := range envs {
+	for i, pl := range irs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, sets[i] = compiler.Compile(f, en)
+			_, sets[i] = compiler.Compile(pl)
 		}()
 	}
 	wg.Wait()
-	for i, en := range envs {
+	for i, pl := range irs {
 		for _, d := range sets[i].Sorted() {
-			if len(envs) > 1 {
-				d.Message = fmt.Sprintf("environment %s: %s", en, d.Message)
+			if len(irs) > 1 {
+				d.Message = fmt.Sprintf("environment %s: %s", pl.Env, d.Message)
 			}
 			out.Add(d)
 		}

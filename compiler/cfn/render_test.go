@@ -35,16 +35,15 @@ func renderCases(t *testing.T) map[string]string {
 func TestRenderMatchesGoformation(t *testing.T) {
 	n, goldens := 0, 0
 	for name, src := range renderCases(t) {
-		f, ds := spec.Load("spec.yaml", []byte(src), "")
+		_, irs, ds := spec.LoadAll("spec.yaml", []byte(src))
 		if ds.HasErrors() {
 			continue // the spec_error golden
 		}
 		if name != "example" && name[0] == '.' {
 			goldens++
 		}
-		for _, e := range f.Environments {
-			env := e.Name.Raw
-			pl := testspec.Lower(t, f, env)
+		for _, pl := range irs {
+			env := pl.Env
 			def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: 30, CrawlerMaxPolls: 120})
 			if err != nil {
 				t.Fatal(err)

@@ -92,11 +92,11 @@ func build(t *testing.T) *compiler.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := spec.Load("flights.yaml", src, env)
+	pl, ds := spec.Load("flights.yaml", src, env)
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, cds := compiler.CompileWith(f, env, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 30})
+	out, cds := compiler.CompileWith(pl, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 30})
 	if cds.HasErrors() {
 		t.Fatal(cds)
 	}

@@ -25,19 +25,9 @@ func IR(t testing.TB, file, name, env string) *ir.IR {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ds := spec.Load(name, src, env)
+	pl, ds := spec.Load(name, src, env)
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", file, ds)
-	}
-	return Lower(t, f, env)
-}
-
-// Lower lowers a loaded spec for env.
-func Lower(t testing.TB, f *spec.File, env string) *ir.IR {
-	t.Helper()
-	pl, err := compiler.Lower(f, env)
-	if err != nil {
-		t.Fatal(err)
 	}
 	return pl
 }
@@ -45,11 +35,11 @@ func Lower(t testing.TB, f *spec.File, env string) *ir.IR {
 // Compile loads and compiles spec text for env.
 func Compile(t testing.TB, src, env string, opt compiler.Options) *compiler.Output {
 	t.Helper()
-	f, ds := spec.Load("spec.yaml", []byte(src), env)
+	pl, ds := spec.Load("spec.yaml", []byte(src), env)
 	if ds.HasErrors() {
 		t.Fatalf("spec: %v", ds)
 	}
-	out, cds := compiler.CompileWith(f, env, opt)
+	out, cds := compiler.CompileWith(pl, opt)
 	if cds.HasErrors() {
 		t.Fatalf("compile: %v", cds)
 	}

@@ -1,0 +1,199 @@
+package spec
+
+import (
+	"sort"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// lower builds the IR of the checked file for the environment of v (its
+// values expanded): the last step of Check, run only when the checks found
+// no error. Defaults come from defaults.go.
+func (c *checker) lower(v *envValues) *ir.IR {
+	f := c.f
+	pl := &ir.IR{
+		File:        f.Name,
+		Pipeline:    f.Pipeline.Raw,
+		Description: f.Description.Raw,
+		Env:         v.env.Name.Raw,
+		Region:      v.region,
+		Account:     v.account,
+		Names:       v.names,
+		Redshift:    v.redshift,
+		Alerts:      ir.Alerts{OnFailure: v.onFailure, OnSuccess: v.onSuccess},
+		Glue:        f.glue(),
+	}
+	buckets := map[string]*ir.Bucket{}
+	for i, s := range f.Sources {
+		src := &ir.Source{
+			Name:     s.Name.Raw,
+			Pos:      s.Name.Pos,
+			Location: v.locations[i],
+			Format:   s.FormatName(),
+			CSV:      s.csv(),
+			Trigger:  s.triggerKind(),
+			Schema:   c.srcRow[s],
+		}
+		src.Bucket, src.Prefix, _ = SplitS3(src.Location)
+		for _, col := range s.Columns {
+			src.Columns = append(src.Columns, expr.Column{Name: col.Name.Raw, Type: c.colType[col]})
+		}
+		for _, p := range s.Partitions {
+			src.Partitions = append(src.Partitions, expr.Column{Name: p.Name.Raw, Type: c.partType[p]})
+		}
+		if s.Trigger != nil {
+			src.Schedule = s.Trigger.Schedule.Raw
+		}
+		pl.Sources = append(pl.Sources, src)
+		if src.Bucket != "" {
+			b := buckets[src.Bucket]
+			if b == nil {
+				b = &ir.Bucket{Name: src.Bucket}
+				buckets[src.Bucket] = b
+				pl.Buckets = append(pl.Buckets, b)
+			}
+			b.Sources = append(b.Sources, src.Name)
+		}
+	}
+	sort.Slice(pl.Buckets, func(i, j int) bool { return pl.Buckets[i].Name < pl.Buckets[j].Name })
+
+	for _, t := range c.order {
+		tr := &ir.Transform{Name: t.Name.Raw, Pos: t.Name.Pos, From: t.From.Raw, Schema: c.trRow[t]}
+		for _, st := range t.Steps {
+			tr.Steps = append(tr.Steps, c.lowerStep(st))
+		}
+		pl.Transforms = append(pl.Transforms, tr)
+	}
+
+	for _, t := range f.Tables() {
+		tb := &ir.Table{
+			Name:      t.Name.Raw,
+			Pos:       t.Name.Pos,
+			From:      t.From.Raw,
+			Load:      t.LoadMode(),
+			Distkey:   t.Distkey.Raw,
+			Diststyle: t.Diststyle.Raw,
+			Key:       raws(t.Key),
+			Sortkey:   raws(t.Sortkey),
+		}
+		for _, col := range t.Columns {
+			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos})
+		}
+		for _, k := range t.Checks {
+			ck := &ir.Check{Kind: k.Kind, Name: k.Name(), Pos: k.Pos, Columns: raws(k.Columns)}
+			if k.Expect != nil {
+				ck.Expr = c.ast(k.Expect)
+			}
+			if k.Min.Set {
+				v := k.Min.Value
+				ck.Min = &v
+			}
+			if k.Max.Set {
+				v := k.Max.Value
+				ck.Max = &v
+			}
+			tb.Checks = append(tb.Checks, ck)
+		}
+		if trig := c.trigger[t]; trig != nil {
+			tb.Trigger = pl.Source(trig.Name.Raw)
+			for _, p := range tb.Trigger.Partitions {
+				tb.PartitionColumns = append(tb.PartitionColumns, p.Name)
+			}
+		}
+		tb.Reads = reads(pl, tb.From)
+		pl.Tables = append(pl.Tables, tb)
+	}
+
+	return pl
+}
+
+// ast returns the typed AST of an expression (nil for none).
+func (c *checker) ast(e *Expr) expr.Expr {
+	if e == nil {
+		return nil
+	}
+	return c.typed[e]
+}
+
+func (c *checker) lowerStep(st *Step) *ir.Step {
+	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: c.stepRow[st], By: raws(st.By)}
+	switch st.Kind {
+	case ir.StepFilter:
+		s.Cond = c.ast(st.Filter)
+	case ir.StepJoin:
+		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), c.ast(st.On)
+		s.JoinKind = st.joinKind()
+	case ir.StepDedupe:
+		for _, o := range st.OrderBy {
+			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: c.ast(o.Expr), Desc: o.Desc})
+		}
+	}
+	for _, n := range st.Names { // select, list form
+		col := &expr.Col{Name: n.Raw}
+		if q, c, ok := cut(n.Raw); ok {
+			col.Qual, col.Name = q, c
+		}
+		for _, sc := range c.stepRow[st] {
+			if sc.Name == col.Name {
+				col.T = sc.Type
+			}
+		}
+		s.Columns = append(s.Columns, &ir.NamedExpr{Name: col.Name, Expr: col, Pos: n.Pos})
+	}
+	for _, ne := range st.Columns {
+		s.Columns = append(s.Columns, &ir.NamedExpr{Name: ne.Name.Raw, Expr: c.ast(ne.Expr), Pos: ne.Name.Pos})
+	}
+	return s
+}
+
+func cut(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return "", s, false
+}
+
+func raws(ss []Str) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.Raw)
+	}
+	return out
+}
+
+// reads lists what a table needs, sources first then transforms in
+// dependency order.
+func reads(pl *ir.IR, from string) []string {
+	need := map[string]bool{}
+	var mark func(string)
+	mark = func(n string) {
+		if need[n] {
+			return
+		}
+		need[n] = true
+		if t := pl.Transform(n); t != nil {
+			mark(t.From)
+			for _, s := range t.Steps {
+				if s.Kind == ir.StepJoin {
+					mark(s.Join)
+				}
+			}
+		}
+	}
+	mark(from)
+	var out []string
+	for _, s := range pl.Sources {
+		if need[s.Name] {
+			out = append(out, s.Name)
+		}
+	}
+	for _, t := range pl.Transforms {
+		if need[t.Name] {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
