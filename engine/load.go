@@ -64,19 +64,20 @@ func (r *runner) createSchema(ctx context.Context) error {
 	return err
 }
 
-// ensureTable creates the table, or checks that the one in the warehouse
-// has the spec's columns.
-func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
+// ensureTable checks that the table in the warehouse, if there is one, has
+// the spec's columns, and returns the statement that creates it when there
+// is none ("" when there is).
+func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) (string, error) {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var have []string
 	for rows.Next() {
 		var n, t string
 		if err := rows.Scan(&n, &t); err != nil {
 			rows.Close()
-			return err
+			return "", err
 		}
 		have = append(have, n+" "+t)
 	}
@@ -88,18 +89,28 @@ func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) error {
 		defs = append(defs, d.Ident(c.Name)+" "+ddl)
 	}
 	if len(have) == 0 {
-		_, err := r.exec(ctx, "CREATE TABLE "+r.target(tb)+" ("+strings.Join(defs, ", ")+")")
-		return err
+		return "CREATE TABLE " + r.target(tb) + " (" + strings.Join(defs, ", ") + ")", nil
 	}
 	if strings.Join(have, ", ") != strings.Join(want, ", ") {
-		return settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
+		return "", settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
 			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))}
 	}
-	return nil
+	return "", nil
 }
 
-// table stages a table's rows, runs its checks and loads it.
-func (r *runner) table(ctx context.Context, tb *compiler.Table) (*TableReport, error) {
+// staged is a table whose rows are staged and checked, ready to load.
+type staged struct {
+	tb, plan *compiler.Table
+	stage    string // the relation of its rows
+	carries  bool
+	create   string // the CREATE TABLE, when the warehouse has no such table
+	rep      *TableReport
+}
+
+// stageTable stages a table's rows, runs its checks and checks the table
+// in the warehouse, all before the load's transaction begins (see
+// runner.run).
+func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, error) {
 	name := r.schema() + "." + tb.Name
 	rep := &TableReport{Table: name, Load: tb.Load}
 	for _, s := range rowSources(r.ir, tb.From) {
@@ -132,15 +143,27 @@ func (r *runner) table(ctx context.Context, tb *compiler.Table) (*TableReport, e
 	if err := r.lengths(ctx, tb, stage); err != nil {
 		return nil, err
 	}
-	if err := r.ensureTable(ctx, tb); err != nil {
+	create, err := r.ensureTable(ctx, tb)
+	if err != nil {
 		return nil, err
 	}
-	n, err := r.load(ctx, tb, plan, stage, carries)
-	if err != nil {
-		return nil, fmt.Errorf("loading table %s: %s", name, cleanErr(err))
+	return &staged{tb: tb, plan: plan, stage: stage, carries: carries, create: create, rep: rep}, nil
+}
+
+// loadTable creates the table if needed and loads its staged rows, in the
+// run's transaction.
+func (r *runner) loadTable(ctx context.Context, st *staged) error {
+	if st.create != "" {
+		if _, err := r.exec(ctx, st.create); err != nil {
+			return err
+		}
 	}
-	rep.RowsLoaded = n
-	return rep, nil
+	n, err := r.load(ctx, st.tb, st.plan, st.stage, st.carries)
+	if err != nil {
+		return fmt.Errorf("loading table %s: %s", st.rep.Table, cleanErr(err))
+	}
+	st.rep.RowsLoaded = n
+	return nil
 }
 
 // planTable is the table of the rewritten IR.

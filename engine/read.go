@@ -61,7 +61,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 		return nil, err
 	}
 	if typed && exact {
-		return r.readTyped(ctx, in, view)
+		return r.readTyped(ctx, in, view, prefilter)
 	}
 	raw, err := rawRelation(in, in.files)
 	if err != nil {
