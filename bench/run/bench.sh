@@ -11,7 +11,9 @@
 #              written from the docs only, not from the engine: the floor the
 #              target is measured against;
 #   old floor  bench/run/benchtool floor: the first floor, written alongside
-#              the engine (a second reference; OLD=0 skips it).
+#              the engine (a second reference; OLD=0 skips it);
+#   before     with FLOWC_BEFORE=BINARY, another flowc (e.g. built from main)
+#              run the same way, for a before/after ratio in the same rounds.
 #
 # It reports medians of wall and cpu time, peak memory, flowc's time as a
 # ratio of each floor's (the median of the rounds' ratios and the ratio of
@@ -71,6 +73,11 @@ run_floor() {
   rm -f "$tmp/floor.duckdb"
   measure floor "$tmp/floor" run "$tmp/landing" "$airports" "$tmp/floor.duckdb"
 }
+run_before() {
+  rm -f "$tmp/before.duckdb"
+  measure before "$FLOWC_BEFORE" run --env dev --format json --input flights="$tmp/landing" --input airports="$airports" \
+    --warehouse "$tmp/before.duckdb" examples/flights.yaml
+}
 run_old() {
   rm -f "$tmp/old.duckdb" "$tmp/old.duckdb.wal"
   measure old "$tmp/benchtool" floor "$tmp/landing" "$airports" "$tmp/old.duckdb"
@@ -78,6 +85,7 @@ run_old() {
 
 sides="flowc floor"
 [ "$old" = 1 ] && sides="$sides old"
+[ -n "${FLOWC_BEFORE:-}" ] && sides="$sides before"
 for s in $sides; do : > "$tmp/$s.times"; done
 for i in $(seq "$runs"); do
   # Alternate the order, so that no side always runs first.
@@ -101,6 +109,11 @@ fi
 if [ "$old" = 1 ]; then
   "$tmp/floor" sum "$tmp/old.duckdb" > "$tmp/old.sum"
   diff -u "$tmp/floor.sum" "$tmp/old.sum" || { echo "FAIL: the old floor's warehouse differs" >&2; exit 1; }
+fi
+
+if [ -n "${FLOWC_BEFORE:-}" ]; then
+  "$tmp/floor" sum "$tmp/before.duckdb" > "$tmp/before.sum"
+  diff -u "$tmp/floor.sum" "$tmp/before.sum" || { echo "FAIL: the before flowc's warehouse differs" >&2; exit 1; }
 fi
 
 # median FILE COLUMN
@@ -135,4 +148,9 @@ if [ "$old" = 1 ]; then
   ow=$(median "$tmp/old.times" 1)
   awk -v a="$fw" -v b="$ow" -v r="$(ratios flowc old)" -v r2="$(ratios old floor)" \
     'BEGIN {printf "flowc / old floor: %sx (median of ratios), %.2fx (ratio of medians); old floor / floor: %sx\n", r, a / b, r2}'
+fi
+if [ -n "${FLOWC_BEFORE:-}" ]; then
+  bw=$(median "$tmp/before.times" 1)
+  awk -v a="$bw" -v b="$lw" -v r="$(ratios before floor)" -v r2="$(ratios flowc before)" \
+    'BEGIN {printf "before / floor: %sx (median of ratios), %.2fx (ratio of medians); flowc / before: %sx\n", r, a / b, r2}'
 fi
