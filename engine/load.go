@@ -103,6 +103,7 @@ type staged struct {
 	tb, plan *compiler.Table
 	stage    string // the relation of its rows
 	carries  bool
+	shared   bool   // merge: a key is in the rows of several runs (sharedKeys)
 	create   string // the CREATE TABLE, when the warehouse has no such table
 	rep      *TableReport
 }
@@ -147,7 +148,33 @@ func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, e
 	if err != nil {
 		return nil, err
 	}
-	return &staged{tb: tb, plan: plan, stage: stage, carries: carries, create: create, rep: rep}, nil
+	st := &staged{tb: tb, plan: plan, stage: stage, carries: carries, create: create, rep: rep}
+	if tb.Load == spec.LoadMerge && carries {
+		if st.shared, err = r.sharedKeys(ctx, tb, stage); err != nil {
+			return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
+		}
+	}
+	return st, nil
+}
+
+// sharedKeys reports whether a merge key is in the rows of more than one
+// run, so that the load must keep the last run's rows of each key. With one
+// run, or runs that each hold their own keys (a key with a partition column,
+// a date of the partition's day), it need not: a group by the key is less
+// work than the window that picks them.
+func (r *runner) sharedKeys(ctx context.Context, tb *compiler.Table, stage string) (bool, error) {
+	if in := r.inputs[tb.Trigger.Name]; in != nil && len(in.runs) < 2 {
+		return false, nil
+	}
+	var keys []string
+	for _, k := range tb.Key {
+		keys = append(keys, d.Ident(k))
+	}
+	run := d.Ident(runCol)
+	var shared bool
+	err := r.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+stage+" GROUP BY "+strings.Join(keys, ", ")+
+		" HAVING min("+run+") <> max("+run+"))").Scan(&shared)
+	return shared, err
 }
 
 // loadTable creates the table if needed and loads its staged rows, in the
@@ -158,7 +185,7 @@ func (r *runner) loadTable(ctx context.Context, st *staged) error {
 			return err
 		}
 	}
-	n, err := r.load(ctx, st.tb, st.plan, st.stage, st.carries)
+	n, err := r.load(ctx, st.tb, st.plan, st.stage, st.carries && st.shared)
 	if err != nil {
 		return fmt.Errorf("loading table %s: %s", st.rep.Table, cleanErr(err))
 	}
@@ -190,8 +217,9 @@ func rowSources(ir *compiler.IR, from string) []string {
 }
 
 // load writes the staged rows into the table with its load mode and returns
-// how many rows it inserted.
-func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage string, carries bool) (int64, error) {
+// how many rows it inserted. lastWins: a merge key is in several runs' rows,
+// and the last run's win.
+func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage string, lastWins bool) (int64, error) {
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
@@ -228,7 +256,7 @@ func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage strin
 		if _, err := r.exec(ctx, del); err != nil {
 			return 0, err
 		}
-		if carries {
+		if lastWins {
 			// Runs load one after the other: for each key, the last run's
 			// rows win.
 			var keys []string
