@@ -102,6 +102,16 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 	}()
 
+	// When the order of the rows can change no result (orderSensitive),
+	// DuckDB need not keep it: its parallel reads and inserts then do less
+	// work. Else the transforms run on one thread, below.
+	serial := r.orderSensitive(tables)
+	if !serial {
+		if _, err := r.exec(ctx, "SET preserve_insertion_order = false"); err != nil {
+			return nil, err
+		}
+	}
+
 	rep = &Report{Pipeline: r.ir.Pipeline, Env: r.ir.Env, Warehouse: r.opts.Warehouse}
 	uses := r.uses(tables)
 	for _, s := range order {
@@ -122,9 +132,9 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 		rep.Sources = append(rep.Sources, sr)
 	}
-	// Transforms and the tables' rows are computed on one thread when the
-	// order of the rows could change them (see orderSensitive).
-	serial := r.orderSensitive(tables)
+	// Transforms and the tables' rows are computed on one thread, from
+	// tables in the files' order, when the order of the rows could change
+	// them (see orderSensitive).
 	if serial {
 		if err := r.threads(ctx, "1"); err != nil {
 			return nil, err
