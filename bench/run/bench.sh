@@ -142,8 +142,8 @@ for s in $sides; do
 done
 fw=$(median "$tmp/flowc.times" 1)
 lw=$(median "$tmp/floor.times" 1)
-awk -v a="$fw" -v b="$lw" -v r="$(ratios flowc floor)" \
-  'BEGIN {printf "flowc / floor: %sx (median of the rounds'"'"' ratios), %.2fx (ratio of the medians); target <= 1.10x\n", r, a / b}'
+awk -v a="$fw" -v b="$lw" -v r="$(ratios flowc floor)" -v fc="$(median "$tmp/flowc.times" 2)" -v lc="$(median "$tmp/floor.times" 2)" \
+  'BEGIN {printf "flowc / floor: %sx (median of the rounds'"'"' ratios), %.2fx (ratio of the medians); target <= 1.10x; cpu %.2fx\n", r, a / b, fc / lc}'
 if [ "$old" = 1 ]; then
   ow=$(median "$tmp/old.times" 1)
   awk -v a="$fw" -v b="$ow" -v r="$(ratios flowc old)" -v r2="$(ratios old floor)" \
