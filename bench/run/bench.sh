@@ -94,7 +94,7 @@ for i in $(seq "$runs"); do
   line="round $i:"
   for s in $order; do
     "run_$s"
-    line="$line $s $(tail -1 "$tmp/$s.times" | cut -d' ' -f1)s"
+    line="$line $s $(tail -1 "$tmp/$s.times" | awk '{printf "%ss (cpu %ss)", $1, $2}')"
   done
   echo "$line"
 done
