@@ -37,13 +37,9 @@ func (r *runner) readTyped(ctx context.Context, in *input, view bool, prefilter 
 	r.typed = append(r.typed, src.Name) // before the read: Run retries a typed run that fails
 	kind := "VIEW"
 	if view && len(prefilter) > 0 {
-		var conds []string
-		for _, c := range prefilter {
-			x, err := d.Expr(c)
-			if err != nil {
-				return nil, err
-			}
-			conds = append(conds, x)
+		conds, err := sqlConds(prefilter)
+		if err != nil {
+			return nil, err
 		}
 		q = "SELECT * FROM (" + q + ") AS s WHERE " + strings.Join(conds, " AND ")
 		view = false
