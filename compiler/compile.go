@@ -8,6 +8,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/asl"
+	"github.com/flowc-dev/flowc/compiler/cfn"
+	"github.com/flowc-dev/flowc/compiler/ddl"
+	"github.com/flowc-dev/flowc/compiler/glue"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -32,7 +38,7 @@ type Asset struct {
 
 // Output is a whole build, in memory.
 type Output struct {
-	IR       *IR
+	IR       *ir.IR
 	Files    []File  // every file, sorted by Path (manifest.json included)
 	Assets   []Asset // sorted by Path
 	Manifest Manifest
@@ -69,14 +75,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Build file paths.
-const (
-	TemplatePath     = "template.json"
-	StateMachinePath = "statemachine.asl.json"
-	ManifestPath     = "manifest.json"
-	StacksDir        = "stacks/"
-)
-
 // Compile lowers a checked spec for one environment and runs every backend.
 // It does no I/O. The spec must have passed spec.Load without errors; env
 // "" picks the only environment. Problems are diagnostics positioned in the
@@ -88,56 +86,56 @@ func Compile(f *spec.File, env string) (*Output, *diag.Set) {
 // CompileWith is Compile with options.
 func CompileWith(f *spec.File, env string, opt Options) (*Output, *diag.Set) {
 	ds := &diag.Set{}
-	ir, err := Lower(f, env)
+	pl, err := Lower(f, env)
 	if err != nil {
-		internalError(ds, Pos{File: f.Name}, "lowering the spec", err)
+		internalError(ds, ir.Pos{File: f.Name}, "lowering the spec", err)
 		return nil, ds
 	}
-	return compileIR(ir, opt.withDefaults(), ds)
+	return compileIR(pl, opt.withDefaults(), ds)
 }
 
 // compileIR runs the backends over a lowered pipeline.
-func compileIR(ir *IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
+func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
-	if len(ir.Tables) > 0 {
-		rt, err := GlueRuntime()
+	if len(pl.Tables) > 0 {
+		rt, err := glue.Runtime()
 		if err != nil {
-			internalError(ds, Pos{File: ir.posFile()}, "writing the Glue runtime", err)
+			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
 			return nil, ds
 		}
-		b.add(GlueRuntimePath, rt)
-		b.asset(GlueRuntimePath)
+		b.add(layout.GlueRuntimePath, rt)
+		b.asset(layout.GlueRuntimePath)
 	}
-	for _, t := range ir.Tables {
-		if GlueScriptPath(t) == GlueRuntimePath {
+	for _, t := range pl.Tables {
+		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
 			ds.Add(diag.Diagnostic{Pos: t.Pos, Severity: diag.Error,
-				Message: "table name " + t.Name + " is taken by the Glue runtime (" + GlueRuntimePath + ")",
+				Message: "table name " + t.Name + " is taken by the Glue runtime (" + layout.GlueRuntimePath + ")",
 				Hint:    "rename the table"})
 			continue
 		}
-		py, err := GlueScript(ir, t)
+		py, err := glue.Script(pl, t)
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue
 		}
-		b.add(GlueScriptPath(t), py)
-		b.asset(GlueScriptPath(t))
-		b.add(DDLPath(t), DDL(ir, t))
+		b.add(layout.GlueScriptPath(t.Name), py)
+		b.asset(layout.GlueScriptPath(t.Name))
+		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
 	}
 	if ds.HasErrors() {
 		return nil, ds
 	}
 
-	def, err := StateMachine(ir, opt)
+	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
 	if err != nil {
-		internalError(ds, Pos{File: ir.posFile()}, "generating the state machine", err)
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds
 	}
-	b.add(StateMachinePath, def)
+	b.add(layout.StateMachinePath, def)
 
-	stacks, err := Templates(ir, def, b.assetKeys(), opt)
+	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: b.assetKeys()})
 	if err != nil {
-		internalError(ds, Pos{File: ir.posFile()}, "generating the CloudFormation template", err)
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds
 	}
 	// Nested stacks first: the root refers to them by content-addressed key.
@@ -145,27 +143,27 @@ func compileIR(ir *IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.add(s.Path, s.Body)
 		b.asset(s.Path)
 	}
-	b.add(TemplatePath, stacks.Root.Body)
+	b.add(layout.TemplatePath, stacks.Root.Body)
 
-	m := newManifest(ir, stacks, def)
-	checkLimits(ir, &m, ds)
+	m := newManifest(pl, stacks, def)
+	checkLimits(pl, &m, ds)
 	if ds.HasErrors() {
 		return nil, ds
 	}
-	out := &Output{IR: ir, Assets: b.assets}
+	out := &Output{IR: pl, Assets: b.assets}
 	m.Assets = b.assets
 	m.Files = b.manifestFiles()
 	mb, err := m.JSON()
 	if err != nil {
-		internalError(ds, Pos{File: ir.posFile()}, "writing the manifest", err)
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the manifest", err)
 		return nil, ds
 	}
-	b.add(ManifestPath, mb)
+	b.add(layout.ManifestPath, mb)
 	out.Manifest = m
 	out.Files = b.sorted()
 	for _, f := range out.Files {
 		if !validPath(f.Path) {
-			internalError(ds, Pos{File: ir.posFile()}, "naming the build's files", fmt.Errorf("path %q leaves the build directory", f.Path))
+			internalError(ds, ir.Pos{File: pl.SpecFile()}, "naming the build's files", fmt.Errorf("path %q leaves the build directory", f.Path))
 			return nil, ds
 		}
 	}
@@ -174,45 +172,10 @@ func compileIR(ir *IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 
 // internalError reports a compiler bug: a diagnostic without a code that
 // says so and asks for a report.
-func internalError(ds *diag.Set, pos Pos, doing string, err error) {
+func internalError(ds *diag.Set, pos ir.Pos, doing string, err error) {
 	ds.Add(diag.Diagnostic{Pos: pos, Severity: diag.Error,
 		Message: fmt.Sprintf("internal error %s: %v", doing, err),
 		Hint:    "this is a bug in flowc; please report it with the spec that triggers it"})
-}
-
-// GlueRuntimePath is the build path of the Python module the Glue scripts
-// share. Its base name is the module's name (flowc_runtime), so no table
-// script may take it: table names cannot start with "flowc_" (spec rule).
-const GlueRuntimePath = "glue/flowc_runtime.py"
-
-// GlueScriptPath is the build path of a table's Glue script.
-func GlueScriptPath(t *Table) string { return "glue/" + t.Name + ".py" }
-
-// DDLPath is the build path of a table's Redshift DDL.
-func DDLPath(t *Table) string { return "sql/" + t.Name + ".sql" }
-
-// AssetKey is the content-addressed S3 key of a file with the given path
-// and bytes: flowc/assets/<sha256><ext>, except for the Glue runtime, which
-// keeps its base name because Glue puts an --extra-py-files file on the
-// Python path under that name and the scripts import it by it:
-// flowc/assets/<sha256>/flowc_runtime.py.
-func AssetKey(p string, data []byte) (key, sum string) {
-	h := sha256.Sum256(data)
-	sum = hex.EncodeToString(h[:])
-	if p == GlueRuntimePath {
-		return "flowc/assets/" + sum + "/" + path.Base(p), sum
-	}
-	return "flowc/assets/" + sum + path.Ext(p), sum
-}
-
-// posFile is the spec file name, for diagnostics without a better place.
-func (ir *IR) posFile() string {
-	for _, s := range ir.Sources {
-		if s.Pos.File != "" {
-			return s.Pos.File
-		}
-	}
-	return ""
 }
 
 // builder collects files and assets.
@@ -229,7 +192,7 @@ func (b *builder) add(p string, data []byte) {
 }
 
 func (b *builder) asset(p string) {
-	key, sum := AssetKey(p, b.files[p])
+	key, sum := layout.AssetKey(p, b.files[p])
 	b.assets = append(b.assets, Asset{Path: p, Key: key, SHA256: sum})
 	sort.Slice(b.assets, func(i, j int) bool { return b.assets[i].Path < b.assets[j].Path })
 }
@@ -256,7 +219,7 @@ func (b *builder) sorted() []File {
 func (b *builder) manifestFiles() []ManifestFile {
 	var out []ManifestFile
 	for _, f := range b.sorted() {
-		if f.Path == ManifestPath {
+		if f.Path == layout.ManifestPath {
 			continue
 		}
 		h := sha256.Sum256(f.Data)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -11,7 +12,7 @@ import (
 
 // Lower builds the IR of a checked spec for one environment. The spec must
 // have passed spec.Load without errors; env "" picks the only environment.
-func Lower(f *spec.File, env string) (*IR, error) {
+func Lower(f *spec.File, env string) (*ir.IR, error) {
 	if env == "" {
 		env = f.DefaultEnv()
 		if env == "" {
@@ -23,7 +24,7 @@ func Lower(f *spec.File, env string) (*IR, error) {
 		return nil, fmt.Errorf("environment %q is not defined in %s", env, f.Name)
 	}
 	x := func(s spec.Str) string { return f.Expand(s, e) }
-	ir := &IR{
+	pl := &ir.IR{
 		Pipeline:    f.Pipeline.Raw,
 		Description: f.Description.Raw,
 		Env:         env,
@@ -31,15 +32,15 @@ func Lower(f *spec.File, env string) (*IR, error) {
 		Account:     x(e.Account),
 		Names:       f.Names(e),
 	}
-	buckets := map[string]*Bucket{}
+	buckets := map[string]*ir.Bucket{}
 	for _, s := range f.Sources {
-		src := &Source{
+		src := &ir.Source{
 			Name:     s.Name.Raw,
 			Pos:      s.Name.Pos,
 			Location: x(s.Location),
 			Format:   s.FormatName(),
-			CSV:      CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
-			Trigger:  spec.TriggerNone,
+			CSV:      ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
+			Trigger:  ir.TriggerNone,
 			Schema:   s.Schema,
 		}
 		src.Bucket, src.Prefix, _ = spec.SplitS3(src.Location)
@@ -68,29 +69,29 @@ func Lower(f *spec.File, env string) (*IR, error) {
 			src.Trigger = s.Trigger.Kind
 			src.Schedule = s.Trigger.Schedule.Raw
 		}
-		ir.Sources = append(ir.Sources, src)
+		pl.Sources = append(pl.Sources, src)
 		if src.Bucket != "" {
 			b := buckets[src.Bucket]
 			if b == nil {
-				b = &Bucket{Name: src.Bucket}
+				b = &ir.Bucket{Name: src.Bucket}
 				buckets[src.Bucket] = b
-				ir.Buckets = append(ir.Buckets, b)
+				pl.Buckets = append(pl.Buckets, b)
 			}
 			b.Sources = append(b.Sources, src.Name)
 		}
 	}
-	sort.Slice(ir.Buckets, func(i, j int) bool { return ir.Buckets[i].Name < ir.Buckets[j].Name })
+	sort.Slice(pl.Buckets, func(i, j int) bool { return pl.Buckets[i].Name < pl.Buckets[j].Name })
 
 	for _, t := range f.TransformOrder() {
-		tr := &Transform{Name: t.Name.Raw, Pos: t.Name.Pos, From: t.From.Raw, Schema: t.Schema}
+		tr := &ir.Transform{Name: t.Name.Raw, Pos: t.Name.Pos, From: t.From.Raw, Schema: t.Schema}
 		for _, st := range t.Steps {
 			tr.Steps = append(tr.Steps, lowerStep(st))
 		}
-		ir.Transforms = append(ir.Transforms, tr)
+		pl.Transforms = append(pl.Transforms, tr)
 	}
 
 	for _, t := range f.Tables() {
-		tb := &Table{
+		tb := &ir.Table{
 			Name:      t.Name.Raw,
 			Pos:       t.Name.Pos,
 			From:      t.From.Raw,
@@ -101,10 +102,10 @@ func Lower(f *spec.File, env string) (*IR, error) {
 			Sortkey:   raws(t.Sortkey),
 		}
 		for _, c := range t.Columns {
-			tb.Columns = append(tb.Columns, &TableColumn{Name: c.Name.Raw, Type: c.RT, From: c.From, Pos: c.Name.Pos})
+			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: c.Name.Raw, Type: c.RT, From: c.From, Pos: c.Name.Pos})
 		}
 		for _, c := range t.Checks {
-			ck := &Check{Kind: c.Kind, Name: c.Name(), Pos: c.Pos, Columns: raws(c.Columns)}
+			ck := &ir.Check{Kind: c.Kind, Name: c.Name(), Pos: c.Pos, Columns: raws(c.Columns)}
 			if c.Expect != nil {
 				ck.Expr = c.Expect.AST
 			}
@@ -119,18 +120,18 @@ func Lower(f *spec.File, env string) (*IR, error) {
 			tb.Checks = append(tb.Checks, ck)
 		}
 		if t.Trigger != nil {
-			tb.Trigger = ir.Source(t.Trigger.Name.Raw)
+			tb.Trigger = pl.Source(t.Trigger.Name.Raw)
 			for _, p := range tb.Trigger.Partitions {
 				tb.PartitionColumns = append(tb.PartitionColumns, p.Name)
 			}
 		}
-		tb.Reads = reads(ir, tb.From)
-		ir.Tables = append(ir.Tables, tb)
+		tb.Reads = reads(pl, tb.From)
+		pl.Tables = append(pl.Tables, tb)
 	}
 
 	if r := f.Warehouse; r != nil && r.Redshift != nil {
 		rs := r.Redshift
-		ir.Redshift = Redshift{
+		pl.Redshift = ir.Redshift{
 			Workgroup: x(rs.Workgroup), Cluster: x(rs.Cluster), Database: x(rs.Database),
 			Schema: x(rs.Schema), Connection: x(rs.Connection), IAMRole: x(rs.IAMRole),
 		}
@@ -138,35 +139,35 @@ func Lower(f *spec.File, env string) (*IR, error) {
 	if a := f.Alerts; a != nil {
 		if a.OnFailure != nil {
 			for _, m := range a.OnFailure.Email {
-				ir.Alerts.OnFailure = append(ir.Alerts.OnFailure, x(m))
+				pl.Alerts.OnFailure = append(pl.Alerts.OnFailure, x(m))
 			}
 		}
 		if a.OnSuccess != nil {
 			for _, m := range a.OnSuccess.Email {
-				ir.Alerts.OnSuccess = append(ir.Alerts.OnSuccess, x(m))
+				pl.Alerts.OnSuccess = append(pl.Alerts.OnSuccess, x(m))
 			}
 		}
 	}
-	ir.Glue = GlueSettings{Version: spec.DefaultGlueVersion, WorkerType: spec.DefaultGlueWorkerType, Workers: spec.DefaultGlueWorkers, TimeoutMinutes: spec.DefaultGlueTimeout}
+	pl.Glue = ir.GlueSettings{Version: spec.DefaultGlueVersion, WorkerType: spec.DefaultGlueWorkerType, Workers: spec.DefaultGlueWorkers, TimeoutMinutes: spec.DefaultGlueTimeout}
 	if g := f.Glue; g != nil {
 		if g.Version.IsSet() {
-			ir.Glue.Version = g.Version.Raw
+			pl.Glue.Version = g.Version.Raw
 		}
 		if g.WorkerType.IsSet() {
-			ir.Glue.WorkerType = g.WorkerType.Raw
+			pl.Glue.WorkerType = g.WorkerType.Raw
 		}
 		if g.Workers.Set {
-			ir.Glue.Workers = g.Workers.Value
+			pl.Glue.Workers = g.Workers.Value
 		}
 		if g.TimeoutMinutes.Set {
-			ir.Glue.TimeoutMinutes = g.TimeoutMinutes.Value
+			pl.Glue.TimeoutMinutes = g.TimeoutMinutes.Value
 		}
 	}
-	return ir, nil
+	return pl, nil
 }
 
-func lowerStep(st *spec.Step) *Step {
-	s := &Step{Kind: st.Kind, Pos: st.Pos, Schema: st.Schema, By: raws(st.By)}
+func lowerStep(st *spec.Step) *ir.Step {
+	s := &ir.Step{Kind: st.Kind, Pos: st.Pos, Schema: st.Schema, By: raws(st.By)}
 	ast := func(e *spec.Expr) expr.Expr {
 		if e == nil {
 			return nil
@@ -174,17 +175,17 @@ func lowerStep(st *spec.Step) *Step {
 		return e.AST
 	}
 	switch st.Kind {
-	case spec.StepFilter:
+	case ir.StepFilter:
 		s.Cond = ast(st.Filter)
-	case spec.StepJoin:
+	case ir.StepJoin:
 		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), ast(st.On)
 		s.JoinKind = st.JoinKind.Raw
 		if s.JoinKind == "" {
 			s.JoinKind = "inner"
 		}
-	case spec.StepDedupe:
+	case ir.StepDedupe:
 		for _, o := range st.OrderBy {
-			s.OrderBy = append(s.OrderBy, &OrderItem{Expr: ast(o.Expr), Desc: o.Desc})
+			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: ast(o.Expr), Desc: o.Desc})
 		}
 	}
 	for _, n := range st.Names { // select, list form
@@ -197,10 +198,10 @@ func lowerStep(st *spec.Step) *Step {
 				col.T = sc.Type
 			}
 		}
-		s.Columns = append(s.Columns, &NamedExpr{Name: col.Name, Expr: col, Pos: n.Pos})
+		s.Columns = append(s.Columns, &ir.NamedExpr{Name: col.Name, Expr: col, Pos: n.Pos})
 	}
 	for _, ne := range st.Columns {
-		s.Columns = append(s.Columns, &NamedExpr{Name: ne.Name.Raw, Expr: ast(ne.Expr), Pos: ne.Name.Pos})
+		s.Columns = append(s.Columns, &ir.NamedExpr{Name: ne.Name.Raw, Expr: ast(ne.Expr), Pos: ne.Name.Pos})
 	}
 	return s
 }
@@ -224,7 +225,7 @@ func raws(ss []spec.Str) []string {
 
 // reads lists what a table needs, sources first then transforms in
 // dependency order.
-func reads(ir *IR, from string) []string {
+func reads(pl *ir.IR, from string) []string {
 	need := map[string]bool{}
 	var mark func(string)
 	mark = func(n string) {
@@ -232,10 +233,10 @@ func reads(ir *IR, from string) []string {
 			return
 		}
 		need[n] = true
-		if t := ir.Transform(n); t != nil {
+		if t := pl.Transform(n); t != nil {
 			mark(t.From)
 			for _, s := range t.Steps {
-				if s.Kind == spec.StepJoin {
+				if s.Kind == ir.StepJoin {
 					mark(s.Join)
 				}
 			}
@@ -243,12 +244,12 @@ func reads(ir *IR, from string) []string {
 	}
 	mark(from)
 	var out []string
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		if need[s.Name] {
 			out = append(out, s.Name)
 		}
 	}
-	for _, t := range ir.Transforms {
+	for _, t := range pl.Transforms {
 		if need[t.Name] {
 			out = append(out, t.Name)
 		}

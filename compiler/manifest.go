@@ -1,5 +1,12 @@
 package compiler
 
+import (
+	"github.com/flowc-dev/flowc/compiler/cfn"
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
+)
+
 // Manifest describes a build (manifest.json): every file with its sha256,
 // the assets flowc deploy uploads, each template's size, and where the
 // build stands against the AWS limits. It is deterministic like every
@@ -49,16 +56,16 @@ type Usage struct {
 }
 
 // newManifest measures a build; Files and Assets are set by the caller.
-func newManifest(ir *IR, st *Stacks, def []byte) Manifest {
-	m := Manifest{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region}
-	all := append([]Stack{st.Root}, st.Nested...)
+func newManifest(pl *ir.IR, st *cfn.Stacks, def []byte) Manifest {
+	m := Manifest{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region}
+	all := append([]cfn.Stack{st.Root}, st.Nested...)
 	l := Limits{
-		Resources:       Usage{Limit: MaxResources},
-		Outputs:         Usage{Limit: MaxOutputs},
-		TemplateBytes:   Usage{Limit: MaxTemplateS3},
-		InlineBytes:     Usage{Used: len(st.Root.Body), Limit: MaxTemplateInline},
-		DefinitionBytes: Usage{Used: compactLen(def), Limit: MaxDefinition},
-		Inline:          len(st.Root.Body) <= MaxTemplateInline,
+		Resources:       Usage{Limit: layout.MaxResources},
+		Outputs:         Usage{Limit: layout.MaxOutputs},
+		TemplateBytes:   Usage{Limit: layout.MaxTemplateS3},
+		InlineBytes:     Usage{Used: len(st.Root.Body), Limit: layout.MaxTemplateInline},
+		DefinitionBytes: Usage{Used: jsonw.CompactLen(def), Limit: layout.MaxDefinition},
+		Inline:          len(st.Root.Body) <= layout.MaxTemplateInline,
 	}
 	for _, s := range all {
 		m.Stacks = append(m.Stacks, StackSize{Path: s.Path, Resources: s.Resources, Outputs: s.Outputs, Bytes: len(s.Body)})
@@ -71,4 +78,4 @@ func newManifest(ir *IR, st *Stacks, def []byte) Manifest {
 }
 
 // JSON renders the manifest, indented, with a trailing newline.
-func (m Manifest) JSON() ([]byte, error) { return prettyJSON(m) }
+func (m Manifest) JSON() ([]byte, error) { return jsonw.Pretty(m) }

@@ -15,11 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-)
 
-// MaxInlineTemplate is the largest template CloudFormation accepts in a
-// TemplateBody; larger ones are uploaded and passed as a TemplateURL.
-const MaxInlineTemplate = 51200
+	"github.com/flowc-dev/flowc/layout"
+)
 
 // Identity is who the credentials in use belong to.
 type Identity struct {
@@ -64,9 +62,9 @@ func (d *Deployer) checkAccount(ctx context.Context, b *Bundle) (Identity, error
 	return id, nil
 }
 
-// AssetBucketName is flowc's asset bucket of an account and region, shared
+// assetBucketName is flowc's asset bucket of an account and region, shared
 // by every pipeline deployed there (as `cdk bootstrap` does).
-func AssetBucketName(account, region string) string {
+func assetBucketName(account, region string) string {
 	return "flowc-assets-" + account + "-" + region
 }
 
@@ -192,16 +190,16 @@ func (d *Deployer) publishAssets(ctx context.Context, b *Bundle, bucket string, 
 	return nil
 }
 
-// TemplateKey is the content-addressed key of a template uploaded because
+// templateKey is the content-addressed key of a template uploaded because
 // it is too large to pass inline.
-func TemplateKey(body []byte) string {
+func templateKey(body []byte) string {
 	h := sha256.Sum256(body)
-	return "flowc/assets/" + hex.EncodeToString(h[:]) + ".json"
+	return layout.AssetPrefix + hex.EncodeToString(h[:]) + ".json"
 }
 
-// TemplateURL is the https URL CloudFormation reads an uploaded template
+// templateURL is the https URL CloudFormation reads an uploaded template
 // from (path style, as CloudFormation accepts in every region).
-func TemplateURL(partition, region, bucket, key string) string {
+func templateURL(partition, region, bucket, key string) string {
 	suffix := "amazonaws.com"
 	if partition == "aws-cn" {
 		suffix = "amazonaws.com.cn"

@@ -15,7 +15,7 @@ import (
 type stackRequest struct {
 	stack        string
 	body         *string // TemplateBody, or
-	url          *string // TemplateURL for templates over MaxInlineTemplate
+	url          *string // TemplateURL for templates over layout.MaxTemplateInline
 	params       []cfntypes.Parameter
 	capabilities []cfntypes.Capability
 	tags         []cfntypes.Tag

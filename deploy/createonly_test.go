@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -59,7 +60,7 @@ func TestCreateOnlyCoversEmittedTypes(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	tmpl, err := ParseTemplate(out.File(compiler.TemplatePath))
+	tmpl, err := parseTemplate(out.File(layout.TemplatePath))
 	if err != nil {
 		t.Fatal(err)
 	}

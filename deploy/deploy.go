@@ -14,7 +14,7 @@
 //     waiting and never leaves anything half-done on the client side.
 //   - What will change is computed as a Plan, a plain value, from fetched
 //     facts (templates, a change set, assets read back from the asset
-//     bucket) by BuildPlan, a pure function; so is rendering it (render.go).
+//     bucket) by buildPlan, a pure function; so is rendering it (render.go).
 //     The same Plan serves `flowc deploy` and `flowc diff` (against the
 //     stack, or offline against an earlier build with DiffOffline, which
 //     calls no AWS API). Replacements come from the change set when it has
@@ -32,6 +32,8 @@ import (
 	"io"
 	"sort"
 	"time"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // File is one file of a build: a slash-separated path relative to the
@@ -61,9 +63,6 @@ type Bundle struct {
 	Assets   []Asset
 }
 
-// TemplatePath is the build path of the root template.
-const TemplatePath = "template.json"
-
 // File returns the bytes of the file at path, or nil.
 func (b *Bundle) File(path string) []byte {
 	for _, f := range b.Files {
@@ -75,7 +74,7 @@ func (b *Bundle) File(path string) []byte {
 }
 
 // Template returns the root template.
-func (b *Bundle) Template() []byte { return b.File(TemplatePath) }
+func (b *Bundle) Template() []byte { return b.File(layout.TemplatePath) }
 
 // FileMap returns the build's files by path.
 func (b *Bundle) FileMap() map[string][]byte {

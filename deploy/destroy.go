@@ -98,7 +98,7 @@ func (d *Deployer) Destroy(ctx context.Context, b *Bundle, o DeployOptions) (*De
 			d.outf("  %s\n", k)
 		}
 	}
-	d.outf("The asset bucket %s is kept too: every flowc deploy in this account and region shares it.\n", AssetBucketName(id.Account, b.Region))
+	d.outf("The asset bucket %s is kept too: every flowc deploy in this account and region shares it.\n", assetBucketName(id.Account, b.Region))
 	return res, nil
 }
 
@@ -109,7 +109,7 @@ func (d *Deployer) retained(ctx context.Context, stackID string) ([]Kept, int, e
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading the deployed template: %w", awsErr(err))
 	}
-	t, err := ParseTemplate([]byte(aws.ToString(out.TemplateBody)))
+	t, err := parseTemplate([]byte(aws.ToString(out.TemplateBody)))
 	if err != nil {
 		return nil, 0, err
 	}

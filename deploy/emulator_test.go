@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/flowc-dev/flowc/deploy/deploytest"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // testDeployer is a Deployer on an emulator (or a fault proxy in front of
@@ -69,7 +70,7 @@ func TestAssetBucket(t *testing.T) {
 	if _, err := d.Deploy(ctx, b, DeployOptions{}); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	bucket := AssetBucketName(deploytest.Account, deploytest.Region)
+	bucket := assetBucketName(deploytest.Account, deploytest.Region)
 	mustContain(t, "output", out.String(), "Created asset bucket "+bucket, "Assets: 1 uploaded, 0 already", "CREATE_COMPLETE")
 	s3c := s3Client(srv.URL)
 	enc, err := s3c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &bucket})
@@ -117,7 +118,7 @@ func TestTLSOnlyPolicy(t *testing.T) {
 	d := testDeployer(t, srv.URL, &out, Options{})
 	d.opt.PlainHTTP = false
 	id := Identity{Account: deploytest.Account, Partition: "aws"}
-	bucket := AssetBucketName(id.Account, deploytest.Region)
+	bucket := assetBucketName(id.Account, deploytest.Region)
 	if err := d.ensureAssetBucket(ctx, id, deploytest.Region, bucket); err != nil {
 		t.Fatal(err)
 	}
@@ -138,17 +139,17 @@ func TestLargeTemplate(t *testing.T) {
 	d := testDeployer(t, srv.URL, &out, Options{})
 	b := loadTree(t, "testdata/trees/base")
 	body := b.Template()
-	pad := fmt.Sprintf(`"Metadata": {"padding": %q},`, strings.Repeat("x", MaxInlineTemplate))
+	pad := fmt.Sprintf(`"Metadata": {"padding": %q},`, strings.Repeat("x", layout.MaxTemplateInline))
 	big := bytes.Replace(body, []byte(`"Parameters"`), []byte(pad+"\n  \"Parameters\""), 1)
 	for i := range b.Files {
-		if b.Files[i].Path == TemplatePath {
+		if b.Files[i].Path == layout.TemplatePath {
 			b.Files[i].Data = big
 		}
 	}
 	if _, err := d.Deploy(ctx, b, DeployOptions{}); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	key := TemplateKey(big)
+	key := templateKey(big)
 	mustContain(t, "output", out.String(), "over CloudFormation's 51200-byte inline limit", key, "CREATE_COMPLETE")
 	got, err := cfnClient(srv.URL).GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(b.Stack)})
 	if err != nil || aws.ToString(got.TemplateBody) != string(big) {
@@ -172,7 +173,7 @@ func TestNestedStacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := RenderText(plan)
+	text := renderText(plan)
 	mustContain(t, "nested diff", text, "~ StackTables", "tables/TableDelayedFlightsFactJob  AWS::Glue::Job  REPLACED", `Name: "flights-dev-delayed-flights-fact" -> "flights-dev-delayed"  [requires replacement]`)
 }
 

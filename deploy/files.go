@@ -7,19 +7,14 @@ import (
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
-)
 
-// Build paths that are not shown as file diffs: the templates are compared
-// resource by resource, the manifest only restates the others.
-const (
-	manifestPath     = "manifest.json"
-	stateMachinePath = "statemachine.asl.json"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // fileDiffs returns unified diffs of the generated files that differ
 // (state machine, Glue scripts, DDL), in path order.
 func fileDiffs(old, new map[string][]byte, nested []string) []FileDiff {
-	skip := map[string]bool{TemplatePath: true, manifestPath: true}
+	skip := map[string]bool{layout.TemplatePath: true, layout.ManifestPath: true}
 	for _, n := range nested {
 		skip[n] = true
 	}
@@ -96,7 +91,7 @@ func Definitions(t *Template) map[string][]byte {
 	}
 	out := map[string][]byte{}
 	for _, id := range ids {
-		p := stateMachinePath
+		p := layout.StateMachinePath
 		if len(ids) > 1 {
 			p = "statemachine/" + id + ".asl.json"
 		}
@@ -141,12 +136,12 @@ func definitionText(props map[string]any) (string, bool) {
 	return s, true
 }
 
-// AssetsToFetch pairs the deployed template's asset keys with the new
+// assetsToFetch pairs the deployed template's asset keys with the new
 // build's asset paths, resource by resource: where the same logical
 // resource refers to one asset on each side with the same extension, the
 // old key holds the old content of that path. Nested stacks are followed
 // by the caller through the returned paths (stacks/*.json).
-func AssetsToFetch(old, new *Template, newAssets map[string]string) map[string]string {
+func assetsToFetch(old, new *Template, newAssets map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, id := range sortedKeys(new.Resources) {
 		o := old.Resources[id]
@@ -170,7 +165,7 @@ func AssetsToFetch(old, new *Template, newAssets map[string]string) map[string]s
 // file name for an asset that keeps it, flowc/assets/<sha256>/<name>) when
 // each occurs once on both sides.
 func old2new(oldKeys, newKeys []string) (map[string]string, bool) {
-	const hashEnd = len("flowc/assets/") + 64
+	const hashEnd = len(layout.AssetPrefix) + 64
 	byExt := func(keys []string) map[string][]string {
 		m := map[string][]string{}
 		for _, k := range keys {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // loadTree reads a build tree of testdata into a Bundle. Assets are the
@@ -44,38 +46,17 @@ func loadTree(t *testing.T, dir string) *Bundle {
 				continue
 			}
 			subst(p)
-			keys[p] = TemplateKey(files[p])
+			keys[p] = templateKey(files[p])
 			if strings.HasSuffix(p, ".py") {
 				keys[p] = strings.TrimSuffix(keys[p], ".json") + ".py"
 			}
 			b.Assets = append(b.Assets, Asset{Path: p, Key: keys[p]})
 		}
 	}
-	subst(TemplatePath)
+	subst(layout.TemplatePath)
 	for _, p := range sortedKeys(files) {
 		b.Files = append(b.Files, File{Path: p, Data: files[p]})
 	}
 	sort.Slice(b.Assets, func(i, j int) bool { return b.Assets[i].Path < b.Assets[j].Path })
 	return b
-}
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./deploy -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test ./deploy -run %s -update rewrites it):\n%s", path, t.Name(), Unified(path, want, got))
-	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // planInput gathers both sides of a comparison with the deployed stack:
@@ -39,7 +41,7 @@ func (d *Deployer) planInput(ctx context.Context, b *Bundle, st *cfntypes.Stack,
 		return in, fmt.Errorf("reading the deployed template: %w", awsErr(err))
 	}
 	body := []byte(aws.ToString(out.TemplateBody))
-	oldT, err := ParseTemplate(body)
+	oldT, err := parseTemplate(body)
 	if err != nil {
 		return in, fmt.Errorf("the deployed stack %s: %w", b.Stack, err)
 	}
@@ -83,7 +85,7 @@ func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Templa
 	for len(pending) > 0 {
 		pair := pending[0]
 		pending = pending[1:]
-		fetch := AssetsToFetch(pair.old, pair.new, assets)
+		fetch := assetsToFetch(pair.old, pair.new, assets)
 		for _, p := range sortedKeys(fetch) {
 			key := fetch[p]
 			var data []byte
@@ -100,9 +102,9 @@ func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Templa
 				}
 			}
 			files[p] = data
-			if strings.HasPrefix(p, "stacks/") && strings.HasSuffix(p, ".json") {
-				ot, err1 := ParseTemplate(data)
-				nt, err2 := ParseTemplate(b.File(p))
+			if layout.IsNestedStack(p) {
+				ot, err1 := parseTemplate(data)
+				nt, err2 := parseTemplate(b.File(p))
 				if err1 == nil && err2 == nil {
 					pending = append(pending, struct{ old, new *Template }{ot, nt})
 				}
@@ -126,21 +128,21 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 	if err != nil {
 		return nil, err
 	}
-	newT, err := ParseTemplate(b.Template())
+	newT, err := parseTemplate(b.Template())
 	if err != nil {
 		return nil, err
 	}
-	bucket := AssetBucketName(id.Account, b.Region)
+	bucket := assetBucketName(id.Account, b.Region)
 	in, err := d.planInput(ctx, b, st, newT, bucket, params)
 	if err != nil {
 		return nil, err
 	}
 	if in.Old.Template == nil {
-		return BuildPlan(in)
+		return buildPlan(in)
 	}
 	if inProgress(st.StackStatus) {
 		in.Notes = append(in.Notes, fmt.Sprintf("stack %s has an operation in progress (%s); compared with its current template, replacements predicted", b.Stack, st.StackStatus))
-		return BuildPlan(in)
+		return buildPlan(in)
 	}
 	exists, err := d.assetBucketExists(ctx, id, bucket)
 	if err != nil {
@@ -148,11 +150,11 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 	}
 	if !exists {
 		in.Notes = append(in.Notes, "the asset bucket "+bucket+" does not exist, so no change set was created; replacements are predicted")
-		return BuildPlan(in)
+		return buildPlan(in)
 	}
 	var n published
 	for _, a := range b.Assets {
-		if strings.HasPrefix(a.Path, "stacks/") {
+		if strings.HasPrefix(a.Path, layout.StacksDir) {
 			if err := d.putAsset(ctx, bucket, a.Key, b.File(a.Path), &n); err != nil {
 				return nil, err
 			}
@@ -171,26 +173,26 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 	in.ChangeSet = cs.changes
 	if cs.noChanges {
 		in.Notes = append(in.Notes, "CloudFormation reports no changes for this template and its parameters")
-		return BuildPlan(in)
+		return buildPlan(in)
 	}
 	if n.uploaded > 0 {
 		in.Notes = append(in.Notes, fmt.Sprintf("uploaded %d template(s) the change set needs to s3://%s (content-addressed)", n.uploaded, bucket))
 	}
-	return BuildPlan(in)
+	return buildPlan(in)
 }
 
 // DiffOffline compares the bundle with an earlier build's files (read by
 // the caller from its directory). It calls no AWS API.
 func DiffOffline(b *Bundle, against map[string][]byte, dir string) (*Plan, error) {
-	old := against[TemplatePath]
+	old := against[layout.TemplatePath]
 	if old == nil {
-		return nil, fmt.Errorf("%s has no %s: is it the output of `flowc build`?", dir, TemplatePath)
+		return nil, fmt.Errorf("%s has no %s: is it the output of `flowc build`?", dir, layout.TemplatePath)
 	}
 	assets := map[string]string{}
 	for _, a := range b.Assets {
 		assets[a.Key] = a.Path
 	}
-	return BuildPlan(PlanInput{
+	return buildPlan(PlanInput{
 		Stack: b.Stack, Region: b.Region,
 		Against: "the build in " + dir,
 		Old:     Side{Template: old, Files: against},
@@ -202,7 +204,7 @@ func DiffOffline(b *Bundle, against map[string][]byte, dir string) (*Plan, error
 // showing the template diff as the plan.
 func (d *Deployer) deployDirect(ctx context.Context, b *Bundle, o DeployOptions, st *cfntypes.Stack, req *stackRequest, in PlanInput, res *Result) (*Result, error) {
 	in.Notes = append(in.Notes, "--method direct: no change set; the plan is flowc's template diff")
-	plan, err := BuildPlan(in)
+	plan, err := buildPlan(in)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +215,7 @@ func (d *Deployer) deployDirect(ctx context.Context, b *Bundle, o DeployOptions,
 		d.outf("No changes: stack %s is up to date.\n", b.Stack)
 		return res, nil
 	}
-	d.outf("\n%s\n", RenderText(plan))
+	d.outf("\n%s\n", renderText(plan))
 	if ok, err := d.confirm(o, fmt.Sprintf("Deploy these changes to stack %s?", b.Stack)); err != nil || !ok {
 		if err == nil {
 			res.Declined = true

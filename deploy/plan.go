@@ -5,6 +5,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Plan is what a deploy would change, computed from fetched facts: the
@@ -101,7 +103,7 @@ type ChangeSetChange struct {
 	Details     []PropertyChange
 }
 
-// PlanInput is everything BuildPlan compares.
+// PlanInput is everything buildPlan compares.
 type PlanInput struct {
 	Stack, Region string
 	Against       string
@@ -113,13 +115,13 @@ type PlanInput struct {
 	Notes     []string
 }
 
-// BuildPlan compares two builds. It is a pure function of its input.
-func BuildPlan(in PlanInput) (*Plan, error) {
-	oldT, err := ParseTemplate(in.Old.Template)
+// buildPlan compares two builds. It is a pure function of its input.
+func buildPlan(in PlanInput) (*Plan, error) {
+	oldT, err := parseTemplate(in.Old.Template)
 	if err != nil {
 		return nil, fmt.Errorf("deployed template: %w", err)
 	}
-	newT, err := ParseTemplate(in.New.Template)
+	newT, err := parseTemplate(in.New.Template)
 	if err != nil {
 		return nil, fmt.Errorf("new template: %w", err)
 	}
@@ -132,11 +134,11 @@ func BuildPlan(in PlanInput) (*Plan, error) {
 	predicted := diffTemplates("", oldT, newT, assets)
 	nested := nestedPaths(in.Old.Files, in.New.Files)
 	for _, np := range nested {
-		ot, err := ParseTemplate(in.Old.Files[np])
+		ot, err := parseTemplate(in.Old.Files[np])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", np, err)
 		}
-		nt, err := ParseTemplate(in.New.Files[np])
+		nt, err := parseTemplate(in.New.Files[np])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", np, err)
 		}
@@ -234,7 +236,7 @@ func mergeChangeSet(p *Plan, cs []ChangeSetChange, predicted []ResourceChange) [
 func nestedPaths(old, new map[string][]byte) []string {
 	var out []string
 	for _, k := range unionKeys(old, new) {
-		if strings.HasPrefix(k, "stacks/") && strings.HasSuffix(k, ".json") {
+		if layout.IsNestedStack(k) {
 			out = append(out, k)
 		}
 	}

@@ -3,13 +3,11 @@ package deploy
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // planCase is testdata/plan/<case>/case.json.
 type planCase struct {
@@ -54,7 +52,7 @@ func TestPlanGolden(t *testing.T) {
 					in.New.Files = stackView(t, nb)
 				}
 			}
-			p, err := BuildPlan(in)
+			p, err := buildPlan(in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,10 +60,10 @@ func TestPlanGolden(t *testing.T) {
 			if err := Render(&js, p, FormatJSON); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join(dir, "plan.txt"), []byte(RenderText(p)))
-			checkGolden(t, filepath.Join(dir, "plan.json"), js.Bytes())
+			golden.Check(t, filepath.Join(dir, "plan.txt"), []byte(renderText(p)))
+			golden.Check(t, filepath.Join(dir, "plan.json"), js.Bytes())
 			// Rendering is a pure function: twice gives the same bytes.
-			if again := RenderText(p); again != RenderText(p) {
+			if again := renderText(p); again != renderText(p) {
 				t.Error("rendering twice differs")
 			}
 		})
@@ -81,7 +79,7 @@ func assetMap(b *Bundle) map[string]string {
 }
 
 func stackView(t *testing.T, b *Bundle) map[string][]byte {
-	tm, err := ParseTemplate(b.Template())
+	tm, err := parseTemplate(b.Template())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Output formats of a plan.
@@ -15,23 +17,16 @@ const (
 	FormatJSON = "json"
 )
 
-// ParseFormat checks a --format value for diff.
-func ParseFormat(s string) (string, error) {
-	switch s {
-	case "", FormatText:
-		return FormatText, nil
-	case FormatJSON:
-		return FormatJSON, nil
-	}
-	return "", fmt.Errorf("unknown format %q (want text or json)", s)
-}
+// Formats are the output formats of a plan (flowc diff --format), the
+// default first.
+var Formats = []string{FormatText, FormatJSON}
 
 // Render writes a plan as text or JSON. It is a pure function of the plan.
 func Render(w io.Writer, p *Plan, format string) error {
 	if format == FormatJSON {
 		return renderJSON(w, p)
 	}
-	_, err := io.WriteString(w, RenderText(p))
+	_, err := io.WriteString(w, renderText(p))
 	return err
 }
 
@@ -69,8 +64,8 @@ func renderJSON(w io.Writer, p *Plan) error {
 // maxValue is the longest property value the text form shows in full.
 const maxValue = 100
 
-// RenderText renders a plan for people.
-func RenderText(p *Plan) string {
+// renderText renders a plan for people.
+func renderText(p *Plan) string {
 	var b strings.Builder
 	where := p.Stack
 	if p.Region != "" {
@@ -169,7 +164,7 @@ func beforeAfter(c PropertyChange) string {
 }
 
 // shortKeyRe matches the hash of an asset key, shortened in text output.
-var shortKeyRe = regexp.MustCompile(`(flowc/assets/[0-9a-f]{12})[0-9a-f]{52}`)
+var shortKeyRe = regexp.MustCompile(`(` + regexp.QuoteMeta(layout.AssetPrefix) + `[0-9a-f]{12})[0-9a-f]{52}`)
 
 // clip shortens a value for the text form: asset hashes to 12 digits, and
 // anything longer than maxValue characters.

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // DeployOptions are the choices of one deploy.
@@ -83,7 +85,7 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 	if err != nil || res.Declined {
 		return res, err
 	}
-	bucket := AssetBucketName(id.Account, b.Region)
+	bucket := assetBucketName(id.Account, b.Region)
 	if err := d.ensureAssetBucket(ctx, id, b.Region, bucket); err != nil {
 		return nil, err
 	}
@@ -122,13 +124,13 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 		return res, nil
 	}
 	in.ChangeSet, in.HasCS = cs.changes, true
-	plan, err := BuildPlan(in)
+	plan, err := buildPlan(in)
 	if err != nil {
 		d.dropChangeSet(ctx, cs, creating)
 		return nil, err
 	}
 	res.Plan = plan
-	d.outf("\n%s\n", RenderText(plan))
+	d.outf("\n%s\n", renderText(plan))
 	if ok, err := d.confirm(o, fmt.Sprintf("Deploy these changes to stack %s?", b.Stack)); err != nil || !ok {
 		d.dropChangeSet(ctx, cs, creating)
 		if err == nil {
@@ -158,9 +160,9 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket string, params map[string]string, n *published) (*stackRequest, *Template, error) {
 	body := b.Template()
 	if body == nil {
-		return nil, nil, fmt.Errorf("internal error: the build has no %s (please report this bug)", TemplatePath)
+		return nil, nil, fmt.Errorf("internal error: the build has no %s (please report this bug)", layout.TemplatePath)
 	}
-	t, err := ParseTemplate(body)
+	t, err := parseTemplate(body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,13 +185,13 @@ func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket s
 	for _, k := range sortedKeys(values) {
 		r.params = append(r.params, cfntypes.Parameter{ParameterKey: aws.String(k), ParameterValue: aws.String(values[k])})
 	}
-	if len(body) > MaxInlineTemplate {
-		key := TemplateKey(body)
+	if len(body) > layout.MaxTemplateInline {
+		key := templateKey(body)
 		if err := d.putAsset(ctx, bucket, key, body, n); err != nil {
 			return nil, nil, err
 		}
-		r.url = aws.String(TemplateURL(id.Partition, b.Region, bucket, key))
-		d.outf("The template is %d bytes, over CloudFormation's %d-byte inline limit: deploying it from s3://%s/%s.\n", len(body), MaxInlineTemplate, bucket, key)
+		r.url = aws.String(templateURL(id.Partition, b.Region, bucket, key))
+		d.outf("The template is %d bytes, over CloudFormation's %d-byte inline limit: deploying it from s3://%s/%s.\n", len(body), layout.MaxTemplateInline, bucket, key)
 	} else {
 		r.body = aws.String(string(body))
 	}
@@ -301,7 +303,7 @@ func (d *Deployer) deleteStack(ctx context.Context, b *Bundle, o DeployOptions, 
 		return err
 	}
 	if left != nil {
-		return &Failed{Stack: b.Stack, Status: string(left.StackStatus), First: FirstFailure(ev.events, stackID), Reason: aws.ToString(left.StackStatusReason)}
+		return &Failed{Stack: b.Stack, Status: string(left.StackStatus), First: firstFailure(ev.events, stackID), Reason: aws.ToString(left.StackStatusReason)}
 	}
 	d.outf("Deleted stack %s.\n", b.Stack)
 	return nil
@@ -331,7 +333,7 @@ func (d *Deployer) lastFailure(ctx context.Context, st *cfntypes.Stack) *Failure
 	for i, j := 0, len(op)-1; i < j; i, j = i+1, j-1 {
 		op[i], op[j] = op[j], op[i]
 	}
-	return FirstFailure(op, stackID)
+	return firstFailure(op, stackID)
 }
 
 // nestedFailure follows a failure of a nested stack into that stack's own
@@ -353,7 +355,7 @@ func (d *Deployer) nestedFailure(ctx context.Context, f *Failure, depth int) *Fa
 	for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
 		events[i], events[j] = events[j], events[i]
 	}
-	inner := d.nestedFailure(ctx, FirstFailure(events, f.PhysicalID), depth+1)
+	inner := d.nestedFailure(ctx, firstFailure(events, f.PhysicalID), depth+1)
 	if inner == nil {
 		return f
 	}
@@ -388,7 +390,7 @@ func (d *Deployer) finish(ctx context.Context, b *Bundle, o DeployOptions, stack
 	}
 	res.Status = string(st.StackStatus)
 	if failedStatus(st.StackStatus) || (kind == opCreate && st.StackStatus != cfntypes.StackStatusCreateComplete) {
-		f := &Failed{Stack: b.Stack, Status: res.Status, First: d.nestedFailure(ctx, FirstFailure(ev.events, stackID), 0), Reason: aws.ToString(st.StackStatusReason)}
+		f := &Failed{Stack: b.Stack, Status: res.Status, First: d.nestedFailure(ctx, firstFailure(ev.events, stackID), 0), Reason: aws.ToString(st.StackStatusReason)}
 		switch st.StackStatus {
 		case cfntypes.StackStatusRollbackComplete:
 			f.Next = fmt.Sprintf("The stack holds no resources now; fix the cause, then `%s` deletes it and creates it again (after confirmation).", o.Again)

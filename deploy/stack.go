@@ -177,12 +177,12 @@ pages:
 		e := fresh[i]
 		ev.seen[aws.ToString(e.EventId)] = true
 		ev.events = append(ev.events, e)
-		ev.d.outf("%s\n", EventLine(e))
+		ev.d.outf("%s\n", eventLine(e))
 	}
 }
 
-// EventLine renders one stack event as a progress line.
-func EventLine(e cfntypes.StackEvent) string {
+// eventLine renders one stack event as a progress line.
+func eventLine(e cfntypes.StackEvent) string {
 	ts := ""
 	if e.Timestamp != nil {
 		ts = e.Timestamp.UTC().Format(time.TimeOnly) + "  "
@@ -207,10 +207,10 @@ func (f *Failure) String() string {
 	return fmt.Sprintf("%s (%s) %s: %s", f.LogicalID, f.Type, f.Status, f.Reason)
 }
 
-// FirstFailure picks, from an operation's events (oldest first), the
+// firstFailure picks, from an operation's events (oldest first), the
 // resource that failed first for a reason of its own: resources cancelled
 // because another failed, and the stack's own summary, are the cascade.
-func FirstFailure(events []cfntypes.StackEvent, stackID string) *Failure {
+func firstFailure(events []cfntypes.StackEvent, stackID string) *Failure {
 	var fallback *Failure
 	for _, e := range events {
 		status := string(e.ResourceStatus)

@@ -26,25 +26,25 @@ func TestFirstFailure(t *testing.T) {
 		event("Bucket", "AWS::S3::Bucket", "CREATE_FAILED", "acme already exists"),
 		event("Role", "AWS::IAM::Role", "CREATE_FAILED", "Resource creation cancelled"),
 	}
-	f := FirstFailure(events, "arn:stack")
+	f := firstFailure(events, "arn:stack")
 	if f == nil || f.LogicalID != "Bucket" || f.Reason != "acme already exists" {
 		t.Fatalf("first failure %+v", f)
 	}
 	if got := f.String(); got != "Bucket (AWS::S3::Bucket) CREATE_FAILED: acme already exists" {
 		t.Errorf("String() = %q", got)
 	}
-	if f := FirstFailure(events[:3], "arn:stack"); f == nil || f.LogicalID != "Job" {
+	if f := firstFailure(events[:3], "arn:stack"); f == nil || f.LogicalID != "Job" {
 		t.Errorf("only cancellations: %+v, want the first of them", f)
 	}
-	if f := FirstFailure(events[:2], "arn:stack"); f != nil {
+	if f := firstFailure(events[:2], "arn:stack"); f != nil {
 		t.Errorf("no failure: %+v", f)
 	}
 }
 
 func TestEventLine(t *testing.T) {
-	got := EventLine(event("Bucket", "AWS::S3::Bucket", "CREATE_FAILED", "name\n  taken"))
+	got := eventLine(event("Bucket", "AWS::S3::Bucket", "CREATE_FAILED", "name\n  taken"))
 	want := "  CREATE_FAILED                AWS::S3::Bucket                      Bucket  name taken"
 	if got != want {
-		t.Errorf("EventLine:\n got %q\nwant %q", got, want)
+		t.Errorf("eventLine:\n got %q\nwant %q", got, want)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Template is the part of a CloudFormation template a diff reads.
@@ -25,9 +27,9 @@ type Resource struct {
 	Attrs map[string]any
 }
 
-// ParseTemplate reads a JSON template. An empty body is an empty template
+// parseTemplate reads a JSON template. An empty body is an empty template
 // (no stack yet).
-func ParseTemplate(body []byte) (*Template, error) {
+func parseTemplate(body []byte) (*Template, error) {
 	t := &Template{Parameters: map[string]any{}, Resources: map[string]*Resource{}, Outputs: map[string]any{}}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return t, nil
@@ -100,7 +102,7 @@ func (t *Template) Retained() []string {
 // assetKeyRe matches flowc's content-addressed asset keys:
 // flowc/assets/<sha256><ext>, or flowc/assets/<sha256>/<name><ext> for an
 // asset that keeps its file name (the Glue runtime, flowc_runtime.py).
-var assetKeyRe = regexp.MustCompile(`flowc/assets/[0-9a-f]{64}(/[A-Za-z0-9_]+\.[A-Za-z0-9]+|\.[A-Za-z0-9]+)?`)
+var assetKeyRe = regexp.MustCompile(regexp.QuoteMeta(layout.AssetPrefix) + `[0-9a-f]{64}(/[A-Za-z0-9_]+\.[A-Za-z0-9]+|\.[A-Za-z0-9]+)?`)
 
 // assetKeys returns the asset keys a resource refers to, sorted.
 func (r *Resource) assetKeys() []string {

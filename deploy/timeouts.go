@@ -17,7 +17,6 @@ import (
 	awsmiddle "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -44,9 +43,9 @@ const DefaultTimeout = 60 * time.Second
 // and never answers would keep flowc silent for ten timeouts.
 const NoAnswerAttempts = 2
 
-// TimeoutFromEnv returns the per-attempt timeout EnvTimeout sets, or
+// timeoutFromEnv returns the per-attempt timeout EnvTimeout sets, or
 // DefaultTimeout when it is unset.
-func TimeoutFromEnv() (time.Duration, error) {
+func timeoutFromEnv() (time.Duration, error) {
 	v := strings.TrimSpace(os.Getenv(EnvTimeout))
 	if v == "" {
 		return DefaultTimeout, nil
@@ -230,24 +229,12 @@ func credentialsRetryer() aws.Retryer {
 	})
 }
 
-// LoadConfig loads the SDK's standard configuration (AWS_PROFILE, the
-// credential chain, AWS_REGION, AWS_ENDPOINT_URL...) for flowc.
-func LoadConfig(ctx context.Context, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
-	opts := append([]func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer)}, optFns...)
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	cfg.Retryer = nil // the service clients choose theirs
-	return cfg, nil
-}
-
-// CheckCredentials resolves the credentials before the first AWS call,
+// checkCredentials resolves the credentials before the first AWS call,
 // within timeout, so that a machine without any fails at once with a hint
 // instead of in the middle of the first call (where each of its attempts
 // would look for them again). Resolved credentials are cached by the
 // configuration's credentials cache for the calls that follow.
-func CheckCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration) error {
+func checkCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration) error {
 	if cfg.Credentials == nil {
 		return &AWSError{Message: "no usable AWS credentials", Hint: credentialsHint}
 	}

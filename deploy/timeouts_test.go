@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -181,15 +180,15 @@ func TestStalledDownload(t *testing.T) {
 }
 
 // TestNoCredentials: with no credentials anywhere and a metadata service
-// that refuses connections, CheckCredentials fails at once (the SDK would
+// that refuses connections, checkCredentials fails at once (the SDK would
 // retry each refused IMDS request with backoff) with the credentials hint.
 func TestNoCredentials(t *testing.T) {
 	deploytest.NoCredentials(t)
 	var err error
-	bounded(t, 20*time.Second, "CheckCredentials", func(ctx context.Context) {
+	bounded(t, 20*time.Second, "checkCredentials", func(ctx context.Context) {
 		var cfg aws.Config
-		if cfg, err = LoadConfig(ctx, config.WithRegion(deploytest.Region)); err == nil {
-			err = CheckCredentials(ctx, cfg, DefaultTimeout)
+		if cfg, err = loadConfig(ctx, deploytest.Region); err == nil {
+			err = checkCredentials(ctx, cfg, DefaultTimeout)
 		}
 	})
 	if err == nil {
@@ -205,13 +204,13 @@ func TestNoCredentials(t *testing.T) {
 func TestTimeoutFromEnv(t *testing.T) {
 	for v, want := range map[string]time.Duration{"": DefaultTimeout, "90s": 90 * time.Second, "2m": 2 * time.Minute, "15": 15 * time.Second, "0.5": 500 * time.Millisecond} {
 		t.Setenv(EnvTimeout, v)
-		if got, err := TimeoutFromEnv(); err != nil || got != want {
+		if got, err := timeoutFromEnv(); err != nil || got != want {
 			t.Errorf("%s=%q: %v, %v; want %v", EnvTimeout, v, got, err, want)
 		}
 	}
 	for _, v := range []string{"soon", "0", "-3s"} {
 		t.Setenv(EnvTimeout, v)
-		if _, err := TimeoutFromEnv(); err == nil || !strings.Contains(err.Error(), EnvTimeout+"="+v) {
+		if _, err := timeoutFromEnv(); err == nil || !strings.Contains(err.Error(), EnvTimeout+"="+v) {
 			t.Errorf("%s=%q: %v", EnvTimeout, v, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // pipelineWords says what changed in the words of the spec where the
@@ -59,8 +61,12 @@ func columnWords(what string, old, new []column) []string {
 func tableWords(old, new *Template, oldFiles, newFiles map[string][]byte) []string {
 	var oldT, newT map[string][]column
 	for _, pick := range []func(map[string][]byte, *Template) map[string][]column{
-		func(f map[string][]byte, _ *Template) map[string][]column { return ddlTables(f, "sql/", ".sql") },
-		func(f map[string][]byte, _ *Template) map[string][]column { return ddlTables(f, "glue/", ".py") },
+		func(f map[string][]byte, _ *Template) map[string][]column {
+			return ddlTables(f, layout.DDLDir, layout.DDLExt)
+		},
+		func(f map[string][]byte, _ *Template) map[string][]column {
+			return ddlTables(f, layout.GlueDir, layout.GlueScriptExt)
+		},
 		func(_ map[string][]byte, t *Template) map[string][]column { return metaTables(t) },
 	} {
 		oldT, newT = pick(oldFiles, old), pick(newFiles, new)
@@ -93,19 +99,14 @@ var (
 	identRe       = regexp.MustCompile(`^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$`)
 )
 
-// GlueRuntimePath is the build path of the Glue runtime that every job
-// script imports (compiler.GlueRuntimePath; a cmd/flowc test keeps the two
-// equal, since deploy does not import the compiler). It is no table's
-// script, whatever SQL it holds.
-const GlueRuntimePath = "glue/flowc_runtime.py"
-
 // ddlTables reads the column lists of the CREATE TABLE statements in the
-// files dir/<table>ext (the Glue runtime excepted).
+// files dir/<table>ext (the Glue runtime excepted: it is no table's
+// script, whatever SQL it holds).
 func ddlTables(files map[string][]byte, dir, ext string) map[string][]column {
 	out := map[string][]column{}
 	for p, b := range files {
 		name, ok := strings.CutPrefix(p, dir)
-		if !ok || !strings.HasSuffix(name, ext) || strings.Contains(name, "/") || dir+name == GlueRuntimePath {
+		if !ok || !strings.HasSuffix(name, ext) || strings.Contains(name, "/") || dir+name == layout.GlueRuntimePath {
 			continue
 		}
 		if cols := ddlColumns(string(b)); cols != nil {

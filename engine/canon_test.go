@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -163,7 +163,7 @@ func TestTypedReadAgrees(t *testing.T) {
 		if err := os.WriteFile(path, []byte("v,n\n"+numbered(values)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		src := &compiler.Source{Name: "s", Format: "csv", CSV: compiler.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
+		src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
 			Columns: []expr.Column{{Name: "v", Type: c.typ}, {Name: "n", Type: expr.Type{Kind: expr.Int}}}}
 		in := &input{src: src, files: []inputFile{{path: path}}}
 		if err := scanFile(&in.files[0], src, true, make([]byte, 1<<16)); err != nil || !in.files[0].typed || in.files[0].rows != int64(len(values)) {
@@ -217,7 +217,7 @@ func numbered(values []string) string {
 
 // The checker decides the same whatever the chunks the file comes in.
 func TestCanonChecker(t *testing.T) {
-	src := &compiler.Source{Name: "s", Format: "csv", CSV: compiler.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`, Null: "NA"},
+	src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`, Null: "NA"},
 		Columns: []expr.Column{{Name: "ts", Type: expr.Type{Kind: expr.Timestamp}}, {Name: "n", Type: expr.Type{Kind: expr.Int}}, {Name: "s", Type: expr.Type{Kind: expr.String}}}}
 	good := "2001-01-17 06:05,12,LAX\n2001-01-17 06:05:07,-3,\n,,x\nNA,NA,NA\n2001-01-17,0,é\n"
 	// The file's rows when it is typed; -1 when it is not.
@@ -282,7 +282,7 @@ func TestCanonChecker(t *testing.T) {
 	if c.add([]byte(`2001-01-17 06:05,12,"a"` + "\n")); c.done() {
 		t.Error("a quoted field with another escape character is typed")
 	}
-	for _, o := range []compiler.CSVOptions{{Delimiter: " "}, {Delimiter: "-"}, {Delimiter: "::"}, {Delimiter: ",", Quote: "ab"}} {
+	for _, o := range []ir.CSVOptions{{Delimiter: " "}, {Delimiter: "-"}, {Delimiter: "::"}, {Delimiter: ",", Quote: "ab"}} {
 		s := *src
 		s.CSV = o
 		if newCanonChecker(&s) != nil {
@@ -315,7 +315,7 @@ func TestScanFileTyped(t *testing.T) {
 	}
 	buf := make([]byte, 1<<20)
 	for _, c := range cases {
-		src := &compiler.Source{Name: "s", Format: "csv", CSV: compiler.CSVOptions{Header: c.header, Delimiter: ",", Quote: `"`, Escape: `"`},
+		src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: c.header, Delimiter: ",", Quote: `"`, Escape: `"`},
 			Columns: []expr.Column{{Name: "ts", Type: expr.Type{Kind: expr.Timestamp}}, {Name: "n", Type: expr.Type{Kind: expr.Int}}, {Name: "s", Type: expr.Type{Kind: expr.String}}}}
 		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".csv")
 		if err := os.WriteFile(path, []byte(c.data), 0o644); err != nil {
@@ -344,7 +344,7 @@ func TestScanFileTyped(t *testing.T) {
 // BenchmarkCanonChecker measures the typed check on lines like those of the
 // benchmark's flights.
 func BenchmarkCanonChecker(b *testing.B) {
-	src := &compiler.Source{Name: "s", Format: "csv", CSV: compiler.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
+	src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
 		Columns: []expr.Column{{Name: "date", Type: expr.Type{Kind: expr.Timestamp}}, {Name: "delay", Type: expr.Type{Kind: expr.Int}},
 			{Name: "distance", Type: expr.Type{Kind: expr.Int}}, {Name: "origin", Type: expr.Type{Kind: expr.String}}, {Name: "destination", Type: expr.Type{Kind: expr.String}}}}
 	rng := rand.New(rand.NewSource(3))

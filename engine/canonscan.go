@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Checking that a CSV file is typed (canon.go), in the pass of scanFile
@@ -38,7 +38,7 @@ const maxCanonLine = 1 << 16
 
 // newCanonChecker returns the checker of a source's files, or nil when its
 // files cannot be typed (options or types the typed read does not cover).
-func newCanonChecker(src *compiler.Source) *canonChecker {
+func newCanonChecker(src *ir.Source) *canonChecker {
 	o := src.CSV
 	// The delimiter is none of the characters of a canonical value, so a
 	// value's own check finds where it ends.

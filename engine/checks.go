@@ -7,18 +7,19 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
 // Checks run over the staged rows of a table with the shared SQL
-// (compiler.CheckSQL): a check holds for a run (partition) when it holds
+// (sqlgen.CheckSQL): a check holds for a run (partition) when it holds
 // for that run's rows. Row-wise checks (not_null, expect) and unique within
 // a run (the run joins the columns) are counted over all runs at once; only
 // when one fails are the runs told apart, to name them.
 
 // check runs one check; a failure is a *CheckError.
-func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compiler.Check, stage string, carries bool) error {
+func (r *runner) check(ctx context.Context, tb, plan *ir.Table, c *ir.Check, stage string, carries bool) error {
 	if c.Kind == spec.CheckRowCount && carries {
 		return r.rowCount(ctx, tb, c, stage)
 	}
@@ -28,7 +29,7 @@ func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compile
 		cp.Columns = append(append([]string(nil), c.Columns...), runCol)
 		cc = &cp
 	}
-	q, err := compiler.CheckSQL(d, plan, cc, stage)
+	q, err := sqlgen.CheckSQL(d, plan, cc, stage)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compile
 	if err != nil {
 		return fmt.Errorf("check %s of table %s: %s", c.Name, tb.Name, cleanErr(err))
 	}
-	if !compiler.CheckBroken(c, n) {
+	if !sqlgen.CheckBroken(c, n) {
 		return nil
 	}
 	var parts []string
@@ -44,11 +45,11 @@ func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compile
 		// Which runs: the check per run, over that run's rows.
 		in := r.inputs[tb.Trigger.Name]
 		for i, run := range in.runs {
-			q, err := compiler.CheckSQL(d, plan, c, "(SELECT * FROM "+stage+" WHERE "+d.Ident(runCol)+" = "+strconv.Itoa(i)+")")
+			q, err := sqlgen.CheckSQL(d, plan, c, "(SELECT * FROM "+stage+" WHERE "+d.Ident(runCol)+" = "+strconv.Itoa(i)+")")
 			if err != nil {
 				return err
 			}
-			if k, err := r.count(ctx, q); err == nil && compiler.CheckBroken(c, k) {
+			if k, err := r.count(ctx, q); err == nil && sqlgen.CheckBroken(c, k) {
 				parts = append(parts, run.label)
 			}
 		}
@@ -58,7 +59,7 @@ func (r *runner) check(ctx context.Context, tb, plan *compiler.Table, c *compile
 
 // rowCount checks the number of rows of each run, runs without rows
 // included.
-func (r *runner) rowCount(ctx context.Context, tb *compiler.Table, c *compiler.Check, stage string) error {
+func (r *runner) rowCount(ctx context.Context, tb *ir.Table, c *ir.Check, stage string) error {
 	in := r.inputs[tb.Trigger.Name]
 	counts := make([]int64, len(in.runs))
 	rows, err := r.conn.QueryContext(ctx, "SELECT "+d.Ident(runCol)+", count(*) FROM "+stage+" GROUP BY 1")
@@ -79,7 +80,7 @@ func (r *runner) rowCount(ctx context.Context, tb *compiler.Table, c *compiler.C
 	var parts []string
 	var first int64 = -1
 	for i, n := range counts {
-		if compiler.CheckBroken(c, n) {
+		if sqlgen.CheckBroken(c, n) {
 			parts = append(parts, in.runs[i].label)
 			if first < 0 {
 				first = n
@@ -92,7 +93,7 @@ func (r *runner) rowCount(ctx context.Context, tb *compiler.Table, c *compiler.C
 	return r.checkError(tb, c, first, parts)
 }
 
-func (r *runner) checkError(tb *compiler.Table, c *compiler.Check, n int64, parts []string) error {
+func (r *runner) checkError(tb *ir.Table, c *ir.Check, n int64, parts []string) error {
 	name := r.schema() + "." + tb.Name
 	what := plural(n, "row") + " break it"
 	if c.Kind == spec.CheckRowCount {
@@ -124,8 +125,8 @@ func (r *runner) checkError(tb *compiler.Table, c *compiler.Check, n int64, part
 }
 
 // lengths fails when a char(n) or varchar(n) value does not fit.
-func (r *runner) lengths(ctx context.Context, tb *compiler.Table, stage string) error {
-	q, cols, err := compiler.LengthCheckSQL(d, tb, stage)
+func (r *runner) lengths(ctx context.Context, tb *ir.Table, stage string) error {
+	q, cols, err := sqlgen.LengthCheckSQL(d, tb, stage)
 	if err != nil || q == "" {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
@@ -49,7 +49,7 @@ func (DuckDB) CastType(t expr.Type) (string, error) {
 // OctetLength is the number of UTF-8 bytes of a string.
 func (DuckDB) OctetLength(x string) string { return "strlen(" + x + ")" }
 
-var _ compiler.Dialect = DuckDB{}
+var _ sqlgen.Dialect = DuckDB{}
 
 // Expr translates a checked expression.
 func (d DuckDB) Expr(e expr.Expr) (string, error) {

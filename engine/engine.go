@@ -1,7 +1,7 @@
 // Package engine runs a pipeline on one machine: `flowc run`. It reads the
 // sources (local folders, file:// or s3:// locations) laid out as they land
 // in S3, computes the transforms and the table rows with the same relational
-// plan as the Glue scripts (compiler.TransformSQL and friends, rendered by
+// plan as the Glue scripts (sqlgen.TransformSQL and friends, rendered by
 // the DuckDB dialect of this package), runs the table checks, and loads a
 // local warehouse: a DuckDB database file with the spec's Redshift schema
 // and tables, and the same load modes (append, replace_partition, merge).
@@ -38,7 +38,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Options tune a run.
@@ -99,8 +99,8 @@ type TableReport struct {
 }
 
 // Run runs the pipeline ir and loads the warehouse; see the package doc.
-func Run(ctx context.Context, ir *compiler.IR, opts Options) (*Report, error) {
-	r := &runner{ir: ir, opts: opts, now: opts.Now}
+func Run(ctx context.Context, pl *ir.IR, opts Options) (*Report, error) {
+	r := &runner{pl: pl, opts: opts, now: opts.Now}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -114,7 +114,7 @@ func Run(ctx context.Context, ir *compiler.IR, opts Options) (*Report, error) {
 		// all of it, on the text path, which says what is wrong (or
 		// succeeds). The failed run left the warehouse as it was.
 		r.progress("the run failed (%s): running it again, reading %s as text", cleanErr(err), strings.Join(r.typed, ", "))
-		r = &runner{ir: ir, opts: opts, now: r.now, textOnly: true}
+		r = &runner{pl: pl, opts: opts, now: r.now, textOnly: true}
 		return r.run(ctx)
 	}
 	return rep, err

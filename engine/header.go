@@ -15,7 +15,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // openData opens a source file, decompressing .gz files as DuckDB does.
@@ -40,7 +40,7 @@ func openData(path string) (io.ReadCloser, error) {
 
 // csvReader reads records with the source's CSV options as far as
 // encoding/csv can (it knows only the double quote).
-func csvReader(rd io.Reader, o compiler.CSVOptions) *csv.Reader {
+func csvReader(rd io.Reader, o ir.CSVOptions) *csv.Reader {
 	c := csv.NewReader(rd)
 	if d, _ := utf8.DecodeRuneInString(o.Delimiter); d != utf8.RuneError {
 		c.Comma = d
@@ -56,7 +56,7 @@ func csvReader(rd io.Reader, o compiler.CSVOptions) *csv.Reader {
 // whether to check if the files are typed. A file whose line ends DuckDB's
 // reader does not take (normalizeLineEnds) is copied with \n line ends into
 // a folder of tmp, and read from there.
-func scanFiles(files []inputFile, src *compiler.Source, typed bool, tmp func() (string, error)) error {
+func scanFiles(files []inputFile, src *ir.Source, typed bool, tmp func() (string, error)) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -98,7 +98,7 @@ func scanFiles(files []inputFile, src *compiler.Source, typed bool, tmp func() (
 // (canon.go), which tells its rows too, quotes or not. It reads the file
 // to its end, and returns errLineEnds when the file's line ends need
 // normalizeLineEnds. buf is scratch space.
-func scanFile(f *inputFile, src *compiler.Source, typed bool, buf []byte) error {
+func scanFile(f *inputFile, src *ir.Source, typed bool, buf []byte) error {
 	file, err := openData(f.path)
 	if err != nil {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
@@ -366,7 +366,7 @@ func normalizeLineEnds(f *inputFile, buf []byte, tmp func() (string, error)) err
 
 // notUTF8 is the error for a file whose head holds a byte sequence that is
 // not UTF-8, at its line.
-func notUTF8(shown string, src *compiler.Source, head []byte) error {
+func notUTF8(shown string, src *ir.Source, head []byte) error {
 	at := 0
 	for at < len(head) {
 		r, size := utf8.DecodeRune(head[at:])
@@ -378,7 +378,7 @@ func notUTF8(shown string, src *compiler.Source, head []byte) error {
 	return notUTF8Error(shown, lineAt(head, at), head[min(at, len(head)-1)], src)
 }
 
-func notUTF8Error(shown string, line int, b byte, src *compiler.Source) error {
+func notUTF8Error(shown string, line int, b byte, src *ir.Source) error {
 	return &InputError{File: shown, Line: line, Msg: fmt.Sprintf("not UTF-8 text: byte 0x%02x (source %s is format: %s; save the file as UTF-8)", b, src.Name, src.Format)}
 }
 
@@ -510,7 +510,7 @@ func notCSV(head []byte) string {
 	return ""
 }
 
-func columnNames(src *compiler.Source) []string {
+func columnNames(src *ir.Source) []string {
 	out := make([]string, len(src.Columns))
 	for i, c := range src.Columns {
 		out[i] = c.Name
@@ -572,7 +572,7 @@ func headerMismatch(got, want []string, source string) string {
 // recordLine finds, in a CSV file, the first data record for which bad
 // reports a bad field, and returns its line and the field's index; 0 when
 // none is found.
-func recordLine(f inputFile, o compiler.CSVOptions, bad func(rec []string) int) (line, field int) {
+func recordLine(f inputFile, o ir.CSVOptions, bad func(rec []string) int) (line, field int) {
 	rd, err := openData(f.path)
 	if err != nil {
 		return 0, 0

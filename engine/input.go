@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -31,7 +31,7 @@ type S3Client interface {
 
 // input is where one source's files are, resolved and listed.
 type input struct {
-	src     *compiler.Source
+	src     *ir.Source
 	display string // the location read, as the user would write it
 	files   []inputFile
 	runs    []run // the partitions (a triggered source) in sorted order
@@ -92,7 +92,7 @@ func parsePartition(s string) (*partFilter, error) {
 // Glue job takes no other (run_partition in templates/glue_runtime.py).
 // found are the partition values of the source's files, when listed: the
 // error's example takes its values from them.
-func (pf *partFilter) check(src *compiler.Source, found [][]string) error {
+func (pf *partFilter) check(src *ir.Source, found [][]string) error {
 	parts := src.Partitions
 	for _, k := range pf.names {
 		if !hasPartition(parts, k) {
@@ -146,7 +146,7 @@ func (pf *partFilter) check(src *compiler.Source, found [][]string) error {
 
 // locate decides where a source is read from: --input, else the local
 // mirror <spec dir>/data/<source>/, else the source's location.
-func (r *runner) locate(src *compiler.Source) string {
+func (r *runner) locate(src *ir.Source) string {
 	if p, ok := r.opts.Inputs[src.Name]; ok {
 		return p
 	}
@@ -161,7 +161,7 @@ func (r *runner) locate(src *compiler.Source) string {
 
 // list resolves a source's location and lists its files, keeping only the
 // partitions pf selects (pf applies to a triggered source only).
-func (r *runner) list(ctx context.Context, src *compiler.Source, pf *partFilter) (*input, error) {
+func (r *runner) list(ctx context.Context, src *ir.Source, pf *partFilter) (*input, error) {
 	loc := r.locate(src)
 	in := &input{src: src, display: loc}
 	switch {
@@ -293,7 +293,7 @@ func (in *input) partition(pf *partFilter) error {
 }
 
 // appliesTo reports whether the filter selects partitions of src.
-func (pf *partFilter) appliesTo(src *compiler.Source) bool {
+func (pf *partFilter) appliesTo(src *ir.Source) bool {
 	return pf != nil && pf.source == src.Name
 }
 
@@ -487,7 +487,7 @@ var errNoS3 = errors.New("sources on S3 need AWS credentials, and none are confi
 // without the SDK's chain of wrapped errors. When the location is the
 // spec's own (no --input, no local mirror), as in a spec just written by
 // flowc init, it says how to run on local files instead.
-func (r *runner) s3Failed(src *compiler.Source, what string, err error) error {
+func (r *runner) s3Failed(src *ir.Source, what string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

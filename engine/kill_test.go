@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -28,11 +29,11 @@ func TestMain(m *testing.M) {
 }
 
 func helperRun(args []string) int {
-	ir, err := legsSpec()
+	pl, err := legsSpec()
 	if err == nil {
 		opts := Options{SpecDir: args[0], Warehouse: args[1], Partition: args[2],
 			Progress: func(msg string) { fmt.Println(msg) }}
-		_, err = Run(context.Background(), ir, opts)
+		_, err = Run(context.Background(), pl, opts)
 	}
 	if err != nil {
 		fmt.Println("error:", err)
@@ -42,7 +43,7 @@ func helperRun(args []string) int {
 	return 0
 }
 
-func legsSpec() (*compiler.IR, error) {
+func legsSpec() (*ir.IR, error) {
 	text, err := os.ReadFile("testdata/kill/legs.yaml")
 	if err != nil {
 		return nil, err
@@ -161,7 +162,7 @@ func TestRunKilledWhileCommitting(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills runs of a few hundred thousand rows")
 	}
-	ir, err := legsSpec()
+	pl, err := legsSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +172,7 @@ func TestRunKilledWhileCommitting(t *testing.T) {
 	writeLegs(t, dir, "01", 100000, 30000)
 	writeLegs(t, dir, "02", 160000, 30000)
 	wh := filepath.Join(dir, "wh", "warehouse.duckdb")
-	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
+	if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
 		t.Fatal(err)
 	}
 	before := whState(t, wh)
@@ -259,7 +260,7 @@ func TestRunKilledWhileCommitting(t *testing.T) {
 
 	// A run after a killed one loads as usual.
 	restore()
-	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=02"}); err != nil {
+	if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=02"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := whState(t, wh); got != after {
@@ -274,7 +275,7 @@ func TestRunKilledWhileCommitting(t *testing.T) {
 // file; a second run while one is loading fails and leaves the first one's
 // result.
 func TestRunFailedAndConcurrent(t *testing.T) {
-	ir, err := legsSpec()
+	pl, err := legsSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,14 +283,14 @@ func TestRunFailedAndConcurrent(t *testing.T) {
 	writeLegs(t, dir, "01", 1000, 10)
 	writeLegs(t, dir, "02", 200000, 10)
 	wh := filepath.Join(dir, "warehouse.duckdb")
-	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
+	if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
 		t.Fatal(err)
 	}
 	saved, _ := os.ReadFile(wh)
 	bad := filepath.Join(dir, "data", "legs", "day=03", "legs.csv")
 	os.MkdirAll(filepath.Dir(bad), 0o755)
 	os.WriteFile(bad, []byte("leg_id,route,minutes,fare\n1,R1,abc,1.0\n"), 0o644)
-	if _, err := Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=03"}); err == nil {
+	if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=03"}); err == nil {
 		t.Fatal("the bad run did not fail")
 	}
 	if now, _ := os.ReadFile(wh); string(now) != string(saved) {
@@ -313,7 +314,7 @@ func TestRunFailedAndConcurrent(t *testing.T) {
 	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
 		t.Fatalf("first run: %q", l)
 	}
-	_, err = Run(context.Background(), ir, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+	_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
 	if err == nil || !strings.Contains(err.Error(), "lock") {
 		t.Errorf("the second run: got %v, want a lock conflict", err)
 	}

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -49,13 +50,13 @@ func warehouseType(rt spec.RedshiftType) (ddl, info string) {
 }
 
 func (r *runner) schema() string {
-	if s := r.ir.Redshift.Schema; s != "" {
+	if s := r.pl.Redshift.Schema; s != "" {
 		return s
 	}
 	return "public"
 }
 
-func (r *runner) target(tb *compiler.Table) string {
+func (r *runner) target(tb *ir.Table) string {
 	return d.Ident(r.schema()) + "." + d.Ident(tb.Name)
 }
 
@@ -67,7 +68,7 @@ func (r *runner) createSchema(ctx context.Context) error {
 // ensureTable checks that the table in the warehouse, if there is one, has
 // the spec's columns, and returns the statement that creates it when there
 // is none ("" when there is).
-func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) (string, error) {
+func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) (string, error) {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
 	if err != nil {
 		return "", err
@@ -100,7 +101,7 @@ func (r *runner) ensureTable(ctx context.Context, tb *compiler.Table) (string, e
 
 // staged is a table whose rows are staged and checked, ready to load.
 type staged struct {
-	tb, plan *compiler.Table
+	tb, plan *ir.Table
 	stage    string // the relation of its rows
 	carries  bool
 	shared   bool   // merge: a key is in the rows of several runs (sharedKeys)
@@ -111,10 +112,10 @@ type staged struct {
 // stageTable stages a table's rows, runs its checks and checks the table
 // in the warehouse, all before the load's transaction begins (see
 // runner.run).
-func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, error) {
+func (r *runner) stageTable(ctx context.Context, tb *ir.Table) (*staged, error) {
 	name := r.schema() + "." + tb.Name
 	rep := &TableReport{Table: name, Load: tb.Load}
-	for _, s := range rowSources(r.ir, tb.From) {
+	for _, s := range rowSources(r.pl, tb.From) {
 		for _, n := range r.counts[s] {
 			rep.RowsIn += n
 		}
@@ -122,7 +123,7 @@ func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, e
 	plan := r.planTable(tb)
 	carries := r.carries[tb.From]
 	stage := d.Ident("_flowc_rows_" + tb.Name)
-	rowsSQL, err := compiler.TableRowsSQL(d, r.plan, plan, r.relation)
+	rowsSQL, err := sqlgen.TableRowsSQL(d, r.plan, plan, r.relation)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, e
 	if _, err := r.exec(ctx, "CREATE TEMP "+kind+" "+stage+" AS "+rowsSQL); err != nil {
 		return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
 	}
-	checks := compiler.LoadChecks(tb)
+	checks := sqlgen.LoadChecks(tb)
 	rep.Checks = len(checks)
 	for _, c := range checks {
 		if err := r.check(ctx, tb, plan, c, stage, carries); err != nil {
@@ -162,7 +163,7 @@ func (r *runner) stageTable(ctx context.Context, tb *compiler.Table) (*staged, e
 // run, or runs that each hold their own keys (a key with a partition column,
 // a date of the partition's day), it need not: a group by the key is less
 // work than the window that picks them.
-func (r *runner) sharedKeys(ctx context.Context, tb *compiler.Table, stage string) (bool, error) {
+func (r *runner) sharedKeys(ctx context.Context, tb *ir.Table, stage string) (bool, error) {
 	if in := r.inputs[tb.Trigger.Name]; in != nil && len(in.runs) < 2 {
 		return false, nil
 	}
@@ -194,7 +195,7 @@ func (r *runner) loadTable(ctx context.Context, st *staged) error {
 }
 
 // planTable is the table of the rewritten IR.
-func (r *runner) planTable(tb *compiler.Table) *compiler.Table {
+func (r *runner) planTable(tb *ir.Table) *ir.Table {
 	for _, t := range r.plan.Tables {
 		if t.Name == tb.Name {
 			return t
@@ -205,9 +206,9 @@ func (r *runner) planTable(tb *compiler.Table) *compiler.Table {
 
 // rowSources are the sources at the start of a relation's from: chain
 // (the rows a table's "rows in" counts).
-func rowSources(ir *compiler.IR, from string) []string {
+func rowSources(pl *ir.IR, from string) []string {
 	for i := 0; i < 1000; i++ {
-		t := ir.Transform(from)
+		t := pl.Transform(from)
 		if t == nil {
 			return []string{from}
 		}
@@ -219,13 +220,13 @@ func rowSources(ir *compiler.IR, from string) []string {
 // load writes the staged rows into the table with its load mode and returns
 // how many rows it inserted. lastWins: a merge key is in several runs' rows,
 // and the last run's win.
-func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage string, lastWins bool) (int64, error) {
+func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, lastWins bool) (int64, error) {
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
 		cols = append(cols, d.Ident(c.Name))
 	}
-	rows, err := compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+	rows, err := sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
 	if err != nil {
 		return 0, err
 	}
@@ -266,7 +267,7 @@ func (r *runner) load(ctx context.Context, tb, plan *compiler.Table, stage strin
 			last := d.Ident("_flowc_last")
 			stage = "(SELECT * FROM (SELECT *, max(" + d.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
 				" FROM " + stage + ") AS s WHERE " + d.Ident(runCol) + " = " + last + ")"
-			rows, err = compiler.TableSQL(d, r.ir, tb, func(string) string { return stage })
+			rows, err = sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
 			if err != nil {
 				return 0, err
 			}

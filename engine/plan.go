@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -23,11 +23,11 @@ var (
 
 // carryRuns returns a copy of ir in which the triggered sources and every
 // transform computed from one carry runCol; carries names them.
-func carryRuns(ir *compiler.IR) (*compiler.IR, map[string]bool, error) {
-	cp := *ir
+func carryRuns(pl *ir.IR) (*ir.IR, map[string]bool, error) {
+	cp := *pl
 	carries := map[string]bool{}
 	cp.Sources = nil
-	for _, s := range ir.Sources {
+	for _, s := range pl.Sources {
 		s2 := *s
 		if err := reserved(s.Name, s.Schema); err != nil {
 			return nil, nil, err
@@ -39,7 +39,7 @@ func carryRuns(ir *compiler.IR) (*compiler.IR, map[string]bool, error) {
 		cp.Sources = append(cp.Sources, &s2)
 	}
 	cp.Transforms = nil
-	for _, t := range ir.Transforms {
+	for _, t := range pl.Transforms {
 		t2, err := carryTransform(t, carries)
 		if err != nil {
 			return nil, nil, err
@@ -47,7 +47,7 @@ func carryRuns(ir *compiler.IR) (*compiler.IR, map[string]bool, error) {
 		cp.Transforms = append(cp.Transforms, t2)
 	}
 	cp.Tables = nil
-	for _, tb := range ir.Tables {
+	for _, tb := range pl.Tables {
 		tb2 := *tb
 		for _, c := range tb.Columns {
 			if c.Name == runCol {
@@ -55,8 +55,8 @@ func carryRuns(ir *compiler.IR) (*compiler.IR, map[string]bool, error) {
 			}
 		}
 		if carries[tb.From] {
-			tb2.Columns = append(append([]*compiler.TableColumn(nil), tb.Columns...),
-				&compiler.TableColumn{Name: runCol, Type: spec.RedshiftType{Kind: spec.RSInteger}, From: runType})
+			tb2.Columns = append(append([]*ir.TableColumn(nil), tb.Columns...),
+				&ir.TableColumn{Name: runCol, Type: spec.RedshiftType{Kind: spec.RSInteger}, From: runType})
 		}
 		cp.Tables = append(cp.Tables, &tb2)
 	}
@@ -73,7 +73,7 @@ func reserved(what string, row []expr.Column) error {
 }
 
 // carryTransform rewrites one transform's steps; see carryRuns.
-func carryTransform(t *compiler.Transform, carries map[string]bool) (*compiler.Transform, error) {
+func carryTransform(t *ir.Transform, carries map[string]bool) (*ir.Transform, error) {
 	t2 := *t
 	t2.Steps = nil
 	// ref is the row column holding the run: unqualified, or a join
@@ -102,7 +102,7 @@ func carryTransform(t *compiler.Transform, carries map[string]bool) (*compiler.T
 			}
 		case spec.StepSelect:
 			if ref != nil {
-				s2.Columns = append(append([]*compiler.NamedExpr(nil), st.Columns...), &compiler.NamedExpr{Name: runCol, Expr: refCol(ref)})
+				s2.Columns = append(append([]*ir.NamedExpr(nil), st.Columns...), &ir.NamedExpr{Name: runCol, Expr: refCol(ref)})
 				ref = &expr.Column{Name: runCol, Type: runType}
 			}
 		case spec.StepAggregate, spec.StepDedupe:

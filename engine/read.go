@@ -9,13 +9,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
 // Reading a source. The files are read with every column as text, and each
 // column is converted to its declared type with the same CAST as the Glue
-// script's (compiler.SourceSQL: Spark's non-ANSI CAST from string). A
+// script's (sqlgen.SourceSQL: Spark's non-ANSI CAST from string). A
 // non-empty value that this CAST turns into NULL does not parse: the run
 // stops with the file, line and column. Partition values come from the
 // name=value folders and are converted the same way, once per file. A CSV
@@ -324,7 +324,7 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 
 // filesColumns are the columns a row takes from the files table: the
 // partition columns, and the run of a triggered source.
-func filesColumns(src *compiler.Source, rel string) []string {
+func filesColumns(src *ir.Source, rel string) []string {
 	var out []string
 	for _, p := range src.Partitions {
 		out = append(out, rel+"."+d.Ident(p.Name))
@@ -337,7 +337,7 @@ func filesColumns(src *compiler.Source, rel string) []string {
 
 // onFileColumns reports whether the conditions read only the file's own
 // columns (not the partition columns).
-func onFileColumns(src *compiler.Source, conds []expr.Expr) bool {
+func onFileColumns(src *ir.Source, conds []expr.Expr) bool {
 	for _, c := range conds {
 		for _, col := range expr.Columns(c) {
 			for _, p := range src.Partitions {

@@ -15,15 +15,16 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
 // runner holds the state of one Run.
 type runner struct {
-	ir   *compiler.IR // as lowered
-	plan *compiler.IR // with runs carried (carryRuns)
+	pl   *ir.IR // as lowered
+	plan *ir.IR // with runs carried (carryRuns)
 	opts Options
 	now  func() time.Time
 
@@ -55,7 +56,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	if err != nil {
 		return nil, err
 	}
-	r.plan, r.carries, err = carryRuns(r.ir)
+	r.plan, r.carries, err = carryRuns(r.pl)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +68,8 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 
 	// Read what the tables need before touching the warehouse.
 	r.inputs, r.counts, r.stored = map[string]*input{}, map[string][]int64{}, map[string]bool{}
-	var order []*compiler.Source
-	for _, s := range r.ir.Sources {
+	var order []*ir.Source
+	for _, s := range r.pl.Sources {
 		if needed(tables, s.Name) {
 			order = append(order, s)
 		}
@@ -112,7 +113,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 	}
 
-	rep = &Report{Pipeline: r.ir.Pipeline, Env: r.ir.Env, Warehouse: r.opts.Warehouse}
+	rep = &Report{Pipeline: r.pl.Pipeline, Env: r.pl.Env, Warehouse: r.opts.Warehouse}
 	uses := r.uses(tables)
 	for _, s := range order {
 		in := r.inputs[s.Name]
@@ -190,7 +191,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 // scan scans the CSV files of the sources (scanFiles), one source after
 // the other, in the background; each input's scanned is closed when its
 // files are, and the channel returned when all are.
-func (r *runner) scan(order []*compiler.Source) <-chan struct{} {
+func (r *runner) scan(order []*ir.Source) <-chan struct{} {
 	all := make(chan struct{})
 	for _, s := range order {
 		r.inputs[s.Name].scanned = make(chan struct{})
@@ -210,16 +211,16 @@ func (r *runner) scan(order []*compiler.Source) <-chan struct{} {
 
 // selectTables picks the tables of the run: all of them, or with a
 // partition filter those triggered by the source it applies to.
-func (r *runner) selectTables(pf *partFilter) ([]*compiler.Table, error) {
-	if len(r.ir.Tables) == 0 {
+func (r *runner) selectTables(pf *partFilter) ([]*ir.Table, error) {
+	if len(r.pl.Tables) == 0 {
 		return nil, errors.New("the spec loads no tables: nothing to run")
 	}
 	if pf == nil {
-		return r.ir.Tables, nil
+		return r.pl.Tables, nil
 	}
 	var trig []string
 	seen := map[string]bool{}
-	for _, tb := range r.ir.Tables {
+	for _, tb := range r.pl.Tables {
 		if tb.Trigger != nil && !seen[tb.Trigger.Name] {
 			seen[tb.Trigger.Name] = true
 			trig = append(trig, tb.Trigger.Name)
@@ -238,8 +239,8 @@ func (r *runner) selectTables(pf *partFilter) ([]*compiler.Table, error) {
 		src = trig[0]
 	}
 	pf.source = src
-	var out []*compiler.Table
-	for _, tb := range r.ir.Tables {
+	var out []*ir.Table
+	for _, tb := range r.pl.Tables {
 		if tb.Trigger != nil && tb.Trigger.Name == src {
 			out = append(out, tb)
 		}
@@ -247,7 +248,7 @@ func (r *runner) selectTables(pf *partFilter) ([]*compiler.Table, error) {
 	return out, nil
 }
 
-func needed(tables []*compiler.Table, name string) bool {
+func needed(tables []*ir.Table, name string) bool {
 	for _, tb := range tables {
 		for _, n := range tb.Reads {
 			if n == name {
@@ -443,7 +444,7 @@ func (r *runner) count(ctx context.Context, q string) (int64, error) {
 
 // relation is the SQL name of a source's table or a transform's view.
 func (r *runner) relation(name string) string {
-	if r.ir.Source(name) != nil {
+	if r.pl.Source(name) != nil {
 		return srcTable(name)
 	}
 	return d.Ident("_flowc_t_" + name)
@@ -451,7 +452,7 @@ func (r *runner) relation(name string) string {
 
 // prefilter returns the conditions of the filter steps a source's only
 // reader starts with.
-func (r *runner) prefilter(name string, tables []*compiler.Table) []expr.Expr {
+func (r *runner) prefilter(name string, tables []*ir.Table) []expr.Expr {
 	for _, t := range r.plan.Transforms {
 		if t.From != name || !needed(tables, t.Name) {
 			continue
@@ -475,7 +476,7 @@ func (r *runner) prefilter(name string, tables []*compiler.Table) []expr.Expr {
 // its threads take them, so the same input could load values that differ
 // in their last bits from one run to the next; computed on one thread, from
 // tables that keep the files' order, they never do.
-func (r *runner) orderSensitive(tables []*compiler.Table) bool {
+func (r *runner) orderSensitive(tables []*ir.Table) bool {
 	for _, t := range r.plan.Transforms {
 		if !needed(tables, t.Name) {
 			continue
@@ -516,7 +517,7 @@ func (r *runner) threads(ctx context.Context, n string) error {
 
 // uses counts how often each source and transform is read by the tables
 // and the transforms they need.
-func (r *runner) uses(tables []*compiler.Table) map[string]int {
+func (r *runner) uses(tables []*ir.Table) map[string]int {
 	uses := map[string]int{}
 	for _, tb := range tables {
 		uses[tb.From]++
@@ -536,14 +537,14 @@ func (r *runner) uses(tables []*compiler.Table) map[string]int {
 
 // transforms creates a view (or, when read more than once, a table) for
 // each transform the tables need, in dependency order.
-func (r *runner) transforms(ctx context.Context, tables []*compiler.Table) error {
+func (r *runner) transforms(ctx context.Context, tables []*ir.Table) error {
 	uses := r.uses(tables)
 	for _, t := range r.plan.Transforms {
 		if !needed(tables, t.Name) {
 			continue
 		}
 		r.progress("transform %s", t.Name)
-		qs, err := compiler.TransformSQL(d, r.plan, t, r.relation)
+		qs, err := sqlgen.TransformSQL(d, r.plan, t, r.relation)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/internal/golden"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // exampleSpec reads examples/flights.yaml, optionally edited.
@@ -60,18 +61,18 @@ func copyTree(t *testing.T, src, dst string) {
 // fixture is a spec folder with a copy of the example data.
 type fixture struct {
 	dir, wh string
-	ir      *compiler.IR
+	pl      *ir.IR
 }
 
 func newFixture(t *testing.T, specText string) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	copyTree(t, "../examples/data", filepath.Join(dir, "data"))
-	return &fixture{dir: dir, wh: filepath.Join(dir, ".flowc", "warehouse.duckdb"), ir: loadSpec(t, "flights.yaml", specText)}
+	return &fixture{dir: dir, wh: filepath.Join(dir, ".flowc", "warehouse.duckdb"), pl: loadSpec(t, "flights.yaml", specText)}
 }
 
 func (f *fixture) run(partition string) (*Report, error) {
-	return Run(context.Background(), f.ir, Options{SpecDir: f.dir, Warehouse: f.wh, Partition: partition})
+	return Run(context.Background(), f.pl, Options{SpecDir: f.dir, Warehouse: f.wh, Partition: partition})
 }
 
 func (f *fixture) write(t *testing.T, rel, data string) {
@@ -131,7 +132,7 @@ func TestRunExample(t *testing.T) {
 		}
 	}
 	first := f.tables(t)
-	checkGolden(t, "testdata/run/example.golden", first)
+	golden.Check(t, "testdata/run/example.golden", []byte(first))
 
 	// Re-running every partition, or one, never duplicates rows.
 	if _, err := f.run(""); err != nil {
@@ -315,7 +316,7 @@ func TestRunFailures(t *testing.T) {
 			text := exampleSpec(t, c.spec)
 			f := newFixture(t, text)
 			// A good run first: the failed one must leave it as it is.
-			good := &fixture{dir: f.dir, wh: f.wh, ir: loadSpec(t, "flights.yaml", exampleSpec(t, nil))}
+			good := &fixture{dir: f.dir, wh: f.wh, pl: loadSpec(t, "flights.yaml", exampleSpec(t, nil))}
 			if _, err := good.run(""); err != nil {
 				t.Fatal(err)
 			}
@@ -361,7 +362,7 @@ func TestRunWarehouseMismatch(t *testing.T) {
 	if _, err := f.run(""); err != nil {
 		t.Fatal(err)
 	}
-	f.ir = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
+	f.pl = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
 	_, err := f.run("")
 	if err == nil || !strings.Contains(err.Error(), "table airlines.airport_delays in the warehouse") || !strings.Contains(err.Error(), "drop the table or delete the file") {
 		t.Errorf("got %v", err)
@@ -401,7 +402,7 @@ func TestRunLineEnds(t *testing.T) {
 	var want string
 	for _, textOnly := range []bool{false, true} {
 		clean := newFixture(t, exampleSpec(t, nil))
-		if _, err := runMode(t, clean.ir, Options{SpecDir: clean.dir, Warehouse: clean.wh}, textOnly); err != nil {
+		if _, err := runMode(t, clean.pl, Options{SpecDir: clean.dir, Warehouse: clean.wh}, textOnly); err != nil {
 			t.Fatal(err)
 		}
 		want = clean.tables(t)
@@ -418,7 +419,7 @@ func TestRunLineEnds(t *testing.T) {
 			}
 			f.write(t, rel, out.String())
 		}
-		if _, err := runMode(t, f.ir, Options{SpecDir: f.dir, Warehouse: f.wh}, textOnly); err != nil {
+		if _, err := runMode(t, f.pl, Options{SpecDir: f.dir, Warehouse: f.wh}, textOnly); err != nil {
 			t.Fatalf("text only %v: %v", textOnly, err)
 		}
 		if got := f.tables(t); got != want {

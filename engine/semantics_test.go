@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,10 +13,11 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/sqlgen"
+	"github.com/flowc-dev/flowc/internal/golden"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // The semantics suite: testdata/semantics/*.yaml hold cases, each an input
 // table (CSV lines), a transform (a select of expressions, or steps) and
@@ -118,17 +118,17 @@ func writeCSV(t *testing.T, path string, cols, rows []string) {
 }
 
 // loadSpec loads and lowers a spec text, failing the test on errors.
-func loadSpec(t *testing.T, name, text string) *compiler.IR {
+func loadSpec(t *testing.T, name, text string) *ir.IR {
 	t.Helper()
 	f, ds := spec.Load(name, []byte(text), "")
 	if ds.HasErrors() {
 		t.Fatalf("spec errors:\n%v\nspec:\n%s", ds.Error(), text)
 	}
-	ir, err := compiler.Lower(f, f.Environments[0].Name.Raw)
+	pl, err := compiler.Lower(f, f.Environments[0].Name.Raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ir
+	return pl
 }
 
 // tableRows renders a warehouse table's rows, sorted, values joined by " | ".
@@ -192,7 +192,7 @@ func TestSemantics(t *testing.T) {
 		if err := yaml.Unmarshal(data, &sf); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		var golden strings.Builder
+		var sqlText strings.Builder
 		for _, c := range sf.Cases {
 			text, err := c.spec()
 			if err != nil {
@@ -200,7 +200,7 @@ func TestSemantics(t *testing.T) {
 			}
 			t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml")+"/"+c.Name, func(t *testing.T) {
 				dir := t.TempDir()
-				ir := loadSpec(t, c.Name+".yaml", text)
+				pl := loadSpec(t, c.Name+".yaml", text)
 				inputs := map[string]string{"input": filepath.Join(dir, "input.csv")}
 				writeCSV(t, inputs["input"], c.Columns, c.Rows)
 				for _, r := range c.Refs {
@@ -208,7 +208,7 @@ func TestSemantics(t *testing.T) {
 					writeCSV(t, inputs[r.Name], r.Columns, r.Rows)
 				}
 				wh := filepath.Join(dir, "w.duckdb")
-				if _, err := Run(context.Background(), ir, Options{Inputs: inputs, Warehouse: wh}); err != nil {
+				if _, err := Run(context.Background(), pl, Options{Inputs: inputs, Warehouse: wh}); err != nil {
 					t.Fatalf("run: %v", err)
 				}
 				got := tableRows(t, wh, "sem.out")
@@ -218,9 +218,9 @@ func TestSemantics(t *testing.T) {
 					t.Errorf("%s\ngot:\n  %s\nwant:\n  %s", c.Doc, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 				}
 			})
-			golden.WriteString(caseSQL(t, c.Name, c.Doc, text))
+			sqlText.WriteString(caseSQL(t, c.Name, c.Doc, text))
 		}
-		checkGolden(t, strings.TrimSuffix(file, ".yaml")+".golden", golden.String())
+		golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(sqlText.String()))
 	}
 }
 
@@ -230,14 +230,14 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 	if ds.HasErrors() {
 		return "-- " + name + ": spec errors\n\n"
 	}
-	ir, err := compiler.Lower(f, "")
+	pl, err := compiler.Lower(f, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s: %s\n", name, doc)
-	for _, dl := range []compiler.Dialect{compiler.Spark, DuckDB{}} {
-		qs, err := compiler.TransformSQL(dl, ir, ir.Transform("t"), dl.Ident)
+	for _, dl := range []sqlgen.Dialect{sqlgen.Spark, DuckDB{}} {
+		qs, err := sqlgen.TransformSQL(dl, pl, pl.Transform("t"), dl.Ident)
 		if err != nil {
 			fmt.Fprintf(&b, "-- %s: error: %v\n", dl.Name(), err)
 			continue
@@ -247,22 +247,4 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 		}
 	}
 	return b.String() + "\n"
-}
-
-// checkGolden compares got with a golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs; run go test ./engine -update and review the diff", path)
-	}
 }

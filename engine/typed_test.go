@@ -12,15 +12,15 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
 // runMode runs ir with the typed read allowed or not, and returns the
 // sources read typed.
-func runMode(t *testing.T, ir *compiler.IR, opts Options, textOnly bool) (typed string, err error) {
+func runMode(t *testing.T, pl *ir.IR, opts Options, textOnly bool) (typed string, err error) {
 	t.Helper()
-	r := &runner{ir: ir, opts: opts, now: time.Now, textOnly: textOnly}
+	r := &runner{pl: pl, opts: opts, now: time.Now, textOnly: textOnly}
 	_, err = r.run(context.Background())
 	return strings.Join(r.typed, ","), err
 }
@@ -32,7 +32,7 @@ func TestTypedRunEqualsText(t *testing.T) {
 		var got [2]string
 		for i, textOnly := range []bool{false, true} {
 			f := newFixture(t, exampleSpec(t, nil))
-			typed, err := runMode(t, f.ir, Options{SpecDir: f.dir, Warehouse: f.wh}, textOnly)
+			typed, err := runMode(t, f.pl, Options{SpecDir: f.dir, Warehouse: f.wh}, textOnly)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +83,7 @@ func TestTypedRunEqualsText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ir := loadSpec(t, "types.yaml", text)
+		pl := loadSpec(t, "types.yaml", text)
 		var got [2][]string
 		for i, textOnly := range []bool{false, true} {
 			dir := t.TempDir()
@@ -95,7 +95,7 @@ func TestTypedRunEqualsText(t *testing.T) {
 			writeCSV(t, filepath.Join(dir, "in", "p=1", "a.csv"), c.Columns, rows[:150])
 			writeCSV(t, filepath.Join(dir, "in", "p=2", "b.csv"), c.Columns, rows[150:])
 			wh := filepath.Join(dir, "w.duckdb")
-			typed, err := runMode(t, ir, Options{Inputs: map[string]string{"input": filepath.Join(dir, "in")}, Warehouse: wh}, textOnly)
+			typed, err := runMode(t, pl, Options{Inputs: map[string]string{"input": filepath.Join(dir, "in")}, Warehouse: wh}, textOnly)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestTypedRunEqualsText(t *testing.T) {
 func TestTypedReadFallsBack(t *testing.T) {
 	f := newFixture(t, exampleSpec(t, nil))
 	f.edit(t, day2, 2, "2001-01-02 00:07,129.9,508,DTW,JFK") // Spark: 129, DuckDB's reader: 130
-	typed, err := runMode(t, f.ir, Options{SpecDir: f.dir, Warehouse: f.wh}, false)
+	typed, err := runMode(t, f.pl, Options{SpecDir: f.dir, Warehouse: f.wh}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestTypedReadRetries(t *testing.T) {
 			f.edit(t, day2, 5, "2001-01-02 06:00,abc,100,LAX,SFO")
 		}
 	}}
-	_, err := Run(context.Background(), f.ir, opts)
+	_, err := Run(context.Background(), f.pl, opts)
 	var ie *InputError
 	want := filepath.Join(f.dir, "data", day2) + `:5: column delay: "abc" is not a valid int`
 	if !errors.As(err, &ie) || err.Error() != want {
@@ -164,9 +164,9 @@ func TestTypedNoRetry(t *testing.T) {
 	if _, err := f.run(""); err != nil {
 		t.Fatal(err)
 	}
-	f.ir = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
+	f.pl = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
 	var msgs []string
-	_, err := Run(context.Background(), f.ir, Options{SpecDir: f.dir, Warehouse: f.wh, Progress: func(msg string) { msgs = append(msgs, msg) }})
+	_, err := Run(context.Background(), f.pl, Options{SpecDir: f.dir, Warehouse: f.wh, Progress: func(msg string) { msgs = append(msgs, msg) }})
 	if err == nil || !strings.Contains(err.Error(), "in the warehouse") {
 		t.Fatalf("got %v", err)
 	}

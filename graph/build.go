@@ -3,14 +3,14 @@ package graph
 import (
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
 // builder turns the IR into blocks and edges, in spec order.
 type builder struct {
-	ir  *compiler.IR
+	pl  *ir.IR
 	opt Options
 	g   *Graph
 }
@@ -38,11 +38,11 @@ func resource(id, what string, lines ...string) *Node {
 func (b *builder) sources() {
 	crawled := map[string]bool{}
 	if b.opt.AWS {
-		for _, s := range b.ir.CrawledSources() {
+		for _, s := range b.pl.CrawledSources() {
 			crawled[s.Name] = true
 		}
 	}
-	for _, s := range b.ir.Sources {
+	for _, s := range b.pl.Sources {
 		id := sourceID(s.Name)
 		detail := s.Format
 		if len(s.Partitions) > 0 {
@@ -57,19 +57,19 @@ func (b *builder) sources() {
 		if b.opt.AWS {
 			res = append(res,
 				resource(id+"_bucket", "S3 bucket", shorten(s.Bucket), shorten(s.Prefix+"*"+s.Suffix())),
-				resource(id+"_table", "Glue catalog table", shorten(b.ir.Names.GlueDatabase()+"."+s.Name)))
+				resource(id+"_table", "Glue catalog table", shorten(b.pl.Names.GlueDatabase()+"."+s.Name)))
 			if crawled[s.Name] {
-				res = append(res, resource(id+"_crawler", "Glue crawler", b.ir.Names.Crawler(s.Name)))
+				res = append(res, resource(id+"_crawler", "Glue crawler", b.pl.Names.Crawler(s.Name)))
 			}
 			if s.Triggered() {
-				res = append(res, resource(id+"_rule", "EventBridge rule", b.ir.Names.Rule(s.Name)))
+				res = append(res, resource(id+"_rule", "EventBridge rule", b.pl.Names.Rule(s.Name)))
 			}
 		}
 		b.block("source "+s.Name, n, res...)
 	}
 }
 
-func triggerLine(s *compiler.Source) string {
+func triggerLine(s *ir.Source) string {
 	switch s.Trigger {
 	case spec.TriggerOnArrival:
 		return "runs on arrival"
@@ -82,9 +82,9 @@ func triggerLine(s *compiler.Source) string {
 // run is the group of the state machine, which every triggered source's rule
 // starts.
 func (b *builder) run() {
-	n := resource(stateMachineID, "Step Functions state machine", b.ir.Names.StateMachine())
+	n := resource(stateMachineID, "Step Functions state machine", b.pl.Names.StateMachine())
 	b.g.Blocks = append(b.g.Blocks, &Block{ID: "group_run", Label: "each run", Nodes: []*Node{n}})
-	for _, s := range b.ir.Sources {
+	for _, s := range b.pl.Sources {
 		if s.Triggered() {
 			b.edge(sourceID(s.Name)+"_rule", stateMachineID, "starts", Control)
 		}
@@ -93,14 +93,14 @@ func (b *builder) run() {
 
 // nodeID is the ID of the source or transform called name.
 func (b *builder) nodeID(name string) string {
-	if b.ir.Source(name) != nil {
+	if b.pl.Source(name) != nil {
 		return sourceID(name)
 	}
 	return transformID(name)
 }
 
 func (b *builder) transforms() {
-	for _, t := range b.ir.Transforms {
+	for _, t := range b.pl.Transforms {
 		n := &Node{ID: transformID(t.Name), Kind: KindTransform, Title: t.Name}
 		for _, s := range t.Steps {
 			for _, line := range stepLines(s) {
@@ -129,7 +129,7 @@ func (b *builder) transforms() {
 
 // stepLines summarises a step in a few words: one line, two for an
 // aggregate (its keys, then its measures).
-func stepLines(s *compiler.Step) []string {
+func stepLines(s *ir.Step) []string {
 	if s.Kind == spec.StepAggregate {
 		line := "aggregate"
 		if len(s.By) > 0 {
@@ -141,7 +141,7 @@ func stepLines(s *compiler.Step) []string {
 }
 
 // stepLine summarises any other step in a few words.
-func stepLine(s *compiler.Step) string {
+func stepLine(s *ir.Step) string {
 	switch s.Kind {
 	case spec.StepFilter:
 		if s.Cond != nil {
@@ -167,7 +167,7 @@ func stepLine(s *compiler.Step) string {
 	return string(s.Kind)
 }
 
-func columnNames(cs []*compiler.NamedExpr) []string {
+func columnNames(cs []*ir.NamedExpr) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.Name
@@ -176,7 +176,7 @@ func columnNames(cs []*compiler.NamedExpr) []string {
 }
 
 func (b *builder) tables() {
-	for _, t := range b.ir.Tables {
+	for _, t := range b.pl.Tables {
 		id := tableID(t.Name)
 		load := "load: " + t.Load
 		if t.Load == spec.LoadMerge && len(t.Key) > 0 {
@@ -190,8 +190,8 @@ func (b *builder) tables() {
 		var res []*Node
 		if b.opt.AWS {
 			res = append(res,
-				resource(id+"_job", "Glue job", b.ir.Names.GlueJob(t.Name)),
-				resource(id+"_redshift", "Redshift table", shorten(b.ir.Redshift.Schema+"."+t.Name)))
+				resource(id+"_job", "Glue job", b.pl.Names.GlueJob(t.Name)),
+				resource(id+"_redshift", "Redshift table", shorten(b.pl.Redshift.Schema+"."+t.Name)))
 		}
 		b.block("table "+t.Name, n, res...)
 		b.edge(b.nodeID(t.From), id, "", Data)
@@ -202,14 +202,14 @@ func (b *builder) tables() {
 // machine publishes to, so with AWS resources the node is there even when
 // nobody subscribes.
 func (b *builder) alerts() {
-	a := b.ir.Alerts
+	a := b.pl.Alerts
 	if len(a.OnFailure) == 0 && len(a.OnSuccess) == 0 && !b.opt.AWS {
 		return
 	}
 	n := &Node{ID: alertsID, Kind: KindAlerts, Title: "alerts"}
 	var res []*Node
 	if b.opt.AWS {
-		res = append(res, resource(alertsID+"_topic", "SNS topic", b.ir.Names.Topic()))
+		res = append(res, resource(alertsID+"_topic", "SNS topic", b.pl.Names.Topic()))
 	}
 	for _, k := range []struct {
 		when string
@@ -229,7 +229,7 @@ func (b *builder) alerts() {
 		n.Lines = []string{"nobody subscribed"}
 	}
 	b.block("alerts", n, res...)
-	for _, t := range b.ir.Tables {
+	for _, t := range b.pl.Tables {
 		b.edge(tableID(t.Name), alertsID, "", Control)
 	}
 }

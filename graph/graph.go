@@ -20,7 +20,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // Format is an output format of the graph.
@@ -35,16 +35,6 @@ const (
 
 // Formats lists the formats, for help texts and completion.
 var Formats = []Format{FormatMermaid, FormatDOT, FormatSVG}
-
-// ParseFormat parses a format name.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown graph format %q (want mermaid, dot or svg)", s)
-}
 
 // Options tune what the graph shows.
 type Options struct {
@@ -174,10 +164,10 @@ func plural(n int, one, many string) string {
 }
 
 // New builds the graph of a lowered pipeline.
-func New(ir *compiler.IR, opt Options) *Graph {
-	b := &builder{ir: ir, opt: opt, g: &Graph{Title: ir.Pipeline, AWS: opt.AWS}}
+func New(pl *ir.IR, opt Options) *Graph {
+	b := &builder{pl: pl, opt: opt, g: &Graph{Title: pl.Pipeline, AWS: opt.AWS}}
 	if opt.AWS {
-		b.g.Title = ir.Pipeline + " (" + ir.Env + ")"
+		b.g.Title = pl.Pipeline + " (" + pl.Env + ")"
 	}
 	b.sources()
 	if opt.AWS {

@@ -14,11 +14,13 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/ir"
+	buildlayout "github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
 // load lowers a spec file of the repository for an environment.
-func load(t *testing.T, path, env string) *compiler.IR {
+func load(t *testing.T, path, env string) *ir.IR {
 	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -28,11 +30,11 @@ func load(t *testing.T, path, env string) *compiler.IR {
 	if ds.HasErrors() {
 		t.Fatalf("%s: %v", path, ds)
 	}
-	ir, err := compiler.Lower(f, env)
+	pl, err := compiler.Lower(f, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ir
+	return pl
 }
 
 var specs = []struct{ path, env string }{
@@ -89,9 +91,9 @@ func TestModel(t *testing.T) {
 }
 
 func TestAWSResources(t *testing.T) {
-	ir := load(t, "../examples/flights.yaml", "prod")
-	g := New(ir, Options{AWS: true})
-	n := ir.Names
+	pl := load(t, "../examples/flights.yaml", "prod")
+	g := New(pl, Options{AWS: true})
+	n := pl.Names
 	for id, want := range map[string]string{
 		"source_flights_rule":            n.Rule("flights"),
 		"source_flights_crawler":         n.Crawler("flights"),
@@ -138,7 +140,7 @@ func TestAWSMatchesBuild(t *testing.T) {
 				Properties map[string]any
 			}
 		}
-		if err := json.Unmarshal(out.File(compiler.TemplatePath), &tmpl); err != nil {
+		if err := json.Unmarshal(out.File(buildlayout.TemplatePath), &tmpl); err != nil {
 			t.Fatal(err)
 		}
 		kinds := map[string]string{
@@ -299,17 +301,6 @@ func TestShorten(t *testing.T) {
 	}
 	if shorten("short") != "short" {
 		t.Error("short text changed")
-	}
-}
-
-func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
-		if got, err := ParseFormat(string(f)); err != nil || got != f {
-			t.Errorf("ParseFormat(%s) = %s, %v", f, got, err)
-		}
-	}
-	if _, err := ParseFormat("png"); err == nil {
-		t.Error("png accepted")
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -84,15 +86,7 @@ func (c *checker) run(env string) {
 	if env != "" {
 		e := f.Env(env)
 		if e == nil {
-			var names []string
-			for _, x := range f.Environments {
-				names = append(names, x.Name.Raw)
-			}
-			p := Pos{File: f.Name, Line: 1, Col: 1}
-			if len(f.Environments) > 0 {
-				p = f.Environments[0].Name.Pos
-			}
-			c.errorf(p, diag.FC213, "environment %q is not defined in this spec", env).Hint = suggestHint(env, names)
+			f.unknownEnv(c.ds, env)
 			return
 		}
 		envs = []*Environment{e}
@@ -106,7 +100,7 @@ func (c *checker) run(env string) {
 
 // ReservedTableName is the name of the Glue runtime module that every
 // job script imports; a table of that name would overwrite it.
-const ReservedTableName = "flowc_runtime"
+const ReservedTableName = layout.GlueRuntimeModule
 
 // Env returns the named environment, or nil.
 func (f *File) Env(name string) *Environment {
@@ -118,13 +112,85 @@ func (f *File) Env(name string) *Environment {
 	return nil
 }
 
-// DefaultEnv returns the only environment's name when the spec has exactly
-// one, else "".
-func (f *File) DefaultEnv() string {
-	if len(f.Environments) == 1 {
-		return f.Environments[0].Name.Raw
+// EnvDefault is what ChooseEnv does when no environment is named and the
+// spec has several.
+type EnvDefault int
+
+const (
+	// NeedEnv makes several environments an *EnvError: the command needs
+	// --env (build, diff, deploy, destroy, graph --aws).
+	NeedEnv EnvDefault = iota
+	// FirstEnv takes the first environment listed: flowc run (which says
+	// so on stderr) and the plain flowc graph (which shows nothing that
+	// differs between environments), as cli-v1.md and their help describe.
+	FirstEnv
+)
+
+// EnvError is a spec with several environments (or none) and no
+// environment named.
+type EnvError struct {
+	File  string
+	Names []string // the environments, in the order of the spec
+}
+
+func (e *EnvError) Error() string {
+	if len(e.Names) == 0 {
+		return fmt.Sprintf("%s has no environments; add one under environments:", e.File)
 	}
-	return ""
+	return fmt.Sprintf("%s has %d environments (%s); choose one with --env", e.File, len(e.Names), strings.Join(e.Names, ", "))
+}
+
+// ChooseEnv is the one rule for the environment a command works on, given
+// the name the user gave (--env, "" when absent):
+//   - a name: that environment; a name the spec does not define is the
+//     FC213 error that Load reports too, as a *diag.Set;
+//   - no name and one environment: that one;
+//   - no name and several: with NeedEnv an *EnvError naming them; with
+//     FirstEnv the first one listed, and first is true.
+func (f *File) ChooseEnv(name string, def EnvDefault) (env string, first bool, err error) {
+	if name != "" {
+		if f.Env(name) == nil {
+			ds := &diag.Set{}
+			f.unknownEnv(ds, name)
+			return "", false, ds
+		}
+		return name, false, nil
+	}
+	switch n := len(f.Environments); {
+	case n == 1:
+		return f.Environments[0].Name.Raw, false, nil
+	case n > 1 && def == FirstEnv:
+		return f.Environments[0].Name.Raw, true, nil
+	}
+	return "", false, &EnvError{File: f.Name, Names: f.envNames()}
+}
+
+// DefaultEnv returns the only environment's name when the spec has exactly
+// one, else "": ChooseEnv("", NeedEnv) without the error.
+func (f *File) DefaultEnv() string {
+	env, _, err := f.ChooseEnv("", NeedEnv)
+	if err != nil {
+		return ""
+	}
+	return env
+}
+
+func (f *File) envNames() []string {
+	var names []string
+	for _, e := range f.Environments {
+		names = append(names, e.Name.Raw)
+	}
+	return names
+}
+
+// unknownEnv adds the FC213 error for an environment the spec does not
+// define, at its first environment, with the known names as the hint.
+func (f *File) unknownEnv(ds *diag.Set, name string) {
+	p := Pos{File: f.Name, Line: 1, Col: 1}
+	if len(f.Environments) > 0 {
+		p = f.Environments[0].Name.Pos
+	}
+	ds.Errorf(p, diag.FC213, "environment %q is not defined in this spec", name).Hint = suggestHint(name, f.envNames())
 }
 
 // Source returns the named source, or nil.
@@ -208,8 +274,9 @@ func (c *checker) names() {
 	seen := map[string]Str{}
 	dup := func(s Str, what string) {
 		if prev, ok := seen[s.Raw]; ok {
-			c.errorf(s.Pos, diag.FC201, "%s %q is defined twice", what, s.Raw).Hint =
-				fmt.Sprintf("sources and transforms share one namespace; the other is at %s", prev.Pos)
+			dg := c.errorf(s.Pos, diag.FC201, "%s %q is defined twice", what, s.Raw)
+			dg.Hint = "sources and transforms share one namespace"
+			dg.Related = diag.Related{Pos: prev.Pos, Message: fmt.Sprintf("%q is first defined here", s.Raw)}
 			return
 		}
 		seen[s.Raw] = s
@@ -280,7 +347,7 @@ func (c *checker) redshiftIdent(s Str, what string) {
 	if len(s.Raw) > MaxRedshiftIdent {
 		c.errorf(s.Pos, diag.FC206, "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), MaxRedshiftIdent)
 	}
-	if IsRedshiftReserved(s.Raw) {
+	if ir.IsRedshiftReserved(s.Raw) {
 		c.errorf(s.Pos, diag.FC211, "%s name %q is a Redshift reserved word", what, s.Raw).Hint =
 			fmt.Sprintf("rename it, e.g. %q", s.Raw+"_value")
 	}
@@ -522,7 +589,7 @@ func (c *checker) environment(e *Environment) {
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
 			v := f.Expand(r.Schema, e)
-			if !nameRe.MatchString(v) || IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
+			if !nameRe.MatchString(v) || ir.IsRedshiftReserved(v) || len(v) > MaxRedshiftIdent {
 				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", v, env)
 			}
 		}

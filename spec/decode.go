@@ -45,7 +45,7 @@ func (d *decoder) shapeErr(orig, n *yaml.Node, code diag.ID, format string, args
 		return d.errorf(n, code, format, args...)
 	}
 	dg := d.errorf(orig, code, format, args...)
-	dg.Hint = fmt.Sprintf("*%s stands for the value anchored at line %d", orig.Value, n.Line)
+	dg.Related = diag.Related{Pos: d.pos(n), Message: fmt.Sprintf("*%s stands for the value anchored here", orig.Value)}
 	return dg
 }
 
@@ -113,8 +113,8 @@ func (d *decoder) mapping(n *yaml.Node, what string, allowed []string) ([]entry,
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			d.errorf(k, diag.FC102, "duplicate key %q in %s", k.Value, what).Hint =
-				fmt.Sprintf("first defined at line %d", prev.Line)
+			d.errorf(k, diag.FC102, "duplicate key %q in %s", k.Value, what).Related =
+				diag.Related{Pos: d.pos(prev), Message: fmt.Sprintf("%q is first defined here", k.Value)}
 			continue
 		}
 		seen[k.Value] = k

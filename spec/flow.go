@@ -70,46 +70,13 @@ func (c *checker) wantBool(e *Expr, t expr.Type, what string) {
 	c.errorf(e.Text.Pos, diag.FC408, "%s must be a boolean expression, got %s", what, t).Hint = "compare it, e.g. delay > 60"
 }
 
-func visible(row []expr.Column) []string {
-	var out []string
-	for _, col := range row {
-		if col.Qual != "" {
-			out = append(out, col.Qual+"."+col.Name)
-		} else {
-			out = append(out, col.Name)
-		}
-	}
-	return out
-}
-
-// lookup resolves a plain or alias-qualified column name in a row.
-func lookup(row []expr.Column, name string) (expr.Column, bool) {
-	qual, n, ok := strings.Cut(name, ".")
-	if !ok {
-		qual, n = "", name
-	}
-	var found []expr.Column
-	for _, col := range row {
-		if col.Name == n && (col.Qual == qual || (qual == "" && ok == false && col.Qual != "")) {
-			if col.Qual == qual {
-				return col, true
-			}
-			found = append(found, col)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], true
-	}
-	return expr.Column{}, false
-}
-
 func (c *checker) transformTypes(t *Transform) {
 	from, ok := c.schemaOf(t.From.Raw)
 	if !ok {
 		c.untyped[t.Name.Raw] = true
 		return
 	}
-	row := unqualified(from)
+	row := expr.Row(from).Unqualified()
 	aliases := map[string]bool{}
 	for _, st := range t.Steps {
 		sc := &expr.Scope{Columns: row}
@@ -134,16 +101,13 @@ func (c *checker) transformTypes(t *Transform) {
 				c.errorf(p, diag.FC201, "alias %q is used by another join in transform %q", alias, t.Name.Raw).Hint = "give each join its own `as:`"
 			}
 			aliases[alias] = true
-			for _, col := range unqualified(right) {
-				col.Qual = alias
-				row = append(row, col)
-			}
+			row = append(row, expr.Row(right).Qualified(alias)...)
 			sc = &expr.Scope{Columns: row}
 			c.wantBool(st.On, c.check(st.On, sc, expr.Options{}), "join condition")
 		case StepDerive:
 			for _, ne := range st.Columns {
 				typ := c.outputType(ne, c.check(ne.Expr, &expr.Scope{Columns: row}, expr.Options{}))
-				row = setColumn(row, ne.Name.Raw, typ)
+				row = row.Set(ne.Name.Raw, typ)
 			}
 		case StepSelect:
 			var out []expr.Column
@@ -156,9 +120,9 @@ func (c *checker) transformTypes(t *Transform) {
 				out = append(out, expr.Column{Name: name.Raw, Type: typ})
 			}
 			for _, n := range st.Names {
-				col, ok := lookup(row, n.Raw)
+				col, ok := row.Lookup(n.Raw)
 				if !ok {
-					c.errorf(n.Pos, diag.FC407, "select names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					c.errorf(n.Pos, diag.FC407, "select names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, row.Names())
 					continue
 				}
 				out = append(out, expr.Column{Name: col.Name, Type: col.Type})
@@ -180,9 +144,9 @@ func (c *checker) transformTypes(t *Transform) {
 			var out []expr.Column
 			var keys []string
 			for _, n := range st.By {
-				col, ok := lookup(row, n.Raw)
+				col, ok := row.Lookup(n.Raw)
 				if !ok {
-					c.errorf(n.Pos, diag.FC407, "aggregate by names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, visible(row))
+					c.errorf(n.Pos, diag.FC407, "aggregate by names unknown column %q", n.Raw).Hint = suggestHint(n.Raw, row.Names())
 					continue
 				}
 				keys = append(keys, n.Raw)
@@ -206,11 +170,11 @@ func (c *checker) transformTypes(t *Transform) {
 	seen := map[string]string{}
 	for _, col := range row {
 		if prev, dup := seen[col.Name]; dup {
-			c.errorf(t.Name.Pos, diag.FC409, "transform %q outputs two columns named %q (%s and %s)", t.Name.Raw, col.Name, prev, qualName(col)).Hint =
+			c.errorf(t.Name.Pos, diag.FC409, "transform %q outputs two columns named %q (%s and %s)", t.Name.Raw, col.Name, prev, col.QualName()).Hint =
 				"end the transform with a select that names each column once"
 			continue
 		}
-		seen[col.Name] = qualName(col)
+		seen[col.Name] = col.QualName()
 		t.Schema = append(t.Schema, expr.Column{Name: col.Name, Type: col.Type})
 	}
 }
@@ -225,36 +189,10 @@ func (c *checker) outputType(ne *NamedExpr, t expr.Type) expr.Type {
 	return t
 }
 
-func qualName(c expr.Column) string {
-	if c.Qual == "" {
-		return c.Name
-	}
-	return c.Qual + "." + c.Name
-}
-
-func unqualified(row []expr.Column) []expr.Column {
-	out := make([]expr.Column, len(row))
-	for i, c := range row {
-		out[i] = expr.Column{Name: c.Name, Type: c.Type}
-	}
-	return out
-}
-
-// setColumn adds an unqualified column or replaces the one of that name.
-func setColumn(row []expr.Column, name string, t expr.Type) []expr.Column {
-	for i, c := range row {
-		if c.Qual == "" && c.Name == name {
-			row[i].Type = t
-			return row
-		}
-	}
-	return append(row, expr.Column{Name: name, Type: t})
-}
-
-func (c *checker) columnRefs(ns []Str, row []expr.Column, what string) {
+func (c *checker) columnRefs(ns []Str, row expr.Row, what string) {
 	for _, n := range ns {
-		if _, ok := lookup(row, n.Raw); !ok {
-			c.errorf(n.Pos, diag.FC407, "%s names unknown column %q", what, n.Raw).Hint = suggestHint(n.Raw, visible(row))
+		if _, ok := row.Lookup(n.Raw); !ok {
+			c.errorf(n.Pos, diag.FC407, "%s names unknown column %q", what, n.Raw).Hint = suggestHint(n.Raw, row.Names())
 		}
 	}
 }
@@ -282,9 +220,9 @@ func (c *checker) tables() {
 			if !ok {
 				continue
 			}
-			src, found := lookup(row, tc.Name.Raw)
+			src, found := expr.Row(row).Lookup(tc.Name.Raw)
 			if !found {
-				c.errorf(tc.Name.Pos, diag.FC401, "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, visible(row))
+				c.errorf(tc.Name.Pos, diag.FC401, "column %q is not an output of %q", tc.Name.Raw, t.From.Raw).Hint = suggestHint(tc.Name.Raw, expr.Row(row).Names())
 				continue
 			}
 			tc.From = src.Type

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -262,7 +263,7 @@ func (c *checker) redshiftDatabase(s Str, v, env string) {
 	case !redshiftDatabaseRe.MatchString(v):
 		c.errorf(s.Pos, diag.FC200, "database name %q%s is not a valid Redshift database name", v, in).Hint =
 			"use 1 to 64 lowercase letters, digits, underscores or $, starting with a letter or underscore (the default database is dev)"
-	case IsRedshiftReserved(v):
+	case ir.IsRedshiftReserved(v):
 		c.errorf(s.Pos, diag.FC211, "database name %q%s is a Redshift reserved word", v, in)
 	}
 }

@@ -6,45 +6,32 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// RSKind is a Redshift column type.
-type RSKind int
+// RSKind is a Redshift column type (the IR's vocabulary).
+type RSKind = ir.RSKind
 
 // Redshift types a table column may have.
 const (
-	RSUnknown RSKind = iota
-	RSSmallint
-	RSInteger
-	RSBigint
-	RSDecimal
-	RSReal
-	RSDouble
-	RSBoolean
-	RSChar
-	RSVarchar
-	RSDate
-	RSTimestamp
-	RSTimestamptz
+	RSUnknown     = ir.RSUnknown
+	RSSmallint    = ir.RSSmallint
+	RSInteger     = ir.RSInteger
+	RSBigint      = ir.RSBigint
+	RSDecimal     = ir.RSDecimal
+	RSReal        = ir.RSReal
+	RSDouble      = ir.RSDouble
+	RSBoolean     = ir.RSBoolean
+	RSChar        = ir.RSChar
+	RSVarchar     = ir.RSVarchar
+	RSDate        = ir.RSDate
+	RSTimestamp   = ir.RSTimestamp
+	RSTimestamptz = ir.RSTimestamptz
 )
 
 // RedshiftType is a parsed Redshift column type.
-type RedshiftType struct {
-	Kind      RSKind
-	Precision int // decimal
-	Scale     int // decimal
-	Length    int // char, varchar
-}
-
-var rsNames = []struct {
-	name string
-	kind RSKind
-}{
-	{"smallint", RSSmallint}, {"integer", RSInteger}, {"bigint", RSBigint}, {"real", RSReal},
-	{"double precision", RSDouble}, {"boolean", RSBoolean}, {"date", RSDate},
-	{"timestamp", RSTimestamp}, {"timestamptz", RSTimestamptz},
-}
+type RedshiftType = ir.RedshiftType
 
 // RedshiftTypeNames lists the type names a table column may use.
 var RedshiftTypeNames = []string{"smallint", "integer", "bigint", "decimal(p,s)", "real", "double precision", "boolean", "char(n)", "varchar(n)", "date", "timestamp", "timestamptz"}
@@ -64,10 +51,8 @@ var rsParamRe = regexp.MustCompile(`^(decimal|numeric|char|character|varchar|cha
 // user-facing; it suggests the spelling flowc expects.
 func ParseRedshiftType(s string) (RedshiftType, error) {
 	t := strings.Join(strings.Fields(strings.ToLower(s)), " ")
-	for _, n := range rsNames {
-		if t == n.name {
-			return RedshiftType{Kind: n.kind}, nil
-		}
+	if rt, ok := ir.RedshiftTypeNamed(t); ok {
+		return rt, nil
 	}
 	if m := rsParamRe.FindStringSubmatch(t); m != nil {
 		a, _ := strconv.Atoi(m[2])
@@ -97,24 +82,6 @@ func ParseRedshiftType(s string) (RedshiftType, error) {
 		return RedshiftType{}, fmt.Errorf("unknown Redshift type %q; write %s", s, alt)
 	}
 	return RedshiftType{}, fmt.Errorf("unknown Redshift type %q", s)
-}
-
-// String renders the type as DDL.
-func (t RedshiftType) String() string {
-	switch t.Kind {
-	case RSDecimal:
-		return fmt.Sprintf("decimal(%d,%d)", t.Precision, t.Scale)
-	case RSChar:
-		return fmt.Sprintf("char(%d)", t.Length)
-	case RSVarchar:
-		return fmt.Sprintf("varchar(%d)", t.Length)
-	}
-	for _, n := range rsNames {
-		if n.kind == t.Kind {
-			return n.name
-		}
-	}
-	return "unknown"
 }
 
 // intDigits is how many decimal digits each integer type holds in full.
@@ -214,26 +181,3 @@ func Assignable(from expr.Type, to RedshiftType) (ok bool, narrowing bool, reaso
 	}
 	return false, false, fmt.Sprintf("a %s cannot be loaded into %s", from, to)
 }
-
-// Redshift reserved words (AWS Redshift documentation, "Reserved words").
-var redshiftReserved = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`aes128 aes256 all allowoverwrite analyse analyze and any array as asc
-	authorization az64 backup between binary blanksasnull both bytedict bzip2 case cast check collate column
-	constraint create credentials cross current_date current_time current_timestamp current_user
-	current_user_id default deferrable deflate defrag delta delta32k desc disable distinct do else
-	emptyasnull enable encode encrypt encryption end except explicit false for foreign freeze from full
-	globaldict256 globaldict64k grant group gzip having identity ignore ilike in initially inner intersect
-	interval into is isnull join language leading left like limit localtime localtimestamp lun luns lzo
-	lzop minus mostly16 mostly32 mostly8 natural new not notnull null nulls off offline offset oid old on
-	only open or order outer overlaps parallel partition percent permissions pivot placing primary raw
-	readratio recover references rejectlog resort respect restore right select session_user similar
-	snapshot some sysdate system table tag tdes text255 text32k then timestamp to top trailing true
-	truncatecolumns union unique unnest unpivot user using verbose wallet when where with without`) {
-		redshiftReserved[w] = true
-	}
-}
-
-// IsRedshiftReserved reports whether name is a Redshift reserved word.
-func IsRedshiftReserved(name string) bool { return redshiftReserved[strings.ToLower(name)] }

@@ -15,6 +15,7 @@ package spec
 import (
 	"gopkg.in/yaml.v3"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -139,13 +140,14 @@ type Partition struct {
 	T    expr.Type
 }
 
-// TriggerKind says what starts a run.
-type TriggerKind string
+// TriggerKind says what starts a run (the IR's vocabulary).
+type TriggerKind = ir.TriggerKind
 
+// Triggers of a source.
 const (
-	TriggerNone      TriggerKind = "none"
-	TriggerOnArrival TriggerKind = "on_arrival"
-	TriggerSchedule  TriggerKind = "schedule"
+	TriggerNone      = ir.TriggerNone
+	TriggerOnArrival = ir.TriggerOnArrival
+	TriggerSchedule  = ir.TriggerSchedule
 )
 
 // Trigger of a source.
@@ -173,16 +175,17 @@ type Transform struct {
 	Schema []expr.Column
 }
 
-// StepKind names a step.
-type StepKind string
+// StepKind names a step (the IR's vocabulary).
+type StepKind = ir.StepKind
 
+// Steps of a transform.
 const (
-	StepFilter    StepKind = "filter"
-	StepJoin      StepKind = "join"
-	StepDerive    StepKind = "derive"
-	StepSelect    StepKind = "select"
-	StepDedupe    StepKind = "dedupe"
-	StepAggregate StepKind = "aggregate"
+	StepFilter    = ir.StepFilter
+	StepJoin      = ir.StepJoin
+	StepDerive    = ir.StepDerive
+	StepSelect    = ir.StepSelect
+	StepDedupe    = ir.StepDedupe
+	StepAggregate = ir.StepAggregate
 )
 
 // Step is one transform step. Which fields are set depends on Kind.
@@ -256,9 +259,9 @@ type Redshift struct {
 
 // Load modes of a table.
 const (
-	LoadAppend           = "append"
-	LoadReplacePartition = "replace_partition"
-	LoadMerge            = "merge"
+	LoadAppend           = ir.LoadAppend
+	LoadReplacePartition = ir.LoadReplacePartition
+	LoadMerge            = ir.LoadMerge
 )
 
 // Table is one `tables:` entry.
@@ -296,14 +299,15 @@ type TableColumn struct {
 	From expr.Type
 }
 
-// CheckKind names a table check.
-type CheckKind string
+// CheckKind names a table check (the IR's vocabulary).
+type CheckKind = ir.CheckKind
 
+// Checks of a table.
 const (
-	CheckNotNull  CheckKind = "not_null"
-	CheckUnique   CheckKind = "unique"
-	CheckExpect   CheckKind = "expect"
-	CheckRowCount CheckKind = "row_count"
+	CheckNotNull  = ir.CheckNotNull
+	CheckUnique   = ir.CheckUnique
+	CheckExpect   = ir.CheckExpect
+	CheckRowCount = ir.CheckRowCount
 )
 
 // Check is one table check, run before the load.

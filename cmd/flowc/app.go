@@ -14,7 +14,8 @@ import (
 	"github.com/flowc-dev/flowc/spec/diag"
 )
 
-// Exit codes (cli-v1.md).
+// Exit codes, as README.md documents them for every command (flowc run
+// also exits 130 or 143 when SIGINT or SIGTERM stops it).
 const (
 	exitOK    = 0 // success, warnings allowed
 	exitFail  = 1 // spec errors, failed checks, differences (--check, --exit-code)

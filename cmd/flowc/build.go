@@ -17,8 +17,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 func buildCommand(e *env) *cli.Command {
@@ -72,37 +72,11 @@ Example:
 // printing diagnostics (warnings too) to stderr. Errors in the spec are
 // exit 1; an unreadable file or a missing --env is a usage error.
 func compileSpec(e *env, name, envName string) (*compiler.Output, error) {
-	src, err := os.ReadFile(name)
+	s, err := loadSpec(e, name, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+		return nil, err
 	}
-	f, ds := spec.Load(name, src, envName)
-	if !ds.HasErrors() && envName == "" {
-		envName = f.DefaultEnv()
-		if envName == "" {
-			var names []string
-			for _, en := range f.Environments {
-				names = append(names, en.Name.Raw)
-			}
-			return nil, usageErr("%s has %d environments (%s); choose one with --env", name, len(names), strings.Join(names, ", "))
-		}
-	}
-	var out *compiler.Output
-	if !ds.HasErrors() {
-		var cds *diag.Set
-		out, cds = compiler.Compile(f, envName)
-		ds.Merge(cds)
-	}
-	sources := map[string][]byte{name: src}
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, sources); err != nil {
-			return nil, err
-		}
-	}
-	if ds.HasErrors() || out == nil {
-		return nil, failed
-	}
-	return out, nil
+	return s.compile(e)
 }
 
 // safePath resolves a build path inside dir, rejecting any that would
@@ -117,7 +91,7 @@ func safePath(dir, p string) (string, error) {
 // previousFiles lists the files an earlier build wrote to dir, from its
 // manifest.json (nil when there is none or it cannot be read).
 func previousFiles(dir string) []string {
-	data, err := os.ReadFile(filepath.Join(dir, compiler.ManifestPath))
+	data, err := os.ReadFile(filepath.Join(dir, layout.ManifestPath))
 	if err != nil {
 		return nil
 	}
@@ -133,7 +107,7 @@ func previousFiles(dir string) []string {
 	for _, f := range m.Files {
 		out = append(out, f.Path)
 	}
-	return append(out, compiler.ManifestPath)
+	return append(out, layout.ManifestPath)
 }
 
 // stale are the files of an earlier build that this one does not have.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,12 +83,12 @@ func TestGeneratedSpecs(t *testing.T) {
 	for name, gen := range generatedSpecs {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(root, "testdata", "build", name, "spec.yaml")
-			if *update {
+			if golden.Updating() {
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
 				}
 			}
-			checkGolden(t, p, gen())
+			golden.Check(t, p, []byte(gen()))
 		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"io/fs"
 	"os"
 	"path"
@@ -33,7 +34,7 @@ func TestBuildGolden(t *testing.T) {
 			args = append(args, "--out", out, caseSpec(t, dir))
 			stdout, stderr, code := runCLI(t, args...)
 			got := fmt.Sprintf("$ flowc %s\n%s%s-- exit %d\n", strings.Join(args, " "), stdout, stderr, code)
-			checkGolden(t, filepath.Join(dir, "want.txt"), strings.ReplaceAll(got, out, "$OUT"))
+			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(strings.ReplaceAll(got, out, "$OUT")))
 			compareTree(t, out, filepath.Join(dir, "out"), goldenPatterns(t, dir))
 		})
 	}
@@ -115,7 +116,7 @@ func compareTree(t *testing.T, gotDir, wantDir string, pats []string) {
 			got[p] = b
 		}
 	}
-	if *update {
+	if golden.Updating() {
 		if err := os.RemoveAll(wantDir); err != nil {
 			t.Fatal(err)
 		}

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
@@ -47,7 +45,8 @@ waited for. Ctrl-C stops waiting; the operation goes on in AWS and a new deploy 
 --method direct deploys with CreateStack/UpdateStack instead of a change set.
 
 AWS configuration is the SDK's standard chain: AWS_PROFILE, credentials, AWS_ENDPOINT_URL for an
-emulator. The region is the environment's. Each AWS call waits at most FLOWC_AWS_TIMEOUT (default
+emulator. The region is the environment's region:, whatever AWS_REGION says; AWS_REGION (or
+AWS_DEFAULT_REGION) is used only when the environment has none. Each AWS call waits at most FLOWC_AWS_TIMEOUT (default
 60s) for an answer and is tried again once. Exit codes: 0 deployed or no changes; 1 spec errors
 or the deploy was declined at the prompt; 2 usage errors, refusals and AWS failures.
 
@@ -132,34 +131,16 @@ func bundleOf(out *compiler.Output) *deploy.Bundle {
 	return b
 }
 
-// newDeployer loads the SDK configuration once (standard chain, the
-// environment's region), checks that there are credentials, and builds the
-// clients with flowc's per-call timeouts. Output goes to out.
+// newDeployer connects to AWS once (deploy.Connect: the environment's
+// region wins over AWS_REGION, credentials checked) and builds the clients
+// with flowc's per-call timeouts. Output goes to out.
 func newDeployer(e *env, region string, out io.Writer) (*deploy.Deployer, error) {
-	timeout, err := deploy.TimeoutFromEnv()
+	conn, err := deploy.Connect(e.ctx, region, e.stderr)
 	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	var opts []func(*config.LoadOptions) error
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	cfg, err := deploy.LoadConfig(e.ctx, opts...)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	if cfg.Region == "" {
-		return nil, usageErr("no AWS region: set region: in the environment, or AWS_REGION")
-	}
-	if err := deploy.CheckCredentials(e.ctx, cfg, timeout); err != nil {
 		return nil, awsFailure(err)
 	}
-	s3Endpoint := os.Getenv("AWS_ENDPOINT_URL_S3")
-	if s3Endpoint == "" && cfg.BaseEndpoint != nil {
-		s3Endpoint = *cfg.BaseEndpoint
-	}
-	clients := deploy.NewClients(cfg, deploy.ClientOptions{PathStyle: s3Endpoint != "", Timeout: timeout, Warn: e.stderr})
-	return deploy.New(clients, deploy.Options{Out: out, Err: e.stderr, PlainHTTP: strings.HasPrefix(s3Endpoint, "http://")}), nil
+	clients := deploy.NewClients(conn.Config, conn.Options)
+	return deploy.New(clients, deploy.Options{Out: out, Err: e.stderr, PlainHTTP: conn.PlainHTTP()}), nil
 }
 
 // confirmer asks on the terminal; with --yes it is nil (yes to all).

@@ -1,16 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 // destroyFlags are the options of flowc destroy.
@@ -27,7 +21,8 @@ func destroyCommand(e *env) *cli.Command {
 		Description: `Deletes the environment's stack after confirmation (--yes for CI), with progress.
 Resources with DeletionPolicy Retain are kept and listed: the data (source) buckets keep their
 objects. The asset bucket flowc-assets-<account>-<region> is shared by every flowc deploy in
-the account and region and is kept too. The account guard applies as for deploy.
+the account and region and is kept too. The account guard and the region (the environment's
+region:, AWS_REGION only when it has none) are as for deploy.
 
 Example:
    flowc destroy --env dev examples/flights.yaml`,
@@ -64,29 +59,16 @@ func runDestroy(e *env, fl destroyFlags) error {
 }
 
 // stackOf names an environment's stack without building it: destroy must
-// work even when the spec no longer compiles for the environment.
+// work even when the spec no longer compiles for the environment. The
+// checks' warnings are not printed: they do not matter to a destroy.
 func stackOf(e *env, name, envName string) (*deploy.Bundle, error) {
-	src, err := os.ReadFile(name)
+	s, err := loadSpec(e, name, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+		return nil, err
 	}
-	f, ds := spec.Load(name, src, envName)
-	if ds.HasErrors() {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return nil, err
-		}
-		return nil, failed
-	}
-	if envName == "" && f.DefaultEnv() == "" {
-		var names []string
-		for _, en := range f.Environments {
-			names = append(names, en.Name.Raw)
-		}
-		return nil, usageErr("%s has %d environments (%s); choose one with --env", name, len(names), strings.Join(names, ", "))
-	}
-	ir, err := compiler.Lower(f, envName)
+	pl, err := s.lower()
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
-	return &deploy.Bundle{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region, Account: ir.Account}, nil
+	return &deploy.Bundle{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region, Account: pl.Account}, nil
 }

@@ -32,7 +32,8 @@ func diffCommand(e *env) *cli.Command {
     creates and deletes again; offline, predicted from each resource type's create-only
     properties (the output says which);
   - the generated state machine and Glue scripts (and, offline, the DDL) as unified diffs.
---exit-code exits 1 when there are differences (for a pull request check).
+--exit-code exits 1 when there are differences (for a pull request check). The stack is looked
+up in the environment's region: (AWS_REGION only when it has none), as flowc deploy does.
 
 Example:
    flowc diff --env prod examples/flights.yaml
@@ -41,7 +42,7 @@ Example:
 		Flags: []cli.Flag{
 			envFlag(),
 			&cli.StringFlag{Name: "against", Usage: "compare with the flowc build in `DIR` instead of the deployed stack (offline)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text or json"},
+			formatFlag(deploy.Formats...),
 			&cli.BoolFlag{Name: "exit-code", Usage: "exit 1 when there are differences"},
 			parameterFlag(),
 		},
@@ -59,9 +60,9 @@ Example:
 }
 
 func runDiff(e *env, fl diffFlags) error {
-	format, err := deploy.ParseFormat(fl.format)
+	format, err := parseFormat(fl.format, deploy.Formats...)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	out, err := compileSpec(e, fl.spec, fl.env)
 	if err != nil {

@@ -3,18 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/flowc-dev/flowc/compiler"
-	"github.com/flowc-dev/flowc/deploy"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // repoRoot returns the repository root (two levels above this file).
 func repoRoot(t testing.TB) string {
@@ -31,24 +24,6 @@ func runCLI(t testing.TB, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errb.String(), code
 }
 
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("missing golden %s (run go test ./cmd/flowc -update and read it): %v", path, err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run with -update and read the diff):\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
-}
-
 func TestFlagsAfterArguments(t *testing.T) {
 	app := newApp(&env{})
 	cases := []struct{ in, want string }{
@@ -63,13 +38,5 @@ func TestFlagsAfterArguments(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
 		}
-	}
-}
-
-// TestGlueRuntimePathAgrees: deploy names the Glue runtime without importing
-// the compiler; the two names must stay the same.
-func TestGlueRuntimePathAgrees(t *testing.T) {
-	if deploy.GlueRuntimePath != compiler.GlueRuntimePath {
-		t.Errorf("deploy.GlueRuntimePath %q != compiler.GlueRuntimePath %q", deploy.GlueRuntimePath, compiler.GlueRuntimePath)
 	}
 }

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"fmt"
-	"os"
+	"errors"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/graph"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
 
 func graphCommand(e *env) *cli.Command {
@@ -33,23 +31,23 @@ Example:
    flowc graph --format svg --aws --env dev examples/flights.yaml > flights.svg`,
 		Flags: []cli.Flag{
 			envFlag(),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "mermaid", Usage: "output `FORMAT`: mermaid, dot or svg"},
+			formatFlag(graph.Formats...),
 			&cli.BoolFlag{Name: "aws", Usage: "show the AWS resources the build creates, grouped by pipeline node"},
 		},
 		Action: func(c *cli.Context) error {
-			format, err := graph.ParseFormat(c.String("format"))
+			format, err := parseFormat(c.String("format"), graph.Formats...)
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			if c.NArg() != 1 {
 				return usageErr("graph needs exactly one SPEC file")
 			}
 			name := c.Args().First()
-			ir, err := lowerForGraph(e, name, c.String("env"), c.Bool("aws"))
+			pl, err := lowerForGraph(e, name, c.String("env"), c.Bool("aws"))
 			if err != nil {
 				return err
 			}
-			out, err := graph.New(ir, graph.Options{AWS: c.Bool("aws")}).Render(format)
+			out, err := graph.New(pl, graph.Options{AWS: c.Bool("aws")}).Render(format)
 			if err != nil {
 				return err
 			}
@@ -61,33 +59,25 @@ Example:
 
 // lowerForGraph loads a spec, prints its diagnostics to stderr, and lowers
 // it for the environment the graph shows: the one named, the only one, or,
-// for the plain graph, the first.
-func lowerForGraph(e *env, name, envName string, aws bool) (*compiler.IR, error) {
-	src, err := os.ReadFile(name)
+// for the plain graph (which shows nothing that differs between
+// environments), the first.
+func lowerForGraph(e *env, name, envName string, aws bool) (*ir.IR, error) {
+	o := loadOptions{env: envName, def: spec.FirstEnv}
+	if aws {
+		o.def = spec.NeedEnv
+	}
+	s, err := loadSpec(e, name, o)
+	var ee *spec.EnvError
+	if errors.As(err, &ee) {
+		// Shorter than spec.EnvError's text, which names the environments:
+		// testdata/graph/aws-needs-env pins this one.
+		return nil, usageErr("the spec has %d environments; choose one with --env", len(ee.Names))
+	}
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+		return nil, err
 	}
-	f, ds := spec.Load(name, src, envName)
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return nil, err
-		}
+	if err := s.printWarnings(e); err != nil {
+		return nil, err
 	}
-	if ds.HasErrors() {
-		return nil, failed
-	}
-	if envName == "" {
-		envName = f.DefaultEnv()
-		if envName == "" && aws {
-			return nil, usageErr("the spec has %d environments; choose one with --env", len(f.Environments))
-		}
-		if envName == "" && len(f.Environments) > 0 {
-			envName = f.Environments[0].Name.Raw
-		}
-	}
-	ir, err := compiler.Lower(f, envName)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	return ir, nil
+	return s.lower()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -51,7 +52,7 @@ func TestGraphGolden(t *testing.T) {
 				args := append(append([]string{"graph"}, strings.Fields(string(b))...), specPath)
 				out, errOut, code := runCLI(t, args...)
 				got := fmt.Sprintf("$ flowc %s\n%s%s-- exit %d\n", strings.Join(args, " "), out, errOut, code)
-				checkGolden(t, filepath.Join(dir, "want.txt"), got)
+				golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
 				return
 			}
 			var env []string
@@ -64,7 +65,7 @@ func TestGraphGolden(t *testing.T) {
 				if code != 0 || errOut != "" {
 					t.Fatalf("flowc %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
 				}
-				checkGolden(t, filepath.Join(dir, r.golden), out)
+				golden.Check(t, filepath.Join(dir, r.golden), []byte(out))
 				again, _, _ := runCLI(t, args...)
 				if again != out {
 					t.Errorf("flowc %s: two runs differ", strings.Join(args, " "))
@@ -113,12 +114,12 @@ func TestReadmeGraph(t *testing.T) {
 		got := string(readme[m[4]:m[5]])
 		updated = append(append(updated, readme[last:m[4]]...), want...)
 		last = m[5]
-		if got != want && !*update {
+		if got != want && !golden.Updating() {
 			t.Errorf("README.md: the diagram of `flowc %s` is stale (run go test ./cmd/flowc -run TestReadmeGraph -update); want:\n%s", strings.Join(args, " "), want)
 		}
 	}
 	updated = append(updated, readme[last:]...)
-	if *update && string(updated) != string(readme) {
+	if golden.Updating() && string(updated) != string(readme) {
 		if err := os.WriteFile("README.md", updated, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +134,7 @@ func TestGraphUsage(t *testing.T) {
 	}{
 		{[]string{"graph"}, "graph needs exactly one SPEC file"},
 		{[]string{"graph", "a.yaml", "b.yaml"}, "graph needs exactly one SPEC file"},
-		{[]string{"graph", "--format", "png", "examples/flights.yaml"}, `unknown graph format "png"`},
+		{[]string{"graph", "--format", "png", "examples/flights.yaml"}, `--format "png": want mermaid, dot or svg`},
 		{[]string{"graph", "--aws", "examples/flights.yaml"}, "the spec has 2 environments; choose one with --env"},
 		{[]string{"graph", "testdata/graph/no-such-file.yaml"}, "reading spec:"},
 	} {

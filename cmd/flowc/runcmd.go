@@ -6,20 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/urfave/cli/v2"
 
-	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/engine"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
-	"github.com/flowc-dev/flowc/spec/diag"
 )
+
+// runFormats are the formats of flowc run's report.
+var runFormats = []string{"text", "json"}
 
 // defaultWarehouse is where `flowc run` loads when --warehouse is not given.
 const defaultWarehouse = ".flowc/warehouse.duckdb"
@@ -39,7 +39,8 @@ before or as the run left it. SIGINT (Ctrl-C) and SIGTERM roll the run back: exi
 Where each source is read from, first match wins:
    1. --input NAME=PATH        a folder or file, a file:// URL or an s3:// URL
    2. <spec folder>/data/NAME/  a local mirror of the source, laid out as in S3
-   3. the source's location     s3:// through the AWS SDK (AWS_PROFILE, AWS_ENDPOINT_URL, ...)
+   3. the source's location     s3:// through the AWS SDK (AWS_PROFILE, AWS_ENDPOINT_URL, ...),
+                                in the environment's region: (AWS_REGION only when it has none)
 Files and folders whose names start with . or _ are skipped, as Spark skips them.
 
 Partitions: a run is one partition of the triggered source, as one S3 arrival. Without
@@ -62,16 +63,16 @@ Example:
 			&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "`NAME=PATH`: read source NAME from PATH, a folder, a file, file:// or s3:// (repeatable)"},
 			&cli.StringFlag{Name: "warehouse", Aliases: []string{"w"}, Value: defaultWarehouse, Usage: "the DuckDB `FILE` to load (created when missing)"},
 			&cli.StringFlag{Name: "partition", Aliases: []string{"p"}, Usage: "run one `PARTITION` of the triggered source, e.g. year=2001/month=01/day=17"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text or json"},
+			formatFlag(runFormats...),
 		},
 		Action: func(c *cli.Context) error { return runAction(c, e) },
 	}
 }
 
 func runAction(c *cli.Context, e *env) error {
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return usageErr("--format %q: want text or json", format)
+	format, err := parseFormat(c.String("format"), runFormats...)
+	if err != nil {
+		return err
 	}
 	if c.NArg() != 1 {
 		return usageErr("run needs exactly one SPEC file")
@@ -85,71 +86,44 @@ func runAction(c *cli.Context, e *env) error {
 		inputs[name] = path
 	}
 	name := c.Args().First()
-	src, err := os.ReadFile(name)
+	s, err := loadSpec(e, name, loadOptions{env: c.String("env"), def: spec.FirstEnv, errorsJSON: format == "json"})
 	if err != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("reading spec: %w", err)}
+		return err
 	}
-	f, ds := spec.Load(name, src, c.String("env"))
-	if ds.HasErrors() && format == "json" {
-		// The spec's errors as `flowc validate --format json` prints them:
-		// stdout stays one JSON document.
-		if err := printDiagnostics(e.stdout, diag.FormatJSON, ds, map[string][]byte{name: src}); err != nil {
-			return err
-		}
-		return failed
+	if err := s.printWarnings(e); err != nil {
+		return err
 	}
-	if ds.Len() > 0 {
-		if err := printDiagnostics(e.stderr, diag.FormatText, ds, map[string][]byte{name: src}); err != nil {
-			return err
-		}
-	}
-	if ds.HasErrors() {
-		return failed
-	}
-	envName := c.String("env")
-	if envName == "" && len(f.Environments) > 0 {
-		envName = f.Environments[0].Name.Raw
-		if len(f.Environments) > 1 {
-			fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", envName, len(f.Environments))
-		}
+	if s.first {
+		fmt.Fprintf(e.stderr, "flowc: no --env given: running with environment %s, the first of %d\n", s.env, len(s.file.Environments))
 	}
 	for n := range inputs {
-		if !hasSource(f, n) {
+		if s.file.Source(n) == nil {
 			return usageErr("--input %s=...: the spec has no source %q", n, n)
 		}
 	}
-	ir, err := compiler.Lower(f, envName)
+	pl, err := s.lower()
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	opts := engine.Options{
 		SpecDir:   filepath.Dir(name),
 		Inputs:    inputs,
 		Warehouse: c.String("warehouse"),
 		Partition: c.String("partition"),
-		S3:        s3Client(ir.Region, e.stderr),
+		S3:        s3Client(pl.Region, e.stderr),
 	}
 	if isTerminal(e.stderr) {
 		opts.Progress = func(msg string) { fmt.Fprintf(e.stderr, "flowc: %s...\n", msg) }
 	}
-	rep, err := engine.Run(e.ctx, ir, opts)
+	rep, err := engine.Run(e.ctx, pl, opts)
 	if format == "json" {
-		if werr := writeRunJSON(e.stdout, ir, opts.Warehouse, rep, err); werr != nil {
+		if werr := writeRunJSON(e.stdout, pl, opts.Warehouse, rep, err); werr != nil {
 			return werr
 		}
 	} else if err == nil {
 		writeRunText(e.stdout, rep)
 	}
 	return runError(e.ctx, err)
-}
-
-func hasSource(f *spec.File, name string) bool {
-	for _, s := range f.Sources {
-		if s.Name.Raw == name {
-			return true
-		}
-	}
-	return false
 }
 
 // runError maps a run's error to the exit code: bad input and failed
@@ -176,28 +150,16 @@ func runError(ctx context.Context, err error) error {
 	return &exitError{code: exitUsage, err: err}
 }
 
-// s3Client configures the SDK the standard way (credential chain,
-// AWS_ENDPOINT_URL for an emulator, then path-style addressing), with
-// flowc's per-call timeouts; retries after a timeout are announced on warn.
+// s3Client connects to AWS as deploy does (deploy.Connect: the
+// environment's region wins over AWS_REGION) when the run first reads an
+// s3:// source; retries after a timeout are announced on warn.
 func s3Client(region string, warn io.Writer) func(context.Context) (engine.S3Client, error) {
 	return func(ctx context.Context) (engine.S3Client, error) {
-		var opts []func(*config.LoadOptions) error
-		if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" && region != "" {
-			opts = append(opts, config.WithRegion(region))
-		}
-		timeout, err := deploy.TimeoutFromEnv()
+		conn, err := deploy.Connect(ctx, region, warn)
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := deploy.LoadConfig(ctx, opts...)
-		if err != nil {
-			return nil, err
-		}
-		if err := deploy.CheckCredentials(ctx, cfg, timeout); err != nil {
-			return nil, err
-		}
-		pathStyle := os.Getenv("AWS_ENDPOINT_URL") != "" || os.Getenv("AWS_ENDPOINT_URL_S3") != ""
-		return deploy.NewReadS3(cfg, deploy.ClientOptions{PathStyle: pathStyle, Timeout: timeout, Warn: warn}), nil
+		return deploy.NewReadS3(conn.Config, conn.Options), nil
 	}
 }
 
@@ -296,8 +258,8 @@ type runErrorDoc struct {
 	Partitions []string `json:"partitions,omitempty"`
 }
 
-func writeRunJSON(w io.Writer, ir *compiler.IR, warehouse string, rep *engine.Report, err error) error {
-	doc := runDoc{OK: err == nil, Pipeline: ir.Pipeline, Env: ir.Env, Warehouse: warehouse, Sources: []engine.SourceReport{}, Tables: []engine.TableReport{}}
+func writeRunJSON(w io.Writer, pl *ir.IR, warehouse string, rep *engine.Report, err error) error {
+	doc := runDoc{OK: err == nil, Pipeline: pl.Pipeline, Env: pl.Env, Warehouse: warehouse, Sources: []engine.SourceReport{}, Tables: []engine.TableReport{}}
 	if rep != nil {
 		doc.Sources, doc.Tables, doc.Seconds = rep.Sources, rep.Tables, rep.Seconds
 	}

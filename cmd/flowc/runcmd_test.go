@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/flowc-dev/flowc/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,7 +53,7 @@ func TestRunGolden(t *testing.T) {
 				}
 				return "0.00s"
 			})
-			checkGolden(t, filepath.Join(dir, "want.txt"), got)
+			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
 		})
 	}
 }

@@ -35,12 +35,12 @@ Example:
    flowc validate --format github specs/*.yaml`,
 		Flags: []cli.Flag{
 			envFlag(),
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, github or sarif"},
+			formatFlag(diag.Formats()...),
 		},
 		Action: func(c *cli.Context) error {
-			format, err := diag.ParseFormat(c.String("format"))
+			format, err := parseFormat(c.String("format"), diag.Formats()...)
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			if c.NArg() == 0 {
 				return usageErr("validate needs at least one SPEC file")

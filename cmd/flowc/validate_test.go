@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/internal/golden"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
 )
@@ -34,7 +35,7 @@ func TestValidateGolden(t *testing.T) {
 			args = append(args, filepath.ToSlash(specPath))
 			out, errOut, code := runCLI(t, args...)
 			got := fmt.Sprintf("$ flowc %s\n%s%s-- exit %d\n", strings.Join(args, " "), out, errOut, code)
-			checkGolden(t, filepath.Join(dir, "want.txt"), got)
+			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
 		})
 	}
 }
@@ -55,7 +56,7 @@ func TestValidateFormats(t *testing.T) {
 					t.Errorf("%s output is not JSON: %v", f, err)
 				}
 			}
-			checkGolden(t, filepath.Join("testdata/validate/formats", "want."+string(f)), out)
+			golden.Check(t, filepath.Join("testdata/validate/formats", "want."+string(f)), []byte(out))
 		})
 	}
 }
@@ -116,5 +117,5 @@ func TestDocsDiagnostics(t *testing.T) {
 	if err := diag.WriteMarkdown(&b, diag.Codes()); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "docs/diagnostics.md", b.String())
+	golden.Check(t, "docs/diagnostics.md", []byte(b.String()))
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy/deploytest"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -127,7 +128,7 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 	stack := out.IR.Names.Stack()
 	_, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{
 		StackName:    aws.String(stack),
-		TemplateBody: aws.String(string(out.File(compiler.TemplatePath))),
+		TemplateBody: aws.String(string(out.File(layout.TemplatePath))),
 		Parameters:   []cfntypes.Parameter{{ParameterKey: aws.String("AssetBucket"), ParameterValue: aws.String(assets)}},
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam},
 	})

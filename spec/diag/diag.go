@@ -78,7 +78,20 @@ type Diagnostic struct {
 	Code     string // a code from Codes, e.g. "FC101"
 	Message  string
 	Hint     string
+	Related  Related // another place the finding involves; zero when none
 }
+
+// Related is a second position a diagnostic refers to (the first
+// definition of a duplicate, the anchor of an alias), with what it is.
+// Printers show it as data: a "note:" line in text, "related" in json,
+// relatedLocations in SARIF.
+type Related struct {
+	Pos     Pos
+	Message string
+}
+
+// IsZero reports whether r is unset.
+func (r Related) IsZero() bool { return r == Related{} }
 
 func (d Diagnostic) Error() string {
 	return fmt.Sprintf("%s: %s: %s [%s]", d.Pos, d.Severity, d.Message, d.Code)
@@ -153,8 +166,12 @@ func less(a, b Diagnostic) bool {
 		return a.End.Before(b.End)
 	case a.Severity != b.Severity:
 		return a.Severity < b.Severity
+	case a.Hint != b.Hint:
+		return a.Hint < b.Hint
+	case a.Related.Pos != b.Related.Pos:
+		return a.Related.Pos.Before(b.Related.Pos)
 	}
-	return a.Hint < b.Hint
+	return a.Related.Message < b.Related.Message
 }
 
 // Counts returns the number of errors and warnings after de-duplication.

@@ -26,16 +26,6 @@ func Formats() []Format {
 	return []Format{FormatText, FormatJSON, FormatGitHub, FormatSARIF}
 }
 
-// ParseFormat returns the format named s.
-func ParseFormat(s string) (Format, error) {
-	for _, f := range Formats() {
-		if string(f) == s {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("unknown diagnostics format %q (want text, json, github or sarif)", s)
-}
-
 // Sources returns the contents of the file named in a Pos, or nil when it
 // is not available. The text printer uses it to show the source line.
 type Sources func(file string) []byte
@@ -143,6 +133,16 @@ type jsonDiagnostic struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	Hint      string `json:"hint"`
+	// Related is left out when the diagnostic has no related position.
+	Related []jsonRelated `json:"related,omitempty"`
+}
+
+// jsonRelated is a related position: another place the finding involves.
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
 }
 
 type jsonDocument struct {
@@ -154,9 +154,11 @@ type jsonDocument struct {
 // printJSON writes one document:
 //
 //	{"diagnostics":[{"file","line","column","end_line","end_column",
-//	"severity","code","message","hint"}],"errors":N,"warnings":N}
+//	"severity","code","message","hint"[,"related":[{"file","line",
+//	"column","message"}]]}],"errors":N,"warnings":N}
 //
-// Every field is always present; diagnostics is [] when there are none.
+// Every field but related is always present; diagnostics is [] when there
+// are none; related is there only when the diagnostic names another place.
 // Lines and columns are 1-based, 0 when unknown. When the end is unknown,
 // end_line and end_column equal line and column (an empty range at the
 // start); end_column is exclusive. hint is "" when there is none.
@@ -173,6 +175,9 @@ func printJSON(buf *bytes.Buffer, diags []Diagnostic) error {
 			File: d.Pos.File, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
 			Severity: level(d), Code: d.Code, Message: d.Message, Hint: d.Hint,
 		})
+		if r := d.Related; !r.IsZero() {
+			doc.Diagnostics[len(doc.Diagnostics)-1].Related = []jsonRelated{{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message}}
+		}
 	}
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
@@ -213,7 +218,12 @@ func printGitHub(buf *bytes.Buffer, diags []Diagnostic) {
 		if len(props) > 0 {
 			buf.WriteString(" " + strings.Join(props, ","))
 		}
-		buf.WriteString("::" + escapeData(messageWithHint(d)) + "\n")
+		msg := messageWithHint(d)
+		if r := d.Related; !r.IsZero() {
+			// Annotations have no related locations: name it in the text.
+			msg += " (" + r.Pos.String() + ": " + r.Message + ")"
+		}
+		buf.WriteString("::" + escapeData(msg) + "\n")
 	}
 }
 

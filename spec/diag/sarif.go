@@ -65,10 +65,14 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations,omitempty"`
+	// RelatedLocations holds Diagnostic.Related (SARIF 2.1.0 §3.27.22).
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
 }
 
 type sarifLocation struct {
+	ID               *int                  `json:"id,omitempty"`
 	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	Message          *sarifText            `json:"message,omitempty"`
 }
 
 type sarifPhysicalLocation struct {
@@ -136,6 +140,14 @@ func printSARIF(buf *bytes.Buffer, diags []Diagnostic, version string) error {
 				loc.Region = &sarifRegion{StartLine: line, StartColumn: col, EndLine: endLine, EndColumn: endCol}
 			}
 			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+		}
+		if r := d.Related; !r.IsZero() && r.Pos.File != "" {
+			loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(r.Pos.File)}}
+			if r.Pos.Line > 0 {
+				loc.Region = &sarifRegion{StartLine: r.Pos.Line, StartColumn: r.Pos.Col}
+			}
+			id := 1
+			res.RelatedLocations = []sarifLocation{{ID: &id, PhysicalLocation: loc, Message: &sarifText{Text: r.Message}}}
 		}
 		run.Results = append(run.Results, res)
 	}

@@ -86,6 +86,9 @@ func (p *Printer) printText(buf *bytes.Buffer, diags []Diagnostic) {
 			hint := strings.ReplaceAll(d.Hint, "\n", "\n        ")
 			fmt.Fprintf(buf, "  %s %s\n", paint(ansiCyan, "hint:"), hint)
 		}
+		if r := d.Related; !r.IsZero() {
+			fmt.Fprintf(buf, "  %s %s %s\n", paint(ansiBold, r.Pos.String()+":"), paint(ansiCyan, "note:"), r.Message)
+		}
 	}
 	if len(diags) > 0 {
 		errs, warns := count(diags)

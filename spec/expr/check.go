@@ -17,7 +17,7 @@ type Column struct {
 // Scope is what an expression can see: the columns of the step's main
 // input (Qual "") and of its join aliases.
 type Scope struct {
-	Columns []Column
+	Columns Row
 }
 
 // Options select the context an expression is checked in.
@@ -157,28 +157,19 @@ func (c *checker) col(n *Col) Type {
 		c.report(n.Sp, CodeUnknownColumn, hint, "unknown column %q in %s", n.Name, n.Qual)
 		return Type{}
 	}
-	var matches []Column
-	for _, col := range cols {
-		if col.Name != n.Name {
-			continue
-		}
-		if col.Qual == "" {
-			c.grouped(n)
-			return col.Type
-		}
-		matches = append(matches, col)
-	}
-	switch len(matches) {
+	switch col, found := cols.Resolve("", n.Name); found {
 	case 1:
 		c.grouped(n)
-		return matches[0].Type
+		return col.Type
 	case 0:
 		c.unknownColumn(n)
 		return Type{}
 	}
 	var qs []string
-	for _, m := range matches {
-		qs = append(qs, m.Qual+"."+m.Name)
+	for _, m := range cols {
+		if m.Name == n.Name {
+			qs = append(qs, m.QualName())
+		}
 	}
 	c.report(n.Sp, CodeAmbiguous, "qualify it, e.g. "+qs[0], "ambiguous column %q: it could be %s", n.Name, strings.Join(qs, ", "))
 	return Type{}

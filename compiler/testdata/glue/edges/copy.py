@@ -16,7 +16,6 @@ import flowc_runtime
 
 TABLE = "copy"
 LOAD = "append"
-GLUE_DATABASE = "edges_dev"
 CONNECTION = "rs"
 REDSHIFT_DATABASE = "dev"
 IAM_ROLE = "arn:aws:iam::111111111111:role/r"
@@ -34,11 +33,20 @@ MERGE_KEY = []
 TRIGGER = "step1"
 TRIGGER_PARTITIONS = []
 
-# The sources the table reads: the catalog table (named like the source), the
-# view of the rows as read, and the declared columns (the file's, then the
-# partition columns), which the view holds as text.
+# The sources the table reads: each source's name, the view of its rows as
+# read (every column as text), its location, format and CSV options, the
+# file's columns in order and the partition columns (from the name=value
+# folders). The job lists the files itself and reads them with spark.read.
 SOURCES = [
-    ("step1", "flowc_raw_step1", ["k", "x", "y", "note"]),
+    {
+        "name": "step1",
+        "view": "flowc_raw_step1",
+        "location": "s3://edges-dev/step1/",
+        "format": "csv",
+        "csv": {"header": True, "sep": ",", "quote": "\"", "escape": "\"", "null": ""},
+        "columns": ["k", "x", "y", "note"],
+        "partitions": [],
+    },
 ]
 
 # (source, [(column, declared type)], SQL): per source, one pass over the

@@ -16,7 +16,6 @@ import flowc_runtime
 
 TABLE = "lines"
 LOAD = "append"
-GLUE_DATABASE = "shop_dev"
 CONNECTION = "rs"
 REDSHIFT_DATABASE = "dev"
 IAM_ROLE = "arn:aws:iam::111111111111:role/r"
@@ -34,12 +33,29 @@ MERGE_KEY = []
 TRIGGER = "orders"
 TRIGGER_PARTITIONS = ["dt"]
 
-# The sources the table reads: the catalog table (named like the source), the
-# view of the rows as read, and the declared columns (the file's, then the
-# partition columns), which the view holds as text.
+# The sources the table reads: each source's name, the view of its rows as
+# read (every column as text), its location, format and CSV options, the
+# file's columns in order and the partition columns (from the name=value
+# folders). The job lists the files itself and reads them with spark.read.
 SOURCES = [
-    ("orders", "flowc_raw_orders", ["id", "customer", "amount", "qty", "status", "at", "dt"]),
-    ("customers", "flowc_raw_customers", ["id", "name", "country", "vip"]),
+    {
+        "name": "orders",
+        "view": "flowc_raw_orders",
+        "location": "s3://shop-landing-dev/orders/",
+        "format": "json",
+        "csv": None,
+        "columns": ["id", "customer", "amount", "qty", "status", "at"],
+        "partitions": ["dt"],
+    },
+    {
+        "name": "customers",
+        "view": "flowc_raw_customers",
+        "location": "s3://shop-landing-dev/customers/",
+        "format": "parquet",
+        "csv": None,
+        "columns": ["id", "name", "country", "vip"],
+        "partitions": [],
+    },
 ]
 
 # (source, [(column, declared type)], SQL): per source, one pass over the

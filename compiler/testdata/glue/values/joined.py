@@ -16,7 +16,6 @@ import flowc_runtime
 
 TABLE = "joined"
 LOAD = "append"
-GLUE_DATABASE = "values_dev"
 CONNECTION = "rs"
 REDSHIFT_DATABASE = "dev"
 IAM_ROLE = "arn:aws:iam::111111111111:role/r"
@@ -34,13 +33,38 @@ MERGE_KEY = []
 TRIGGER = "readings"
 TRIGGER_PARTITIONS = ["dt", "hour"]
 
-# The sources the table reads: the catalog table (named like the source), the
-# view of the rows as read, and the declared columns (the file's, then the
-# partition columns), which the view holds as text.
+# The sources the table reads: each source's name, the view of its rows as
+# read (every column as text), its location, format and CSV options, the
+# file's columns in order and the partition columns (from the name=value
+# folders). The job lists the files itself and reads them with spark.read.
 SOURCES = [
-    ("readings", "flowc_raw_readings", ["id", "at", "ok", "level", "ratio", "note", "dt", "hour"]),
-    ("sites", "flowc_raw_sites", ["id", "name", "opened"]),
-    ("tags", "flowc_raw_tags", ["id", "tag"]),
+    {
+        "name": "readings",
+        "view": "flowc_raw_readings",
+        "location": "s3://values-dev/readings/",
+        "format": "csv",
+        "csv": {"header": True, "sep": ";", "quote": "\"", "escape": "\"", "null": "NA"},
+        "columns": ["id", "at", "ok", "level", "ratio", "note"],
+        "partitions": ["dt", "hour"],
+    },
+    {
+        "name": "sites",
+        "view": "flowc_raw_sites",
+        "location": "s3://values-dev/sites/",
+        "format": "json",
+        "csv": None,
+        "columns": ["id", "name", "opened"],
+        "partitions": [],
+    },
+    {
+        "name": "tags",
+        "view": "flowc_raw_tags",
+        "location": "s3://values-dev/tags/",
+        "format": "csv",
+        "csv": {"header": True, "sep": ",", "quote": "\"", "escape": "\"", "null": ""},
+        "columns": ["id", "tag"],
+        "partitions": [],
+    },
 ]
 
 # (source, [(column, declared type)], SQL): per source, one pass over the

@@ -1,12 +1,5 @@
 import stub
-from awsglue.dynamicframe import DynamicFrame
 from pyspark.sql import SparkSession
-
-
-class _Reader:
-    def from_catalog(self, database, table_name, push_down_predicate="", transformation_ctx=""):
-        stub.event("read", database, table_name, push_down_predicate)
-        return DynamicFrame()
 
 
 class _Writer:
@@ -17,7 +10,6 @@ class _Writer:
 class GlueContext:
     def __init__(self, sc):
         self.spark_session = SparkSession(sc)
-        self.create_dynamic_frame = _Reader()
         self.write_dynamic_frame = _Writer()
 
     def extract_jdbc_conf(self, name):

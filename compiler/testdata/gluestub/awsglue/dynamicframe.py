@@ -8,11 +8,3 @@ class DynamicFrame:
     @staticmethod
     def fromDF(df, glue_context, name):
         return DynamicFrame(df)
-
-    def resolveChoice(self, **kwargs):
-        stub.event("resolveChoice", kwargs)
-        return self
-
-    def toDF(self):
-        from pyspark.sql import DataFrame
-        return DataFrame("")

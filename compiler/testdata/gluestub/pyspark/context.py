@@ -1,12 +1,21 @@
 import stub
 
 
+_SEEN = {}
+
+
 class _Statement:
     def execute(self, sql):
         stub.event("sql", " ".join(sql.split()))
         for needle in stub.CONFIG.get("fail_sql", []):
             if needle in sql:
                 raise RuntimeError("redshift failed: " + needle)
+        # [needle, n]: only the n-th statement (from 1) containing needle fails.
+        for needle, n in stub.CONFIG.get("fail_sql_nth", []):
+            if needle in sql:
+                _SEEN[needle] = _SEEN.get(needle, 0) + 1
+                if _SEEN[needle] == n:
+                    raise RuntimeError("redshift failed: %s (#%d)" % (needle, n))
 
     def close(self):
         pass

@@ -16,7 +16,6 @@ import flowc_runtime
 
 TABLE = "delayed_flights_fact"
 LOAD = "replace_partition"
-GLUE_DATABASE = "flights_dev"
 CONNECTION = "redshift-dev"
 REDSHIFT_DATABASE = "dev"
 IAM_ROLE = "arn:aws:iam::111111111111:role/redshift-copy-dev"
@@ -34,12 +33,29 @@ MERGE_KEY = []
 TRIGGER = "flights"
 TRIGGER_PARTITIONS = ["year", "month", "day"]
 
-# The sources the table reads: the catalog table (named like the source), the
-# view of the rows as read, and the declared columns (the file's, then the
-# partition columns), which the view holds as text.
+# The sources the table reads: each source's name, the view of its rows as
+# read (every column as text), its location, format and CSV options, the
+# file's columns in order and the partition columns (from the name=value
+# folders). The job lists the files itself and reads them with spark.read.
 SOURCES = [
-    ("flights", "flowc_raw_flights", ["date", "delay", "distance", "origin", "destination", "year", "month", "day"]),
-    ("airports", "flowc_raw_airports", ["iata", "name", "city", "state", "country", "latitude", "longitude"]),
+    {
+        "name": "flights",
+        "view": "flowc_raw_flights",
+        "location": "s3://acme-flights-landing-dev/raw/flights/",
+        "format": "csv",
+        "csv": {"header": True, "sep": ",", "quote": "\"", "escape": "\"", "null": ""},
+        "columns": ["date", "delay", "distance", "origin", "destination"],
+        "partitions": ["year", "month", "day"],
+    },
+    {
+        "name": "airports",
+        "view": "flowc_raw_airports",
+        "location": "s3://acme-flights-landing-dev/reference/airports/",
+        "format": "csv",
+        "csv": {"header": True, "sep": ",", "quote": "\"", "escape": "\"", "null": ""},
+        "columns": ["iata", "name", "city", "state", "country", "latitude", "longitude"],
+        "partitions": [],
+    },
 ]
 
 # (source, [(column, declared type)], SQL): per source, one pass over the

@@ -3,26 +3,32 @@
 # glue/flowc_runtime.py and every Glue job loads it with --extra-py-files.
 #
 # A table script holds only the table's constants (see FIELDS) and calls
-# main(sys.argv, globals()). A run: read each source from the Glue Data
-# Catalog (only the run's partition of the triggering source) with its
-# columns as text, fail if a value does not parse as its column's declared
-# type (as `flowc run` does), cast the columns to the declared types, compute
-# the transforms with Spark SQL, run the table's checks and length checks (a
-# failure loads nothing), then copy the rows into a staging table and move
-# them into the target table in one Redshift transaction.
+# main(sys.argv, globals()). A run: list each source's data files on S3
+# (only the run's partition of the triggering source) and read them with
+# spark.read, every column as the exact text of the file (no Glue Data
+# Catalog, no DynamicFrame: no schema inference); fail, changing nothing,
+# when the run's partition has no data file or no row (as `flowc run`
+# does); fail if a value does not parse as its column's declared type (as
+# `flowc run` does), cast the columns to the declared types, compute the
+# transforms with Spark SQL, run the table's checks and length checks (a
+# failure loads nothing), then copy the rows into the staging table of the
+# table and partition and move them into the target table in one Redshift
+# transaction.
+import hashlib
 import json
-import uuid
 
+import boto3
 from awsglue.context import GlueContext
 from awsglue.dynamicframe import DynamicFrame
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 
 # The constants a table script defines (their meaning is commented there).
 FIELDS = (
-    "TABLE", "LOAD", "GLUE_DATABASE", "CONNECTION", "REDSHIFT_DATABASE", "IAM_ROLE",
+    "TABLE", "LOAD", "CONNECTION", "REDSHIFT_DATABASE", "IAM_ROLE",
     "SCHEMA", "TARGET", "TARGET_REF", "STAGE_PREFIX", "COLUMNS", "PARTITION_COLUMNS", "MERGE_KEY",
     "TRIGGER", "TRIGGER_PARTITIONS", "SOURCES", "VALUE_CHECKS", "VIEWS",
     "ROWS_VIEW", "ROWS_SQL", "LOAD_SQL", "CHECKS", "LENGTH_COLUMNS", "LENGTH_SQL", "DDL",
@@ -94,32 +100,145 @@ def run_partition(t, value):
     return pairs
 
 
-def read_source(t, glue_context, name, raw_view, columns, partition):
-    """Registers raw_view: the source's catalog table, with only the run's
-    partition when the source triggers the run, as the declared columns in
-    order, every one as text (the views cast them; VALUE_CHECKS finds the
-    values that do not parse)."""
-    predicate = ""
-    if name == t.TRIGGER and partition:
-        predicate = " AND ".join("`%s` = %s" % (column, spark_string(value)) for column, value in partition)
-        log("reading %s where %s" % (name, predicate))
-    else:
-        log("reading %s" % name)
-    frame = glue_context.create_dynamic_frame.from_catalog(
-        database=t.GLUE_DATABASE,
-        table_name=name,
-        push_down_predicate=predicate,
-        transformation_ctx="read_" + name,
-    )
-    # A column whose values Glue read with several types keeps them as text.
-    frame = frame.resolveChoice(choice="cast:string")
-    df = frame.toDF()
-    missing = [column for column in columns if column not in df.columns]
-    if missing and df.limit(1).count() > 0:
-        raise ValueError("source %s: catalog table %s.%s has no column %s" % (name, t.GLUE_DATABASE, name, ", ".join(missing)))
-    # Every declared column as text; a missing column (no rows at all) is empty.
-    df = df.select([(F.lit(None) if column in missing else F.col("`%s`" % column)).cast("string").alias(column) for column in columns])
-    df.createOrReplaceTempView(raw_view)
+class EmptyPartition(Exception):
+    """The run's partition of the triggering source has no data file or no
+    row: nothing was read, so nothing may be loaded (replace_partition would
+    delete the partition's rows)."""
+
+
+class BadInput(Exception):
+    """A source's files cannot be read as the spec declares them."""
+
+
+def hidden(name):
+    """Whether a file or folder name is skipped, as Spark, Hadoop and
+    `flowc run` skip them: names starting with . or _ (_SUCCESS, .crc)."""
+    return name.startswith(".") or name.startswith("_")
+
+
+def partition_label(pairs):
+    return "/".join("%s=%s" % pair for pair in pairs)
+
+
+def list_files(src, pairs):
+    """The source's data files under its location, or under the folder of
+    the run's partition pairs (a leading part of the partition columns), as
+    {partition values: [s3 path]}, in key order; each file's partition
+    values come from its name=value folders (the last of each name), as
+    `flowc run` reads them."""
+    location = src["location"]
+    bucket, _, prefix = location[len("s3://"):].partition("/")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    listed = prefix + "".join("%s=%s/" % pair for pair in pairs)
+    log("listing s3://%s/%s" % (bucket, listed))
+    groups = {}
+    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=listed)
+    for page in pages:
+        for item in page.get("Contents", []):
+            key = item["Key"]
+            rel = key[len(prefix):]
+            if not rel or key.endswith("/") or any(hidden(part) for part in rel.split("/")):
+                continue
+            values = []
+            for column in src["partitions"]:
+                value = None
+                for part in rel.split("/")[:-1]:
+                    if part.startswith(column + "="):
+                        value = part[len(column) + 1:]
+                if value is None:
+                    raise BadInput("s3://%s/%s: not in a %s folder: source %s is partitioned by %s" % (
+                        bucket, key, "/".join(c + "=VALUE" for c in src["partitions"]), src["name"], ", ".join(src["partitions"])))
+                values.append(value)
+            groups.setdefault(tuple(values), []).append("s3://%s/%s" % (bucket, key))
+    return "s3://%s/%s" % (bucket, listed), groups
+
+
+def read_files(spark, src, paths):
+    """A DataFrame of the files' rows: the file's columns, in order, each
+    the exact text of the file (NULL for a null marker)."""
+    # An explicit schema turns schema inference off; every column a string
+    # keeps 00123, 1.50 and +1 as written (sqlgen's casts then convert
+    # them, as `flowc run` does).
+    schema = StructType([StructField(column, StringType(), True) for column in src["columns"]])
+    if src["format"] == "parquet":
+        df = spark.read.parquet(*paths)
+        return df.select([F.col("`%s`" % column).cast("string").alias(column) for column in src["columns"]])
+    if src["format"] == "json":
+        # A JSON value read into a string field keeps its text (1.50 stays
+        # 1.50).
+        return spark.read.schema(schema).json(paths)
+    o = src["csv"]
+    # Spark 3.3 CSV data source options (Glue 4.0 runs Spark 3.3.0):
+    # https://spark.apache.org/docs/3.3.0/sql-data-sources-csv.html
+    # - header: "For reading, uses the first line as names of columns";
+    #   enforceSchema false: "the schema will be validated against all
+    #   headers in CSV files", by position (the header must name the declared
+    #   columns in order, as `flowc run` checks).
+    # - sep, quote, escape: the spec's; quote "" turns quoting off.
+    # - nullValue: "the string representation of a null value ... applies
+    #   to all supported types including the string type"; emptyValue: what a
+    #   quoted empty string reads as. Both end as NULL in the views
+    #   (sqlgen.SourceSQL), as `flowc run` reads an empty field or the
+    #   spec's null string.
+    # - ignoreLeadingWhiteSpace/ignoreTrailingWhiteSpace: default false for
+    #   reading; set anyway: spaces are part of the value.
+    # - mode FAILFAST: "throws an exception when it meets corrupted
+    #   records" rather than PERMISSIVE's NULLs, as `flowc run` fails on
+    #   them.
+    # - multiLine: "parsing line breaks within quoted values as part of the
+    #   value", as `flowc run` (DuckDB) reads them.
+    options = {
+        "header": o["header"],
+        "enforceSchema": False,
+        "sep": o["sep"],
+        "quote": o["quote"],
+        "escape": o["escape"],
+        "nullValue": o["null"],
+        "emptyValue": "",
+        "ignoreLeadingWhiteSpace": False,
+        "ignoreTrailingWhiteSpace": False,
+        "mode": "FAILFAST",
+        "multiLine": True,
+        "encoding": "UTF-8",
+    }
+    return spark.read.schema(schema).options(**options).csv(paths)
+
+
+def read_source(t, spark, src, partition):
+    """Registers src's raw view: the source's data files on S3, only the
+    run's partition when the source triggers the run, as the declared
+    columns in order (the file's, then the partition columns from the
+    folder names), every one as text (the views cast them; VALUE_CHECKS
+    finds the values that do not parse). Raises EmptyPartition when the
+    run's partition has no data file, or a partition of it no row, and
+    BadInput when another source has no data file."""
+    triggered = src["name"] == t.TRIGGER
+    pairs = partition if triggered else []
+    where, groups = list_files(src, pairs)
+    label = partition_label(pairs) or "(all partitions)"
+    if not groups:
+        if triggered:
+            raise EmptyPartition("flowc: source %s has no data files in partition %s (%s): nothing was loaded" % (src["name"], label, where))
+        raise BadInput("flowc: source %s has no data files under %s: nothing was loaded" % (src["name"], where))
+    frames = []
+    for values in sorted(groups):
+        paths = groups[values]
+        df = read_files(spark, src, paths)
+        if triggered and not df.take(1):
+            # Header-only files: no row for this partition.
+            shown = partition_label(list(zip(src["partitions"], values))) or where
+            raise EmptyPartition("flowc: partition %s of source %s is empty: no rows in %d file%s (%s): nothing was loaded" % (
+                shown, src["name"], len(paths), "" if len(paths) == 1 else "s", where))
+        # The partition columns from the folder names, as text.
+        df = df.select([F.col("`%s`" % column) for column in src["columns"]] +
+                       [F.lit(value).cast("string").alias(column) for column, value in zip(src["partitions"], values)])
+        frames.append(df)
+    log("read %s: %d file(s) in %d partition(s) under %s" % (src["name"], sum(len(p) for p in groups.values()), len(groups), where))
+    df = frames[0]
+    for other in frames[1:]:
+        df = df.union(other)
+    df.createOrReplaceTempView(src["view"])
 
 
 def quote(value):
@@ -237,15 +356,26 @@ def load_statements(t, stage, stage_ref, partition):
     return [insert]
 
 
+def stage_name(t, partition):
+    """The staging table of the table and the run's partition: STAGE_PREFIX
+    and 16 hex digits of the partition's SHA-1. Runs of one partition of a
+    table do not overlap, so no two runs share it, and a run finds the one a
+    killed run of its partition left."""
+    return t.STAGE_PREFIX + hashlib.sha1(partition_label(partition).encode("utf-8")).hexdigest()[:16]
+
+
 def load(t, spark, glue_context, temp_dir, rows, partition):
-    """Creates the target if needed, copies rows into a staging table and
-    moves them into the target in one transaction."""
-    stage_ref = t.STAGE_PREFIX + uuid.uuid4().hex[:16]
+    """Creates the target if needed, copies rows into the staging table of
+    the table and partition and moves them into the target in one
+    transaction. The staging table is dropped before it is created (a
+    killed run, whose finally never ran, left it) and after the load,
+    whatever happened."""
+    stage_ref = stage_name(t, partition)
     stage = t.SCHEMA + "." + stage_ref
     conn = redshift_connection(t, spark, glue_context)
     try:
         execute(conn, t.DDL, transaction=False)
-        execute(conn, ["CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
+        execute(conn, ["DROP TABLE IF EXISTS %s" % stage, "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
         if rows > 0:
             frame = DynamicFrame.fromDF(spark.sql(t.LOAD_SQL), glue_context, "load_" + t.TABLE)
             glue_context.write_dynamic_frame.from_jdbc_conf(
@@ -259,6 +389,8 @@ def load(t, spark, glue_context, temp_dir, rows, partition):
     finally:
         try:
             execute(conn, ["DROP TABLE IF EXISTS %s" % stage], transaction=False)
+        except Exception as exc:  # keep the load's own error; the next run drops it
+            log("could not drop staging table %s (the next run of the partition drops it): %s" % (stage, exc))
         finally:
             conn.close()
 
@@ -277,8 +409,8 @@ def main(argv, namespace):
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
-    for name, raw_view, columns in t.SOURCES:
-        read_source(t, glue_context, name, raw_view, columns, partition)
+    for src in t.SOURCES:
+        read_source(t, spark, src, partition)
     check_values(t, spark)
     for view, sql in t.VIEWS:
         spark.sql(sql).createOrReplaceTempView(view)

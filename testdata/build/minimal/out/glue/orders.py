@@ -16,7 +16,6 @@ import flowc_runtime
 
 TABLE = "orders"
 LOAD = "merge"
-GLUE_DATABASE = "mini_test"
 CONNECTION = "redshift-test"
 REDSHIFT_DATABASE = "shop"
 IAM_ROLE = "arn:aws:iam::222222222222:role/redshift-copy"
@@ -34,11 +33,20 @@ MERGE_KEY = ["id"]
 TRIGGER = "orders"
 TRIGGER_PARTITIONS = []
 
-# The sources the table reads: the catalog table (named like the source), the
-# view of the rows as read, and the declared columns (the file's, then the
-# partition columns), which the view holds as text.
+# The sources the table reads: each source's name, the view of its rows as
+# read (every column as text), its location, format and CSV options, the
+# file's columns in order and the partition columns (from the name=value
+# folders). The job lists the files itself and reads them with spark.read.
 SOURCES = [
-    ("orders", "flowc_raw_orders", ["id", "customer", "total", "placed"]),
+    {
+        "name": "orders",
+        "view": "flowc_raw_orders",
+        "location": "s3://mini-orders-test/exports/",
+        "format": "json",
+        "csv": None,
+        "columns": ["id", "customer", "total", "placed"],
+        "partitions": [],
+    },
 ]
 
 # (source, [(column, declared type)], SQL): per source, one pass over the

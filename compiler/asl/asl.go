@@ -1,0 +1,246 @@
+// Package asl is the Amazon States Language backend: one STANDARD state
+// machine per pipeline and environment (statemachine.asl.json). In the
+// template it is the Definition, with DefinitionSubstitutions for
+// ${AlertTopicArn}.
+//
+// A run's input names its source; EventBridge sends
+//
+//	{"source": "flights", "bucket": "...", "key": "raw/flights/year=2001/month=01/day=17/x.csv"}
+//
+// and a schedule sends {"source": "..."}. A user starts a run by hand
+// with the same shape. The run:
+//
+//  1. routes on the source (an unknown source fails the run, notified);
+//  2. checks the key has the source's partition layout and takes the
+//     partition from it ("year=2001/month=01/day=17"; sources without
+//     partitions and scheduled runs read everything: "");
+//  3. crawls the partitioned sources the run reads (a Map over their
+//     crawlers; steps 3 and 4 are shared by every source): starts the crawler; when one is already running, waits
+//     until it is READY and starts it again, so the crawl sees the new
+//     object; polls GetCrawler every CrawlerPollSeconds until READY, at
+//     most CrawlerMaxPolls times; fails unless LastCrawl succeeded;
+//  4. runs the Glue job of every table loaded from the source (a Map,
+//     glue:startJobRun.sync) with --flowc_partition, retrying throttling
+//     and concurrent-run errors with backoff;
+//  5. publishes a success message and succeeds. Any failure of 3-5 is
+//     caught into a failure message (pipeline, environment, source,
+//     partition, error, cause) and ends in a Fail state.
+//
+// Messages carry the message attribute "outcome" (success | failure) that
+// the e-mail subscriptions filter on (layout.OutcomeAttribute).
+//
+// It reads only the IR.
+package asl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// State names shared by every route.
+const (
+	stCheckSource   = "Check source"
+	stCrawl         = "Crawl sources"
+	stLoad          = "Load tables"
+	stBadInput      = "Bad input"
+	stNotifySuccess = "Notify success"
+	stNotifyFailure = "Notify failure"
+	stSucceeded     = "Succeeded"
+	stFailed        = "Failed"
+)
+
+// loadConcurrency is how many Glue jobs of one run run at once.
+const loadConcurrency = 10
+
+// Resource ARNs of the service integrations.
+const (
+	arnStartCrawler = "arn:aws:states:::aws-sdk:glue:startCrawler"
+	arnGetCrawler   = "arn:aws:states:::aws-sdk:glue:getCrawler"
+	arnStartJobSync = "arn:aws:states:::glue:startJobRun.sync"
+	arnPublish      = "arn:aws:states:::sns:publish"
+)
+
+// Options are the crawler polling of the state machine; compiler.Compile
+// fills them from its own options, defaults applied.
+type Options struct {
+	CrawlerPollSeconds int // wait between two GetCrawler polls
+	CrawlerMaxPolls    int // polls after which a crawl still running fails the run
+}
+
+// StateMachine renders the state machine definition, pretty-printed.
+func StateMachine(pl *ir.IR, opt Options) ([]byte, error) {
+	a := &asl{pl: pl, opt: opt}
+	return jsonw.Pretty(a.definition())
+}
+
+type asl struct {
+	pl     *ir.IR
+	opt    Options
+	states obj
+}
+
+func (a *asl) add(name string, state obj) { a.states = a.states.Set(name, state) }
+
+// route is what one triggered source runs.
+type route struct {
+	src      *ir.Source
+	crawlers []string // crawler names, sorted by source order
+	jobs     []string // Glue job names, in table order
+	tables   []string
+}
+
+// routes groups the tables by the triggered source that starts their runs.
+// Tables whose lineage has no triggered source load on every run.
+func (a *asl) routes() []*route {
+	pl := a.pl
+	var out []*route
+	for _, s := range pl.Sources {
+		if !s.Triggered() {
+			continue
+		}
+		r := &route{src: s}
+		tables, crawled := pl.Run(s)
+		for _, t := range tables {
+			r.jobs = append(r.jobs, pl.Names.GlueJob(t.Name))
+			r.tables = append(r.tables, t.Name)
+		}
+		for _, src := range crawled {
+			r.crawlers = append(r.crawlers, pl.Names.Crawler(src.Name))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (a *asl) definition() obj {
+	pl := a.pl
+	routes := a.routes()
+	var names []string
+	for _, r := range routes {
+		names = append(names, r.src.Name)
+	}
+	choices := []any{
+		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsPresent", true)).Set("Next", stBadInput),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsString", true)).Set("Next", stBadInput),
+	}
+	for _, r := range routes {
+		choices = append(choices, obj{}.Set("Variable", "$.source").Set("StringEquals", r.src.Name).Set("Next", a.st(r, "start")))
+	}
+	a.add(stCheckSource, obj{}.Set("Type", "Choice").Set("Choices", choices).Set("Default", stBadInput))
+	a.add(stBadInput, a.failWith("", "flowc.BadInput", formatFn(
+		"the run input {} names no source that starts runs of this pipeline (expected \"source\": one of "+strings.Join(names, ", ")+")",
+		"States.JsonToString($)")))
+	for _, r := range routes {
+		a.route(r)
+	}
+	a.work()
+	a.notify()
+	return obj{}.
+		Set("Comment", fmt.Sprintf("flowc pipeline %s (%s): crawl the new partition, load the tables, notify. Generated by flowc; do not edit.", pl.Pipeline, pl.Env)).
+		Set("StartAt", stCheckSource).
+		Set("States", a.states)
+}
+
+// st names a state of a route: "flights: start".
+func (a *asl) st(r *route, what string) string { return r.src.Name + ": " + what }
+
+// failWith is a Pass state that records a failure (its run and error)
+// and goes to the failure notification. cause is an intrinsic.
+func (a *asl) failWith(source, errName, cause string) obj {
+	if source == "" {
+		source = "(none)"
+	}
+	return obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("run", obj{}.Set("source", source).Set("partition", "").Set("scope", "no partition").Set("tables", "")).
+			Set("error", obj{}.Set("Error", errName).Set("Cause.$", cause))).
+		Set("Next", stNotifyFailure)
+}
+
+// catchAll sends every error of a state, with its cause, to the failure
+// notification.
+func catchAll() []any {
+	return []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", stNotifyFailure)}
+}
+
+func (a *asl) route(r *route) {
+	s := r.src
+	// run is what the rest of the run reads: $.run.
+	run := func(partition, scope string) obj {
+		return obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
+			Set("tables", strings.Join(r.tables, ", ")).Set("crawlers", nonNil(r.crawlers)).Set("jobs", nonNil(r.jobs))
+	}
+	start := a.st(r, "start")
+	switch {
+	case s.Trigger == ir.TriggerOnArrival && len(s.Partitions) > 0:
+		// The key's layout: prefix, then one name=value folder per
+		// partition column, then the file.
+		var pat, args []string
+		depth := strings.Count(s.Prefix, "/")
+		for i, p := range s.Partitions {
+			pat = append(pat, matchEscape(p.Name)+"=*")
+			args = append(args, fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", depth+i))
+		}
+		pattern := matchEscape(s.Prefix) + strings.Join(pat, "/") + "/*" + matchEscape(s.Suffix())
+		layout := s.Prefix + strings.Join(pat, "/") + "/FILE" + s.Suffix()
+		bad := a.st(r, "bad key")
+		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
+			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
+			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
+			obj{}.Set("Variable", "$.key").Set("StringMatches", pattern).Set("Next", a.st(r, "partition")),
+		}).Set("Default", bad))
+		a.add(bad, a.failWith(s.Name, "flowc.BadKey", formatFn(
+			"the run input {} has no object key of the form "+layout, "States.JsonToString($)")))
+		tmpl := strings.TrimSuffix(strings.Repeat("{}/", len(s.Partitions)), "/")
+		a.add(a.st(r, "partition"), obj{}.Set("Type", "Pass").
+			Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...))).
+			Set("ResultPath", "$.run").Set("Next", a.st(r, "run")))
+		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
+			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition"))).
+			Set("ResultPath", "$.run").Set("Next", stCrawl))
+	default:
+		// Sources without partitions and scheduled runs read everything.
+		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stCrawl))
+	}
+}
+
+// work adds the states every route shares: crawl the run's crawlers, then
+// run its jobs. Both are Maps over lists in $.run (an empty list does
+// nothing), so the definition grows with the sources and tables only by
+// their names.
+func (a *asl) work() {
+	a.add(stCrawl, obj{}.Set("Type", "Map").
+		Set("ItemsPath", "$.run.crawlers").
+		Set("ItemSelector", obj{}.Set("crawler.$", "$$.Map.Item.Value").Set("polls", 0)).
+		Set("ItemProcessor", a.crawlProcessor()).
+		Set("ResultPath", null).
+		Set("Catch", catchAll()).
+		Set("Next", stLoad))
+	a.add(stLoad, obj{}.Set("Type", "Map").
+		Set("ItemsPath", "$.run.jobs").
+		Set("ItemSelector", obj{}.Set("job.$", "$$.Map.Item.Value").Set("partition.$", "$.run.partition")).
+		Set("MaxConcurrency", loadConcurrency).
+		Set("ItemProcessor", a.loadProcessor()).
+		Set("ResultPath", null).
+		Set("Catch", catchAll()).
+		Set("Next", stNotifySuccess))
+}
+
+// pathSuffix is ".$" when v is a path or an intrinsic, for a Parameters
+// key.
+func pathSuffix(v string) string {
+	if strings.HasPrefix(v, "$") || strings.HasPrefix(v, "States.") {
+		return ".$"
+	}
+	return ""
+}
+
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}

@@ -1,0 +1,176 @@
+package asl
+
+import (
+	"fmt"
+
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// States of the Map iterations and the notifications.
+
+// Crawl iteration states. The iteration's input is {"crawler": NAME,
+// "polls": N}.
+const (
+	stStartCrawler      = "Start crawler"
+	stWaitOtherCrawl    = "Wait for the running crawl"
+	stPollOtherCrawl    = "Poll the running crawl"
+	stOtherCrawlDone    = "Running crawl done?"
+	stCountOtherPoll    = "Count poll of the running crawl"
+	stStartCrawlerAgain = "Start crawler again"
+	stWaitCrawl         = "Wait for crawl"
+	stPollCrawl         = "Poll crawl"
+	stCrawlDone         = "Crawl done?"
+	stCountPoll         = "Count poll"
+	stCrawled           = "Crawled"
+	stCrawlFailed       = "Crawl failed"
+	stCrawlNoResult     = "Crawl without result"
+	stCrawlerCallFailed = "Crawler call failed"
+	stJobFailed         = "Job failed"
+	stCrawlTimedOut     = "Crawl timed out"
+	stRunJob            = "Run job"
+)
+
+// retry is a Retry rule with exponential backoff and full jitter.
+func retry(interval, attempts, maxDelay int, errs ...string) obj {
+	return obj{}.Set("ErrorEquals", errs).
+		Set("IntervalSeconds", interval).
+		Set("MaxAttempts", attempts).
+		Set("BackoffRate", 2).
+		Set("MaxDelaySeconds", maxDelay).
+		Set("JitterStrategy", "FULL")
+}
+
+// catchInto catches every error of a state inside a Map iteration into
+// $.error and a Fail state that names what failed. The Map fails with that
+// error, which its own Catch sends to the failure notification.
+func catchInto(next string) obj {
+	return obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", next)
+}
+
+// glueAPIRetry retries the Glue API's throttling errors.
+func glueAPIRetry() []any {
+	return []any{retry(5, 6, 60, "Glue.ThrottlingException", "Glue.OperationTimeoutException")}
+}
+
+// crawlProcessor crawls one crawler to completion. A crawler already
+// running may have started before the run's object landed, so the run
+// waits for it to finish and starts the crawler again; if that second
+// start finds it running too, the crawl in progress began after the first
+// was seen to finish, so it covers the object and the run just waits.
+func (a *asl) crawlProcessor() obj {
+	o := a.opt
+	var st obj
+	add := func(name string, s obj) { st = st.Set(name, s) }
+	startCrawler := func(onRunning string) obj {
+		return obj{}.Set("Type", "Task").Set("Resource", arnStartCrawler).
+			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
+			Set("ResultPath", null).
+			Set("Retry", glueAPIRetry()).
+			Set("Catch", []any{
+				obj{}.Set("ErrorEquals", []string{"Glue.CrawlerRunningException"}).Set("ResultPath", null).Set("Next", onRunning),
+				catchInto(stCrawlerCallFailed),
+			}).
+			Set("Next", stWaitCrawl)
+	}
+	wait := func(next string) obj {
+		return obj{}.Set("Type", "Wait").Set("Seconds", o.CrawlerPollSeconds).Set("Next", next)
+	}
+	poll := func(next string) obj {
+		return obj{}.Set("Type", "Task").Set("Resource", arnGetCrawler).
+			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
+			Set("ResultSelector", obj{}.Set("State.$", "$.Crawler.State").Set("Crawler.$", "$.Crawler")).
+			Set("ResultPath", "$.status").
+			Set("Retry", glueAPIRetry()).
+			Set("Catch", []any{catchInto(stCrawlerCallFailed)}).
+			Set("Next", next)
+	}
+	count := func(next string) obj {
+		return obj{}.Set("Type", "Pass").
+			Set("Parameters", obj{}.Set("crawler.$", "$.crawler").Set("polls.$", "States.MathAdd($.polls, 1)")).
+			Set("Next", next)
+	}
+	timedOut := obj{}.Set("Variable", "$.polls").Set("NumericGreaterThanEquals", o.CrawlerMaxPolls).Set("Next", stCrawlTimedOut)
+
+	add(stStartCrawler, startCrawler(stWaitOtherCrawl))
+	add(stWaitOtherCrawl, wait(stPollOtherCrawl))
+	add(stPollOtherCrawl, poll(stOtherCrawlDone))
+	add(stOtherCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		timedOut,
+		obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY").Set("Next", stStartCrawlerAgain),
+	}).Set("Default", stCountOtherPoll))
+	add(stCountOtherPoll, count(stWaitOtherCrawl))
+	add(stStartCrawlerAgain, startCrawler(stWaitCrawl))
+	add(stWaitCrawl, wait(stPollCrawl))
+	add(stPollCrawl, poll(stCrawlDone))
+	// Only READY ends the wait (RUNNING and STOPPING do not); then only a
+	// SUCCEEDED last crawl lets the run go on.
+	add(stCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		timedOut,
+		obj{}.Set("Not", obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY")).Set("Next", stCountPoll),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("IsPresent", true)).Set("Next", stCrawlNoResult),
+		obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("StringEquals", "SUCCEEDED").Set("Next", stCrawled),
+	}).Set("Default", stCrawlFailed))
+	add(stCountPoll, count(stWaitCrawl))
+	add(stCrawled, obj{}.Set("Type", "Succeed"))
+	add(stCrawlFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {} ended {}: {}", "$.crawler", "$.status.Crawler.LastCrawl.Status", "States.JsonToString($.status.Crawler.LastCrawl)")))
+	add(stCrawlNoResult, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {} is READY but reports no last crawl", "$.crawler")))
+	add(stCrawlerCallFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
+		Set("CausePath", formatFn("crawler {}: {}: {}", "$.crawler", "$.error.Error", "$.error.Cause")))
+	add(stCrawlTimedOut, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlTimeout").
+		Set("CausePath", formatFn(fmt.Sprintf("crawler {} was not READY after {} polls %d seconds apart", o.CrawlerPollSeconds), "$.crawler", "$.polls")))
+	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stStartCrawler).Set("States", st)
+}
+
+// loadProcessor runs one table's Glue job for the run's partition. The
+// iteration's input is {"job": NAME, "partition": P}.
+func (a *asl) loadProcessor() obj {
+	run := obj{}.Set("Type", "Task").Set("Resource", arnStartJobSync).
+		Set("Parameters", obj{}.
+			Set("JobName.$", "$.job").
+			Set("Arguments", obj{}.Set(layout.ArgPartition+".$", "$.partition"))).
+		Set("ResultSelector", obj{}.
+			Set("JobName.$", "$.JobName").
+			Set("JobRunId.$", "$.Id").
+			Set("JobRunState.$", "$.JobRunState")).
+		Set("Retry", []any{retry(30, 8, 600, "Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException")}).
+		Set("Catch", []any{catchInto(stJobFailed)}).
+		Set("End", true)
+	failed := obj{}.Set("Type", "Fail").Set("Error", "flowc.JobFailed").
+		Set("CausePath", formatFn("Glue job {} failed: {}: {}", "$.job", "$.error.Error", "$.error.Cause"))
+	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stRunJob).
+		Set("States", obj{}.Set(stRunJob, run).Set(stJobFailed, failed))
+}
+
+// notify adds the two notifications and the end states.
+func (a *asl) notify() {
+	pl := a.pl
+	who := fmt.Sprintf("flowc %s (%s)", pl.Pipeline, pl.Env)
+	publish := func(outcome, subject, message string) obj {
+		return obj{}.Set("Type", "Task").Set("Resource", arnPublish).
+			Set("Parameters", obj{}.
+				Set("TopicArn", "${AlertTopicArn}").
+				Set("Subject", truncate(subject, 100)).
+				Set("Message.$", message).
+				Set("MessageAttributes", obj{}.
+					Set(layout.OutcomeAttribute, obj{}.Set("DataType", "String").Set("StringValue", outcome)).
+					Set("pipeline", obj{}.Set("DataType", "String").Set("StringValue", pl.Pipeline)).
+					Set("environment", obj{}.Set("DataType", "String").Set("StringValue", pl.Env)))).
+			Set("ResultPath", null).
+			Set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
+	}
+	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
+	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, who+": run succeeded",
+		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
+		Set("Catch", catchAll()).
+		Set("Next", stSucceeded))
+	a.add(stNotifyFailure, publish(layout.OutcomeFailure, who+": run FAILED",
+		formatFn(head+" failed. Error: {}. Cause: {}", "$.run.source", "$.run.scope", "$.error.Error", "$.error.Cause")).
+		Set("Next", stFailed))
+	a.add(stSucceeded, obj{}.Set("Type", "Succeed"))
+	// Error names starting with "States." are reserved, so the run fails
+	// with its own error and the original one leads the cause.
+	a.add(stFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.RunFailed").
+		Set("CausePath", formatFn("{}: {}", "$.error.Error", "$.error.Cause")))
+}

@@ -1,0 +1,147 @@
+package asl_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/asl"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// states returns the named states of a definition (or Map processor),
+// keyed by name.
+func states(t *testing.T, def map[string]any) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for name, s := range def["States"].(map[string]any) {
+		out[name] = s.(map[string]any)
+	}
+	return out
+}
+
+func definition(t *testing.T, opt compiler.Options) map[string]any {
+	t.Helper()
+	out := testspec.Compile(t, testspec.Example(t), "dev", opt)
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	return def
+}
+
+func hasCatchAll(s map[string]any) bool {
+	cs, _ := s["Catch"].([]any)
+	for _, c := range cs {
+		for _, e := range c.(map[string]any)["ErrorEquals"].([]any) {
+			if e == "States.ALL" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestEveryFailureIsNotified: every Task and Map of the run catches every
+// error into the failure notification, which ends in a Fail state; inside
+// the Maps every Task catches into a Fail state, so the Map fails and its
+// Catch notifies. Nothing ends a failed run as a success.
+func TestEveryFailureIsNotified(t *testing.T) {
+	def := definition(t, compiler.Options{})
+	top := states(t, def)
+	for name, s := range top {
+		switch s["Type"] {
+		case "Task", "Map":
+			if name == asl.StNotifyFailure {
+				if s["Next"] != asl.StFailed || s["Catch"] != nil {
+					t.Errorf("%s must go to %s and catch nothing", name, asl.StFailed)
+				}
+				continue
+			}
+			if !hasCatchAll(s) {
+				t.Errorf("%s does not catch States.ALL", name)
+			}
+		case "Fail":
+			if e, _ := s["Error"].(string); strings.HasPrefix(e, "States.") || s["ErrorPath"] != nil {
+				t.Errorf("%s fails with a reserved or dynamic error name", name)
+			}
+		}
+		if s["Type"] == "Map" {
+			proc := states(t, s["ItemProcessor"].(map[string]any))
+			for pn, ps := range proc {
+				if ps["Type"] == "Task" && !hasCatchAll(ps) {
+					t.Errorf("%s / %s does not catch States.ALL", name, pn)
+				}
+				if ps["Type"] == "Succeed" && pn != asl.StCrawled {
+					t.Errorf("%s / %s succeeds", name, pn)
+				}
+			}
+		}
+	}
+	if top[asl.StFailed]["Type"] != "Fail" || top[asl.StSucceeded]["Type"] != "Succeed" || top[asl.StNotifySuccess]["Next"] != asl.StSucceeded {
+		t.Error("end states are wrong")
+	}
+	// Only the success notification leads to Succeeded.
+	for name, s := range top {
+		if s["Next"] == asl.StSucceeded && name != asl.StNotifySuccess {
+			t.Errorf("%s goes to %s", name, asl.StSucceeded)
+		}
+	}
+}
+
+// TestCrawlWaitsForReady: the crawl loop polls with the configured wait,
+// treats only READY as done, needs a SUCCEEDED last crawl, and gives up
+// after the configured number of polls.
+func TestCrawlWaitsForReady(t *testing.T) {
+	def := definition(t, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 7})
+	crawl := states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
+	for _, w := range []string{asl.StWaitCrawl, asl.StWaitOtherCrawl} {
+		if crawl[w]["Seconds"] != 1.0 {
+			t.Errorf("%s waits %v s, want 1", w, crawl[w]["Seconds"])
+		}
+	}
+	b, _ := json.Marshal(crawl[asl.StCrawlDone]["Choices"])
+	for _, want := range []string{
+		`{"Next":"Crawl timed out","NumericGreaterThanEquals":7,"Variable":"$.polls"}`,
+		`{"Next":"Count poll","Not":{"StringEquals":"READY","Variable":"$.status.State"}}`,
+		`{"Next":"Crawled","StringEquals":"SUCCEEDED","Variable":"$.status.Crawler.LastCrawl.Status"}`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("Crawl done? lacks %s:\n%s", want, b)
+		}
+	}
+	if crawl[asl.StCrawlDone]["Default"] != asl.StCrawlFailed {
+		t.Error("a crawl that did not succeed does not fail the run")
+	}
+	// The defaults: 30 s apart, at most 120 polls.
+	def = definition(t, compiler.Options{})
+	crawl = states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
+	if crawl[asl.StWaitCrawl]["Seconds"] != 30.0 {
+		t.Errorf("default wait %v", crawl[asl.StWaitCrawl]["Seconds"])
+	}
+}
+
+// TestRunPartition: the partition comes from the key, past the source's
+// prefix, and is passed to every job.
+func TestRunPartition(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	b, _ := json.Marshal(top["flights: partition"]["Parameters"])
+	want := `{"partition.$":"States.Format('{}/{}/{}', States.ArrayGetItem(States.StringSplit($.key, '/'), 2), States.ArrayGetItem(States.StringSplit($.key, '/'), 3), States.ArrayGetItem(States.StringSplit($.key, '/'), 4))"}`
+	if string(b) != want {
+		t.Errorf("partition:\n got %s\nwant %s", b, want)
+	}
+	if m := top["flights: start"]["Choices"].([]any)[2].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*.csv" {
+		t.Errorf("key pattern %v", m["StringMatches"])
+	}
+	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
+	b, _ = json.Marshal(job["Parameters"])
+	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != asl.ArnStartJobSync {
+		t.Errorf("job task: %s %v", b, job["Resource"])
+	}
+	b, _ = json.Marshal(job["Retry"])
+	if !strings.Contains(string(b), `"ErrorEquals":["Glue.ConcurrentRunsExceededException","Glue.ThrottlingException"]`) || !strings.Contains(string(b), `"BackoffRate":2`) {
+		t.Errorf("job retry: %s", b)
+	}
+}

@@ -1,0 +1,19 @@
+package asl
+
+// Names the external tests (package asl_test, which compile specs through
+// package compiler and so cannot be in package asl) read.
+const (
+	ArnStartJobSync  = arnStartJobSync
+	StCrawl          = stCrawl
+	StCrawlDone      = stCrawlDone
+	StCrawlFailed    = stCrawlFailed
+	StCrawled        = stCrawled
+	StFailed         = stFailed
+	StLoad           = stLoad
+	StNotifyFailure  = stNotifyFailure
+	StNotifySuccess  = stNotifySuccess
+	StRunJob         = stRunJob
+	StSucceeded      = stSucceeded
+	StWaitCrawl      = stWaitCrawl
+	StWaitOtherCrawl = stWaitOtherCrawl
+)

@@ -1,0 +1,233 @@
+// Package cfn is the CloudFormation backend. One template per pipeline
+// and environment (template.json); when it would pass a CloudFormation
+// limit the Glue jobs move into nested stacks (stacks/tables-NN.json, see
+// cfn_stacks.go).
+//
+// The template takes one parameter, AssetBucket: the bucket `flowc deploy`
+// uploads the assets to (Glue scripts and nested templates, at their
+// content-addressed keys; Glue's TempDir lives there too, under
+// flowc/tmp/<pipeline>-<env>/).
+//
+// It reads only the IR, and from the rest of the build what Options
+// carries.
+package cfn
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/glue"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
+	"github.com/awslabs/goformation/v7/cloudformation/stepfunctions"
+
+	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// Stack is one rendered template.
+type Stack struct {
+	Path      string // build path: template.json or stacks/<name>.json
+	Body      []byte
+	Resources int
+	Outputs   int
+}
+
+// Stacks are the root template and its nested stacks (sorted by path).
+type Stacks struct {
+	Root   Stack
+	Nested []Stack
+}
+
+// Retention of the state machine's execution logs.
+const logRetentionDays = 90
+
+// cfn holds what every resource builder needs.
+type cfn struct {
+	pl     *ir.IR
+	defn   json.RawMessage   // the state machine definition
+	assets map[string]string // build path -> asset key
+}
+
+// Options are what the templates take from the other files of the build;
+// compiler.Compile fills them.
+type Options struct {
+	// Definition is the state machine definition (statemachine.asl.json).
+	Definition []byte
+	// AssetKeys maps the build paths of the Glue scripts and the Glue
+	// runtime to their asset keys.
+	AssetKeys map[string]string
+}
+
+// Templates renders the CloudFormation template(s) of a pipeline.
+func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
+	if !json.Valid(opt.Definition) {
+		return nil, fmt.Errorf("state machine definition: not valid JSON")
+	}
+	// Embedded as is: render decodes the whole template once.
+	c := &cfn{pl: pl, assets: opt.AssetKeys, defn: json.RawMessage(opt.Definition)}
+	return c.stacks()
+}
+
+// tempDir is the Glue TempDir of the pipeline, in the asset bucket.
+func (c *cfn) tempDir() string {
+	return layout.TempDir(c.pl.Names.Stack())
+}
+
+// description is the template's description (at most 1,024 bytes).
+func (c *cfn) description() string {
+	d := fmt.Sprintf("flowc pipeline %s (%s)", c.pl.Pipeline, c.pl.Env)
+	if c.pl.Description != "" {
+		d += ": " + c.pl.Description
+	}
+	if len(d) > 1024 {
+		d = d[:1021] + "..."
+	}
+	return d
+}
+
+func assetBucketParam() cloudformation.Parameter {
+	return cloudformation.Parameter{
+		Type:           "String",
+		Description:    cloudformation.String("Bucket that flowc deploy uploads the Glue scripts and nested templates to; Glue's TempDir is under flowc/tmp/ in it"),
+		AllowedPattern: cloudformation.String("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+	}
+}
+
+// globalResources are the resources of the root stack that do not depend
+// on how the jobs are placed.
+func (c *cfn) globalResources(t *cloudformation.Template) {
+	pl, n := c.pl, c.pl.Names
+	t.Parameters[idAssetBucket] = assetBucketParam()
+
+	t.Resources[idGlueDatabase] = &glue.Database{
+		CatalogId: cloudformation.Ref("AWS::AccountId"),
+		DatabaseInput: &glue.Database_DatabaseInput{
+			Name:        cloudformation.String(n.GlueDatabase()),
+			Description: cloudformation.String(fmt.Sprintf("flowc pipeline %s (%s): the sources as tables", pl.Pipeline, pl.Env)),
+		},
+	}
+	for _, b := range pl.Buckets {
+		c.bucket(t, b)
+	}
+	crawled := map[*ir.Source]bool{}
+	for _, s := range pl.CrawledSources() {
+		crawled[s] = true
+	}
+	for _, s := range pl.Sources {
+		c.source(t, s, crawled[s])
+	}
+	t.Resources[idGlueRole] = c.glueRole()
+	if pl.Redshift.Connection != "" {
+		c.connectionSecret(t)
+	}
+	t.Resources[idStateMachineRole] = c.stateMachineRole()
+	t.Resources[idEventsRole] = role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
+		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine))))
+	t.Resources[idStateMachineLogs] = &logs.LogGroup{
+		LogGroupName:    cloudformation.String(n.LogGroup()),
+		RetentionInDays: cloudformation.Int(logRetentionDays),
+	}
+	t.Resources[idStateMachine] = &stepfunctions.StateMachine{
+		StateMachineName:        cloudformation.String(n.StateMachine()),
+		StateMachineType:        cloudformation.String("STANDARD"),
+		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
+		Definition:              c.defn,
+		DefinitionSubstitutions: map[string]any{"AlertTopicArn": cloudformation.Ref(idAlertTopic)},
+		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
+			Level:                cloudformation.String("ALL"),
+			IncludeExecutionData: cloudformation.Bool(true),
+			Destinations: []stepfunctions.StateMachine_LogDestination{{
+				CloudWatchLogsLogGroup: &stepfunctions.StateMachine_CloudWatchLogsLogGroup{LogGroupArn: cloudformation.GetAttPtr(idStateMachineLogs, "Arn")},
+			}},
+		},
+	}
+	c.alerts(t)
+
+	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
+	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")
+	t.Outputs["GlueDatabaseName"] = output(cloudformation.Ref(idGlueDatabase), "Glue Data Catalog database holding the sources")
+}
+
+func output(v any, desc string) cloudformation.Output {
+	return cloudformation.Output{Value: v, Description: cloudformation.String(desc)}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// render marshals a template canonically: keys sorted, two-space indent,
+// no HTML escaping, a trailing newline, goformation's encoded intrinsics
+// expanded. The bytes are those of renderSlow (goformation's
+// Template.JSON, then canonicalJSON), written in one pass: the template is
+// turned into the generic tree json.Unmarshal would give (templateTree,
+// numbers as float64 as goformation decodes them) and written by
+// jsonw.PrettyIntrinsics, which expands the intrinsics as goformation does. A template
+// the fast path does not reproduce exactly (e.g. a literal {"Ref": ...}
+// object, which goformation would evaluate; flowc never writes one) takes
+// the slow path.
+func render(t *cloudformation.Template) ([]byte, error) {
+	tree, err := templateTree(t)
+	if err == nil {
+		var b []byte
+		if b, err = jsonw.PrettyIntrinsics(tree); err == nil {
+			return b, nil
+		}
+	}
+	if errors.Is(err, jsonw.ErrSlowPath) {
+		return renderSlow(t)
+	}
+	return nil, err
+}
+
+// renderSlow is render through goformation's Template.JSON (which runs
+// its intrinsics processor) and canonicalJSON.
+func renderSlow(t *cloudformation.Template) ([]byte, error) {
+	raw, err := t.JSON()
+	if err != nil {
+		return nil, err
+	}
+	return canonicalJSON(raw)
+}
+
+// canonicalJSON re-encodes JSON with sorted keys, two-space indent, no
+// HTML escaping and a trailing newline. Numbers keep their text.
+func canonicalJSON(raw []byte) ([]byte, error) {
+	var v any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// newTemplate is an empty template with the pipeline's description.
+func (c *cfn) newTemplate(desc string) *cloudformation.Template {
+	t := cloudformation.NewTemplate()
+	t.Description = desc
+	return t
+}

@@ -1,0 +1,278 @@
+package cfn
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/events"
+	"github.com/awslabs/goformation/v7/cloudformation/glue"
+	"github.com/awslabs/goformation/v7/cloudformation/policies"
+	"github.com/awslabs/goformation/v7/cloudformation/s3"
+	"github.com/awslabs/goformation/v7/cloudformation/sns"
+
+	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// The resources of the template, one builder per spec element: source
+// buckets, sources (catalog table, crawler, trigger rule), the alert topic
+// and its subscriptions, and the Glue job of each table.
+
+// bucket is a source bucket: encrypted, private, TLS only, versioned,
+// EventBridge notifications on, kept when the stack is deleted.
+func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
+	id := idBucket(b.Name)
+	t.Resources[id] = &s3.Bucket{
+		BucketName: cloudformation.String(b.Name),
+		BucketEncryption: &s3.Bucket_BucketEncryption{ServerSideEncryptionConfiguration: []s3.Bucket_ServerSideEncryptionRule{{
+			ServerSideEncryptionByDefault: &s3.Bucket_ServerSideEncryptionByDefault{SSEAlgorithm: "AES256"},
+		}}},
+		PublicAccessBlockConfiguration: &s3.Bucket_PublicAccessBlockConfiguration{
+			BlockPublicAcls:       cloudformation.Bool(true),
+			BlockPublicPolicy:     cloudformation.Bool(true),
+			IgnorePublicAcls:      cloudformation.Bool(true),
+			RestrictPublicBuckets: cloudformation.Bool(true),
+		},
+		OwnershipControls:                    &s3.Bucket_OwnershipControls{Rules: []s3.Bucket_OwnershipControlsRule{{ObjectOwnership: cloudformation.String("BucketOwnerEnforced")}}},
+		VersioningConfiguration:              &s3.Bucket_VersioningConfiguration{Status: "Enabled"},
+		NotificationConfiguration:            &s3.Bucket_NotificationConfiguration{EventBridgeConfiguration: &s3.Bucket_EventBridgeConfiguration{EventBridgeEnabled: true}},
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
+	}
+	t.Resources[idBucketPolicy(b.Name)] = &s3.BucketPolicy{
+		Bucket: cloudformation.Ref(id),
+		PolicyDocument: newPolicy(statement{
+			Sid:       "DenyInsecureTransport",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"s3:*"},
+			Resource:  []string{cloudformation.GetAtt(id, "Arn"), s3ARN("${" + id + "}/*")},
+			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+		}),
+	}
+	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")")
+}
+
+// serde is the storage format of a source in the Glue Data Catalog.
+type serde struct {
+	classification, library, input, output string
+	params                                 map[string]string
+}
+
+func sourceSerde(s *ir.Source) serde {
+	switch s.Format {
+	case "json":
+		return serde{"json", "org.openx.data.jsonserde.JsonSerDe",
+			"org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat", nil}
+	case "parquet":
+		return serde{"parquet", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+			"org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat", nil}
+	}
+	return serde{"csv", "org.apache.hadoop.hive.serde2.OpenCSVSerde",
+		"org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+		map[string]string{"separatorChar": s.CSV.Delimiter, "quoteChar": s.CSV.Quote, "escapeChar": s.CSV.Escape}}
+}
+
+// sourceLocation is the S3 location of a source as Glue wants it.
+func sourceLocation(s *ir.Source) string { return "s3://" + s.Bucket + "/" + s.Prefix }
+
+// source adds a source's catalog table, its crawler (partitioned sources
+// a run reads: the crawler adds the partitions that arrive) and its
+// trigger rule.
+func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
+	n := c.pl.Names
+	sd := sourceSerde(s)
+	params := map[string]string{"classification": sd.classification, "flowc:source": s.Name}
+	if s.Format == "csv" && s.CSV.Header {
+		params["skip.header.line.count"] = "1"
+	}
+	if s.Format == "csv" && s.CSV.Null != "" {
+		params["serialization.null.format"] = s.CSV.Null
+	}
+	var cols, parts []glue.Table_Column
+	for _, col := range s.Columns {
+		cols = append(cols, glue.Table_Column{Name: col.Name, Type: cloudformation.String(col.Type.String())})
+	}
+	for _, p := range s.Partitions {
+		parts = append(parts, glue.Table_Column{Name: p.Name, Type: cloudformation.String(p.Type.String())})
+	}
+	t.Resources[idSourceTable(s.Name)] = &glue.Table{
+		CatalogId:    cloudformation.Ref("AWS::AccountId"),
+		DatabaseName: cloudformation.Ref(idGlueDatabase),
+		TableInput: &glue.Table_TableInput{
+			Name:          cloudformation.String(s.Name),
+			Description:   cloudformation.String("flowc source " + s.Name + " at " + s.Location),
+			TableType:     cloudformation.String("EXTERNAL_TABLE"),
+			Parameters:    params,
+			PartitionKeys: parts,
+			StorageDescriptor: &glue.Table_StorageDescriptor{
+				Columns:      cols,
+				Location:     cloudformation.String(sourceLocation(s)),
+				InputFormat:  cloudformation.String(sd.input),
+				OutputFormat: cloudformation.String(sd.output),
+				SerdeInfo:    &glue.Table_SerdeInfo{SerializationLibrary: cloudformation.String(sd.library)},
+			},
+		},
+	}
+	if sd.params != nil {
+		t.Resources[idSourceTable(s.Name)].(*glue.Table).TableInput.StorageDescriptor.SerdeInfo.Parameters = sd.params
+	}
+	if crawled {
+		id := idSourceCrawler(s.Name)
+		t.Resources[id] = &glue.Crawler{
+			Name:         cloudformation.String(n.Crawler(s.Name)),
+			Description:  cloudformation.String("flowc: adds the partitions of source " + s.Name + " under " + s.Location),
+			Role:         cloudformation.GetAtt(idGlueRole, "Arn"),
+			DatabaseName: cloudformation.RefPtr(idGlueDatabase),
+			Targets: &glue.Crawler_Targets{CatalogTargets: []glue.Crawler_CatalogTarget{{
+				DatabaseName: cloudformation.RefPtr(idGlueDatabase),
+				Tables:       []string{s.Name},
+			}}},
+			// Catalog targets need DeleteBehavior LOG; LOG updates keep the
+			// spec's columns authoritative.
+			SchemaChangePolicy:         &glue.Crawler_SchemaChangePolicy{UpdateBehavior: cloudformation.String("LOG"), DeleteBehavior: cloudformation.String("LOG")},
+			RecrawlPolicy:              &glue.Crawler_RecrawlPolicy{RecrawlBehavior: cloudformation.String("CRAWL_EVERYTHING")},
+			Configuration:              cloudformation.String(`{"Version":1.0,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}}}`),
+			AWSCloudFormationDependsOn: []string{idSourceTable(s.Name)},
+		}
+		t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "Glue crawler of source "+s.Name)
+	}
+	if s.Triggered() {
+		c.rule(t, s)
+	}
+}
+
+// rule starts the state machine for a source: on each object created
+// under its location with its format's suffix, or on its schedule.
+func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
+	n := c.pl.Names
+	target := events.Rule_Target{
+		Id:      "StateMachine",
+		Arn:     cloudformation.Ref(idStateMachine),
+		RoleArn: cloudformation.GetAttPtr(idEventsRole, "Arn"),
+	}
+	r := &events.Rule{
+		Name:  cloudformation.String(n.Rule(s.Name)),
+		State: cloudformation.String("ENABLED"),
+	}
+	switch s.Trigger {
+	case ir.TriggerOnArrival:
+		r.Description = cloudformation.String("flowc: a run per object created under " + s.Location + " ending in " + s.Suffix())
+		// One wildcard filter: a prefix and a suffix filter in one list
+		// would be ORed.
+		r.EventPattern = map[string]any{
+			"source":      []string{"aws.s3"},
+			"detail-type": []string{"Object Created"},
+			"detail": map[string]any{
+				"bucket": map[string]any{"name": []string{s.Bucket}},
+				"object": map[string]any{"key": []any{map[string]any{"wildcard": wildcardEscape(s.Prefix) + "*" + wildcardEscape(s.Suffix())}}},
+			},
+		}
+		target.InputTransformer = &events.Rule_InputTransformer{
+			InputPathsMap: map[string]string{"bucket": "$.detail.bucket.name", "key": "$.detail.object.key"},
+			InputTemplate: fmt.Sprintf(`{"source": %s, "bucket": <bucket>, "key": <key>}`, jsonString(s.Name)),
+		}
+	default: // schedule
+		r.Description = cloudformation.String("flowc: a run of source " + s.Name + " on " + s.Schedule)
+		r.ScheduleExpression = cloudformation.String(s.Schedule)
+		target.Input = cloudformation.String(fmt.Sprintf(`{"source":%s}`, jsonString(s.Name)))
+	}
+	r.Targets = []events.Rule_Target{target}
+	t.Resources[idSourceRule(s.Name)] = r
+}
+
+// wildcardEscape escapes the characters special in an EventBridge wildcard.
+func wildcardEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`).Replace(s)
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// alerts adds the topic, its TLS-only policy and one e-mail subscription
+// per address, filtered on the outcome message attribute the state
+// machine sets, so on_failure and on_success recipients get only theirs.
+func (c *cfn) alerts(t *cloudformation.Template) {
+	pl := c.pl
+	t.Resources[idAlertTopic] = &sns.Topic{
+		TopicName:      cloudformation.String(pl.Names.Topic()),
+		DisplayName:    cloudformation.String(truncate("flowc "+pl.Pipeline+" "+pl.Env, 100)),
+		KmsMasterKeyId: cloudformation.String("alias/aws/sns"),
+	}
+	t.Resources[idAlertTopicPolicy] = &sns.TopicPolicy{
+		Topics: []string{cloudformation.Ref(idAlertTopic)},
+		PolicyDocument: newPolicy(statement{
+			Sid:       "DenyInsecureTransport",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{cloudformation.Ref(idAlertTopic)},
+			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+		}),
+	}
+	outcomes := map[string][]string{}
+	var order []string
+	add := func(emails []string, outcome string) {
+		for _, e := range emails {
+			k := strings.ToLower(e)
+			if _, ok := outcomes[k]; !ok {
+				order = append(order, e)
+			}
+			if !contains(outcomes[k], outcome) {
+				outcomes[k] = append(outcomes[k], outcome)
+			}
+		}
+	}
+	add(pl.Alerts.OnFailure, layout.OutcomeFailure)
+	add(pl.Alerts.OnSuccess, layout.OutcomeSuccess)
+	for _, e := range order {
+		o := outcomes[strings.ToLower(e)]
+		sort.Strings(o)
+		t.Resources[idSubscription(e)] = &sns.Subscription{
+			TopicArn:          cloudformation.Ref(idAlertTopic),
+			Protocol:          "email",
+			Endpoint:          cloudformation.String(e),
+			FilterPolicyScope: cloudformation.String("MessageAttributes"),
+			FilterPolicy:      map[string]any{layout.OutcomeAttribute: o},
+		}
+	}
+}
+
+// jobResource is the Glue job loading a table; roleArn is the Glue role.
+func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
+	pl := c.pl
+	key := c.assets[layout.GlueScriptPath(tb.Name)]
+	j := &glue.Job{
+		Name:        cloudformation.String(pl.Names.GlueJob(tb.Name)),
+		Description: cloudformation.String(truncate("flowc: loads Redshift table "+pl.Redshift.Schema+"."+tb.Name+" ("+tb.Load+")", 2048)),
+		Role:        roleArn,
+		Command: &glue.Job_JobCommand{
+			Name:           cloudformation.String("glueetl"),
+			PythonVersion:  cloudformation.String("3"),
+			ScriptLocation: cloudformation.String(cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(key))),
+		},
+		GlueVersion:       cloudformation.String(pl.Glue.Version),
+		WorkerType:        cloudformation.String(pl.Glue.WorkerType),
+		NumberOfWorkers:   cloudformation.Int(pl.Glue.Workers),
+		Timeout:           cloudformation.Int(pl.Glue.TimeoutMinutes),
+		MaxRetries:        cloudformation.Float64(0),
+		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(1)},
+		DefaultArguments: map[string]any{
+			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.tempDir())),
+			"--job-bookmark-option":              "job-bookmark-disable",
+			"--enable-continuous-cloudwatch-log": "true",
+			// The runtime the script imports (flowc_runtime), on the Python path.
+			"--extra-py-files":  cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.assets[layout.GlueRuntimePath])),
+			layout.ArgPartition: "",
+		},
+	}
+	if pl.Redshift.Connection != "" {
+		j.Connections = &glue.Job_ConnectionsList{Connections: []string{pl.Redshift.Connection}}
+	}
+	return j
+}

@@ -1,0 +1,198 @@
+package cfn_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/cfn"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// cfnTemplate is a parsed template, for tests.
+type cfnTemplate struct {
+	Parameters map[string]any
+	Conditions map[string]any
+	Resources  map[string]struct {
+		Type       string
+		Condition  string
+		Properties map[string]any
+	}
+	Outputs map[string]any
+}
+
+func parseTemplate(t *testing.T, b []byte) cfnTemplate {
+	t.Helper()
+	var tm cfnTemplate
+	if err := json.Unmarshal(b, &tm); err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// TestLogicalIDsStable: adding a source and a table adds resources and
+// leaves every existing job, catalog table, crawler, rule and bucket as it
+// was, under the same logical ID.
+func TestLogicalIDsStable(t *testing.T) {
+	src := testspec.Example(t)
+	base := parseTemplate(t, testspec.Compile(t, src, "dev", compiler.Options{}).File(layout.TemplatePath))
+	grown := strings.Replace(src, "\ntransforms:", `
+  carriers:
+    location: s3://${params.landing_bucket}/reference/carriers/
+    columns: {code: string, name: string}
+
+transforms:`, 1)
+	grown = strings.Replace(grown, "\nalerts:", `
+    carriers:
+      from: carriers
+      load: append
+      columns: {code: varchar(8), name: varchar(128)}
+
+alerts:`, 1)
+	next := parseTemplate(t, testspec.Compile(t, grown, "dev", compiler.Options{}).File(layout.TemplatePath))
+	for _, id := range []string{"SourceCarriersTable", "TableCarriersJob"} {
+		if _, ok := next.Resources[id]; !ok {
+			t.Errorf("new resource %s missing", id)
+		}
+	}
+	// What refers to every job or source changes; nothing else does.
+	mayChange := map[string]bool{"StateMachine": true, "StateMachineRole": true, "GlueRole": true, "BucketAcmeFlightsLandingDev": false}
+	for id, r := range base.Resources {
+		n, ok := next.Resources[id]
+		if !ok {
+			t.Errorf("resource %s disappeared when the spec grew", id)
+			continue
+		}
+		if n.Type != r.Type {
+			t.Errorf("resource %s changed type", id)
+		}
+		if !mayChange[id] && !reflect.DeepEqual(n.Properties, r.Properties) {
+			t.Errorf("resource %s changed when an unrelated table was added", id)
+		}
+	}
+}
+
+// TestIAMLeastPrivilege: no Allow grants a wildcard action, and Resource
+// "*" appears only where AWS documents no resource scoping.
+func TestIAMLeastPrivilege(t *testing.T) {
+	noScoping := map[string]bool{"LogDeliveryHasNoResourceScoping": true, "VpcConnectionHasNoResourceScoping": true}
+	for name, src := range map[string]string{"example": testspec.Example(t), "large": testspec.Gen(60)} {
+		out := testspec.Compile(t, src, "dev", compiler.Options{})
+		for _, f := range out.Files {
+			if !strings.HasSuffix(f.Path, ".json") || f.Path == layout.ManifestPath || f.Path == layout.StateMachinePath {
+				continue
+			}
+			walkStatements(parseAny(t, f.Data), func(st map[string]any) {
+				if st["Effect"] != "Allow" {
+					return
+				}
+				for _, a := range st["Action"].([]any) {
+					if s := a.(string); s == "*" || strings.HasSuffix(s, ":*") || strings.Contains(s, "*") {
+						t.Errorf("%s %s: statement %v allows wildcard action %s", name, f.Path, st["Sid"], s)
+					}
+				}
+				rs, _ := st["Resource"].([]any)
+				sid, _ := st["Sid"].(string)
+				for _, r := range rs {
+					if r == "*" && !noScoping[sid] {
+						t.Errorf("%s %s: statement %v allows Resource *", name, f.Path, st["Sid"])
+					}
+				}
+			})
+		}
+	}
+}
+
+func parseAny(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// walkStatements calls fn on every IAM statement (an object with Effect
+// and Action) in v.
+func walkStatements(v any, fn func(map[string]any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["Effect"]; ok {
+			if _, ok := x["Action"]; ok {
+				fn(x)
+				return
+			}
+		}
+		for _, e := range x {
+			walkStatements(e, fn)
+		}
+	case []any:
+		for _, e := range x {
+			walkStatements(e, fn)
+		}
+	}
+}
+
+// TestEventRule: one wildcard filter holding the prefix and the suffix
+// (a prefix filter and a suffix filter in one list would be ORed).
+func TestEventRule(t *testing.T) {
+	tm := parseTemplate(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
+	r := tm.Resources["SourceFlightsRule"]
+	got, _ := json.Marshal(r.Properties["EventPattern"])
+	want := `{"detail":{"bucket":{"name":["acme-flights-landing-dev"]},"object":{"key":[{"wildcard":"raw/flights/*.csv"}]}},"detail-type":["Object Created"],"source":["aws.s3"]}`
+	if string(got) != want {
+		t.Errorf("pattern:\n got %s\nwant %s", got, want)
+	}
+	if _, ok := tm.Resources["SourceAirportsRule"]; ok {
+		t.Error("a source without a trigger has a rule")
+	}
+	if _, ok := tm.Resources["SourceAirportsCrawler"]; ok {
+		t.Error("a source without partitions has a crawler")
+	}
+}
+
+// TestNestedStacksStable: a large pipeline splits its jobs into nested
+// stacks by a hash of the table name; adding a table changes only the
+// nested stack it lands in (and the root, which points at it).
+func TestNestedStacksStable(t *testing.T) {
+	a := testspec.Compile(t, testspec.Gen(500), "dev", compiler.Options{})
+	b := testspec.Compile(t, testspec.Gen(501), "dev", compiler.Options{})
+	if len(a.Manifest.Stacks) < 2 {
+		t.Fatalf("500 tables did not split: %+v", a.Manifest.Stacks)
+	}
+	newShard := layout.NestedStackPath(cfn.ShardOf("t500"))
+	changed := 0
+	for _, f := range a.Files {
+		if !strings.HasPrefix(f.Path, layout.StacksDir) {
+			continue
+		}
+		if !bytes.Equal(f.Data, b.File(f.Path)) {
+			changed++
+			if f.Path != newShard {
+				t.Errorf("%s changed when table t500 (in %s) was added", f.Path, newShard)
+			}
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d nested stacks changed, want 1", changed)
+	}
+	root := parseTemplate(t, a.File(layout.TemplatePath))
+	for id, r := range root.Resources {
+		if r.Type == "AWS::Glue::Job" {
+			t.Errorf("root stack still holds job %s", id)
+		}
+	}
+	for _, s := range a.Manifest.Stacks {
+		if s.Resources > layout.MaxResources || s.Outputs > layout.MaxOutputs || s.Bytes > layout.MaxTemplateS3 {
+			t.Errorf("%+v passes a limit", s)
+		}
+	}
+	// A small pipeline stays one stack.
+	if small := testspec.Compile(t, testspec.Gen(20), "dev", compiler.Options{}); len(small.Manifest.Stacks) != 1 {
+		t.Errorf("20 tables split into %d stacks", len(small.Manifest.Stacks))
+	}
+}

@@ -1,0 +1,45 @@
+package cfn
+
+import (
+	"encoding/json"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/flowc-dev/flowc/ir"
+)
+
+// What the external tests (package cfn_test, which load specs through
+// package compiler and so cannot be in package cfn) call.
+
+// ShardOf is shardOf.
+var ShardOf = shardOf
+
+// RenderBothWays builds the templates of pl that the fast path must
+// reproduce (the root stack holding every job, and a nested stack holding
+// every job) and renders each through the fast path and through
+// goformation (renderSlow). It fails when the fast path refuses one.
+func RenderBothWays(pl *ir.IR, def []byte) (fast, slow [][]byte, err error) {
+	c := &cfn{pl: pl, assets: map[string]string{}, defn: json.RawMessage(def)}
+	root := c.newTemplate(c.description())
+	c.globalResources(root)
+	shard := c.newTemplate("shard")
+	for _, tb := range pl.Tables {
+		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
+		c.addJob(shard, tb, cloudformation.Ref(paramGlueRoleArn))
+	}
+	for _, tm := range []*cloudformation.Template{root, shard} {
+		if _, err := templateTree(tm); err != nil {
+			return nil, nil, err
+		}
+		f, err := render(tm)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := renderSlow(tm)
+		if err != nil {
+			return nil, nil, err
+		}
+		fast, slow = append(fast, f), append(slow, s)
+	}
+	return fast, slow, nil
+}

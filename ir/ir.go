@@ -1,0 +1,208 @@
+// Package ir is flowc's intermediate representation: one pipeline in one
+// environment, with every ${...} expanded, every default applied and every
+// expression parsed and typed. The compiler's backends (compiler/cfn,
+// compiler/asl, compiler/glue, compiler/ddl, compiler/sqlgen) and the local
+// engine read only this; nothing here knows the YAML syntax, and nothing
+// here knows AWS beyond the names the pipeline's resources get.
+//
+// The contract: an IR is built once (today by compiler.Lower from a spec
+// that spec.Load accepted) and read afterwards; nothing mutates it. Every
+// element keeps the Pos it came from, so a later error still points into
+// the YAML.
+package ir
+
+import (
+	"github.com/flowc-dev/flowc/spec/diag"
+	"github.com/flowc-dev/flowc/spec/expr"
+)
+
+// Pos is a position in the spec, kept so compile-time errors point into it.
+type Pos = diag.Pos
+
+// IR is one pipeline in one environment, with every ${...} expanded and
+// every expression parsed and typed. Slices are in spec order unless said.
+type IR struct {
+	Pipeline    string
+	Description string
+	Env         string
+	Region      string
+	Account     string // "" when the environment sets no guard
+	Names       Names
+
+	Sources    []*Source
+	Transforms []*Transform // dependency order: a transform follows what it reads
+	Tables     []*Table
+	Buckets    []*Bucket // the distinct source buckets flowc creates, sorted by name
+	Redshift   Redshift
+	Alerts     Alerts
+	Glue       GlueSettings
+}
+
+// Source is a dataset read by the pipeline.
+type Source struct {
+	Name       string
+	Pos        Pos
+	Location   string // expanded, s3://bucket/prefix/
+	Bucket     string
+	Prefix     string // key prefix, "" or ending in "/"
+	Format     string // csv | json | parquet
+	CSV        CSVOptions
+	Columns    []expr.Column // the file's columns, in order
+	Partitions []expr.Column // Hive partition columns, in order
+	Trigger    TriggerKind
+	Schedule   string // cron(...) or rate(...) when Trigger is schedule
+	// Schema is Columns then Partitions: the row every step starts from.
+	Schema []expr.Column
+}
+
+// Triggered reports whether the source starts runs.
+func (s *Source) Triggered() bool {
+	return s.Trigger == TriggerOnArrival || s.Trigger == TriggerSchedule
+}
+
+// Suffix is the object key suffix of the source's format (".csv").
+func (s *Source) Suffix() string { return "." + s.Format }
+
+// CSVOptions with defaults applied.
+type CSVOptions struct {
+	Header    bool   // default true
+	Delimiter string // default ","
+	Quote     string // default `"`
+	Escape    string // default `"`
+	Null      string // default ""
+}
+
+// Transform is a named sequence of steps over a source or transform.
+type Transform struct {
+	Name   string
+	Pos    Pos
+	From   string
+	Steps  []*Step
+	Schema []expr.Column // the output row, unqualified
+}
+
+// Step is one relational step. Expressions are the typed ASTs of the spec
+// (expr.Check has set every node's type): backends translate them, never
+// re-parse text.
+type Step struct {
+	Kind StepKind
+	Pos  Pos
+
+	Cond expr.Expr // filter: the predicate; join: the ON condition
+
+	Join     string // join: the source or transform joined
+	Alias    string // join: its alias
+	JoinKind string // join: inner | left
+
+	Columns []*NamedExpr // derive, select (map or list form), aggregate measures
+	By      []string     // dedupe, aggregate: column names (may be alias-qualified)
+	OrderBy []*OrderItem // dedupe: which row to keep (the first)
+
+	// Schema is the row after the step (columns carry their join alias).
+	Schema []expr.Column
+}
+
+// NamedExpr is an output column computed by an expression. For select in
+// list form, Expr is a plain *expr.Col.
+type NamedExpr struct {
+	Name string
+	Expr expr.Expr
+	Pos  Pos
+}
+
+// OrderItem orders rows in dedupe.
+type OrderItem struct {
+	Expr expr.Expr
+	Desc bool
+}
+
+// Table is a Redshift table loaded by the pipeline.
+type Table struct {
+	Name      string
+	Pos       Pos
+	From      string // source or transform
+	Load      string // append | replace_partition | merge
+	Key       []string
+	Distkey   string
+	Diststyle string // auto | even | all | key; "" = Redshift's default (auto)
+	Sortkey   []string
+	Columns   []*TableColumn
+	Checks    []*Check
+	// Trigger is the triggered source in the table's lineage (nil if none);
+	// a run reads only its partition. PartitionColumns are its partition
+	// column names (those replace_partition deletes by).
+	Trigger          *Source
+	PartitionColumns []string
+	// Reads lists the sources and transforms the table needs, in
+	// dependency order (sources first, then transforms).
+	Reads []string
+}
+
+// TableColumn is a Redshift column and the type the transform feeds it.
+type TableColumn struct {
+	Name string
+	Type RedshiftType
+	From expr.Type
+	Pos  Pos
+}
+
+// Check is a data check run before a load; a failure loads nothing.
+type Check struct {
+	Kind    CheckKind
+	Name    string // stable human name, e.g. not_null(flight_date,dep_time)
+	Pos     Pos
+	Columns []string  // not_null, unique
+	Expr    expr.Expr // expect
+	Min     *int      // row_count
+	Max     *int      // row_count
+}
+
+// Bucket is a source bucket flowc creates and owns.
+type Bucket struct {
+	Name    string
+	Sources []string // sources located in it
+}
+
+// Redshift is the load target, with parameters expanded.
+type Redshift struct {
+	Workgroup  string
+	Cluster    string
+	Database   string
+	Schema     string
+	Connection string
+	IAMRole    string
+}
+
+// Alerts are the SNS e-mail subscriptions.
+type Alerts struct {
+	OnFailure []string
+	OnSuccess []string
+}
+
+// GlueSettings are the Glue job settings with defaults applied.
+type GlueSettings struct {
+	Version        string
+	WorkerType     string
+	Workers        int
+	TimeoutMinutes int
+}
+
+// Source returns the named source, or nil.
+func (ir *IR) Source(name string) *Source {
+	for _, s := range ir.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Transform returns the named transform, or nil.
+func (ir *IR) Transform(name string) *Transform {
+	for _, t := range ir.Transforms {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}

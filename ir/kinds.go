@@ -1,0 +1,42 @@
+package ir
+
+// TriggerKind says what starts a run.
+type TriggerKind string
+
+// Triggers of a source.
+const (
+	TriggerNone      TriggerKind = "none"
+	TriggerOnArrival TriggerKind = "on_arrival"
+	TriggerSchedule  TriggerKind = "schedule"
+)
+
+// StepKind names a transform step.
+type StepKind string
+
+// Steps of a transform.
+const (
+	StepFilter    StepKind = "filter"
+	StepJoin      StepKind = "join"
+	StepDerive    StepKind = "derive"
+	StepSelect    StepKind = "select"
+	StepDedupe    StepKind = "dedupe"
+	StepAggregate StepKind = "aggregate"
+)
+
+// CheckKind names a table check.
+type CheckKind string
+
+// Checks of a table.
+const (
+	CheckNotNull  CheckKind = "not_null"
+	CheckUnique   CheckKind = "unique"
+	CheckExpect   CheckKind = "expect"
+	CheckRowCount CheckKind = "row_count"
+)
+
+// Load modes of a table.
+const (
+	LoadAppend           = "append"
+	LoadReplacePartition = "replace_partition"
+	LoadMerge            = "merge"
+)

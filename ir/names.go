@@ -1,0 +1,52 @@
+package ir
+
+import "strings"
+
+// Names derives the AWS resource names of a pipeline in one environment.
+// spec checks them against AWS limits and the backends use them, so what
+// validate checks is what build creates.
+type Names struct {
+	Pipeline      string
+	Env           string
+	StackOverride string // the environment's `stack:`, if any
+}
+
+func (n Names) base() string { return n.Pipeline + "-" + n.Env }
+
+// Stack is the CloudFormation stack name.
+func (n Names) Stack() string {
+	if n.StackOverride != "" {
+		return n.StackOverride
+	}
+	return n.base()
+}
+
+// StateMachine is the Step Functions state machine name.
+func (n Names) StateMachine() string { return n.base() }
+
+// Rule is the EventBridge rule starting runs for a source.
+func (n Names) Rule(source string) string {
+	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
+}
+
+// Role is an IAM role name for one purpose (sfn, glue, events).
+func (n Names) Role(purpose string) string { return n.base() + "-" + purpose }
+
+// GlueDatabase is the Glue Data Catalog database.
+func (n Names) GlueDatabase() string { return strings.ReplaceAll(n.base(), "-", "_") }
+
+// Crawler is the Glue crawler of a source.
+func (n Names) Crawler(source string) string {
+	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
+}
+
+// GlueJob is the Glue job loading a table.
+func (n Names) GlueJob(table string) string {
+	return n.base() + "-" + strings.ReplaceAll(table, "_", "-")
+}
+
+// Topic is the SNS topic for alerts.
+func (n Names) Topic() string { return n.base() + "-alerts" }
+
+// LogGroup is the state machine's CloudWatch Logs group.
+func (n Names) LogGroup() string { return "/aws/vendedlogs/states/" + n.base() }

@@ -1,0 +1,115 @@
+// Package layout holds the facts of a build's layout that the compiler
+// writes and deploy, cmd/flowc and the spec checks read: the paths of the
+// files in a build directory, the S3 keys flowc uses in the asset bucket,
+// and the AWS limits a build is measured against. One fact, one place: a
+// package that needs one of these imports it from here.
+//
+// The package imports nothing of flowc and does no I/O.
+package layout
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Paths in a build directory (slash-separated, relative to it).
+const (
+	TemplatePath     = "template.json"         // the root CloudFormation template
+	StateMachinePath = "statemachine.asl.json" // the state machine definition
+	ManifestPath     = "manifest.json"         // the build's manifest
+	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
+	GlueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
+	DDLDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
+	GlueScriptExt    = ".py"
+	DDLExt           = ".sql"
+)
+
+// GlueRuntimeModule is the name of the Python module the Glue scripts
+// share; no table may take it (a spec rule), since its script would be the
+// module's file.
+const GlueRuntimeModule = "flowc_runtime"
+
+// GlueRuntimePath is the build path of the Glue runtime:
+// glue/flowc_runtime.py.
+const GlueRuntimePath = GlueDir + GlueRuntimeModule + GlueScriptExt
+
+// GlueScriptPath is the build path of a table's Glue script.
+func GlueScriptPath(table string) string { return GlueDir + table + GlueScriptExt }
+
+// DDLPath is the build path of a table's Redshift DDL.
+func DDLPath(table string) string { return DDLDir + table + DDLExt }
+
+// NestedStackPath is the build path of nested stack number shard:
+// stacks/tables-07.json.
+func NestedStackPath(shard int) string { return fmt.Sprintf("%stables-%02d.json", StacksDir, shard) }
+
+// IsNestedStack reports whether a build path is a nested stack's template.
+func IsNestedStack(p string) bool {
+	return strings.HasPrefix(p, StacksDir) && strings.HasSuffix(p, ".json")
+}
+
+// ArgPartition is the Glue job argument that carries a run's partition of
+// the triggering source, e.g. "year=2001/month=01/day=17" ("" reads
+// everything): the template gives every job its default, the state
+// machine passes it, and the Glue runtime reads it.
+const ArgPartition = "--flowc_partition"
+
+// The run notifications: the state machine publishes each message with the
+// message attribute OutcomeAttribute set to OutcomeSuccess or
+// OutcomeFailure, and the template's e-mail subscriptions filter on it.
+const (
+	OutcomeAttribute = "outcome"
+	OutcomeSuccess   = "success"
+	OutcomeFailure   = "failure"
+)
+
+// S3 key prefixes in the asset bucket.
+const (
+	// AssetPrefix is where the assets go, at content-addressed keys.
+	AssetPrefix = "flowc/assets/"
+	// TempPrefix holds each stack's Glue TempDir, flowc/tmp/<stack>/.
+	TempPrefix = "flowc/tmp/"
+)
+
+// TempDir is the Glue TempDir of a stack, in the asset bucket.
+func TempDir(stack string) string { return TempPrefix + stack + "/" }
+
+// AssetKey is the content-addressed S3 key of a file with the given path
+// and bytes: flowc/assets/<sha256><ext>, except for the Glue runtime, which
+// keeps its base name because Glue puts an --extra-py-files file on the
+// Python path under that name and the scripts import it by it:
+// flowc/assets/<sha256>/flowc_runtime.py.
+func AssetKey(p string, data []byte) (key, sum string) {
+	h := sha256.Sum256(data)
+	sum = hex.EncodeToString(h[:])
+	if p == GlueRuntimePath {
+		return AssetPrefix + sum + "/" + path.Base(p), sum
+	}
+	return AssetPrefix + sum + path.Ext(p), sum
+}
+
+// AWS limits a build is measured against (manifest.json). The build
+// splits into nested stacks before one stack would pass them; what still
+// passes a limit is an error (FC500), and what comes near one is a warning
+// (FC501), which flowc validate reports too.
+const (
+	// MaxResources is CloudFormation's limit of resources per stack.
+	MaxResources = 500
+	// MaxOutputs is CloudFormation's limit of outputs per stack.
+	MaxOutputs = 200
+	// MaxTemplateInline is the largest template body CloudFormation
+	// accepts in the request (flowc deploy uploads bigger ones to S3).
+	MaxTemplateInline = 51200
+	// MaxTemplateS3 is the largest template body CloudFormation reads
+	// from S3.
+	MaxTemplateS3 = 1000000
+	// MaxDefinition is the largest state machine definition Step
+	// Functions accepts (1 MB).
+	MaxDefinition = 1 << 20
+	// WarnPercent is how close to a limit, in percent, a build gets before
+	// it warns.
+	WarnPercent = 80
+)
