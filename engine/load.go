@@ -65,19 +65,20 @@ func (r *runner) createSchema(ctx context.Context) error {
 	return err
 }
 
-// ensureTable creates the table, or checks that the one in the warehouse
-// has the spec's columns.
-func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) error {
+// ensureTable checks that the table in the warehouse, if there is one, has
+// the spec's columns, and returns the statement that creates it when there
+// is none ("" when there is).
+func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) (string, error) {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var have []string
 	for rows.Next() {
 		var n, t string
 		if err := rows.Scan(&n, &t); err != nil {
 			rows.Close()
-			return err
+			return "", err
 		}
 		have = append(have, n+" "+t)
 	}
@@ -89,18 +90,29 @@ func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) error {
 		defs = append(defs, d.Ident(c.Name)+" "+ddl)
 	}
 	if len(have) == 0 {
-		_, err := r.exec(ctx, "CREATE TABLE "+r.target(tb)+" ("+strings.Join(defs, ", ")+")")
-		return err
+		return "CREATE TABLE " + r.target(tb) + " (" + strings.Join(defs, ", ") + ")", nil
 	}
 	if strings.Join(have, ", ") != strings.Join(want, ", ") {
-		return settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
+		return "", settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
 			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))}
 	}
-	return nil
+	return "", nil
 }
 
-// table stages a table's rows, runs its checks and loads it.
-func (r *runner) table(ctx context.Context, tb *ir.Table) (*TableReport, error) {
+// staged is a table whose rows are staged and checked, ready to load.
+type staged struct {
+	tb, plan *ir.Table
+	stage    string // the relation of its rows
+	carries  bool
+	shared   bool   // merge: a key is in the rows of several runs (sharedKeys)
+	create   string // the CREATE TABLE, when the warehouse has no such table
+	rep      *TableReport
+}
+
+// stageTable stages a table's rows, runs its checks and checks the table
+// in the warehouse, all before the load's transaction begins (see
+// runner.run).
+func (r *runner) stageTable(ctx context.Context, tb *ir.Table) (*staged, error) {
 	name := r.schema() + "." + tb.Name
 	rep := &TableReport{Table: name, Load: tb.Load}
 	for _, s := range rowSources(r.pl, tb.From) {
@@ -133,15 +145,53 @@ func (r *runner) table(ctx context.Context, tb *ir.Table) (*TableReport, error) 
 	if err := r.lengths(ctx, tb, stage); err != nil {
 		return nil, err
 	}
-	if err := r.ensureTable(ctx, tb); err != nil {
+	create, err := r.ensureTable(ctx, tb)
+	if err != nil {
 		return nil, err
 	}
-	n, err := r.load(ctx, tb, plan, stage, carries)
-	if err != nil {
-		return nil, fmt.Errorf("loading table %s: %s", name, cleanErr(err))
+	st := &staged{tb: tb, plan: plan, stage: stage, carries: carries, create: create, rep: rep}
+	if tb.Load == spec.LoadMerge && carries {
+		if st.shared, err = r.sharedKeys(ctx, tb, stage); err != nil {
+			return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
+		}
 	}
-	rep.RowsLoaded = n
-	return rep, nil
+	return st, nil
+}
+
+// sharedKeys reports whether a merge key is in the rows of more than one
+// run, so that the load must keep the last run's rows of each key. With one
+// run, or runs that each hold their own keys (a key with a partition column,
+// a date of the partition's day), it need not: a group by the key is less
+// work than the window that picks them.
+func (r *runner) sharedKeys(ctx context.Context, tb *ir.Table, stage string) (bool, error) {
+	if in := r.inputs[tb.Trigger.Name]; in != nil && len(in.runs) < 2 {
+		return false, nil
+	}
+	var keys []string
+	for _, k := range tb.Key {
+		keys = append(keys, d.Ident(k))
+	}
+	run := d.Ident(runCol)
+	var shared bool
+	err := r.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+stage+" GROUP BY "+strings.Join(keys, ", ")+
+		" HAVING min("+run+") <> max("+run+"))").Scan(&shared)
+	return shared, err
+}
+
+// loadTable creates the table if needed and loads its staged rows, in the
+// run's transaction.
+func (r *runner) loadTable(ctx context.Context, st *staged) error {
+	if st.create != "" {
+		if _, err := r.exec(ctx, st.create); err != nil {
+			return err
+		}
+	}
+	n, err := r.load(ctx, st.tb, st.plan, st.stage, st.carries && st.shared)
+	if err != nil {
+		return fmt.Errorf("loading table %s: %s", st.rep.Table, cleanErr(err))
+	}
+	st.rep.RowsLoaded = n
+	return nil
 }
 
 // planTable is the table of the rewritten IR.
@@ -168,8 +218,9 @@ func rowSources(pl *ir.IR, from string) []string {
 }
 
 // load writes the staged rows into the table with its load mode and returns
-// how many rows it inserted.
-func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, carries bool) (int64, error) {
+// how many rows it inserted. lastWins: a merge key is in several runs' rows,
+// and the last run's win.
+func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, lastWins bool) (int64, error) {
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
@@ -206,7 +257,7 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, car
 		if _, err := r.exec(ctx, del); err != nil {
 			return 0, err
 		}
-		if carries {
+		if lastWins {
 			// Runs load one after the other: for each key, the last run's
 			// rows win.
 			var keys []string

@@ -61,7 +61,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 		return nil, err
 	}
 	if typed && exact {
-		return r.readTyped(ctx, in, view)
+		return r.readTyped(ctx, in, view, prefilter)
 	}
 	raw, err := rawRelation(in, in.files)
 	if err != nil {
@@ -73,13 +73,9 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 		// The checked conversions stop DuckDB from pushing the filter below
 		// them (error() may not be skipped), and SELECT * keeps every
 		// column: every value of every row is checked.
-		var conds []string
-		for _, c := range prefilter {
-			x, err := d.Expr(c)
-			if err != nil {
-				return nil, err
-			}
-			conds = append(conds, x)
+		conds, err := sqlConds(prefilter)
+		if err != nil {
+			return nil, err
 		}
 		q := "CREATE TEMP TABLE " + rel + " AS SELECT * FROM (" + checked + ") AS s WHERE " + strings.Join(conds, " AND ")
 		if (len(src.Partitions) > 0 || src.Triggered()) && onFileColumns(src, prefilter) {
@@ -147,6 +143,19 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 		return nil, r.readFailed(ctx, in, err)
 	}
 	return counts, emptyRuns(in, counts)
+}
+
+// sqlConds renders filter conditions in DuckDB SQL.
+func sqlConds(conds []expr.Expr) ([]string, error) {
+	var out []string
+	for _, c := range conds {
+		x, err := d.Expr(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // emptyRuns fails when a partition of a triggered source has no rows.

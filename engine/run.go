@@ -103,10 +103,21 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 	}()
 
+	// When the order of the rows can change no result (orderSensitive),
+	// DuckDB need not keep it: its parallel reads and inserts then do less
+	// work. Else the transforms run on one thread, below.
+	serial := r.orderSensitive(tables)
+	if !serial {
+		if _, err := r.exec(ctx, "SET preserve_insertion_order = false"); err != nil {
+			return nil, err
+		}
+	}
+
 	rep = &Report{Pipeline: r.pl.Pipeline, Env: r.pl.Env, Warehouse: r.opts.Warehouse}
 	uses := r.uses(tables)
 	for _, s := range order {
 		in := r.inputs[s.Name]
+		<-in.scanned // the read starts when the files are scanned
 		r.progress("reading %s: %s from %s", s.Name, plural(int64(len(in.files)), "file"), in.display)
 		counts, err := r.readSource(ctx, in, uses[s.Name] == 1, r.prefilter(s.Name, tables))
 		if err != nil {
@@ -122,21 +133,52 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 		rep.Sources = append(rep.Sources, sr)
 	}
+	// Transforms and the tables' rows are computed on one thread, from
+	// tables in the files' order, when the order of the rows could change
+	// them (see orderSensitive).
+	if serial {
+		if err := r.threads(ctx, "1"); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.transforms(ctx, tables); err != nil {
+		return nil, err
+	}
+	// Everything is staged and checked outside any transaction (each
+	// statement commits on its own, to the session's temporary objects, so
+	// DuckDB reads them on every core); only the loads run in the run's
+	// transaction, which is short. The warehouse file is a copy until
+	// commit renames it: all or nothing does not rest on this transaction.
+	var loads []*staged
+	for _, tb := range tables {
+		t0 := r.now()
+		r.progress("table %s: checks", tb.Name)
+		st, err := r.stageTable(ctx, tb)
+		if err != nil {
+			return nil, err
+		}
+		st.rep.Seconds = r.now().Sub(t0).Seconds()
+		loads = append(loads, st)
+	}
+	if serial {
+		if err := r.threads(ctx, ""); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := r.exec(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, err
 	}
 	if err := r.createSchema(ctx); err != nil {
 		return nil, err
 	}
-	for _, tb := range tables {
+	for _, st := range loads {
 		t0 := r.now()
-		r.progress("table %s: checks and %s load", tb.Name, tb.Load)
-		tr, err := r.table(ctx, tb)
-		if err != nil {
+		r.progress("table %s: %s load", st.tb.Name, st.tb.Load)
+		if err := r.loadTable(ctx, st); err != nil {
 			return nil, err
 		}
-		tr.Seconds = r.now().Sub(t0).Seconds()
-		rep.Tables = append(rep.Tables, *tr)
+		st.rep.Seconds += r.now().Sub(t0).Seconds()
+		rep.Tables = append(rep.Tables, *st.rep)
 	}
 	r.progress("committing the warehouse")
 	if err := r.commit(ctx); err != nil {
@@ -234,8 +276,7 @@ func needed(tables []*ir.Table, name string) bool {
 const workSuffix = ".flowc-run"
 
 // open opens the warehouse file (creating it and its folder) and locks it,
-// copies it to the work file, opens the copy, starts the run's transaction
-// and defines the macros. created says the warehouse is new.
+// copies it to the work file, opens the copy and defines the macros. created says the warehouse is new.
 func (r *runner) open(ctx context.Context) (created bool, err error) {
 	wh := r.opts.Warehouse
 	if wh == "" {
@@ -295,8 +336,7 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 		r.conn = nil
 		return created, fmt.Errorf("opening the copy of the warehouse %s: %s", r.work, cleanErr(err))
 	}
-	stmts := append([]string{"BEGIN TRANSACTION"}, Macros()...)
-	for _, s := range stmts {
+	for _, s := range Macros() {
 		if _, err := r.exec(ctx, s); err != nil {
 			r.conn.Close()
 			r.db.Close()
@@ -427,6 +467,52 @@ func (r *runner) prefilter(name string, tables []*ir.Table) []expr.Expr {
 		return out
 	}
 	return nil
+}
+
+// orderSensitive reports whether a transform the tables need computes
+// something the order of its input rows can change: a dedupe (which row of
+// a tie is kept) or a sum or avg of doubles (floating-point addition is not
+// associative). DuckDB's parallel operators meet the rows in whatever order
+// its threads take them, so the same input could load values that differ
+// in their last bits from one run to the next; computed on one thread, from
+// tables that keep the files' order, they never do.
+func (r *runner) orderSensitive(tables []*ir.Table) bool {
+	for _, t := range r.plan.Transforms {
+		if !needed(tables, t.Name) {
+			continue
+		}
+		for _, st := range t.Steps {
+			switch st.Kind {
+			case spec.StepDedupe:
+				return true
+			case spec.StepAggregate:
+				for _, m := range st.Columns {
+					found := false
+					expr.Walk(m.Expr, func(e expr.Expr) bool {
+						if c, ok := e.(*expr.Call); ok && (c.Name == "sum" || c.Name == "avg") && len(c.Args) == 1 && c.Args[0].Type().Kind == expr.Double {
+							found = true
+						}
+						return !found
+					})
+					if found {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// threads sets how many threads DuckDB uses; "" restores the number it
+// started with.
+func (r *runner) threads(ctx context.Context, n string) error {
+	q := "SET threads = " + n
+	if n == "" {
+		q = "RESET threads"
+	}
+	_, err := r.exec(ctx, q)
+	return err
 }
 
 // uses counts how often each source and transform is read by the tables

@@ -127,8 +127,9 @@ func TestTypedReadFallsBack(t *testing.T) {
 	}
 }
 
-// A typed read that fails (here: a file changed after it was checked) is
-// run again on the text path, which names the bad line; nothing is loaded.
+// A typed read that fails (here: a file changed after it was checked, just
+// before the typed reader reads it) is run again on the text path, which
+// names the bad line; nothing is loaded.
 func TestTypedReadRetries(t *testing.T) {
 	f := newFixture(t, exampleSpec(t, nil))
 	if _, err := f.run(""); err != nil {
@@ -137,7 +138,7 @@ func TestTypedReadRetries(t *testing.T) {
 	before := f.tables(t)
 	edited := false
 	opts := Options{SpecDir: f.dir, Warehouse: f.wh, Progress: func(msg string) {
-		if strings.HasPrefix(msg, "transform") && !edited {
+		if strings.HasPrefix(msg, "reading flights") && !edited {
 			edited = true
 			f.edit(t, day2, 5, "2001-01-02 06:00,abc,100,LAX,SFO")
 		}
