@@ -58,6 +58,14 @@ var macros = []struct{ name, params, body string }{
 	// RoundBase on a double: BigDecimal(Double.toString(x)).setScale(s, HALF_UP).
 	{"flowc_round_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round(x, s)
 		ELSE CAST(round(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
+	// BRound on a double: the same with HALF_EVEN.
+	{"flowc_bround_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round_even(x, s)
+		ELSE CAST(round_even(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
+	// HALF_EVEN on a decimal (DuckDB's round_even of a decimal goes
+	// through a double): round half up, then a tie whose last kept digit
+	// is odd steps back by one unit (unit = 10^-s, factor = 10^s).
+	{"flowc_bround_dec", "x, s, unit, factor", `CASE WHEN abs(round(x, s) - x) * 2 = unit AND CAST(round(x, s) * factor AS HUGEINT) % 2 <> 0
+		THEN round(x, s) - sign(x) * unit ELSE round(x, s) END`},
 	// UTF8String.substringSQL: 1-based, 0 counts as 1, negative from the end.
 	{"flowc_substart", "s, pos", `CAST(CASE WHEN pos > 0 THEN pos - 1 WHEN pos < 0 THEN length(s) + pos ELSE 0 END AS BIGINT)`},
 	{"flowc_substring", "s, pos, len", `CASE WHEN s IS NULL OR pos IS NULL OR len IS NULL THEN NULL WHEN greatest(flowc_substart(s, pos), 0) >= least(flowc_substart(s, pos) + len, length(s)) THEN ''

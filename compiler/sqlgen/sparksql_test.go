@@ -159,6 +159,24 @@ func TestSparkSQLFunctions(t *testing.T) {
 		"trim":      {"trim(s)", "trim(`s`)"},
 		"upper":     {"upper(s)", "upper(`s`)"},
 		"year":      {"year(d)", "year(`d`)"},
+		// Issue 12: conditionals and numbers.
+		"if":       {"if(ok, i, x)", "if(`ok`, `i`, `x`)"},
+		"ifnull":   {"ifnull(s, 'x')", "ifnull(`s`, 'x')"},
+		"nvl":      {"nvl(i, b)", "ifnull(`i`, `b`)"},
+		"nvl2":     {"nvl2(d, 1, 0)", "nvl2(`d`, 1, 0)"},
+		"greatest": {"greatest(i, j, NULL)", "greatest(`i`, `j`, NULL)"},
+		"least":    {"least(d, ts)", "least(`d`, `ts`)"},
+		"mod":      {"mod(i, -j)", "(`i` % (-`j`))"},
+		"pmod":     {"pmod(m, 3)", "pmod(`m`, 3)"},
+		"power":    {"power(x, 2)", "power(`x`, 2)"},
+		"pow":      {"pow(i, 0.5)", "power(`i`, 0.5)"},
+		"sqrt":     {"sqrt(m)", "sqrt(`m`)"},
+		"exp":      {"exp(x)", "exp(`x`)"},
+		"ln":       {"ln(x)", "ln(`x`)"},
+		"log10":    {"log10(i)", "log10(`i`)"},
+		"sign":     {"sign(x)", "sign(`x`)"},
+		"signum":   {"signum(b)", "sign(`b`)"},
+		"bround":   {"bround(m, 1) + bround(x)", "(bround(`m`, 1) + bround(`x`))"},
 	}
 	for _, f := range expr.Funcs() {
 		tt, ok := tests[f.Name]

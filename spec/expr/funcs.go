@@ -15,6 +15,8 @@ type Func struct {
 	MinArgs   int
 	MaxArgs   int    // -1: any number
 	AliasOf   string // for an alias (substr), the canonical name; Check rewrites calls to it
+	Example   string // an expression using it (over the columns of docs/functions.md), "" for an alias
+	Notes     string // how the engines are made to agree, or what is refused; "" when nothing to say
 
 	params []param // the last one repeats when MaxArgs is -1
 	// result computes the call's type from the argument types (Null
@@ -42,6 +44,7 @@ const (
 	argDate                      // date, or timestamp truncated to its date
 	argTimestamp                 // timestamp
 	argDateInput                 // string, date or timestamp (to_date)
+	argBoolean                   // boolean
 )
 
 // argClasses: what each class accepts, how messages name it, which type a
@@ -59,6 +62,7 @@ var argClasses = map[argClass]struct {
 	argDate:      {Type.IsDatetime, "date or timestamp", Type{Kind: Date}},
 	argTimestamp: {func(t Type) bool { return t.Kind == Timestamp }, "timestamp", Type{Kind: Timestamp}},
 	argDateInput: {func(t Type) bool { return t.Kind == String || t.IsDatetime() }, "string, date or timestamp", Type{Kind: String}},
+	argBoolean:   {func(t Type) bool { return t.Kind == Boolean }, "boolean", Type{Kind: Boolean}},
 }
 
 var (
@@ -153,6 +157,7 @@ var funcs = []Func{
 var funcIndex = map[string]*Func{}
 
 func init() {
+	funcs = append(funcs, condNumFuncs...)
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for i := range funcs {
 		funcIndex[funcs[i].Name] = &funcs[i]
