@@ -13,6 +13,7 @@ var (
 	tDouble  = expr.Type{Kind: expr.Double}
 	tString  = expr.Type{Kind: expr.String}
 	tBoolean = expr.Type{Kind: expr.Boolean}
+	tInt     = expr.Type{Kind: expr.Int}
 )
 
 // moreCall translates a function of issue 12; ok is false for a function
@@ -48,6 +49,55 @@ func (tr *translator) moreCall(n *expr.Call) (s string, ok bool) {
 		return "(CASE WHEN " + dbl(0) + " > 0 THEN " + n.Name + "(" + dbl(0) + ") END)", true
 	case "sign":
 		return "(CASE WHEN " + dbl(0) + " = 0 OR isnan(" + dbl(0) + ") THEN " + dbl(0) + " ELSE CAST(sign(" + dbl(0) + ") AS DOUBLE) END)", true
+	case "concat_ws":
+		var parts []string
+		for i := range n.Args {
+			parts = append(parts, a(i, tString))
+		}
+		return "concat_ws(" + strings.Join(parts, ", ") + ")", true
+	case "replace":
+		if len(n.Args) == 2 {
+			return "replace(" + a(0, tString) + ", " + a(1, tString) + ", '')", true
+		}
+		return "replace(" + a(0, tString) + ", " + a(1, tString) + ", " + a(2, tString) + ")", true
+	case "translate":
+		return "translate(" + a(0, tString) + ", " + a(1, tString) + ", " + a(2, tString) + ")", true
+	case "lpad", "rpad":
+		s, l, p := a(0, tString), a(1, tInt), a(2, tString)
+		return "flowc_pad(" + s + ", " + l + ", " + p + ", " + n.Name + "(" + s + ", " + l + ", " + p + "))", true
+	case "left":
+		return "flowc_substring(" + a(0, tString) + ", 1, " + a(1, tInt) + ")", true
+	case "right":
+		s, l := a(0, tString), a(1, tInt)
+		return "(CASE WHEN " + s + " IS NULL THEN NULL WHEN " + l + " <= 0 THEN '' ELSE flowc_substring(" + s + ", -CAST(" + l + " AS BIGINT), 2147483647) END)", true
+	case "initcap":
+		return "flowc_initcap(" + a(0, tString) + ")", true
+	case "reverse":
+		return "array_to_string(list_reverse(string_split(" + a(0, tString) + ", '')), '')", true
+	case "instr":
+		return "CAST(instr(" + a(0, tString) + ", " + a(1, tString) + ") AS INTEGER)", true
+	case "locate":
+		pos := "1"
+		if len(n.Args) == 3 {
+			pos = a(2, tInt)
+		}
+		return "flowc_locate(" + a(0, tString) + ", " + a(1, tString) + ", " + pos + ")", true
+	case "split_part":
+		return "flowc_split_part(" + a(0, tString) + ", " + a(1, tString) + ", " + a(2, tInt) + ")", true
+	case "startswith":
+		return "starts_with(" + a(0, tString) + ", " + a(1, tString) + ")", true
+	case "endswith":
+		return "ends_with(" + a(0, tString) + ", " + a(1, tString) + ")", true
+	case "contains":
+		return "contains(" + a(0, tString) + ", " + a(1, tString) + ")", true
+	case "md5":
+		return "md5(" + a(0, tString) + ")", true
+	case "sha2":
+		return "sha256(" + a(0, tString) + ")", true
+	case "octet_length":
+		return "CAST(strlen(" + a(0, tString) + ") AS INTEGER)", true
+	case "rlike", "regexp_extract", "regexp_replace":
+		return tr.regex(n), true
 	case "bround":
 		return tr.roundWith(n, "round_even", "flowc_bround_double"), true
 	}
@@ -71,4 +121,38 @@ func (tr *translator) pmod(n *expr.Call) string {
 	}
 	wr := "CAST(" + r + " AS " + wide + ")"
 	return "CAST((CASE WHEN " + r + " < 0 THEN ((" + wr + " + " + y + ") % " + y + ") ELSE " + r + " END) AS " + duckType(n.T) + ")"
+}
+
+// regex translates rlike, regexp_extract and regexp_replace with the RE2
+// form of their checked Java pattern and replacement.
+func (tr *translator) regex(n *expr.Call) string {
+	lit := func(i int) string {
+		l, ok := n.Args[i].(*expr.Lit)
+		if !ok || l.Kind != expr.LitString {
+			tr.fail("%s argument %d is not a string literal", n.Name, i+1)
+			return ""
+		}
+		return l.Str
+	}
+	pat := lit(1)
+	re, err := expr.RegexRE2(pat)
+	if err != nil {
+		return tr.fail("%s pattern %q: %v", n.Name, pat, err)
+	}
+	s := tr.conv(n.Args[0], tString)
+	switch n.Name {
+	case "rlike":
+		return "regexp_matches(" + s + ", " + sqlString(re) + ")"
+	case "regexp_extract":
+		g := "1"
+		if len(n.Args) == 3 {
+			g = tr.conv(n.Args[2], tInt)
+		}
+		return "regexp_extract(" + s + ", " + sqlString(re) + ", " + g + ")"
+	}
+	repl, err := expr.ReplacementRE2(pat, lit(2))
+	if err != nil {
+		return tr.fail("regexp_replace replacement: %v", err)
+	}
+	return "regexp_replace(" + s + ", " + sqlString(re) + ", " + sqlString(repl) + ", 'g')"
 }

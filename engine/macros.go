@@ -70,6 +70,16 @@ var macros = []struct{ name, params, body string }{
 	{"flowc_substart", "s, pos", `CAST(CASE WHEN pos > 0 THEN pos - 1 WHEN pos < 0 THEN length(s) + pos ELSE 0 END AS BIGINT)`},
 	{"flowc_substring", "s, pos, len", `CASE WHEN s IS NULL OR pos IS NULL OR len IS NULL THEN NULL WHEN greatest(flowc_substart(s, pos), 0) >= least(flowc_substart(s, pos) + len, length(s)) THEN ''
 		ELSE substring(s, greatest(flowc_substart(s, pos), 0) + 1, least(flowc_substart(s, pos) + len, length(s)) - greatest(flowc_substart(s, pos), 0)) END`},
+	// UTF8String.lpad/rpad: cut to len when no padding is needed or pad is empty.
+	{"flowc_pad", "s, len, pad, padded", `CASE WHEN s IS NULL OR len IS NULL OR pad IS NULL THEN NULL
+		WHEN len <= length(s) OR pad = '' THEN left(s, greatest(len, 0)) ELSE padded END`},
+	// InitCap: lower case, then the first letter after a space upper case.
+	{"flowc_initcap", "s", `array_to_string(list_transform(string_split(lower(s), ' '), lambda w: upper(left(w, 1)) || substr(w, 2)), ' ')`},
+	// StringLocate (a NULL pos is 0, as Hive) and UTF8String.indexOf.
+	{"flowc_locate", "sub, s, pos", `CASE WHEN pos IS NULL THEN 0 WHEN sub IS NULL OR s IS NULL THEN NULL WHEN pos < 1 THEN 0 WHEN sub = '' THEN 1
+		WHEN instr(substr(s, pos), sub) = 0 THEN 0 ELSE CAST(instr(substr(s, pos), sub) + pos - 1 AS INTEGER) END`},
+	// SplitPart: an empty delimiter does not split.
+	{"flowc_split_part", "s, d, n", `CASE WHEN d = '' THEN (CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END) ELSE split_part(s, d, n) END`},
 	// Double.toString: plain between 1e-3 and 1e7, else d.dddE±n.
 	{"flowc_sci", "sign, digits, ex", `sign || left(digits, 1) || '.' || coalesce(nullif(substr(digits, 2), ''), '0') || 'E' || CAST(ex AS VARCHAR)`},
 	{"flowc_sci_plain", "r", `CASE WHEN split_part(ltrim(r, '-'), '.', 1) <> '0'

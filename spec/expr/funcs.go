@@ -158,6 +158,8 @@ var funcIndex = map[string]*Func{}
 
 func init() {
 	funcs = append(funcs, condNumFuncs...)
+	funcs = append(funcs, strFuncs...)
+	funcs = append(funcs, regexFuncs...)
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for i := range funcs {
 		funcIndex[funcs[i].Name] = &funcs[i]
