@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -10,10 +11,13 @@ import (
 // the meaning the catalogue (spec/expr) documents, which is Spark 3.3's.
 
 var (
-	tDouble  = expr.Type{Kind: expr.Double}
-	tString  = expr.Type{Kind: expr.String}
-	tBoolean = expr.Type{Kind: expr.Boolean}
-	tInt     = expr.Type{Kind: expr.Int}
+	tDouble    = expr.Type{Kind: expr.Double}
+	tString    = expr.Type{Kind: expr.String}
+	tBoolean   = expr.Type{Kind: expr.Boolean}
+	tInt       = expr.Type{Kind: expr.Int}
+	tBigint    = expr.Type{Kind: expr.Bigint}
+	tDate      = expr.Type{Kind: expr.Date}
+	tTimestamp = expr.Type{Kind: expr.Timestamp}
 )
 
 // moreCall translates a function of issue 12; ok is false for a function
@@ -98,6 +102,64 @@ func (tr *translator) moreCall(n *expr.Call) (s string, ok bool) {
 		return "CAST(strlen(" + a(0, tString) + ") AS INTEGER)", true
 	case "rlike", "regexp_extract", "regexp_replace":
 		return tr.regex(n), true
+	case "date_trunc", "trunc":
+		return tr.trunc(n), true
+	case "date_format":
+		return "strftime(" + a(0, tTimestamp) + ", " + tr.strftime(n.Args[1]) + ")", true
+	case "from_unixtime":
+		f := sqlString("%Y-%m-%d %H:%M:%S")
+		if len(n.Args) == 2 {
+			f = tr.strftime(n.Args[1])
+		}
+		return "strftime(try(make_timestamp(CAST(" + a(0, tBigint) + " AS BIGINT) * 1000000)), " + f + ")", true
+	case "to_timestamp":
+		if len(n.Args) == 2 {
+			return tr.strptime(n), true
+		}
+		return tr.cast(n.Args[0], tTimestamp), true
+	case "unix_timestamp":
+		ts := a(0, tTimestamp)
+		if argType(n.Args[0], expr.String).Kind == expr.String {
+			ts = tr.strptime(n)
+		}
+		return "(epoch_us(" + ts + ") // 1000000)", true
+	case "dayofweek":
+		return "CAST(dayofweek(" + a(0, tDate) + ") + 1 AS INTEGER)", true
+	case "dayofyear", "quarter":
+		return "CAST(" + n.Name + "(" + a(0, tDate) + ") AS INTEGER)", true
+	case "weekofyear":
+		return "CAST(week(" + a(0, tDate) + ") AS INTEGER)", true
+	case "last_day":
+		return "last_day(" + a(0, tDate) + ")", true
+	case "add_months":
+		return "CAST(" + a(0, tDate) + " + to_months(" + a(1, tInt) + ") AS DATE)", true
+	case "months_between":
+		return "flowc_months_between(" + a(0, tTimestamp) + ", " + a(1, tTimestamp) + ")", true
+	case "next_day":
+		l, _ := n.Args[1].(*expr.Lit)
+		if l == nil {
+			return tr.fail("next_day weekday is not a literal"), true
+		}
+		d := a(0, tDate)
+		wd := strconv.Itoa(expr.Weekdays[strings.ToLower(l.Str)])
+		return "CAST(" + d + " + CAST((" + wd + " - isodow(" + d + ") + 6) % 7 + 1 AS INTEGER) AS DATE)", true
+	case "make_timestamp":
+		var parts []string
+		for i := 0; i < 5; i++ {
+			parts = append(parts, "CAST("+a(i, tInt)+" AS BIGINT)")
+		}
+		sec := "TRY_CAST(" + a(5, argType(n.Args[5], expr.Double)) + " AS DECIMAL(8,6))"
+		return "flowc_make_timestamp(" + strings.Join(parts, ", ") + ", " + sec + ")", true
+	case "from_utc_timestamp", "to_utc_timestamp":
+		l, _ := n.Args[1].(*expr.Lit)
+		if l == nil {
+			return tr.fail("%s time zone is not a literal", n.Name), true
+		}
+		tz := sqlString(l.Str)
+		if n.Name == "from_utc_timestamp" {
+			return "timezone(" + tz + ", timezone('UTC', " + a(0, tTimestamp) + "))", true
+		}
+		return "timezone('UTC', timezone(" + tz + ", " + a(0, tTimestamp) + "))", true
 	case "bround":
 		return tr.roundWith(n, "round_even", "flowc_bround_double"), true
 	}
@@ -155,4 +217,49 @@ func (tr *translator) regex(n *expr.Call) string {
 		return tr.fail("regexp_replace replacement: %v", err)
 	}
 	return "regexp_replace(" + s + ", " + sqlString(re) + ", " + sqlString(repl) + ", 'g')"
+}
+
+// trunc translates date_trunc(unit, ts) and trunc(d, unit).
+func (tr *translator) trunc(n *expr.Call) string {
+	ui, x, to := 0, 1, tTimestamp
+	if n.Name == "trunc" {
+		ui, x, to = 1, 0, tDate
+	}
+	l, _ := n.Args[ui].(*expr.Lit)
+	if l == nil {
+		return tr.fail("%s unit is not a literal", n.Name)
+	}
+	part := expr.TruncUnits[strings.ToLower(l.Str)]
+	return "CAST(date_trunc(" + sqlString(part) + ", " + tr.conv(n.Args[x], to) + ") AS " + duckType(to) + ")"
+}
+
+// strftime is the DuckDB format of a checked date_format pattern literal.
+func (tr *translator) strftime(e expr.Expr) string {
+	l, _ := e.(*expr.Lit)
+	if l == nil {
+		return tr.fail("date format is not a literal")
+	}
+	f, err := expr.StrftimeFormat(l.Str)
+	if err != nil {
+		return tr.fail("date format %q: %v", l.Str, err)
+	}
+	return sqlString(f)
+}
+
+// strptime parses the string argument of to_timestamp or unix_timestamp
+// with its format (unix_timestamp's default is yyyy-MM-dd HH:mm:ss).
+func (tr *translator) strptime(n *expr.Call) string {
+	pattern := "yyyy-MM-dd HH:mm:ss"
+	if len(n.Args) == 2 {
+		l, _ := n.Args[1].(*expr.Lit)
+		if l == nil {
+			return tr.fail("%s format is not a literal", n.Name)
+		}
+		pattern = l.Str
+	}
+	f, err := expr.StrptimeFormat(pattern)
+	if err != nil {
+		return tr.fail("%s format %q: %v", n.Name, pattern, err)
+	}
+	return "try_strptime(" + tr.conv(n.Args[0], tString) + ", " + sqlString(f) + ")"
 }

@@ -80,6 +80,18 @@ var macros = []struct{ name, params, body string }{
 		WHEN instr(substr(s, pos), sub) = 0 THEN 0 ELSE CAST(instr(substr(s, pos), sub) + pos - 1 AS INTEGER) END`},
 	// SplitPart: an empty delimiter does not split.
 	{"flowc_split_part", "s, d, n", `CASE WHEN d = '' THEN (CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END) ELSE split_part(s, d, n) END`},
+	// DateTimeUtils.monthsBetween with roundOff: whole months when the days
+	// match or both are month ends, else days and seconds in months of 31
+	// days, rounded as Math.round(diff * 1e8) / 1e8.
+	{"flowc_secs_of_day", "t", `(hour(t) * 3600 + minute(t) * 60 + second(t))`},
+	{"flowc_months_between", "a, b", `CASE WHEN day(a) = day(b) OR (CAST(a AS DATE) = last_day(a) AND CAST(b AS DATE) = last_day(b))
+		THEN CAST((year(a) * 12 + month(a)) - (year(b) * 12 + month(b)) AS DOUBLE)
+		ELSE floor((((year(a) * 12 + month(a)) - (year(b) * 12 + month(b)))
+			+ ((day(a) - day(b)) * 86400 + flowc_secs_of_day(a) - flowc_secs_of_day(b)) / 2678400.0) * 1e8 + 0.5) / 1e8 END`},
+	// MakeTimestamp: NULL for a field out of range; sec 60 is the next minute.
+	{"flowc_make_timestamp", "y, mo, d, h, mi, sec", `CASE WHEN h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59 THEN
+		CASE WHEN sec = 60 THEN try(make_timestamp(y, mo, d, h, mi, 0.0)) + INTERVAL 1 MINUTE
+		WHEN sec >= 0 AND sec < 60 THEN try(make_timestamp(y, mo, d, h, mi, CAST(sec AS DOUBLE))) END END`},
 	// Double.toString: plain between 1e-3 and 1e7, else d.dddE±n.
 	{"flowc_sci", "sign, digits, ex", `sign || left(digits, 1) || '.' || coalesce(nullif(substr(digits, 2), ''), '0') || 'E' || CAST(ex AS VARCHAR)`},
 	{"flowc_sci_plain", "r", `CASE WHEN split_part(ltrim(r, '-'), '.', 1) <> '0'

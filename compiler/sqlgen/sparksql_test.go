@@ -201,6 +201,24 @@ func TestSparkSQLFunctions(t *testing.T) {
 		"rlike":            {`rlike(s, '\\d+$')`, `rlike(` + "`s`" + `, '\\\\d+$')`},
 		"regexp_extract":   {"regexp_extract(s, '(a)(b)', 2)", "regexp_extract(`s`, '(a)(b)', 2)"},
 		"regexp_replace":   {"regexp_replace(s, '(a)', '$1$1')", "regexp_replace(`s`, '(a)', '$1$1')"},
+		// Issue 12: dates and times.
+		"date_trunc":         {"date_trunc('MM', d)", "date_trunc('MM', `d`)"},
+		"trunc":              {"trunc(ts, 'year')", "trunc(`ts`, 'year')"},
+		"date_format":        {"date_format(ts, 'yyyy-MM')", "date_format(`ts`, 'yyyy-MM')"},
+		"to_timestamp":       {"to_timestamp(s, 'dd/MM/yyyy HH:mm')", "to_timestamp(`s`, 'dd/MM/yyyy HH:mm')"},
+		"unix_timestamp":     {"unix_timestamp(d)", "unix_timestamp(`d`)"},
+		"from_unixtime":      {"from_unixtime(b, 'HH:mm')", "from_unixtime(`b`, 'HH:mm')"},
+		"dayofweek":          {"dayofweek(d)", "dayofweek(`d`)"},
+		"dayofyear":          {"dayofyear(ts)", "dayofyear(`ts`)"},
+		"weekofyear":         {"weekofyear(d)", "weekofyear(`d`)"},
+		"quarter":            {"quarter(d)", "quarter(`d`)"},
+		"last_day":           {"last_day(d)", "last_day(`d`)"},
+		"add_months":         {"add_months(d, -1)", "add_months(`d`, -1)"},
+		"months_between":     {"months_between(ts, d)", "months_between(`ts`, `d`)"},
+		"next_day":           {"next_day(d, 'TU')", "next_day(`d`, 'TU')"},
+		"make_timestamp":     {"make_timestamp(i, 1, 1, 0, 0, m)", "make_timestamp(`i`, 1, 1, 0, 0, `m`)"},
+		"from_utc_timestamp": {"from_utc_timestamp(ts, 'UTC')", "from_utc_timestamp(`ts`, 'UTC')"},
+		"to_utc_timestamp":   {"to_utc_timestamp(ts, 'Asia/Tokyo')", "to_utc_timestamp(`ts`, 'Asia/Tokyo')"},
 	}
 	for _, f := range expr.Funcs() {
 		tt, ok := tests[f.Name]

@@ -45,6 +45,7 @@ const (
 	argTimestamp                 // timestamp
 	argDateInput                 // string, date or timestamp (to_date)
 	argBoolean                   // boolean
+	argIntegral                  // int or bigint
 )
 
 // argClasses: what each class accepts, how messages name it, which type a
@@ -63,6 +64,7 @@ var argClasses = map[argClass]struct {
 	argTimestamp: {func(t Type) bool { return t.Kind == Timestamp }, "timestamp", Type{Kind: Timestamp}},
 	argDateInput: {func(t Type) bool { return t.Kind == String || t.IsDatetime() }, "string, date or timestamp", Type{Kind: String}},
 	argBoolean:   {func(t Type) bool { return t.Kind == Boolean }, "boolean", Type{Kind: Boolean}},
+	argIntegral:  {Type.IsIntegral, "int or bigint", Type{Kind: Bigint}},
 }
 
 var (
@@ -160,6 +162,7 @@ func init() {
 	funcs = append(funcs, condNumFuncs...)
 	funcs = append(funcs, strFuncs...)
 	funcs = append(funcs, regexFuncs...)
+	funcs = append(funcs, dateFuncs...)
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for i := range funcs {
 		funcIndex[funcs[i].Name] = &funcs[i]

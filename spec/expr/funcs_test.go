@@ -178,6 +178,41 @@ func TestFuncTypes(t *testing.T) {
 		{"regexp_extract(origin, 'a', 0)", "string"},
 		{"regexp_replace(origin, 'a', 'b')", "string"},
 		{"regexp_replace(origin, 'a', '$1')", ""},
+		// Issue 12: dates and times.
+		{"date_trunc('Month', flight_date)", "timestamp"},
+		{"date_trunc('fortnight', date)", ""},
+		{"date_trunc(origin, date)", ""},
+		{"trunc(date, 'Q')", ""},
+		{"trunc(date, 'quarter')", "date"},
+		{"trunc(date, 'day')", ""},
+		{"date_format(date, 'yyyy-MM-dd''T''HH:mm')", "string"},
+		{"date_format(date, 'YYYY')", ""},
+		{"date_format(date, 'yyy')", ""},
+		{"to_timestamp(origin)", "timestamp"},
+		{"to_timestamp(origin, 'yyyy-MM-dd HH:mm')", "timestamp"},
+		{"to_timestamp(flight_date, 'yyyy-MM-dd')", ""},
+		{"unix_timestamp(date)", "bigint"},
+		{"unix_timestamp(origin, 'dd/MM/yyyy')", "bigint"},
+		{"unix_timestamp()", ""},
+		{"from_unixtime(big)", "string"},
+		{"from_unixtime(ratio)", ""},
+		{"dayofweek(date)", "int"},
+		{"dayofyear(flight_date)", "int"},
+		{"weekofyear(flight_date)", "int"},
+		{"quarter(date)", "int"},
+		{"last_day(date)", "date"},
+		{"add_months(flight_date, delay)", "date"},
+		{"add_months(flight_date, big)", ""},
+		{"months_between(date, flight_date)", "double"},
+		{"next_day(flight_date, 'Fri')", "date"},
+		{"next_day(flight_date, 'Freitag')", ""},
+		{"make_timestamp(2001, 1, 1, 0, 0, 1.5)", "timestamp"},
+		{"from_utc_timestamp(date, 'Europe/Paris')", "timestamp"},
+		{"to_utc_timestamp(date, 'UTC')", "timestamp"},
+		{"to_utc_timestamp(date, '+02:00')", ""},
+		{"from_utc_timestamp(date, 'PST')", ""},
+		{"current_date()", ""},
+		{"rand()", ""},
 	}
 	for _, tt := range tests {
 		_, typ, errs := check(t, tt.src, Options{})
@@ -193,6 +228,36 @@ func TestFuncTypes(t *testing.T) {
 		}
 		if typ.String() != tt.want {
 			t.Errorf("Check(%q) = %s, want %s", tt.src, typ, tt.want)
+		}
+	}
+}
+
+func TestStrftimeFormat(t *testing.T) {
+	for in, want := range map[string]string{
+		"yyyy-MM-dd HH:mm:ss":        "%Y-%m-%d %H:%M:%S",
+		"d/M/yy h:m:s a":             "%-d/%-m/%y %-I:%-M:%-S %p",
+		"EEE EEEE MMM MMMM D DDD":    "%a %A %b %B %-j %j",
+		"HH:mm:ss.SSS ''SSSSSS 'x%'": "%H:%M:%S.%g '%f x%%",
+	} {
+		if got, err := StrftimeFormat(in); err != nil || got != want {
+			t.Errorf("StrftimeFormat(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"YYYY", "yyy", "MMMMM", "T", "uuuu", "'open", "SS", "DD", "[yyyy]"} {
+		if _, err := StrftimeFormat(in); err == nil {
+			t.Errorf("StrftimeFormat(%q) accepted", in)
+		}
+	}
+}
+
+func TestRefusedFuncs(t *testing.T) {
+	for _, r := range RefusedFuncs() {
+		if _, ok := LookupFunc(r[0]); ok || r[1] == "" || r[2] == "" {
+			t.Errorf("refused %s: in the catalogue or without reason and hint", r[0])
+		}
+		_, _, errs := check(t, r[0]+"(origin)", aggOpts)
+		if len(errs) != 1 || errs[0].Code != CodeUnknownFunc || !strings.Contains(errs[0].Msg, "not supported") || errs[0].Span != (Span{0, len(r[0])}) {
+			t.Errorf("%s: %v", r[0], errs)
 		}
 	}
 }
