@@ -160,6 +160,17 @@ func (tr *translator) moreCall(n *expr.Call) (s string, ok bool) {
 			return "timezone(" + tz + ", timezone('UTC', " + a(0, tTimestamp) + "))", true
 		}
 		return "timezone('UTC', timezone(" + tz + ", " + a(0, tTimestamp) + "))", true
+	case "count_if":
+		// Spark's count_if is count(NULLIF(b, FALSE)): 0 when no b is TRUE.
+		return "count(" + distinct(n) + "CASE WHEN " + a(0, tBoolean) + " THEN TRUE END)", true
+	case "stddev_samp", "stddev_pop", "var_samp", "var_pop":
+		return n.Name + "(" + distinct(n) + dbl(0) + ")", true
+	case "bool_and", "bool_or":
+		return n.Name + "(" + distinct(n) + a(0, tBoolean) + ")", true
+	case "max_by", "min_by":
+		fn := map[string]string{"max_by": "arg_max_null", "min_by": "arg_min_null"}[n.Name]
+		x, o := tr.expr(n.Args[0]), tr.expr(n.Args[1])
+		return fn + "(" + distinct(n) + x + ", CASE WHEN " + o + " IS NULL THEN NULL ELSE {'o': " + o + ", 'n': " + x + " IS NOT NULL, 'x': " + x + "} END)", true
 	case "bround":
 		return tr.roundWith(n, "round_even", "flowc_bround_double"), true
 	}
@@ -262,4 +273,12 @@ func (tr *translator) strptime(n *expr.Call) string {
 		return tr.fail("%s format %q: %v", n.Name, pattern, err)
 	}
 	return "try_strptime(" + tr.conv(n.Args[0], tString) + ", " + sqlString(f) + ")"
+}
+
+// distinct is "DISTINCT " for an aggregate call with DISTINCT.
+func distinct(n *expr.Call) string {
+	if n.Distinct {
+		return "DISTINCT "
+	}
+	return ""
 }

@@ -358,6 +358,24 @@ func (w *sparkWriter) special(name string, n *expr.Call) bool {
 	case "mod":
 		w.binary(&expr.Binary{Op: "%", X: n.Args[0], Y: n.Args[1], T: n.T})
 		return true
+	case "max_by", "min_by":
+		// Ties go to the largest (max_by) or smallest (min_by) x, a NULL
+		// x below any other, as in the DuckDB translation.
+		w.s(name, "(")
+		if n.Distinct {
+			w.s("DISTINCT ")
+		}
+		w.expr(n.Args[0])
+		w.s(", IF(")
+		w.expr(n.Args[1])
+		w.s(" IS NULL, NULL, named_struct('o', ")
+		w.expr(n.Args[1])
+		w.s(", 'n', ")
+		w.expr(n.Args[0])
+		w.s(" IS NOT NULL, 'x', ")
+		w.expr(n.Args[0])
+		w.s(")))")
+		return true
 	}
 	return false
 }

@@ -219,6 +219,21 @@ func TestSparkSQLFunctions(t *testing.T) {
 		"make_timestamp":     {"make_timestamp(i, 1, 1, 0, 0, m)", "make_timestamp(`i`, 1, 1, 0, 0, `m`)"},
 		"from_utc_timestamp": {"from_utc_timestamp(ts, 'UTC')", "from_utc_timestamp(`ts`, 'UTC')"},
 		"to_utc_timestamp":   {"to_utc_timestamp(ts, 'Asia/Tokyo')", "to_utc_timestamp(`ts`, 'Asia/Tokyo')"},
+		// Issue 12: aggregates.
+		"count_if":    {"count_if(i > 0)", "count_if((`i` > 0))"},
+		"stddev_samp": {"stddev_samp(m)", "stddev_samp(`m`)"},
+		"stddev":      {"stddev(x)", "stddev_samp(`x`)"},
+		"std":         {"std(DISTINCT i)", "stddev_samp(DISTINCT `i`)"},
+		"stddev_pop":  {"stddev_pop(i)", "stddev_pop(`i`)"},
+		"var_samp":    {"var_samp(x)", "var_samp(`x`)"},
+		"variance":    {"variance(b)", "var_samp(`b`)"},
+		"var_pop":     {"var_pop(x)", "var_pop(`x`)"},
+		"bool_and":    {"bool_and(ok)", "bool_and(`ok`)"},
+		"every":       {"every(i > 0)", "bool_and((`i` > 0))"},
+		"bool_or":     {"bool_or(ok)", "bool_or(`ok`)"},
+		"some":        {"some(ok)", "bool_or(`ok`)"},
+		"max_by":      {"max_by(t, i)", "max_by(`t`, IF(`i` IS NULL, NULL, named_struct('o', `i`, 'n', `t` IS NOT NULL, 'x', `t`)))"},
+		"min_by":      {"min_by(t, d)", "min_by(`t`, IF(`d` IS NULL, NULL, named_struct('o', `d`, 'n', `t` IS NOT NULL, 'x', `t`)))"},
 	}
 	for _, f := range expr.Funcs() {
 		tt, ok := tests[f.Name]

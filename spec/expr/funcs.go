@@ -163,6 +163,7 @@ func init() {
 	funcs = append(funcs, strFuncs...)
 	funcs = append(funcs, regexFuncs...)
 	funcs = append(funcs, dateFuncs...)
+	funcs = append(funcs, aggFuncs...)
 	sort.Slice(funcs, func(i, j int) bool { return funcs[i].Name < funcs[j].Name })
 	for i := range funcs {
 		funcIndex[funcs[i].Name] = &funcs[i]

@@ -32,7 +32,7 @@ func TestFuncCatalogue(t *testing.T) {
 				t.Errorf("%s: alias of %q", f.Name, f.AliasOf)
 			}
 		}
-		wantAgg := strings.Contains(" count sum avg min max ", " "+f.Name+" ")
+		wantAgg := strings.Contains(" count sum avg min max count_if stddev_samp stddev std stddev_pop var_samp variance var_pop bool_and every bool_or some max_by min_by ", " "+f.Name+" ")
 		if f.Aggregate != wantAgg {
 			t.Errorf("%s: Aggregate = %v", f.Name, f.Aggregate)
 		}
@@ -213,9 +213,25 @@ func TestFuncTypes(t *testing.T) {
 		{"from_utc_timestamp(date, 'PST')", ""},
 		{"current_date()", ""},
 		{"rand()", ""},
+		// Issue 12: aggregates (checked as measures).
+		{"count_if(delay > 1)", "bigint"},
+		{"count_if(delay)", ""},
+		{"stddev(price) + std(delay) + stddev_samp(ratio) + stddev_pop(big)", "double"},
+		{"variance(delay) + var_samp(delay) + var_pop(price)", "double"},
+		{"stddev(origin)", ""},
+		{"bool_and(flag) OR every(flag) OR bool_or(flag) OR some(delay > 1)", "boolean"},
+		{"bool_or(delay)", ""},
+		{"max_by(origin, delay)", "string"},
+		{"min_by(price, flight_date)", "decimal(10,2)"},
+		{"max_by(origin)", ""},
 	}
 	for _, tt := range tests {
-		_, typ, errs := check(t, tt.src, Options{})
+		opts := Options{}
+		if strings.Contains(tt.src, "_by(") || strings.Contains(tt.src, "count_if") || strings.Contains(tt.src, "std") ||
+			strings.Contains(tt.src, "var") || strings.Contains(tt.src, "bool_") {
+			opts = Options{AllowAggregates: true, GroupKeys: []string{"origin"}}
+		}
+		_, typ, errs := check(t, tt.src, opts)
 		if tt.want == "" {
 			if errs == nil {
 				t.Errorf("Check(%q) = %s, want an error", tt.src, typ)
