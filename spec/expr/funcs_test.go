@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/internal/golden"
 )
 
 func TestFuncCatalogue(t *testing.T) {
@@ -276,4 +278,22 @@ func TestRefusedFuncs(t *testing.T) {
 			t.Errorf("%s: %v", r[0], errs)
 		}
 	}
+}
+
+// TestDocsFunctions keeps docs/functions.md generated from the catalogue;
+// every example must check over DocColumns.
+func TestDocsFunctions(t *testing.T) {
+	for _, f := range Funcs() {
+		if f.AliasOf == "" && f.Example == "" {
+			t.Errorf("%s has no example", f.Name)
+		}
+		if f.Category == "" {
+			t.Errorf("%s has no category", f.Name)
+		}
+	}
+	var b strings.Builder
+	if err := WriteFunctionsMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "../../docs/functions.md", []byte(b.String()))
 }
