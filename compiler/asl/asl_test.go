@@ -140,8 +140,49 @@ func TestRunPartition(t *testing.T) {
 	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != asl.ArnStartJobSync {
 		t.Errorf("job task: %s %v", b, job["Resource"])
 	}
-	b, _ = json.Marshal(job["Retry"])
-	if !strings.Contains(string(b), `"ErrorEquals":["Glue.ConcurrentRunsExceededException","Glue.ThrottlingException"]`) || !strings.Contains(string(b), `"BackoffRate":2`) {
-		t.Errorf("job retry: %s", b)
+}
+
+// TestRunJobRetries: the Glue job task retries concurrent-run errors, and
+// throttling under both the names it may surface as (Glue.AWSGlueException,
+// the cause naming ThrottlingException, is what a throttled
+// startJobRun.sync is reported to raise), bounded and with backoff; a
+// failed job run (States.TaskFailed) is not retried.
+func TestRunJobRetries(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
+	var retries []struct {
+		ErrorEquals     []string
+		IntervalSeconds int
+		MaxAttempts     int
+		BackoffRate     float64
+		MaxDelaySeconds int
+		JitterStrategy  string
+	}
+	b, _ := json.Marshal(job["Retry"])
+	if err := json.Unmarshal(b, &retries); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"Glue.ConcurrentRunsExceededException": false, "Glue.AWSGlueException": false, "Glue.ThrottlingException": false}
+	for i, r := range retries {
+		if r.MaxAttempts < 1 || r.MaxAttempts > 10 || r.BackoffRate < 2 || r.MaxDelaySeconds <= 0 || r.JitterStrategy != "FULL" {
+			t.Errorf("retrier %d is unbounded or has no backoff: %s", i, b)
+		}
+		for _, e := range r.ErrorEquals {
+			if e == "States.ALL" || e == "States.TaskFailed" {
+				t.Errorf("retrier %d retries %s", i, e)
+			}
+			if seen, ok := want[e]; ok && seen {
+				t.Errorf("%s in two retriers: only the first is used", e)
+			}
+			want[e] = true
+		}
+	}
+	for e, seen := range want {
+		if !seen {
+			t.Errorf("no retry on %s: %s", e, b)
+		}
+	}
+	if len(retries) == 0 || retries[0].ErrorEquals[0] != "Glue.ConcurrentRunsExceededException" {
+		t.Errorf("concurrent runs must be the first retrier: %s", b)
 	}
 }
