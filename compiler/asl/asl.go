@@ -1,7 +1,8 @@
 // Package asl is the Amazon States Language backend: one STANDARD state
 // machine per pipeline and environment (statemachine.asl.json). In the
 // template it is the Definition, with DefinitionSubstitutions for
-// ${AlertTopicArn}.
+// the ARN of each service integration it calls (built in the stack's
+// partition) and ${AlertTopicArn}.
 //
 // A run's input names its source; EventBridge sends
 //
@@ -38,6 +39,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // State names shared by every route.
@@ -55,12 +57,14 @@ const (
 // loadConcurrency is how many Glue jobs of one run run at once.
 const loadConcurrency = 10
 
-// Resource ARNs of the service integrations.
+// Resource ARNs of the service integrations: placeholders the template's
+// DefinitionSubstitutions fill with the ARN in the stack's partition
+// (layout.IntegrationResource), so no ARN names a partition.
 const (
-	arnStartCrawler = "arn:aws:states:::aws-sdk:glue:startCrawler"
-	arnGetCrawler   = "arn:aws:states:::aws-sdk:glue:getCrawler"
-	arnStartJobSync = "arn:aws:states:::glue:startJobRun.sync"
-	arnPublish      = "arn:aws:states:::sns:publish"
+	arnStartCrawler = "${" + layout.IntegrationGlueStartCrawler + "}"
+	arnGetCrawler   = "${" + layout.IntegrationGlueGetCrawler + "}"
+	arnStartJobSync = "${" + layout.IntegrationGlueStartJobRunSync + "}"
+	arnPublish      = "${" + layout.IntegrationSNSPublish + "}"
 )
 
 // Options are the crawler polling of the state machine; compiler.Compile

@@ -176,7 +176,7 @@ func (a *asl) notify() {
 	publish := func(outcome, subject, message string) obj {
 		return obj{}.Set("Type", "Task").Set("Resource", arnPublish).
 			Set("Parameters", obj{}.
-				Set("TopicArn", "${AlertTopicArn}").
+				Set("TopicArn", "${"+layout.SubstAlertTopicArn+"}").
 				Set("Subject", truncate(subject, 100)).
 				Set("Message.$", message).
 				Set("MessageAttributes", obj{}.

@@ -186,3 +186,35 @@ func TestRunJobRetries(t *testing.T) {
 		t.Errorf("concurrent runs must be the first retrier: %s", b)
 	}
 }
+
+// TestResourcesInStackPartition: every Task's Resource, in the run and in
+// the Map iterations, is exactly one placeholder of a service integration
+// (layout.IntegrationResource), which the template fills with the ARN in
+// the stack's partition; the definition never names the aws partition.
+func TestResourcesInStackPartition(t *testing.T) {
+	def := definition(t, compiler.Options{})
+	n := 0
+	var walk func(map[string]any)
+	walk = func(d map[string]any) {
+		for name, s := range states(t, d) {
+			if p, ok := s["ItemProcessor"].(map[string]any); ok {
+				walk(p)
+			}
+			if s["Type"] != "Task" {
+				continue
+			}
+			n++
+			r, _ := s["Resource"].(string)
+			if _, ok := layout.IntegrationResource[strings.TrimSuffix(strings.TrimPrefix(r, "${"), "}")]; !ok || !strings.HasPrefix(r, "${") {
+				t.Errorf("%s: Resource %q is not an integration placeholder", name, r)
+			}
+		}
+	}
+	walk(def)
+	if n < 4 {
+		t.Errorf("only %d Task states checked", n)
+	}
+	if b, _ := json.Marshal(def); strings.Contains(string(b), "arn:aws:") {
+		t.Error("the definition names the aws partition")
+	}
+}

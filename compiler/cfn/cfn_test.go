@@ -196,3 +196,45 @@ func TestNestedStacksStable(t *testing.T) {
 		t.Errorf("20 tables split into %d stacks", len(small.Manifest.Stacks))
 	}
 }
+
+// TestNoHardCodedPartition: no file of a build names the aws partition in
+// an ARN (AWS::Partition is aws, aws-cn or aws-us-gov): the template's ARNs
+// are built with ${AWS::Partition}, and so is the ARN of every service
+// integration that a placeholder of the state machine definition stands
+// for, in DefinitionSubstitutions; the one-stack and nested-stack builds
+// alike. A spec's own values (the Redshift iam_role ARN of the example)
+// are the user's, and are left out of the check.
+func TestNoHardCodedPartition(t *testing.T) {
+	for name, src := range map[string]string{"example": testspec.Example(t), "large": testspec.Gen(500)} {
+		out := testspec.Compile(t, src, "dev", compiler.Options{})
+		for _, f := range out.Files {
+			if !strings.HasSuffix(f.Path, ".json") {
+				continue
+			}
+			text := strings.ReplaceAll(string(f.Data), "arn:aws:iam::111111111111:role/redshift", "")
+			if i := strings.Index(text, "arn:aws:"); i >= 0 {
+				t.Errorf("%s %s names the aws partition: ...%s...", name, f.Path, text[max(0, i-60):min(len(text), i+60)])
+			}
+		}
+		sm := parseTemplate(t, out.File(layout.TemplatePath)).Resources["StateMachine"].Properties
+		subs := sm["DefinitionSubstitutions"].(map[string]any)
+		def, _ := json.Marshal(sm["Definition"])
+		used := 0
+		for placeholder, resource := range layout.IntegrationResource {
+			if !strings.Contains(string(def), "${"+placeholder+"}") {
+				if _, ok := subs[placeholder]; ok {
+					t.Errorf("%s: substitution %s for an integration the definition does not call", name, placeholder)
+				}
+				continue
+			}
+			used++
+			got, _ := json.Marshal(subs[placeholder])
+			if want := `{"Fn::Sub":"arn:${AWS::Partition}:states:::` + resource + `"}`; string(got) != want {
+				t.Errorf("%s: substitution %s = %s, want %s", name, placeholder, got, want)
+			}
+		}
+		if used < 3 {
+			t.Errorf("%s: the definition calls %d integrations through placeholders", name, used)
+		}
+	}
+}
