@@ -132,7 +132,7 @@ func TestRunPartition(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("partition:\n got %s\nwant %s", b, want)
 	}
-	if m := top["flights: start"]["Choices"].([]any)[2].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*.csv" {
+	if m := top["flights: start"]["Choices"].([]any)[3].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*" {
 		t.Errorf("key pattern %v", m["StringMatches"])
 	}
 	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
@@ -216,5 +216,21 @@ func TestResourcesInStackPartition(t *testing.T) {
 	}
 	if b, _ := json.Marshal(def); strings.Contains(string(b), "arn:aws:") {
 		t.Error("the definition names the aws partition")
+	}
+}
+
+// TestObjectOutsideSourceEndsQuietly: the rule matches a bucket's objects
+// by extension only, so the run of a key outside the source's location
+// (another prefix of the bucket) ends at once in a Succeed state, before
+// any work and without a notification; a key under the location goes on.
+func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	other := "flights: " + asl.StOtherObject
+	if top[other]["Type"] != "Succeed" {
+		t.Fatalf("%s is %v, want a Succeed state", other, top[other]["Type"])
+	}
+	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[2])
+	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
+		t.Errorf("prefix check:\n got %s\nwant %s", b, want)
 	}
 }

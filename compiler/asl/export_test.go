@@ -12,6 +12,7 @@ const (
 	StLoad           = stLoad
 	StNotifyFailure  = stNotifyFailure
 	StNotifySuccess  = stNotifySuccess
+	StOtherObject    = stOtherObject
 	StRunJob         = stRunJob
 	StSucceeded      = stSucceeded
 	StWaitCrawl      = stWaitCrawl
