@@ -2,6 +2,7 @@ package asl
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/layout"
 )
@@ -177,7 +178,7 @@ func (a *asl) notify() {
 		return obj{}.Set("Type", "Task").Set("Resource", arnPublish).
 			Set("Parameters", obj{}.
 				Set("TopicArn", "${"+layout.SubstAlertTopicArn+"}").
-				Set("Subject", truncate(subject, 100)).
+				Set("Subject", subject).
 				Set("Message.$", message).
 				Set("MessageAttributes", obj{}.
 					Set(layout.OutcomeAttribute, obj{}.Set("DataType", "String").Set("StringValue", outcome)).
@@ -187,11 +188,11 @@ func (a *asl) notify() {
 			Set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
 	}
 	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
-	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, who+": run succeeded",
+	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, snsSubject(who, ": run succeeded"),
 		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
 		Set("Catch", catchAll()).
 		Set("Next", stSucceeded))
-	a.add(stNotifyFailure, publish(layout.OutcomeFailure, who+": run FAILED",
+	a.add(stNotifyFailure, publish(layout.OutcomeFailure, snsSubject(who, ": run FAILED"),
 		formatFn(head+" failed. Error: {}. Cause: {}", "$.run.source", "$.run.scope", "$.error.Error", "$.error.Cause")).
 		Set("Next", stFailed))
 	a.add(stSucceeded, obj{}.Set("Type", "Succeed"))
@@ -199,4 +200,25 @@ func (a *asl) notify() {
 	// with its own error and the original one leads the cause.
 	a.add(stFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.RunFailed").
 		Set("CausePath", formatFn("{}: {}", "$.error.Error", "$.error.Cause")))
+}
+
+// maxSubject is the longest SNS subject flowc writes: SNS requires
+// subjects "less than 100 characters long"
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+const maxSubject = 99
+
+// snsSubject is who+outcome, fixed at build time (States.Format cannot
+// cut a string): when it would pass maxSubject, who (the pipeline and the
+// environment, whose names the message body repeats in full) is cut and
+// ends in "...", and outcome is kept whole. The cut never splits a UTF-8
+// character.
+func snsSubject(who, outcome string) string {
+	if len(who)+len(outcome) <= maxSubject {
+		return who + outcome
+	}
+	keep := maxSubject - len(outcome) - len("...")
+	for keep > 0 && !utf8.RuneStart(who[keep]) {
+		keep--
+	}
+	return who[:keep] + "..." + outcome
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/compiler/asl"
@@ -232,5 +233,43 @@ func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
 	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[2])
 	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
 		t.Errorf("prefix check:\n got %s\nwant %s", b, want)
+	}
+}
+
+// TestSubjectsUnder100: SNS takes subjects of fewer than 100 characters.
+// With the longest names validation allows (a 32-character pipeline, and
+// the 24-character environment that keeps the role names within IAM's 64)
+// both subjects fit whole within 99 bytes, and the message names the
+// pipeline and the environment. Longer names (were validation to allow
+// them) are cut before the outcome, which stays whole, never inside a UTF-8
+// character. The emulator rejects subjects over 100 characters, so a
+// regression also fails internal/e2e.
+func TestSubjectsUnder100(t *testing.T) {
+	pipeline := "p" + strings.Repeat("x", 31)
+	env := "e" + strings.Repeat("n", 23)
+	src := strings.Replace(strings.Replace(testspec.Gen(2), "pipeline: big", "pipeline: "+pipeline, 1), "\n  dev:\n", "\n  "+env+":\n", 1)
+	out := testspec.Compile(t, src, env, compiler.Options{})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	for st, outcome := range map[string]string{asl.StNotifySuccess: ": run succeeded", asl.StNotifyFailure: ": run FAILED"} {
+		p := top[st]["Parameters"].(map[string]any)
+		subject := p["Subject"].(string)
+		if want := "flowc " + pipeline + " (" + env + ")" + outcome; subject != want || len(subject) > 99 {
+			t.Errorf("%s: subject %q (%d bytes), want %q", st, subject, len(subject), want)
+		}
+		if msg := p["Message.$"].(string); !strings.Contains(msg, pipeline) || !strings.Contains(msg, env) {
+			t.Errorf("%s: the message does not name the pipeline and the environment: %s", st, msg)
+		}
+	}
+	for _, who := range []string{"flowc " + pipeline + " (" + strings.Repeat("n", 90) + ")", "flowc " + strings.Repeat("é", 60)} {
+		for _, outcome := range []string{": run succeeded", ": run FAILED"} {
+			got := asl.SnsSubject(who, outcome)
+			if len(got) > 99 || len(got) < 95 || !utf8.ValidString(got) || !strings.HasSuffix(got, "..."+outcome) || !strings.HasPrefix(got, who[:20]) {
+				t.Errorf("cut of %q: %q (%d bytes)", who, got, len(got))
+			}
+		}
 	}
 }

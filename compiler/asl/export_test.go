@@ -18,3 +18,6 @@ const (
 	StWaitCrawl      = stWaitCrawl
 	StWaitOtherCrawl = stWaitOtherCrawl
 )
+
+// SnsSubject is snsSubject.
+var SnsSubject = snsSubject
