@@ -66,6 +66,34 @@ const (
 	OutcomeFailure   = "failure"
 )
 
+// Placeholders of the state machine definition, ${Name}, which the
+// template's DefinitionSubstitutions fill when the stack is deployed.
+// SubstAlertTopicArn is the alert topic's ARN. Each Integration* names
+// the ARN of a service integration the state machine calls, which the
+// template builds in the stack's partition (IntegrationResource): no ARN of
+// the definition names a partition, so the pipeline deploys to aws-cn and
+// aws-us-gov as to aws. A placeholder stands for the whole ARN, not for
+// its partition alone, so that a validator of the definition (cfn-lint's
+// E3601 takes a Resource that is exactly one substitution as valid) need
+// not know the partition either.
+const (
+	SubstAlertTopicArn = "AlertTopicArn"
+
+	IntegrationGlueStartCrawler    = "GlueStartCrawlerArn"
+	IntegrationGlueGetCrawler      = "GlueGetCrawlerArn"
+	IntegrationGlueStartJobRunSync = "GlueStartJobRunSyncArn"
+	IntegrationSNSPublish          = "SnsPublishArn"
+)
+
+// IntegrationResource maps each Integration* placeholder to its ARN's
+// resource: the ARN is arn:<partition>:states:::<resource>.
+var IntegrationResource = map[string]string{
+	IntegrationGlueStartCrawler:    "aws-sdk:glue:startCrawler",
+	IntegrationGlueGetCrawler:      "aws-sdk:glue:getCrawler",
+	IntegrationGlueStartJobRunSync: "glue:startJobRun.sync",
+	IntegrationSNSPublish:          "sns:publish",
+}
+
 // S3 key prefixes in the asset bucket.
 const (
 	// AssetPrefix is where the assets go, at content-addressed keys.

@@ -136,7 +136,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		StateMachineType:        cloudformation.String("STANDARD"),
 		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
 		Definition:              c.defn,
-		DefinitionSubstitutions: map[string]any{"AlertTopicArn": cloudformation.Ref(idAlertTopic)},
+		DefinitionSubstitutions: c.definitionSubstitutions(),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
 			Level:                cloudformation.String("ALL"),
 			IncludeExecutionData: cloudformation.Bool(true),
@@ -150,6 +150,21 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
 	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")
 	t.Outputs["GlueDatabaseName"] = output(cloudformation.Ref(idGlueDatabase), "Glue Data Catalog database holding the sources")
+}
+
+// definitionSubstitutions fill the placeholders of the state machine
+// definition: the alert topic, and the ARN of every service integration
+// the definition calls, in the stack's partition (AWS::Partition is aws,
+// aws-cn or aws-us-gov:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+func (c *cfn) definitionSubstitutions() map[string]any {
+	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
+	for name, resource := range layout.IntegrationResource {
+		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
+			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)
+		}
+	}
+	return subs
 }
 
 func output(v any, desc string) cloudformation.Output {
