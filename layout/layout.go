@@ -20,11 +20,24 @@ const (
 	TemplatePath     = "template.json"         // the root CloudFormation template
 	StateMachinePath = "statemachine.asl.json" // the state machine definition
 	ManifestPath     = "manifest.json"         // the build's manifest
+	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
 	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
 	GlueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
 	DDLDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
 	GlueScriptExt    = ".py"
 	DDLExt           = ".sql"
+)
+
+// The root template's top-level Metadata points at the pipeline's
+// description in the asset bucket: {"flowc": {"description": KEY}}, KEY
+// being pipeline.json's asset key. The pointer, not the description, goes
+// into the template: a template body passed inline may have 51,200 bytes
+// (MaxTemplateInline), which the description would push a mid-sized
+// pipeline past. CloudFormation does not resolve template-level Metadata,
+// so the value is a plain key; deploy knows the bucket.
+const (
+	MetadataKey            = "flowc"
+	MetadataDescriptionKey = "description"
 )
 
 // GlueRuntimeModule is the name of the Python module the Glue scripts
