@@ -13,6 +13,7 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
+	"github.com/flowc-dev/flowc/spec/testfile"
 )
 
 func envFlag() *cli.StringFlag {
@@ -131,12 +132,20 @@ yaml-language-server at it for completion and checks in your editor.
 
 Example:
    flowc schema > flowc.schema.json
-   # then, first line of a spec:  # yaml-language-server: $schema=./flowc.schema.json`,
+   # then, first line of a spec:  # yaml-language-server: $schema=./flowc.schema.json
+   flowc schema --tests > flowc-tests.schema.json   # for test files (flowc test)`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "tests", Usage: "print the JSON Schema of test files (flowc test) instead"},
+		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErr("schema takes no arguments")
 			}
-			_, err := e.stdout.Write(spec.SchemaJSON())
+			schema := spec.SchemaJSON()
+			if c.Bool("tests") {
+				schema = testfile.SchemaJSON()
+			}
+			_, err := e.stdout.Write(schema)
 			return err
 		},
 	}
