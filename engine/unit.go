@@ -54,24 +54,12 @@ type UnitResult struct {
 // computation's (a cast that DuckDB refuses); a failed check is in
 // UnitResult.Failures, not an error.
 func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
-	db, err := sql.Open("duckdb", "")
+	r := &runner{pl: pl, plan: pl, carries: map[string]bool{}, stored: map[string]bool{}}
+	closeDB, err := r.openMemory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	r := &runner{pl: pl, plan: pl, conn: conn, carries: map[string]bool{}, stored: map[string]bool{}}
-	// One thread keeps the rows in the order the steps leave them: an
-	// ordered expectation sees the same order every time.
-	for _, q := range append(Macros(), "SET threads = 1") {
-		if _, err := r.exec(ctx, q); err != nil {
-			return nil, fmt.Errorf("preparing the engine: %s", cleanErr(err))
-		}
-	}
+	defer closeDB()
 	given := map[string]bool{}
 	for _, g := range u.Given {
 		if err := r.createRelation(ctx, r.relation(g.Name), g); err != nil {
@@ -160,6 +148,31 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// openMemory opens an in-memory DuckDB for r, with the macros, on one
+// thread: DuckDB then keeps the rows in the order the steps leave them (an
+// ordered expectation sees the same order every time, a sample is the
+// files' first rows). The function returned closes it.
+func (r *runner) openMemory(ctx context.Context) (func(), error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	r.db, r.conn = db, conn
+	closeDB := func() { conn.Close(); db.Close() }
+	for _, q := range append(Macros(), "SET threads = 1") {
+		if _, err := r.exec(ctx, q); err != nil {
+			closeDB()
+			return nil, fmt.Errorf("preparing the engine: %s", cleanErr(err))
+		}
+	}
+	return closeDB, nil
 }
 
 // createRelation makes a table of rel's rows with its column types, in

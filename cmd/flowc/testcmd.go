@@ -50,19 +50,24 @@ too), gives rows for what it reads, and expects rows (order ignored unless order
 a failed check, or an error. Fixture values are checked against the spec's column types
 and reported at FILE:LINE:COL like flowc validate. See docs/testing.md.
 
-Formats: text; json (one document); github (text, and an annotation per failed test);
+Formats: text (github inside GitHub Actions, GITHUB_ACTIONS=true); json (one document); github (text, and an annotation per failed test);
 junit (JUnit XML for CI test reports); sarif (the test files' diagnostics as SARIF on
 stdout, the results as text on stderr). Exit 0 when every test passes, 1 when one fails
 or a test file has errors, 2 for usage errors.
 
+--generate TARGET writes a first test of TARGET (tests/TARGET.yaml beside the spec, or --out):
+the first --limit rows of each source it reads (from --from, else where flowc run reads them)
+and, as expected rows, what the pipeline computes from them now: a snapshot to review.
+
 Example:
    flowc test examples/flights.yaml
-   flowc test --run 'late' --format junit examples/flights.yaml > junit.xml`,
-		Flags: []cli.Flag{
+   flowc test --run 'late' --format junit examples/flights.yaml > junit.xml
+   flowc test --generate airport_delays --limit 5 examples/flights.yaml`,
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "env", Aliases: []string{"e"}, Usage: "environment `NAME` of the tests that name none (default: the first)"},
 			&cli.StringFlag{Name: "run", Usage: "run only the tests whose name matches `REGEX`"},
 			formatFlag(testFormats...),
-		},
+		}, generateFlags()...),
 		Action: func(c *cli.Context) error { return testAction(c, e) },
 	}
 }
@@ -79,7 +84,7 @@ type testResult struct {
 }
 
 func testAction(c *cli.Context, e *env) error {
-	format, err := parseFormat(c.String("format"), testFormats...)
+	format, err := parseFormat(formatValue(c), testFormats...)
 	if err != nil {
 		return err
 	}
@@ -109,6 +114,9 @@ func testAction(c *cli.Context, e *env) error {
 	byEnv := map[string]*ir.IR{}
 	for _, pl := range irs {
 		byEnv[pl.Env] = pl
+	}
+	if c.IsSet("generate") {
+		return generateTest(c, e, specName, byEnv[defEnv])
 	}
 	names := c.Args().Tail()
 	if len(names) == 0 {

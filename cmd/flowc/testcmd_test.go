@@ -30,11 +30,22 @@ func TestTestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := append([]string{"test"}, strings.Fields(string(b))...)
+			// $OUT in args is a file in a temporary folder (--generate
+			// --out); what is written there is compared with want.yaml.
+			outFile := filepath.Join(t.TempDir(), "generated.yaml")
+			args := append([]string{"test"}, strings.Fields(strings.ReplaceAll(string(b), "$OUT", outFile))...)
 			out, errOut, code := runCLI(t, args...)
 			got := fmt.Sprintf("$ flowc %s\n%s%s-- exit %d\n", strings.Join(args, " "), out, errOut, code)
-			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(got))
+			golden.Check(t, filepath.Join(dir, "want.txt"), []byte(strings.ReplaceAll(got, outFile, "$OUT")))
 			checkTestOutput(t, args, out)
+			if written, err := os.ReadFile(outFile); err == nil {
+				golden.Check(t, filepath.Join(dir, "want.yaml"), written)
+				// What --generate wrote passes.
+				out, errOut, code := runCLI(t, "test", filepath.ToSlash(args[len(args)-1]), outFile)
+				if code != 0 {
+					t.Errorf("the generated test fails: exit %d\n%s%s", code, out, errOut)
+				}
+			}
 		})
 	}
 }
@@ -87,5 +98,24 @@ func checkTestOutput(t *testing.T, args []string, out string) {
 		if doc.Tests != n || doc.Failures != f {
 			t.Errorf("testsuites: tests=%d failures=%d, counted %d and %d", doc.Tests, doc.Failures, n, f)
 		}
+	}
+}
+
+// TestGitHubActionsDefault: with GITHUB_ACTIONS=true, diagnostics and test
+// results default to the github format; --format still wins.
+func TestGitHubActionsDefault(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	t.Setenv("GITHUB_ACTIONS", "true")
+	out, _, code := runCLI(t, "validate", "testdata/validate/formats/spec.yaml")
+	if code != exitFail || !strings.HasPrefix(out, "::error file=testdata/validate/formats/spec.yaml,") {
+		t.Errorf("validate in GitHub Actions: exit %d\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "test", "testdata/test/shop.yaml", "testdata/test/fail_kinds/tests.yaml")
+	if code != exitFail || !strings.Contains(out, "\n::error file=testdata/test/fail_kinds/tests.yaml,line=2,col=5,title=flowc test::") {
+		t.Errorf("test in GitHub Actions: exit %d\n%s", code, out)
+	}
+	out, _, _ = runCLI(t, "validate", "--format", "text", "testdata/validate/formats/spec.yaml")
+	if strings.HasPrefix(out, "::") {
+		t.Errorf("--format text in GitHub Actions printed annotations:\n%s", out)
 	}
 }

@@ -30,7 +30,7 @@ from them, references, cycles, triggers, e-mail addresses, parameters in every e
 (or only --env), and the types of the data flow from source columns into Redshift columns.
 Every problem of every file is reported at once, at FILE:LINE:COL. A file that
 cannot be read is reported too (FC111), the others are still checked, and the
-exit code is then 2.
+exit code is then 2. Inside GitHub Actions (GITHUB_ACTIONS=true) the default format is github.
 
 Example:
    flowc validate examples/flights.yaml
@@ -40,7 +40,7 @@ Example:
 			formatFlag(diag.Formats()...),
 		},
 		Action: func(c *cli.Context) error {
-			format, err := parseFormat(c.String("format"), diag.Formats()...)
+			format, err := parseFormat(formatValue(c), diag.Formats()...)
 			if err != nil {
 				return err
 			}

@@ -469,3 +469,16 @@ func Canonical(text string, t expr.Type) (string, error) {
 	}
 	return "", fmt.Errorf("a column of type %s cannot be given in a fixture", t)
 }
+
+// Sources lists the sources target (a transform or table) reads, in the
+// order met; ok is false when target is neither.
+func Sources(pl *ir.IR, target string) (sources []string, ok bool) {
+	start := target
+	if tb := table(pl, target); tb != nil {
+		start = tb.From
+	} else if pl.Transform(target) == nil {
+		return nil, false
+	}
+	_, missing := reach(pl, start, nil)
+	return missing, true
+}

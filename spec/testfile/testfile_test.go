@@ -201,3 +201,23 @@ func TestCompare(t *testing.T) {
 		t.Error("ordered: rows in another order compare equal")
 	}
 }
+
+// TestScalarRoundTrip: what Generate writes reads back as the same text.
+func TestScalarRoundTrip(t *testing.T) {
+	for _, v := range []string{"a", "01", "true", "null", "~", "NULL", "", " x", "x ", "a: b", "a:", "c,3", "{x}", "[1]", "#x", "a #b", "-", "-1.5e3",
+		"2024-03-01 09:30:00", `"q"`, "it's", "&a", "*a", "!t", "%x", "@x", "`x", "tab\there", "line\nbreak", "é"} {
+		src := "tests: [{name: n, target: t, expect: {rows: [{c: " + scalar(&v) + "}]}}]"
+		f, ds := Parse("t.yaml", []byte(src))
+		if ds.HasErrors() || len(f.Tests) != 1 {
+			t.Errorf("%q: %s does not parse: %v", v, src, ds)
+			continue
+		}
+		c := f.Tests[0].Expect.Rows[0].Cells[0]
+		if c.Null || c.Text != v {
+			t.Errorf("%q written as %s reads back as %q (null %v)", v, scalar(&v), c.Text, c.Null)
+		}
+	}
+	if scalar(nil) != "null" {
+		t.Error("nil is not null")
+	}
+}
