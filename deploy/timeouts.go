@@ -107,11 +107,34 @@ func noAnswer(err error) (yes, refused bool) {
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return true, true
 	}
-	var te interface{ Timeout() bool }
-	if errors.As(err, &te) && te.Timeout() {
+	if anyTimeout(err) {
 		return true, false
 	}
 	return false, false
+}
+
+// anyTimeout reports whether an error in err's chain says it is a timeout.
+// errors.As would stop at the first error with a Timeout method: a
+// *url.Error whose direct cause hides the SDK's read timeout behind a
+// wrapper answers false, and the attempt was then not counted as a miss
+// (seen on loaded machines: the second attempt ended as a plain network
+// error without the no-answer message).
+func anyTimeout(err error) bool {
+	for err != nil {
+		if te, ok := err.(interface{ Timeout() bool }); ok && te.Timeout() {
+			return true
+		}
+		if multi, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range multi.Unwrap() {
+				if anyTimeout(e) {
+					return true
+				}
+			}
+			return false
+		}
+		err = errors.Unwrap(err)
+	}
+	return false
 }
 
 type missesKey struct{}

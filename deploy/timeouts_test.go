@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -213,5 +216,32 @@ func TestTimeoutFromEnv(t *testing.T) {
 		if _, err := timeoutFromEnv(); err == nil || !strings.Contains(err.Error(), EnvTimeout+"="+v) {
 			t.Errorf("%s=%q: %v", EnvTimeout, v, err)
 		}
+	}
+}
+
+// hiddenTimeout wraps a timeout without saying it is one, as net/http's
+// internal wrappers can.
+type hiddenTimeout struct{ err error }
+
+func (h hiddenTimeout) Error() string { return h.err.Error() }
+func (h hiddenTimeout) Unwrap() error { return h.err }
+
+// TestNoAnswerSeesWrappedTimeouts: a timeout anywhere in the chain is a
+// miss, even under a *url.Error whose Timeout() is false because its direct
+// cause hides it (the flaky TestAWSNoAnswer on loaded machines).
+func TestNoAnswerSeesWrappedTimeouts(t *testing.T) {
+	inner := &awshttp.ResponseTimeoutError{TimeoutDur: time.Second}
+	err := &url.Error{Op: "Get", URL: "http://x", Err: hiddenTimeout{inner}}
+	if err.Timeout() {
+		t.Fatal("test premise: url.Error should not see the hidden timeout")
+	}
+	if yes, _ := noAnswer(fmt.Errorf("send: %w", err)); !yes {
+		t.Error("a wrapped read timeout is not counted as a miss")
+	}
+	if yes, _ := noAnswer(errors.Join(errors.New("a"), err)); !yes {
+		t.Error("a joined read timeout is not counted as a miss")
+	}
+	if yes, _ := noAnswer(&url.Error{Op: "Get", URL: "http://x", Err: errors.New("boom")}); yes {
+		t.Error("a plain error is counted as a miss")
 	}
 }

@@ -29,7 +29,7 @@ func (r *runner) check(ctx context.Context, tb, plan *ir.Table, c *ir.Check, sta
 		cp.Columns = append(append([]string(nil), c.Columns...), runCol)
 		cc = &cp
 	}
-	q, err := sqlgen.CheckSQL(d, plan, cc, stage)
+	q, err := sqlgen.CheckSQL(duck, plan, cc, stage)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (r *runner) check(ctx context.Context, tb, plan *ir.Table, c *ir.Check, sta
 		// Which runs: the check per run, over that run's rows.
 		in := r.inputs[tb.Trigger.Name]
 		for i, run := range in.runs {
-			q, err := sqlgen.CheckSQL(d, plan, c, "(SELECT * FROM "+stage+" WHERE "+d.Ident(runCol)+" = "+strconv.Itoa(i)+")")
+			q, err := sqlgen.CheckSQL(duck, plan, c, "(SELECT * FROM "+stage+" WHERE "+duck.Ident(runCol)+" = "+strconv.Itoa(i)+")")
 			if err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ func (r *runner) check(ctx context.Context, tb, plan *ir.Table, c *ir.Check, sta
 func (r *runner) rowCount(ctx context.Context, tb *ir.Table, c *ir.Check, stage string) error {
 	in := r.inputs[tb.Trigger.Name]
 	counts := make([]int64, len(in.runs))
-	rows, err := r.conn.QueryContext(ctx, "SELECT "+d.Ident(runCol)+", count(*) FROM "+stage+" GROUP BY 1")
+	rows, err := r.conn.QueryContext(ctx, "SELECT "+duck.Ident(runCol)+", count(*) FROM "+stage+" GROUP BY 1")
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (r *runner) checkError(tb *ir.Table, c *ir.Check, n int64, parts []string) 
 
 // lengths fails when a char(n) or varchar(n) value does not fit.
 func (r *runner) lengths(ctx context.Context, tb *ir.Table, stage string) error {
-	q, cols, err := sqlgen.LengthCheckSQL(d, tb, stage)
+	q, cols, err := sqlgen.LengthCheckSQL(duck, tb, stage)
 	if err != nil || q == "" {
 		return err
 	}

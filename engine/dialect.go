@@ -411,6 +411,9 @@ func (tr *translator) call(n *expr.Call) string {
 		x := tr.conv(n.Args[0], argType(n.Args[0], expr.Double))
 		return castT(n.Name + "(" + d + x + ")")
 	}
+	if s, ok := tr.moreCall(n); ok {
+		return s
+	}
 	return tr.fail("function %s has no DuckDB translation", n.Name)
 }
 
@@ -418,6 +421,12 @@ func (tr *translator) call(n *expr.Call) string {
 // double that means the digits of its shortest decimal form (Spark goes
 // through BigDecimal(Double.toString)), which flowc_round_double does.
 func (tr *translator) round(n *expr.Call) string {
+	return tr.roundWith(n, "round", "flowc_round_double")
+}
+
+// roundWith rounds with fn (round: half up, round_even: half to even) and
+// dbl, the macro that rounds a double's shortest decimal form.
+func (tr *translator) roundWith(n *expr.Call, fn, dbl string) string {
 	scale := 0
 	if len(n.Args) == 2 {
 		l, ok := n.Args[1].(*expr.Lit)
@@ -435,12 +444,23 @@ func (tr *translator) round(n *expr.Call) string {
 	sc := strconv.Itoa(scale)
 	switch xt.Kind {
 	case expr.Double:
-		return "flowc_round_double(" + x + ", " + sc + ")"
+		return dbl + "(" + x + ", " + sc + ")"
 	case expr.Int, expr.Bigint:
 		if scale >= 0 {
 			return x
 		}
-		return "CAST(round(CAST(" + x + " AS DECIMAL(38,0)), " + sc + ") AS " + duckType(n.T) + ")"
+		x = "CAST(" + x + " AS DECIMAL(38,0))"
 	}
-	return "CAST(round(" + x + ", " + sc + ") AS " + duckType(n.T) + ")"
+	if fn == "round_even" {
+		return "CAST(flowc_bround_dec(" + x + ", " + sc + ", " + decimalPow10(-scale) + ", " + decimalPow10(scale) + ") AS " + duckType(n.T) + ")"
+	}
+	return "CAST(" + fn + "(" + x + ", " + sc + ") AS " + duckType(n.T) + ")"
+}
+
+// decimalPow10 is 10^e as an exact decimal literal: 100, 1, 0.01.
+func decimalPow10(e int) string {
+	if e >= 0 {
+		return "1" + strings.Repeat("0", e)
+	}
+	return "0." + strings.Repeat("0", -e-1) + "1"
 }

@@ -494,7 +494,16 @@ func (r *runner) s3Failed(src *ir.Source, what string, err error) error {
 	reason := err.Error()
 	var api smithy.APIError
 	var nerr net.Error
+	var hinted interface {
+		error
+		Hint() string
+	}
 	switch {
+	case errors.As(err, &hinted):
+		// An error that knows its hint (no answer from the endpoint within
+		// the deadline): its own words, and kept in the chain so the
+		// command prints the hint.
+		reason = hinted.Error()
 	case errors.As(err, &api):
 		reason = api.ErrorMessage()
 		if reason == "" {
@@ -519,5 +528,17 @@ func (r *runner) s3Failed(src *ir.Source, what string, err error) error {
 			msg += " in " + partitionPattern(src.Partitions) + " folders"
 		}
 	}
+	if hinted != nil {
+		return &causedError{msg: msg, cause: hinted}
+	}
 	return errors.New(msg)
 }
+
+// causedError is a message that keeps the error it explains in the chain.
+type causedError struct {
+	msg   string
+	cause error
+}
+
+func (e *causedError) Error() string { return e.msg }
+func (e *causedError) Unwrap() error { return e.cause }

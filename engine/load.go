@@ -57,11 +57,11 @@ func (r *runner) schema() string {
 }
 
 func (r *runner) target(tb *ir.Table) string {
-	return d.Ident(r.schema()) + "." + d.Ident(tb.Name)
+	return duck.Ident(r.schema()) + "." + duck.Ident(tb.Name)
 }
 
 func (r *runner) createSchema(ctx context.Context) error {
-	_, err := r.exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+d.Ident(r.schema()))
+	_, err := r.exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+duck.Ident(r.schema()))
 	return err
 }
 
@@ -87,7 +87,7 @@ func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) (string, error) 
 	for _, c := range tb.Columns {
 		ddl, info := warehouseType(c.Type)
 		want = append(want, c.Name+" "+info)
-		defs = append(defs, d.Ident(c.Name)+" "+ddl)
+		defs = append(defs, duck.Ident(c.Name)+" "+ddl)
 	}
 	if len(have) == 0 {
 		return "CREATE TABLE " + r.target(tb) + " (" + strings.Join(defs, ", ") + ")", nil
@@ -122,8 +122,8 @@ func (r *runner) stageTable(ctx context.Context, tb *ir.Table) (*staged, error) 
 	}
 	plan := r.planTable(tb)
 	carries := r.carries[tb.From]
-	stage := d.Ident("_flowc_rows_" + tb.Name)
-	rowsSQL, err := sqlgen.TableRowsSQL(d, r.plan, plan, r.relation)
+	stage := duck.Ident("_flowc_rows_" + tb.Name)
+	rowsSQL, err := sqlgen.TableRowsSQL(duck, r.plan, plan, r.relation)
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +169,9 @@ func (r *runner) sharedKeys(ctx context.Context, tb *ir.Table, stage string) (bo
 	}
 	var keys []string
 	for _, k := range tb.Key {
-		keys = append(keys, d.Ident(k))
+		keys = append(keys, duck.Ident(k))
 	}
-	run := d.Ident(runCol)
+	run := duck.Ident(runCol)
 	var shared bool
 	err := r.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+stage+" GROUP BY "+strings.Join(keys, ", ")+
 		" HAVING min("+run+") <> max("+run+"))").Scan(&shared)
@@ -224,9 +224,9 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, las
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
-		cols = append(cols, d.Ident(c.Name))
+		cols = append(cols, duck.Ident(c.Name))
 	}
-	rows, err := sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
+	rows, err := sqlgen.TableSQL(duck, r.pl, tb, func(string) string { return stage })
 	if err != nil {
 		return 0, err
 	}
@@ -241,7 +241,7 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, las
 					ddl, _ = warehouseType(c.Type)
 				}
 			}
-			conds = append(conds, "t."+d.Ident(p)+" = CAST(f."+d.Ident(p)+" AS "+ddl+")")
+			conds = append(conds, "t."+duck.Ident(p)+" = CAST(f."+duck.Ident(p)+" AS "+ddl+")")
 		}
 		del := "DELETE FROM " + tgt + " AS t WHERE EXISTS (SELECT 1 FROM " + files + " AS f WHERE " + strings.Join(conds, " AND ") + ")"
 		if _, err := r.exec(ctx, del); err != nil {
@@ -251,7 +251,7 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, las
 		// Keys match NULL-safely, as the Glue job's delete does.
 		var conds []string
 		for _, k := range tb.Key {
-			conds = append(conds, "t."+d.Ident(k)+" IS NOT DISTINCT FROM s."+d.Ident(k))
+			conds = append(conds, "t."+duck.Ident(k)+" IS NOT DISTINCT FROM s."+duck.Ident(k))
 		}
 		del := "DELETE FROM " + tgt + " AS t WHERE EXISTS (SELECT 1 FROM " + stage + " AS s WHERE " + strings.Join(conds, " AND ") + ")"
 		if _, err := r.exec(ctx, del); err != nil {
@@ -262,12 +262,12 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, las
 			// rows win.
 			var keys []string
 			for _, k := range tb.Key {
-				keys = append(keys, d.Ident(k))
+				keys = append(keys, duck.Ident(k))
 			}
-			last := d.Ident("_flowc_last")
-			stage = "(SELECT * FROM (SELECT *, max(" + d.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
-				" FROM " + stage + ") AS s WHERE " + d.Ident(runCol) + " = " + last + ")"
-			rows, err = sqlgen.TableSQL(d, r.pl, tb, func(string) string { return stage })
+			last := duck.Ident("_flowc_last")
+			stage = "(SELECT * FROM (SELECT *, max(" + duck.Ident(runCol) + ") OVER (PARTITION BY " + strings.Join(keys, ", ") + ") AS " + last +
+				" FROM " + stage + ") AS s WHERE " + duck.Ident(runCol) + " = " + last + ")"
+			rows, err = sqlgen.TableSQL(duck, r.pl, tb, func(string) string { return stage })
 			if err != nil {
 				return 0, err
 			}

@@ -58,10 +58,40 @@ var macros = []struct{ name, params, body string }{
 	// RoundBase on a double: BigDecimal(Double.toString(x)).setScale(s, HALF_UP).
 	{"flowc_round_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round(x, s)
 		ELSE CAST(round(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
+	// BRound on a double: the same with HALF_EVEN.
+	{"flowc_bround_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round_even(x, s)
+		ELSE CAST(round_even(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
+	// HALF_EVEN on a decimal (DuckDB's round_even of a decimal goes
+	// through a double): round half up, then a tie whose last kept digit
+	// is odd steps back by one unit (unit = 10^-s, factor = 10^s).
+	{"flowc_bround_dec", "x, s, unit, factor", `CASE WHEN abs(round(x, s) - x) * 2 = unit AND CAST(round(x, s) * factor AS HUGEINT) % 2 <> 0
+		THEN round(x, s) - sign(x) * unit ELSE round(x, s) END`},
 	// UTF8String.substringSQL: 1-based, 0 counts as 1, negative from the end.
 	{"flowc_substart", "s, pos", `CAST(CASE WHEN pos > 0 THEN pos - 1 WHEN pos < 0 THEN length(s) + pos ELSE 0 END AS BIGINT)`},
 	{"flowc_substring", "s, pos, len", `CASE WHEN s IS NULL OR pos IS NULL OR len IS NULL THEN NULL WHEN greatest(flowc_substart(s, pos), 0) >= least(flowc_substart(s, pos) + len, length(s)) THEN ''
 		ELSE substring(s, greatest(flowc_substart(s, pos), 0) + 1, least(flowc_substart(s, pos) + len, length(s)) - greatest(flowc_substart(s, pos), 0)) END`},
+	// UTF8String.lpad/rpad: cut to len when no padding is needed or pad is empty.
+	{"flowc_pad", "s, len, pad, padded", `CASE WHEN s IS NULL OR len IS NULL OR pad IS NULL THEN NULL
+		WHEN len <= length(s) OR pad = '' THEN left(s, greatest(len, 0)) ELSE padded END`},
+	// InitCap: lower case, then the first letter after a space upper case.
+	{"flowc_initcap", "s", `array_to_string(list_transform(string_split(lower(s), ' '), lambda w: upper(left(w, 1)) || substr(w, 2)), ' ')`},
+	// StringLocate (a NULL pos is 0, as Hive) and UTF8String.indexOf.
+	{"flowc_locate", "sub, s, pos", `CASE WHEN pos IS NULL THEN 0 WHEN sub IS NULL OR s IS NULL THEN NULL WHEN pos < 1 THEN 0 WHEN sub = '' THEN 1
+		WHEN instr(substr(s, pos), sub) = 0 THEN 0 ELSE CAST(instr(substr(s, pos), sub) + pos - 1 AS INTEGER) END`},
+	// SplitPart: an empty delimiter does not split.
+	{"flowc_split_part", "s, d, n", `CASE WHEN d = '' THEN (CASE WHEN n = 1 OR n = -1 THEN s ELSE '' END) ELSE split_part(s, d, n) END`},
+	// DateTimeUtils.monthsBetween with roundOff: whole months when the days
+	// match or both are month ends, else days and seconds in months of 31
+	// days, rounded as Math.round(diff * 1e8) / 1e8.
+	{"flowc_secs_of_day", "t", `(hour(t) * 3600 + minute(t) * 60 + second(t))`},
+	{"flowc_months_between", "a, b", `CASE WHEN day(a) = day(b) OR (CAST(a AS DATE) = last_day(a) AND CAST(b AS DATE) = last_day(b))
+		THEN CAST((year(a) * 12 + month(a)) - (year(b) * 12 + month(b)) AS DOUBLE)
+		ELSE floor((((year(a) * 12 + month(a)) - (year(b) * 12 + month(b)))
+			+ ((day(a) - day(b)) * 86400 + flowc_secs_of_day(a) - flowc_secs_of_day(b)) / 2678400.0) * 1e8 + 0.5) / 1e8 END`},
+	// MakeTimestamp: NULL for a field out of range; sec 60 is the next minute.
+	{"flowc_make_timestamp", "y, mo, d, h, mi, sec", `CASE WHEN h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59 THEN
+		CASE WHEN sec = 60 THEN try(make_timestamp(y, mo, d, h, mi, 0.0)) + INTERVAL 1 MINUTE
+		WHEN sec >= 0 AND sec < 60 THEN try(make_timestamp(y, mo, d, h, mi, CAST(sec AS DOUBLE))) END END`},
 	// Double.toString: plain between 1e-3 and 1e7, else d.dddE±n.
 	{"flowc_sci", "sign, digits, ex", `sign || left(digits, 1) || '.' || coalesce(nullif(substr(digits, 2), ''), '0') || 'E' || CAST(ex AS VARCHAR)`},
 	{"flowc_sci_plain", "r", `CASE WHEN split_part(ltrim(r, '-'), '.', 1) <> '0'

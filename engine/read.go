@@ -30,10 +30,11 @@ const runCol = "_flowc_run"
 // parse; the fields after it are separated by \x1f.
 const badValue = "flowc-bad-value"
 
-var d = DuckDB{}
+// duck is the engine's SQL dialect, shared by every statement it builds.
+var duck = DuckDB{}
 
-func srcTable(name string) string   { return d.Ident("_flowc_src_" + name) }
-func filesTable(name string) string { return d.Ident("_flowc_files_" + name) }
+func srcTable(name string) string   { return duck.Ident("_flowc_src_" + name) }
+func filesTable(name string) string { return duck.Ident("_flowc_files_" + name) }
 
 // readSource makes a source's relation and returns the number of rows of
 // each run. A typed source (every file typed, canon.go) is read by
@@ -83,11 +84,11 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 			// the rows kept.
 			var items []string
 			for _, c := range src.Columns {
-				items = append(items, "s."+d.Ident(c.Name))
+				items = append(items, "s."+duck.Ident(c.Name))
 			}
 			items = append(items, filesColumns(src, "f")...)
 			q = "CREATE TEMP TABLE " + rel + " AS SELECT " + strings.Join(items, ", ") + " FROM (SELECT * FROM (" + typedSQLJoin(in, raw, true, false) +
-				") AS s0 WHERE " + strings.Join(conds, " AND ") + ") AS s JOIN " + filesTable(src.Name) + " AS f ON s." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
+				") AS s0 WHERE " + strings.Join(conds, " AND ") + ") AS s JOIN " + filesTable(src.Name) + " AS f ON s." + duck.Ident("_flowc_file") + " = f." + duck.Ident("_flowc_path")
 		}
 		if _, err := r.exec(ctx, q); err != nil {
 			return nil, r.readFailed(ctx, in, err)
@@ -110,7 +111,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 		rel = "(" + checked + ")"
 		for _, c := range src.Columns {
 			if c.Type.Kind != expr.String {
-				items = append(items, "count("+d.Ident(c.Name)+")")
+				items = append(items, "count("+duck.Ident(c.Name)+")")
 			}
 		}
 	} else if _, err := r.exec(ctx, "CREATE TEMP TABLE "+rel+" AS "+checked); err != nil {
@@ -120,7 +121,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 	}
 	group, key := "", "0"
 	if src.Triggered() {
-		group, key = " GROUP BY 1", d.Ident(runCol)
+		group, key = " GROUP BY 1", duck.Ident(runCol)
 	}
 	rows, err := r.conn.QueryContext(ctx, "SELECT "+key+", "+strings.Join(items, ", ")+" FROM "+rel+group)
 	if err != nil {
@@ -149,7 +150,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 func sqlConds(conds []expr.Expr) ([]string, error) {
 	var out []string
 	for _, c := range conds {
-		x, err := d.Expr(c)
+		x, err := duck.Expr(c)
 		if err != nil {
 			return nil, err
 		}
@@ -204,14 +205,14 @@ func (r *runner) filesTable(ctx context.Context, in *input) error {
 		rows = append(rows, "("+strings.Join(vals, ", ")+")")
 	}
 	names := []string{"c0", "c1"}
-	items := []string{"c0 AS " + d.Ident("_flowc_path"), "CAST(c1 AS INTEGER) AS " + d.Ident(runCol)}
+	items := []string{"c0 AS " + duck.Ident("_flowc_path"), "CAST(c1 AS INTEGER) AS " + duck.Ident(runCol)}
 	for i, p := range in.src.Partitions {
 		names = append(names, fmt.Sprintf("c%d", i+2))
 		x, err := castText(fmt.Sprintf("c%d", i+2), p.Type)
 		if err != nil {
 			return err
 		}
-		items = append(items, x+" AS "+d.Ident(p.Name))
+		items = append(items, x+" AS "+duck.Ident(p.Name))
 	}
 	q := "CREATE TEMP TABLE " + filesTable(in.src.Name) + " AS SELECT " + strings.Join(items, ", ") + " FROM (VALUES " + strings.Join(rows, ", ") + ") AS v(" + strings.Join(names, ", ") + ")"
 	if _, err := r.exec(ctx, q); err != nil {
@@ -222,7 +223,7 @@ func (r *runner) filesTable(ctx context.Context, in *input) error {
 			continue
 		}
 		var file string
-		err := r.conn.QueryRowContext(ctx, "SELECT _flowc_path FROM "+filesTable(in.src.Name)+" WHERE "+d.Ident(p.Name)+" IS NULL ORDER BY _flowc_path LIMIT 1").Scan(&file)
+		err := r.conn.QueryRowContext(ctx, "SELECT _flowc_path FROM "+filesTable(in.src.Name)+" WHERE "+duck.Ident(p.Name)+" IS NULL ORDER BY _flowc_path LIMIT 1").Scan(&file)
 		if err == nil {
 			for _, f := range in.files {
 				if f.path == file {
@@ -237,9 +238,9 @@ func (r *runner) filesTable(ctx context.Context, in *input) error {
 // castText renders the Glue script's conversion of a text column to t.
 func castText(col string, t expr.Type) (string, error) {
 	if t.Kind == expr.String {
-		return d.Ident(col), nil
+		return duck.Ident(col), nil
 	}
-	return d.Expr(&expr.Cast{X: &expr.Col{Name: col, T: expr.Type{Kind: expr.String}}, To: t, T: t})
+	return duck.Expr(&expr.Cast{X: &expr.Col{Name: col, T: expr.Type{Kind: expr.String}}, To: t, T: t})
 }
 
 // rawRelation is the SQL reading the given files with every column as
@@ -270,9 +271,9 @@ func rawRelation(in *input, files []inputFile) (string, error) {
 	case "parquet":
 		var items []string
 		for _, c := range src.Columns {
-			items = append(items, "CAST("+d.Ident(c.Name)+" AS VARCHAR) AS "+d.Ident(c.Name))
+			items = append(items, "CAST("+duck.Ident(c.Name)+" AS VARCHAR) AS "+duck.Ident(c.Name))
 		}
-		return fmt.Sprintf("(SELECT %s, %s FROM read_parquet(%s, filename = %s))", strings.Join(items, ", "), d.Ident("_flowc_file"), paths, file), nil
+		return fmt.Sprintf("(SELECT %s, %s FROM read_parquet(%s, filename = %s))", strings.Join(items, ", "), duck.Ident("_flowc_file"), paths, file), nil
 	}
 	return "", fmt.Errorf("source %s: format %q cannot be read locally", src.Name, src.Format)
 }
@@ -292,7 +293,7 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 	src := in.src
 	var inner, outer []string
 	for i, c := range src.Columns {
-		id := d.Ident(c.Name)
+		id := duck.Ident(c.Name)
 		x, _ := castText(c.Name, c.Type)
 		switch {
 		case c.Type.Kind == expr.String:
@@ -301,23 +302,23 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 		case !check:
 			outer = append(outer, x+" AS "+id)
 		default:
-			v, rw := d.Ident(fmt.Sprintf("_v%d", i)), d.Ident(fmt.Sprintf("_r%d", i))
+			v, rw := duck.Ident(fmt.Sprintf("_v%d", i)), duck.Ident(fmt.Sprintf("_r%d", i))
 			inner = append(inner, x+" AS "+v, id+" AS "+rw)
 			outer = append(outer, fmt.Sprintf("CASE WHEN %s IS NULL AND %s IS NOT NULL THEN error(concat(%s, chr(31), %s, chr(31), %s, chr(31), %s)) ELSE %s END AS %s",
-				v, rw, sqlString(badValue), strconv.Itoa(i), d.Ident("_flowc_file"), rw, v, id))
+				v, rw, sqlString(badValue), strconv.Itoa(i), duck.Ident("_flowc_file"), rw, v, id))
 		}
 	}
 	from := raw + " AS r"
 	if check {
-		inner = append(inner, d.Ident("_flowc_file"))
+		inner = append(inner, duck.Ident("_flowc_file"))
 		from = "(SELECT " + strings.Join(inner, ", ") + " FROM " + raw + ") AS r"
 	}
 	switch {
 	case !join:
-		outer = append(outer, "r."+d.Ident("_flowc_file"))
+		outer = append(outer, "r."+duck.Ident("_flowc_file"))
 	case len(src.Partitions) > 0 || src.Triggered():
 		outer = append(outer, filesColumns(src, "f")...)
-		from += " JOIN " + filesTable(src.Name) + " AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
+		from += " JOIN " + filesTable(src.Name) + " AS f ON r." + duck.Ident("_flowc_file") + " = f." + duck.Ident("_flowc_path")
 	}
 	return "SELECT " + strings.Join(outer, ", ") + " FROM " + from
 }
@@ -327,10 +328,10 @@ func typedSQLJoin(in *input, raw string, check, join bool) string {
 func filesColumns(src *ir.Source, rel string) []string {
 	var out []string
 	for _, p := range src.Partitions {
-		out = append(out, rel+"."+d.Ident(p.Name))
+		out = append(out, rel+"."+duck.Ident(p.Name))
 	}
 	if src.Triggered() {
-		out = append(out, rel+"."+d.Ident(runCol))
+		out = append(out, rel+"."+duck.Ident(runCol))
 	}
 	return out
 }
@@ -390,7 +391,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 				continue
 			}
 			x, _ := castText(c.Name, c.Type)
-			parts = append(parts, fmt.Sprintf("SELECT DISTINCT %d AS i, %s AS v FROM %s WHERE %s IS NOT NULL AND %s IS NULL", i, d.Ident(c.Name), raw, d.Ident(c.Name), x))
+			parts = append(parts, fmt.Sprintf("SELECT DISTINCT %d AS i, %s AS v FROM %s WHERE %s IS NOT NULL AND %s IS NULL", i, duck.Ident(c.Name), raw, duck.Ident(c.Name), x))
 		}
 		if len(parts) == 0 {
 			continue
@@ -446,7 +447,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 // first rejected line.
 func rejects(ctx context.Context, c *sql.Conn, in *input, f inputFile) error {
 	for _, t := range []string{"_flowc_rejects", "_flowc_reject_scans"} {
-		if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.Ident(t)); err != nil {
+		if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+duck.Ident(t)); err != nil {
 			return nil
 		}
 	}

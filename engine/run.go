@@ -447,7 +447,7 @@ func (r *runner) relation(name string) string {
 	if r.pl.Source(name) != nil {
 		return srcTable(name)
 	}
-	return d.Ident("_flowc_t_" + name)
+	return duck.Ident("_flowc_t_" + name)
 }
 
 // prefilter returns the conditions of the filter steps a source's only
@@ -544,7 +544,7 @@ func (r *runner) transforms(ctx context.Context, tables []*ir.Table) error {
 			continue
 		}
 		r.progress("transform %s", t.Name)
-		qs, err := sqlgen.TransformSQL(d, r.plan, t, r.relation)
+		qs, err := sqlgen.TransformSQL(duck, r.plan, t, r.relation)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // startMoto starts an S3 emulator on a free loopback port: moto_server when
@@ -125,5 +127,27 @@ func TestRunFromS3(t *testing.T) {
 	_, err = Run(ctx, ir, opts)
 	if err == nil || err.Error() != `s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=02/late.csv:2: column delay: "x" is not a valid int` {
 		t.Errorf("got %v", err)
+	}
+}
+
+// hintedErr is an error that knows its hint, as deploy.NoAnswerError does.
+type hintedErr struct{}
+
+func (hintedErr) Error() string { return "no answer from http://x within 1s (tried 2 times)" }
+func (hintedErr) Hint() string  { return "check the network" }
+
+// TestS3FailedKeepsHintedCause: a listing that failed with an error that
+// knows its hint says it in its own words and keeps it in the chain, so the
+// command prints the hint (TestAWSNoAnswer failed when a source's listing
+// lost it, depending on which of two concurrent listings failed first).
+func TestS3FailedKeepsHintedCause(t *testing.T) {
+	r := &runner{opts: Options{Inputs: map[string]string{"flights": "s3://b/p/"}}}
+	err := r.s3Failed(&ir.Source{Name: "flights"}, "cannot list s3://b/p/", fmt.Errorf("operation error S3: ListObjectsV2, %w", hintedErr{}))
+	var h hintedErr
+	if !errors.As(err, &h) {
+		t.Fatalf("the hinted cause is not in the chain: %v", err)
+	}
+	if want := "source flights: cannot list s3://b/p/: no answer from http://x within 1s (tried 2 times)"; err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
 	}
 }

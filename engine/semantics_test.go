@@ -142,7 +142,7 @@ func tableRows(t *testing.T, warehouse, table string) []string {
 	probe.Close()
 	var items []string
 	for _, c := range cols {
-		items = append(items, "CAST("+d.Ident(c)+" AS VARCHAR)")
+		items = append(items, "CAST("+duck.Ident(c)+" AS VARCHAR)")
 	}
 	rows, err := db.Query("SELECT " + strings.Join(items, ", ") + " FROM " + table)
 	if err != nil {

@@ -25,12 +25,12 @@ func (r *runner) readTyped(ctx context.Context, in *input, view bool, prefilter 
 	join := len(src.Partitions) > 0 || src.Triggered()
 	var items []string
 	for _, c := range src.Columns {
-		items = append(items, "r."+d.Ident(c.Name))
+		items = append(items, "r."+duck.Ident(c.Name))
 	}
 	q := "SELECT " + strings.Join(items, ", ")
 	if join {
 		q += ", " + strings.Join(filesColumns(src, "f"), ", ") + " FROM " + typedRelation(in, true) + " AS r JOIN " + filesTable(src.Name) +
-			" AS f ON r." + d.Ident("_flowc_file") + " = f." + d.Ident("_flowc_path")
+			" AS f ON r." + duck.Ident("_flowc_file") + " = f." + duck.Ident("_flowc_path")
 	} else {
 		q += " FROM " + typedRelation(in, false) + " AS r"
 	}

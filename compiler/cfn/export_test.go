@@ -43,3 +43,18 @@ func RenderBothWays(pl *ir.IR, def []byte) (fast, slow [][]byte, err error) {
 	}
 	return fast, slow, nil
 }
+
+// RenderRoot builds the root template of pl (every job in it) and renders
+// it through the fast path, or through goformation when slow is set.
+func RenderRoot(pl *ir.IR, def []byte, slow bool) ([]byte, error) {
+	c := &cfn{pl: pl, assets: map[string]string{}, defn: json.RawMessage(def)}
+	root := c.newTemplate(c.description())
+	c.globalResources(root)
+	for _, tb := range pl.Tables {
+		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
+	}
+	if slow {
+		return renderSlow(root)
+	}
+	return render(root)
+}

@@ -313,7 +313,8 @@ func (w *sparkWriter) caseExpr(n *expr.Case) {
 }
 
 // call renders a function call. Every function of the catalogue has a
-// Spark namesake with the meaning the catalogue documents.
+// Spark namesake with the meaning the catalogue documents, but for those
+// special renders.
 func (w *sparkWriter) call(n *expr.Call) {
 	f, ok := expr.LookupFunc(n.Name)
 	if !ok {
@@ -323,6 +324,9 @@ func (w *sparkWriter) call(n *expr.Call) {
 	name := f.Name
 	if f.AliasOf != "" {
 		name = f.AliasOf
+	}
+	if w.special(name, n) {
+		return
 	}
 	if name == "day" {
 		name = "dayofmonth" // the same function; day() is younger in Spark 3
@@ -345,4 +349,33 @@ func (w *sparkWriter) call(n *expr.Call) {
 		w.expr(a)
 	}
 	w.s(")")
+}
+
+// special renders the functions that are not a call of their Spark
+// namesake; it reports whether n was one.
+func (w *sparkWriter) special(name string, n *expr.Call) bool {
+	switch name {
+	case "mod":
+		w.binary(&expr.Binary{Op: "%", X: n.Args[0], Y: n.Args[1], T: n.T})
+		return true
+	case "max_by", "min_by":
+		// Ties go to the largest (max_by) or smallest (min_by) x, a NULL
+		// x below any other, as in the DuckDB translation.
+		w.s(name, "(")
+		if n.Distinct {
+			w.s("DISTINCT ")
+		}
+		w.expr(n.Args[0])
+		w.s(", IF(")
+		w.expr(n.Args[1])
+		w.s(" IS NULL, NULL, named_struct('o', ")
+		w.expr(n.Args[1])
+		w.s(", 'n', ")
+		w.expr(n.Args[0])
+		w.s(" IS NOT NULL, 'x', ")
+		w.expr(n.Args[0])
+		w.s(")))")
+		return true
+	}
+	return false
 }

@@ -22,4 +22,5 @@ var (
 	FC318 = def("FC318", Error, "unsupported date format pattern in to_date")
 	FC319 = def("FC319", Error, "invalid escape in a LIKE pattern")
 	FC320 = def("FC320", Error, "* or DISTINCT used in a call that does not take it")
+	FC321 = def("FC321", Error, "regular expression feature that Spark (Java) and the local engine (RE2) read differently")
 )

@@ -134,12 +134,22 @@ func isPlainNumber(s string, exp bool) bool {
 // literals; then the function's result rule gives the type.
 func (c *checker) call(n *Call) Type {
 	f, ok := LookupFunc(n.Name)
+	if r, refused := refusedFuncs[strings.ToLower(n.Name)]; refused || (ok && f.Name == "unix_timestamp" && len(n.Args) == 0) {
+		if !refused {
+			r = refusedFuncs["current_timestamp"]
+		}
+		c.report(n.NameSpan, CodeUnknownFunc, r[1], "%s is not supported: %s", strings.ToLower(n.Name), r[0])
+		for _, a := range n.Args {
+			c.expr(a)
+		}
+		return Type{}
+	}
 	if !ok {
 		hint := ""
 		if s := Suggest(n.Name, funcNames()); s != "" {
 			hint = fmt.Sprintf("did you mean %s?", s)
 		} else {
-			hint = "available functions: " + strings.Join(funcNames(), ", ")
+			hint = fmt.Sprintf("flowc knows %d functions, listed in docs/functions.md", len(funcs))
 		}
 		c.report(n.NameSpan, CodeUnknownFunc, hint, "unknown function %q", n.Name)
 		for _, a := range n.Args {

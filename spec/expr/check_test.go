@@ -299,7 +299,7 @@ func TestCheckErrors(t *testing.T) {
 		{"CAST(99999999999999999999 AS bigint)", Options{}, "99999999999999999999", CodeBadLiteral, "99999999999999999999 is out of range for bigint", ""},
 		// Functions.
 		{"uper(origin)", Options{}, "uper", CodeUnknownFunc, `unknown function "uper"`, "did you mean upper?"},
-		{"regexp_extract(origin, 'x')", Options{}, "regexp_extract", CodeUnknownFunc, `unknown function "regexp_extract"`, "available functions: abs, avg,"},
+		{"explode(origin)", Options{}, "explode", CodeUnknownFunc, `unknown function "explode"`, "flowc knows "},
 		{"upper(delay)", Options{}, "delay", CodeArgType, "upper expects string, got int", "use CAST(delay AS string)"},
 		{"upper(origin, 1)", Options{}, "1", CodeArgCount, "upper expects 1 argument, got 2", "upper(s string) string"},
 		{"upper()", Options{}, "upper()", CodeArgCount, "upper expects 1 argument, got 0", "upper(s string) string"},

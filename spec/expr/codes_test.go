@@ -11,7 +11,7 @@ var allCodes = []diag.ID{
 	CodeSyntax, CodeUnknownColumn, CodeAmbiguous, CodeUnknownAlias, CodeUnknownFunc, CodeArgCount,
 	CodeArgType, CodeOperandType, CodeAggNotAllowed, CodeNotGrouped, CodeNestedAgg, CodeBadCast,
 	CodeUnknownType, CodeTooDeep, CodeNoCommonType, CodeBadLiteral, CodeNotConstant, CodeBadDateFormat,
-	CodeBadLikePattern, CodeBadStar,
+	CodeBadLikePattern, CodeBadStar, CodeBadRegex,
 }
 
 // TestCodesDeclared checks that the codes used here and the FC3xx table of
@@ -66,6 +66,7 @@ func TestEveryCodeReported(t *testing.T) {
 		CodeBadDateFormat:  {"to_date(origin, 'yyyy')", Options{}},
 		CodeBadLikePattern: {`origin LIKE '\a'`, Options{}},
 		CodeBadStar:        {"abs(*)", Options{}},
+		CodeBadRegex:       {`rlike(origin, '(?<=a)b')`, Options{}},
 	}
 	for _, code := range allCodes {
 		ex, ok := examples[code]

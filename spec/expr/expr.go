@@ -143,6 +143,7 @@ var (
 	CodeBadDateFormat  = diag.FC318 // unsupported date format pattern
 	CodeBadLikePattern = diag.FC319 // invalid LIKE pattern
 	CodeBadStar        = diag.FC320 // misplaced * or DISTINCT in a call
+	CodeBadRegex       = diag.FC321 // regular expression the two engines read differently
 )
 
 // MaxDepth bounds the syntactic nesting of an expression (parentheses,

@@ -183,6 +183,22 @@ var dateFormatFields = map[byte]struct {
 // dateFormatSeparators may appear unquoted between fields.
 const dateFormatSeparators = " -/.:,_"
 
+// patternText copies the separator or 'quoted text' at pattern[i] to b
+// as strftime text and returns the bytes read, 0 for quoted text that is
+// empty or not closed.
+func patternText(b *strings.Builder, pattern string, i int) int {
+	if pattern[i] != '\'' {
+		b.WriteByte(pattern[i])
+		return 1
+	}
+	j := strings.IndexByte(pattern[i+1:], '\'')
+	if j <= 0 {
+		return 0
+	}
+	b.WriteString(strings.ReplaceAll(pattern[i+1:i+1+j], "%", "%%"))
+	return j + 2
+}
+
 // StrptimeFormat checks a to_date format pattern (Spark datetime pattern
 // syntax restricted to yyyy, MM, dd, HH, mm, ss, the separators
 // " -/.:,_" and text in single quotes, e.g. yyyy-MM-dd'T'HH:mm) and returns
@@ -194,16 +210,12 @@ func StrptimeFormat(pattern string) (string, error) {
 	for i := 0; i < len(pattern); {
 		c := pattern[i]
 		switch {
-		case c == '\'':
-			j := strings.IndexByte(pattern[i+1:], '\'')
-			if j <= 0 {
+		case c == '\'' || strings.IndexByte(dateFormatSeparators, c) >= 0:
+			n := patternText(&b, pattern, i)
+			if n == 0 {
 				return "", fmt.Errorf("quoted text at offset %d is empty or not closed", i)
 			}
-			b.WriteString(strings.ReplaceAll(pattern[i+1:i+1+j], "%", "%%"))
-			i += j + 2
-		case strings.IndexByte(dateFormatSeparators, c) >= 0:
-			b.WriteByte(c)
-			i++
+			i += n
 		default:
 			f, ok := dateFormatFields[c]
 			if !ok {
