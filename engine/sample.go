@@ -52,7 +52,7 @@ func Sample(ctx context.Context, pl *ir.IR, opts Options, sources []string, limi
 		}
 		var items []string
 		for _, c := range s.Schema {
-			items = append(items, "CAST("+d.Ident(c.Name)+" AS VARCHAR)")
+			items = append(items, "CAST("+duck.Ident(c.Name)+" AS VARCHAR)")
 		}
 		rows, err := r.textRows(ctx, fmt.Sprintf("SELECT %s FROM %s LIMIT %d", strings.Join(items, ", "), srcTable(s.Name), limit), len(items))
 		if err != nil {

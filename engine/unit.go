@@ -86,8 +86,8 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 	var rows string
 	render := map[string]string{} // column -> the DuckDB type it is rendered from
 	if tb != nil {
-		stage := d.Ident("_flowc_rows_" + tb.Name)
-		q, err := sqlgen.TableRowsSQL(d, pl, tb, r.relation)
+		stage := duck.Ident("_flowc_rows_" + tb.Name)
+		q, err := sqlgen.TableRowsSQL(duck, pl, tb, r.relation)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 		if err := r.unitLengths(ctx, tb, stage, res); err != nil {
 			return nil, err
 		}
-		if rows, err = sqlgen.TableSQL(d, pl, tb, func(string) string { return stage }); err != nil {
+		if rows, err = sqlgen.TableSQL(duck, pl, tb, func(string) string { return stage }); err != nil {
 			return nil, err
 		}
 		for _, c := range tb.Columns {
@@ -117,13 +117,13 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 		for _, c := range pl.Transform(u.Target).Schema {
 			res.Columns = append(res.Columns, c.Name)
 			render[c.Name] = duckType(c.Type)
-			items = append(items, d.Ident(c.Name))
+			items = append(items, duck.Ident(c.Name))
 		}
 		rows = "SELECT " + strings.Join(items, ", ") + " FROM " + r.relation(u.Target)
 	}
 	var items []string
 	for _, c := range res.Columns {
-		items = append(items, "CAST(CAST("+d.Ident(c)+" AS "+render[c]+") AS VARCHAR)")
+		items = append(items, "CAST(CAST("+duck.Ident(c)+" AS "+render[c]+") AS VARCHAR)")
 	}
 	if res.Rows, err = r.textRows(ctx, "SELECT "+strings.Join(items, ", ")+" FROM ("+rows+") AS t", len(items)); err != nil {
 		return nil, fmt.Errorf("computing %s: %s", u.Target, cleanErr(err))
@@ -131,7 +131,7 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 	if x := u.Expected; x != nil && len(x.Columns) == 0 {
 		res.Expected = make([][]*string, len(x.Rows)) // rows that name no column
 	} else if x != nil {
-		name := d.Ident("_flowc_expected")
+		name := duck.Ident("_flowc_expected")
 		if err := r.createRelation(ctx, name, x); err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 			if t == "" {
 				return nil, fmt.Errorf("%s has no column %s", u.Target, c.Name)
 			}
-			items = append(items, "CAST(CAST("+d.Ident(c.Name)+" AS "+t+") AS VARCHAR)")
+			items = append(items, "CAST(CAST("+duck.Ident(c.Name)+" AS "+t+") AS VARCHAR)")
 		}
 		if res.Expected, err = r.textRows(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+name, len(x.Columns)); err != nil {
 			return nil, fmt.Errorf("rendering the expected rows: %s", cleanErr(err))
@@ -185,7 +185,7 @@ func (r *runner) createRelation(ctx context.Context, name string, rel *Relation)
 		if t == "" {
 			return fmt.Errorf("%s: column %s has no type", rel.Name, c.Name)
 		}
-		defs = append(defs, d.Ident(c.Name)+" "+t)
+		defs = append(defs, duck.Ident(c.Name)+" "+t)
 	}
 	if _, err := r.exec(ctx, "CREATE TEMP TABLE "+name+" ("+strings.Join(defs, ", ")+")"); err != nil {
 		return fmt.Errorf("given %s: %s", rel.Name, cleanErr(err))
@@ -244,7 +244,7 @@ func (r *runner) unitTransforms(ctx context.Context, name string, given map[stri
 		if !need[t.Name] {
 			continue
 		}
-		qs, err := sqlgen.TransformSQL(d, r.pl, t, r.relation)
+		qs, err := sqlgen.TransformSQL(duck, r.pl, t, r.relation)
 		if err != nil {
 			return err
 		}
