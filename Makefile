@@ -5,9 +5,9 @@ FUZZTIME ?= 10s
 export CGO_ENABLED := 1
 export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
 
-.PHONY: test tools fmt vet tidy unit fuzz build example clean bench
+.PHONY: test tools fmt vet tidy unit fuzz build example example-test clean bench
 
-test: tools fmt vet tidy unit fuzz
+test: tools fmt vet tidy unit fuzz example-test
 
 # Pinned external judges: asl-validator (npm). cfn-lint and moto come from pip.
 tools: $(TOOLS)/node_modules/.bin/asl-validator
@@ -47,6 +47,10 @@ build:
 # The main job on the bundled example: run the pipeline locally.
 example: build
 	./bin/flowc run examples/flights.yaml
+
+# The example's unit tests (examples/tests/), as a user runs them.
+example-test: build
+	./bin/flowc test examples/flights.yaml
 
 clean:
 	rm -rf bin build .flowc

@@ -68,6 +68,7 @@ func TestPlanGolden(t *testing.T) {
 			}
 			golden.Check(t, filepath.Join(dir, "plan.txt"), []byte(renderText(p)))
 			golden.Check(t, filepath.Join(dir, "plan.json"), js.Bytes())
+			golden.Check(t, filepath.Join(dir, "plan.md"), []byte(renderMarkdown(p)))
 			// Rendering is a pure function: twice gives the same bytes.
 			if again := renderText(p); again != renderText(p) {
 				t.Error("rendering twice differs")

@@ -19,14 +19,18 @@ const (
 
 // Formats are the output formats of a plan (flowc diff --format), the
 // default first.
-var Formats = []string{FormatText, FormatJSON}
+var Formats = []string{FormatText, FormatJSON, FormatMarkdown}
 
-// Render writes a plan as text or JSON. It is a pure function of the plan.
+// Render writes a plan as text, JSON or Markdown. It is a pure function of the plan.
 func Render(w io.Writer, p *Plan, format string) error {
 	if format == FormatJSON {
 		return renderJSON(w, p)
 	}
-	_, err := io.WriteString(w, renderText(p))
+	text := renderText(p)
+	if format == FormatMarkdown {
+		text = renderMarkdown(p)
+	}
+	_, err := io.WriteString(w, text)
 	return err
 }
 

@@ -122,6 +122,7 @@ func newApp(e *env) *cli.App {
 			destroyCommand(e),
 			runCommand(e),
 			graphCommand(e),
+			testCommand(e),
 			schemaCommand(e),
 			initCommand(e),
 			completionCommand(e),

@@ -13,6 +13,7 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec"
 	"github.com/flowc-dev/flowc/spec/diag"
+	"github.com/flowc-dev/flowc/spec/testfile"
 )
 
 func envFlag() *cli.StringFlag {
@@ -29,7 +30,7 @@ from them, references, cycles, triggers, e-mail addresses, parameters in every e
 (or only --env), and the types of the data flow from source columns into Redshift columns.
 Every problem of every file is reported at once, at FILE:LINE:COL. A file that
 cannot be read is reported too (FC111), the others are still checked, and the
-exit code is then 2.
+exit code is then 2. Inside GitHub Actions (GITHUB_ACTIONS=true) the default format is github.
 
 Example:
    flowc validate examples/flights.yaml
@@ -39,7 +40,7 @@ Example:
 			formatFlag(diag.Formats()...),
 		},
 		Action: func(c *cli.Context) error {
-			format, err := parseFormat(c.String("format"), diag.Formats()...)
+			format, err := parseFormat(formatValue(c), diag.Formats()...)
 			if err != nil {
 				return err
 			}
@@ -131,12 +132,20 @@ yaml-language-server at it for completion and checks in your editor.
 
 Example:
    flowc schema > flowc.schema.json
-   # then, first line of a spec:  # yaml-language-server: $schema=./flowc.schema.json`,
+   # then, first line of a spec:  # yaml-language-server: $schema=./flowc.schema.json
+   flowc schema --tests > flowc-tests.schema.json   # for test files (flowc test)`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "tests", Usage: "print the JSON Schema of test files (flowc test) instead"},
+		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageErr("schema takes no arguments")
 			}
-			_, err := e.stdout.Write(spec.SchemaJSON())
+			schema := spec.SchemaJSON()
+			if c.Bool("tests") {
+				schema = testfile.SchemaJSON()
+			}
+			_, err := e.stdout.Write(schema)
 			return err
 		},
 	}

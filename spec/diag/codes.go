@@ -12,6 +12,7 @@ import "sort"
 //	FC3xx  expressions: syntax and types             (codes_expr.go)
 //	FC4xx  data flow into Redshift tables            (codes_spec.go)
 //	FC5xx  limits and compilation                    (codes_build.go)
+//	FC6xx  test files of flowc test                  (codes_testfile.go)
 type Code struct {
 	ID       string
 	Severity Severity
