@@ -3,14 +3,17 @@ GO      ?= go
 TOOLS   := $(CURDIR)/.tools
 FUZZTIME ?= 10s
 export CGO_ENABLED := 1
-export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
+export PATH := $(TOOLS)/bin:$(TOOLS)/node_modules/.bin:$(PATH)
 
 .PHONY: test tools fmt vet tidy unit fuzz build example example-test clean bench
 
 test: tools fmt vet tidy unit fuzz example-test
 
 # Pinned external judges: asl-validator (npm). cfn-lint and moto come from pip.
-tools: $(TOOLS)/node_modules/.bin/asl-validator
+tools: $(TOOLS)/node_modules/.bin/asl-validator $(TOOLS)/bin/actionlint
+# actionlint (the judge of the GitHub Action and workflow flowc ships), pinned.
+$(TOOLS)/bin/actionlint:
+	GOBIN=$(TOOLS)/bin $(GO) install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 $(TOOLS)/node_modules/.bin/asl-validator: tools/package.json tools/package-lock.json
 	mkdir -p $(TOOLS)
 	cp tools/package.json tools/package-lock.json $(TOOLS)/

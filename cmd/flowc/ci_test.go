@@ -78,7 +78,7 @@ func TestActionFile(t *testing.T) {
 
 // TestActionLint lints the example workflow (docs/ci/flowc.yml) and a
 // workflow using the action from this repository with actionlint, when it
-// is installed (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.7,
+// is installed (make tools: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12,
 // or FLOWC_ACTIONLINT=path); with CI=true a missing actionlint fails.
 func TestActionLint(t *testing.T) {
 	root := repoRoot(t)

@@ -18,7 +18,7 @@ func TestFormatFlag(t *testing.T) {
 	}{
 		{"validate", "text, json, github or sarif"},
 		{"graph", "mermaid, dot or svg"},
-		{"diff", "text or json"},
+		{"diff", "text, json or markdown"},
 		{"run", "text or json"},
 	} {
 		_, errOut, code := runCLI(t, tc.cmd, "--env", "dev", "--format", "xml", "examples/flights.yaml")
