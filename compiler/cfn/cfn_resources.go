@@ -94,7 +94,24 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
 	}
 	var cols, parts []glue.Table_Column
 	for _, col := range s.Columns {
-		cols = append(cols, glue.Table_Column{Name: col.Name, Type: cloudformation.String(col.Type.String())})
+		c := glue.Table_Column{Name: col.Name, Type: cloudformation.String(col.Type.String())}
+		if s.Format == "csv" {
+			// OpenCSVSerde reads typed columns only in narrow forms (numbers;
+			// TIMESTAMP only as UNIX milliseconds; an empty field in a
+			// numeric column fails the query with HIVE_BAD_DATA), so Athena
+			// and Redshift Spectrum could not read the files through typed
+			// columns: every column is a string, its declared type (bare, to
+			// keep the template small) in the comment; a string column has
+			// none. See Athena, "Open CSV SerDe for processing CSV",
+			// https://docs.aws.amazon.com/athena/latest/ug/csv-serde.html.
+			// The Glue jobs read the text and cast it by the spec's types
+			// themselves; they rely on no catalog type.
+			if t := col.Type.String(); t != "string" {
+				c.Type = cloudformation.String("string")
+				c.Comment = cloudformation.String(t)
+			}
+		}
+		cols = append(cols, c)
 	}
 	for _, p := range s.Partitions {
 		parts = append(parts, glue.Table_Column{Name: p.Name, Type: cloudformation.String(p.Type.String())})
@@ -160,7 +177,7 @@ func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
 	}
 	switch s.Trigger {
 	case ir.TriggerOnArrival:
-		r.Description = cloudformation.String("flowc: a run per object created in bucket " + s.Bucket + " ending in " + s.Suffix() + " in any case; the state machine keeps those under " + s.Location)
+		r.Description = cloudformation.String("flowc: a run per object created under " + s.Location + " ending in " + s.Suffix())
 		// The suffix matches in any case (.csv, .CSV): EventBridge's suffix
 		// filter takes equals-ignore-case
 		// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).

@@ -299,3 +299,59 @@ func TestNoHardCodedPartition(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogColumnsUnderOpenCSVSerde: a csv source's catalog table (read
+// by OpenCSVSerde) declares every column as string, which Athena and
+// Redshift Spectrum read whatever the text; the declared type is in the
+// column's comment. Partition keys (read from the folder names, not by the
+// SerDe) and the tables of other formats keep their types.
+func TestCatalogColumnsUnderOpenCSVSerde(t *testing.T) {
+	src := strings.Replace(testspec.Example(t), "\ntransforms:", `
+  events:
+    location: s3://${params.landing_bucket}/raw/events/
+    format: json
+    columns: {id: bigint, at: timestamp}
+
+transforms:`, 1)
+	tm := parseTemplate(t, testspec.Compile(t, src, "dev", compiler.Options{}).File(layout.TemplatePath))
+	csv := 0
+	for id, r := range tm.Resources {
+		if r.Type != "AWS::Glue::Table" {
+			continue
+		}
+		in := r.Properties["TableInput"].(map[string]any)
+		sd := in["StorageDescriptor"].(map[string]any)
+		lib := sd["SerdeInfo"].(map[string]any)["SerializationLibrary"]
+		for _, c := range sd["Columns"].([]any) {
+			c := c.(map[string]any)
+			comment, _ := c["Comment"].(string)
+			switch {
+			case lib == "org.apache.hadoop.hive.serde2.OpenCSVSerde":
+				csv++
+				if c["Type"] != "string" || comment == "string" {
+					t.Errorf("%s column %v: type %v, comment %q", id, c["Name"], c["Type"], comment)
+				}
+			case c["Type"] == "string" && comment != "":
+				t.Errorf("%s (%v) column %v made string", id, lib, c["Name"])
+			}
+		}
+		if id == "SourceEventsTable" {
+			b, _ := json.Marshal(sd["Columns"])
+			if string(b) != `[{"Name":"id","Type":"bigint"},{"Name":"at","Type":"timestamp"}]` && string(b) != `[{"Name":"at","Type":"timestamp"},{"Name":"id","Type":"bigint"}]` {
+				t.Errorf("json source columns %s", b)
+			}
+		}
+	}
+	if csv < 5 {
+		t.Errorf("only %d csv columns checked", csv)
+	}
+	b, _ := json.Marshal(tm.Resources["SourceFlightsTable"].Properties["TableInput"].(map[string]any)["StorageDescriptor"].(map[string]any)["Columns"])
+	if !strings.Contains(string(b), `{"Comment":"timestamp","Name":"date","Type":"string"}`) {
+		t.Errorf("flights columns %s: want date as a string commented timestamp", b)
+	}
+	flights := tm.Resources["SourceFlightsTable"].Properties["TableInput"].(map[string]any)
+	b, _ = json.Marshal(flights["PartitionKeys"])
+	if !strings.Contains(string(b), `"Name":"year"`) {
+		t.Errorf("partition keys %s", b)
+	}
+}
