@@ -21,7 +21,6 @@ func Load(name string, src []byte, env string) (*ir.IR, *diag.Set) {
 	f, ds := Parse(name, src)
 	pl, cds := Check(f, env)
 	ds.Merge(cds)
-	ds.KeepInside(name, src)
 	return pl, ds
 }
 
@@ -32,7 +31,6 @@ func LoadAll(name string, src []byte) (*File, []*ir.IR, *diag.Set) {
 	f, ds := Parse(name, src)
 	irs, cds := CheckAll(f)
 	ds.Merge(cds)
-	ds.KeepInside(name, src)
 	return f, irs, ds
 }
 

@@ -43,7 +43,12 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	ds := &diag.Set{}
 	d := &decoder{file: name, src: src, ds: ds}
 	f := &File{Name: name, Src: src}
-	defer func() { f.parseErrors = ds.HasErrors() }()
+	defer func() {
+		// yaml.v3 places the null node of a document that ends early on
+		// the line after the last: keep every position inside the file.
+		ds.KeepInside(name, src)
+		f.parseErrors = ds.HasErrors()
+	}()
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {

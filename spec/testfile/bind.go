@@ -242,7 +242,7 @@ func bindRows(rows []*Row, rel *Relation, fill bool, what string, ds *diag.Set) 
 			i, ok := idx[cell.Column]
 			if !ok {
 				d := ds.Errorf(cell.KeyPos, diag.FC602, "%s has no column %q", what, cell.Column)
-				d.Hint = "columns: " + columnNames(rel.Columns)
+				d.Hint = "columns: " + strings.Join(expr.Row(rel.Columns).Names(), ", ")
 				continue
 			}
 			if cell.Null {
@@ -304,14 +304,6 @@ func expected(rows []*Row, cols []expr.Column, target string, ds *diag.Set) *Rel
 	return rel
 }
 
-func columnNames(cols []expr.Column) string {
-	var out []string
-	for _, c := range cols {
-		out = append(out, c.Name)
-	}
-	return strings.Join(out, ", ")
-}
-
 // bindCSV reads a CSV fixture: a header naming columns of the relation (in
 // any order; the others are NULL), then rows; an empty field is NULL. A
 // bad value is the run's error (returned), as in a source file.
@@ -345,7 +337,7 @@ func bindCSV(f *File, g *Given, rel *Relation, read ReadFile, ds *diag.Set) stri
 	for j, h := range header {
 		i, ok := idx[strings.TrimSpace(h)]
 		if !ok {
-			ds.Errorf(g.CSVPos, diag.FC605, "the CSV fixture %s has a column %q that %s does not have", name, h, g.Name).Hint = "columns: " + columnNames(rel.Columns)
+			ds.Errorf(g.CSVPos, diag.FC605, "the CSV fixture %s has a column %q that %s does not have", name, h, g.Name).Hint = "columns: " + strings.Join(expr.Row(rel.Columns).Names(), ", ")
 			bad = true
 		}
 		at[j] = i
