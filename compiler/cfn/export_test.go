@@ -19,12 +19,9 @@ var ShardOf = shardOf
 // every job) and renders each through the fast path and through
 // goformation (renderSlow). It fails when the fast path refuses one.
 func RenderBothWays(pl *ir.IR, def []byte) (fast, slow [][]byte, err error) {
-	c := &cfn{pl: pl, assets: map[string]string{}, defn: json.RawMessage(def)}
-	root := c.newTemplate(c.description())
-	c.globalResources(root)
+	c, root := rootTemplate(pl, def)
 	shard := c.newTemplate("shard")
 	for _, tb := range pl.Tables {
-		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
 		c.addJob(shard, tb, cloudformation.Ref(paramGlueRoleArn))
 	}
 	for _, tm := range []*cloudformation.Template{root, shard} {
@@ -47,14 +44,20 @@ func RenderBothWays(pl *ir.IR, def []byte) (fast, slow [][]byte, err error) {
 // RenderRoot builds the root template of pl (every job in it) and renders
 // it through the fast path, or through goformation when slow is set.
 func RenderRoot(pl *ir.IR, def []byte, slow bool) ([]byte, error) {
+	_, root := rootTemplate(pl, def)
+	if slow {
+		return renderSlow(root)
+	}
+	return render(root)
+}
+
+// rootTemplate is the root template of pl holding every job.
+func rootTemplate(pl *ir.IR, def []byte) (*cfn, *cloudformation.Template) {
 	c := &cfn{pl: pl, assets: map[string]string{}, defn: json.RawMessage(def)}
 	root := c.newTemplate(c.description())
 	c.globalResources(root)
 	for _, tb := range pl.Tables {
 		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
 	}
-	if slow {
-		return renderSlow(root)
-	}
-	return render(root)
+	return c, root
 }
