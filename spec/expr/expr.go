@@ -93,6 +93,13 @@
 //     give NULL rather than fail on some inputs.
 //   - Timestamps have no time zone: run Spark with
 //     spark.sql.session.timeZone=UTC.
+//   - The functions of issue 12 (funcs_num.go, funcs_str.go, funcs_date.go,
+//     funcs_agg.go, regex.go) say in their Notes how DuckDB is made to
+//     agree (docs/functions.md lists them); what cannot be bridged is
+//     refused at the column: regular-expression features only Java has
+//     (regex.go, FC321), Java date pattern letters strftime lacks
+//     (StrftimeFormat, FC318), and the non-deterministic or approximate
+//     functions of refusedFuncs (FC305).
 package expr
 
 import (

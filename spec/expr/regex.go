@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 )
@@ -47,7 +48,8 @@ const javaLineTerminators = `\n\r\x{85}\x{2028}\x{2029}`
 func parseJavaRegex(p string) (*javaRegex, *regexError) {
 	r := &javaRegex{dollarGroups: map[int]bool{}}
 	var b strings.Builder
-	var open []int // group numbers of the open groups (0 for non-capturing)
+	var open []int   // group numbers of the open groups (0 for non-capturing)
+	var openAt []int // their offsets
 	refuse := func(i, n int, msg, hint string) (*javaRegex, *regexError) {
 		return nil, &regexError{from: i, to: min(i+n, len(p)), msg: msg, hint: hint}
 	}
@@ -69,6 +71,7 @@ func parseJavaRegex(p string) (*javaRegex, *regexError) {
 			i += n
 			canRepeat = true
 		case '(':
+			openAt = append(openAt, i)
 			if strings.HasPrefix(p[i:], "(?:") {
 				open = append(open, 0)
 				b.WriteString("(?:")
@@ -97,9 +100,10 @@ func parseJavaRegex(p string) (*javaRegex, *regexError) {
 			i++
 			canRepeat = false
 		case ')':
-			if len(open) > 0 {
-				open = open[:len(open)-1]
+			if len(open) == 0 {
+				return refuse(i, 1, "a ) without its (", `write \) for the character`)
 			}
+			open, openAt = open[:len(open)-1], openAt[:len(openAt)-1]
 			b.WriteByte(')')
 			i++
 			canRepeat = true
@@ -153,7 +157,15 @@ func parseJavaRegex(p string) (*javaRegex, *regexError) {
 			canRepeat = c != '^' && c != '|'
 		}
 	}
+	if len(openAt) > 0 {
+		return refuse(openAt[len(openAt)-1], 1, "a ( that is not closed", `close it with ), or write \( for the character`)
+	}
 	r.re2 = b.String()
+	// A last guard: what RE2 cannot parse (a reversed range such as [9-0],
+	// a range to a class such as [a-\d]) is also an error in Java.
+	if _, err := syntax.Parse(r.re2, syntax.Perl); err != nil {
+		return refuse(0, len(p), "a pattern the local engine's RE2 cannot read ("+strings.TrimPrefix(err.Error(), "error parsing regexp: ")+")", "")
+	}
 	return r, nil
 }
 

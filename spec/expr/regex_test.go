@@ -1,6 +1,10 @@
 package expr
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestParseJavaRegex(t *testing.T) {
 	ok := map[string]string{ // Java pattern -> RE2
@@ -42,6 +46,9 @@ func TestParseJavaRegex(t *testing.T) {
 		`\Qa\E`:       0,
 		`ab\`:         2,
 		`\ `:          0,
+		`a)`:          1,
+		`(a(b)`:       0,
+		`[9-0]`:       0,
 	}
 	for p, off := range bad {
 		_, e := parseJavaRegex(p)
@@ -95,4 +102,31 @@ func TestRegexPositions(t *testing.T) {
 			t.Errorf("%s: %v", src, errs[0])
 		}
 	}
+}
+
+// FuzzRegex: a pattern flowc accepts translates to RE2 that compiles (Go's
+// regexp reads RE2 syntax), with as many groups as flowc counted.
+func FuzzRegex(f *testing.F) {
+	for _, s := range []string{`^[A-Z]{3}$`, `(a|b)*?c\d+\s.\S`, `[^\]\-a-z\s]{2,5}`, `\x41\x{e9}(?:x)`, `(a)(b(c))$`, `a{2}+`, `(?<=a)`, `[[:alpha:]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if !utf8.ValidString(p) {
+			return // a string literal is valid UTF-8 (the lexer checks)
+		}
+		r, e := parseJavaRegex(p)
+		if e != nil {
+			if e.from < 0 || e.from > e.to || e.to > len(p) || e.msg == "" {
+				t.Fatalf("%q: bad error %+v", p, e)
+			}
+			return
+		}
+		re, err := regexp.Compile(r.re2)
+		if err != nil {
+			t.Fatalf("%q accepted, but its RE2 form %q does not compile: %v", p, r.re2, err)
+		}
+		if re.NumSubexp() != r.groups {
+			t.Fatalf("%q: %d groups counted, RE2 has %d", p, r.groups, re.NumSubexp())
+		}
+	})
 }
