@@ -25,8 +25,9 @@ type File struct {
 }
 
 // Asset is a build file that `flowc deploy` uploads to the asset bucket
-// before deploying the template: the Glue scripts, their runtime and, when the build is
-// split, the nested stack templates. Key is content-addressed
+// before deploying the template: the Glue scripts, their runtime, the
+// pipeline's description (pipeline.json) and, when the build is split, the
+// nested stack templates. Key is content-addressed
 // (flowc/assets/<sha256><ext>), so the template that refers to it is
 // deterministic and changes exactly when the asset does.
 type Asset struct {
@@ -125,7 +126,17 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	}
 	b.add(layout.StateMachinePath, def)
 
-	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: b.assetKeys()})
+	desc := pl.Describe()
+	db, err := desc.JSON()
+	if err != nil {
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the pipeline's description", err)
+		return nil, ds
+	}
+	b.add(layout.DescriptionPath, db)
+	b.asset(layout.DescriptionPath)
+
+	keys := b.assetKeys()
+	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: keys, DescriptionKey: keys[layout.DescriptionPath]})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds
@@ -138,6 +149,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b.add(layout.TemplatePath, stacks.Root.Body)
 
 	m := newManifest(pl, stacks, def)
+	m.Description = desc
 	checkLimits(pl, &m, ds)
 	if ds.HasErrors() {
 		return nil, ds

@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
@@ -40,7 +43,7 @@ func TestOutputFiles(t *testing.T) {
 			t.Errorf("%s does not end in a newline", f.Path)
 		}
 	}
-	want := "glue/airport_delays.py glue/delayed_flights_fact.py glue/flowc_runtime.py manifest.json sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
+	want := "glue/airport_delays.py glue/delayed_flights_fact.py glue/flowc_runtime.py manifest.json pipeline.json sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("files:\n got %s\nwant %s", got, want)
 	}
@@ -68,13 +71,16 @@ func TestManifest(t *testing.T) {
 		}
 	}
 	tmpl := string(out.File(layout.TemplatePath))
-	if len(m.Assets) != 3 {
+	if len(m.Assets) != 4 {
 		t.Fatalf("assets: %+v", m.Assets)
 	}
 	for _, a := range m.Assets {
 		key, sum := layout.AssetKey(a.Path, out.File(a.Path))
-		if a.Key != key || a.SHA256 != sum || !strings.HasPrefix(a.Key, "flowc/assets/") || !strings.HasSuffix(a.Key, ".py") {
+		if a.Key != key || a.SHA256 != sum || !strings.HasPrefix(a.Key, "flowc/assets/") || !strings.HasSuffix(a.Key, path.Ext(a.Path)) {
 			t.Errorf("asset %+v: want key %s", a, key)
+		}
+		if a.Path == layout.DescriptionPath {
+			continue // TestDescription
 		}
 		if !strings.Contains(tmpl, "s3://${AssetBucket}/"+a.Key) {
 			t.Errorf("template does not refer to asset %s", a.Key)
@@ -87,6 +93,47 @@ func TestManifest(t *testing.T) {
 	}
 	if l.DefinitionBytes.Used <= 0 || l.DefinitionBytes.Used >= len(out.File(layout.StateMachinePath)) {
 		t.Errorf("definition size %d: want the compacted size, below the pretty file's %d", l.DefinitionBytes.Used, len(out.File(layout.StateMachinePath)))
+	}
+}
+
+// TestDescription: the build describes the pipeline in pipeline.json, an
+// asset; manifest.json embeds the same description, and the root
+// template's Metadata points at its asset key, nothing more.
+func TestDescription(t *testing.T) {
+	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
+	data := out.File(layout.DescriptionPath)
+	d, err := ir.ParseDescription(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := d.JSON(); !bytes.Equal(again, data) {
+		t.Error("pipeline.json does not survive a read and a write")
+	}
+	if !reflect.DeepEqual(d, out.IR.Describe()) {
+		t.Error("pipeline.json is not the IR's description")
+	}
+	var m struct {
+		Description *ir.Description `json:"description"`
+	}
+	if err := json.Unmarshal(out.File(layout.ManifestPath), &m); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m.Description, d) {
+		t.Error("manifest.json's description differs from pipeline.json")
+	}
+	var tmpl struct{ Metadata map[string]map[string]string }
+	if err := json.Unmarshal(out.File(layout.TemplatePath), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := layout.AssetKey(layout.DescriptionPath, data)
+	want := map[string]map[string]string{layout.MetadataKey: {layout.MetadataDescriptionKey: key}}
+	if !reflect.DeepEqual(tmpl.Metadata, want) {
+		t.Errorf("template Metadata = %v, want %v", tmpl.Metadata, want)
+	}
+	fact := d.Table("delayed_flights_fact")
+	if fact == nil || fact.Load != ir.LoadReplacePartition || fact.Distkey != "dep_airport" || fact.Diststyle != "key" ||
+		fact.Trigger != "flights" || len(fact.Columns) != 13 || fact.Columns[0] != (ir.ColumnDescription{Name: "year", Type: "char(4)"}) {
+		t.Errorf("delayed_flights_fact: %+v", fact)
 	}
 }
 

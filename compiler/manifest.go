@@ -20,6 +20,9 @@ type Manifest struct {
 	Assets   []Asset        `json:"assets"` // sorted by path
 	Stacks   []StackSize    `json:"stacks"` // the root first, then nested stacks by path
 	Limits   Limits         `json:"limits"`
+	// Description is the pipeline's description, as in pipeline.json, for
+	// tools that read only the manifest.
+	Description *ir.Description `json:"description"`
 }
 
 // ManifestFile is one file of the build.

@@ -71,7 +71,7 @@ func TestAssetBucket(t *testing.T) {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
 	bucket := assetBucketName(deploytest.Account, deploytest.Region)
-	mustContain(t, "output", out.String(), "Created asset bucket "+bucket, "Assets: 1 uploaded, 0 already", "CREATE_COMPLETE")
+	mustContain(t, "output", out.String(), "Created asset bucket "+bucket, "Assets: 2 uploaded, 0 already", "CREATE_COMPLETE")
 	s3c := s3Client(srv.URL)
 	enc, err := s3c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: &bucket})
 	if err != nil || len(enc.ServerSideEncryptionConfiguration.Rules) == 0 {
@@ -95,7 +95,8 @@ func TestAssetBucket(t *testing.T) {
 	if _, err := d.Deploy(ctx, b2, DeployOptions{}); err != nil {
 		t.Fatalf("update: %v\n%s", err, out.String())
 	}
-	mustContain(t, "update output", out.String(), "Assets: 1 uploaded, 0 already", "gained column distance")
+	// The table words come from the deployed description, read back from the asset bucket.
+	mustContain(t, "update output", out.String(), "Assets: 2 uploaded, 0 already", "~ table delayed_flights_fact gained column distance integer")
 	if strings.Contains(out.String(), "Created asset bucket") {
 		t.Errorf("the asset bucket was created twice:\n%s", out.String())
 	}
@@ -103,7 +104,55 @@ func TestAssetBucket(t *testing.T) {
 	if res, err := d.Deploy(ctx, b, DeployOptions{}); err != nil || res.NoChanges {
 		t.Fatalf("back to base: %v %+v", err, res)
 	}
-	mustContain(t, "third output", out.String(), "Assets: 0 uploaded, 1 already")
+	mustContain(t, "third output", out.String(), "Assets: 0 uploaded, 2 already", "~ table delayed_flights_fact lost column distance integer")
+}
+
+// TestDeployedDescription: the table words against a deployed stack come
+// from the description its template points at; a stack deployed by an
+// older flowc (no pointer) and a description gone from the asset bucket
+// each give one note and no table words.
+func TestDeployedDescription(t *testing.T) {
+	srv := deploytest.Moto(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	d := testDeployer(t, srv.URL, &out, Options{})
+	if _, err := d.Deploy(ctx, olderFlowc(t, loadTree(t, "testdata/trees/base")), DeployOptions{}); err != nil {
+		t.Fatalf("deploy: %v\n%s", err, out.String())
+	}
+	column := loadTree(t, "testdata/trees/column")
+	plan, err := d.Diff(ctx, column, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := renderText(plan)
+	mustContain(t, "diff against an older flowc's stack", text, "~ source flights gained column distance int",
+		"the deployed stack has no pipeline description (deployed by an older flowc); table changes are shown after the next deploy")
+	if strings.Contains(text, "table delayed_flights_fact") {
+		t.Errorf("table words without a deployed description:\n%s", text)
+	}
+
+	if _, err := d.Deploy(ctx, column, DeployOptions{}); err != nil {
+		t.Fatalf("deploy column: %v\n%s", err, out.String())
+	}
+	var key string
+	for _, a := range column.Assets {
+		if a.Path == layout.DescriptionPath {
+			key = a.Key
+		}
+	}
+	bucket := assetBucketName(deploytest.Account, deploytest.Region)
+	if _, err := s3Client(srv.URL).DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key}); err != nil {
+		t.Fatal(err)
+	}
+	if plan, err = d.Diff(ctx, loadTree(t, "testdata/trees/base"), nil); err != nil {
+		t.Fatal(err)
+	}
+	text = renderText(plan)
+	mustContain(t, "diff with the description gone", text, "~ source flights lost column distance int",
+		"the deployed pipeline description (s3://"+bucket+"/"+key+") is no longer in the asset bucket; table changes are not shown")
+	if strings.Contains(text, "table delayed_flights_fact") {
+		t.Errorf("table words without a deployed description:\n%s", text)
+	}
 }
 
 // TestTLSOnlyPolicy: on a TLS endpoint (real S3) the asset bucket denies
@@ -139,8 +188,8 @@ func TestLargeTemplate(t *testing.T) {
 	d := testDeployer(t, srv.URL, &out, Options{})
 	b := loadTree(t, "testdata/trees/base")
 	body := b.Template()
-	pad := fmt.Sprintf(`"Metadata": {"padding": %q},`, strings.Repeat("x", layout.MaxTemplateInline))
-	big := bytes.Replace(body, []byte(`"Parameters"`), []byte(pad+"\n  \"Parameters\""), 1)
+	pad := fmt.Sprintf(`"padding": %q,`, strings.Repeat("x", layout.MaxTemplateInline))
+	big := bytes.Replace(body, []byte(`"flowc": {`), []byte(pad+"\n    \"flowc\": {"), 1)
 	for i := range b.Files {
 		if b.Files[i].Path == layout.TemplatePath {
 			b.Files[i].Data = big
@@ -167,7 +216,7 @@ func TestNestedStacks(t *testing.T) {
 	if _, err := d.Deploy(ctx, loadTree(t, "testdata/trees/nested"), DeployOptions{}); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
-	mustContain(t, "output", out.String(), "Assets: 2 uploaded", "CREATE_COMPLETE")
+	mustContain(t, "output", out.String(), "Assets: 3 uploaded", "CREATE_COMPLETE")
 	out.Reset()
 	plan, err := d.Diff(ctx, loadTree(t, "testdata/trees/nested2"), nil)
 	if err != nil {

@@ -12,9 +12,10 @@ import (
 )
 
 // fileDiffs returns unified diffs of the generated files that differ
-// (state machine, Glue scripts, DDL), in path order.
+// (state machine, Glue scripts, DDL), in path order. The pipeline's
+// description is left out: the plan says its changes in words.
 func fileDiffs(old, new map[string][]byte, nested []string) []FileDiff {
-	skip := map[string]bool{layout.TemplatePath: true, layout.ManifestPath: true}
+	skip := map[string]bool{layout.TemplatePath: true, layout.ManifestPath: true, layout.DescriptionPath: true}
 	for _, n := range nested {
 		skip[n] = true
 	}

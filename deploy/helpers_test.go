@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,7 +13,8 @@ import (
 )
 
 // loadTree reads a build tree of testdata into a Bundle. Assets are the
-// Glue scripts and nested templates; "@asset:PATH@" in templates is
+// Glue scripts, the pipeline's description and nested templates;
+// "@asset:PATH@" in templates is
 // replaced by PATH's content-addressed key, as the compiler writes them.
 func loadTree(t *testing.T, dir string) *Bundle {
 	t.Helper()
@@ -36,9 +38,10 @@ func loadTree(t *testing.T, dir string) *Bundle {
 			files[p] = bytes.ReplaceAll(files[p], []byte("@asset:"+ap+"@"), []byte(k))
 		}
 	}
-	// Scripts first, then nested templates (which name scripts), then the root.
+	// Scripts and the description first, then nested templates (which name
+	// scripts), then the root.
 	for _, stage := range []func(string) bool{
-		func(p string) bool { return strings.HasPrefix(p, "glue/") },
+		func(p string) bool { return strings.HasPrefix(p, "glue/") || p == layout.DescriptionPath },
 		func(p string) bool { return strings.HasPrefix(p, "stacks/") },
 	} {
 		for _, p := range sortedKeys(files) {
@@ -59,4 +62,35 @@ func loadTree(t *testing.T, dir string) *Bundle {
 	}
 	sort.Slice(b.Assets, func(i, j int) bool { return b.Assets[i].Path < b.Assets[j].Path })
 	return b
+}
+
+// olderFlowc makes b a build of a flowc from before the pipeline's
+// description: no pipeline.json, and no pointer in the root template.
+func olderFlowc(t *testing.T, b *Bundle) *Bundle {
+	t.Helper()
+	var tm map[string]any
+	if err := json.Unmarshal(b.Template(), &tm); err != nil {
+		t.Fatal(err)
+	}
+	delete(tm, "Metadata")
+	body, err := json.MarshalIndent(tm, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Bundle{Pipeline: b.Pipeline, Env: b.Env, Stack: b.Stack, Region: b.Region, Account: b.Account}
+	for _, f := range b.Files {
+		switch f.Path {
+		case layout.DescriptionPath:
+		case layout.TemplatePath:
+			old.Files = append(old.Files, File{Path: f.Path, Data: append(body, '\n')})
+		default:
+			old.Files = append(old.Files, f)
+		}
+	}
+	for _, a := range b.Assets {
+		if a.Path != layout.DescriptionPath {
+			old.Assets = append(old.Assets, a)
+		}
+	}
+	return old
 }

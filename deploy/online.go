@@ -28,7 +28,7 @@ func (d *Deployer) planInput(ctx context.Context, b *Bundle, st *cfntypes.Stack,
 	}
 	in := PlanInput{
 		Stack: b.Stack, Region: b.Region,
-		Against: "the deployed stack",
+		Against: againstStack,
 		New:     Side{Template: b.Template(), Params: newParams, Files: bundleStackFiles(b, newT), Assets: assets},
 	}
 	if st == nil || st.StackStatus == cfntypes.StackStatusReviewInProgress || st.StackStatus == cfntypes.StackStatusRollbackComplete {
@@ -109,6 +109,21 @@ func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Templa
 					pending = append(pending, struct{ old, new *Template }{ot, nt})
 				}
 			}
+		}
+	}
+	if key := oldT.descriptionKey(); key != "" {
+		p := layout.DescriptionPath
+		data := b.File(p)
+		if key != newKey[p] {
+			var err error
+			if data, err = d.getAsset(ctx, bucket, key); err != nil {
+				return nil, nil, err
+			}
+		}
+		if data == nil {
+			notes = append(notes, fmt.Sprintf("the deployed pipeline description (s3://%s/%s) is no longer in the asset bucket; table changes are not shown", bucket, key))
+		} else {
+			files[p] = data
 		}
 	}
 	return files, notes, nil

@@ -160,7 +160,14 @@ func buildPlan(in PlanInput) (*Plan, error) {
 		}
 	}
 	p.Files = fileDiffs(in.Old.Files, in.New.Files, nested)
-	p.Pipeline = pipelineWords(oldT, newT, in.Old.Files, in.New.Files)
+	oldD, newD, note, err := descriptions(in, oldT)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		p.Notes = append(p.Notes, note)
+	}
+	p.Pipeline = pipelineWords(oldT, newT, oldD, newD)
 	for _, r := range p.Resources {
 		switch {
 		case r.Action == "Add":

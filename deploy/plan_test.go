@@ -18,6 +18,9 @@ type planCase struct {
 	View      string            `json:"view"`
 	ChangeSet []ChangeSetChange `json:"changeset"`
 	HasCS     bool              `json:"has_changeset"`
+	// OlderFlowc makes the old side a build of a flowc from before the
+	// pipeline's description (olderFlowc).
+	OlderFlowc bool `json:"older_flowc"`
 }
 
 // TestPlanGolden renders the plan of every case under testdata/plan as text
@@ -45,6 +48,9 @@ func TestPlanGolden(t *testing.T) {
 				in.Against = "nothing: the stack does not exist yet"
 			} else {
 				ob := loadTree(t, filepath.Join("testdata/trees", c.Old))
+				if c.OlderFlowc {
+					ob = olderFlowc(t, ob)
+				}
 				in.Old = Side{Template: ob.Template(), Files: ob.FileMap()}
 				if c.View == "stack" {
 					in.Against = "the deployed stack"

@@ -16,6 +16,7 @@ type Template struct {
 	Parameters map[string]any
 	Resources  map[string]*Resource
 	Outputs    map[string]any
+	Metadata   map[string]any // template-level
 }
 
 // Resource is one resource of a template.
@@ -45,6 +46,9 @@ func parseTemplate(body []byte) (*Template, error) {
 	}
 	if m, ok := raw["Outputs"].(map[string]any); ok {
 		t.Outputs = m
+	}
+	if m, ok := raw["Metadata"].(map[string]any); ok {
+		t.Metadata = m
 	}
 	res, _ := raw["Resources"].(map[string]any)
 	for id, v := range res {

@@ -2,22 +2,21 @@ package deploy
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/flowc-dev/flowc/layout"
+	"github.com/flowc-dev/flowc/ir"
 )
 
-// pipelineWords says what changed in the words of the spec where the
-// templates and files let flowc tell: Redshift tables and their columns
-// (from the DDL files, or from a resource's Metadata.flowc.columns),
-// source columns and locations (Glue catalog tables), triggers (EventBridge
-// rules), alert recipients (SNS subscriptions), Glue job settings and data
-// buckets. Each line starts with "+", "-" or "~".
-func pipelineWords(old, new *Template, oldFiles, newFiles map[string][]byte) []string {
+// pipelineWords says what changed in the words of the spec: Redshift
+// tables and their columns (from the pipeline's descriptions, nil when a
+// side has none), source columns and locations (Glue catalog tables),
+// triggers (EventBridge rules), alert recipients (SNS subscriptions), Glue
+// job settings and data buckets (from the templates). Each line starts
+// with "+", "-" or "~".
+func pipelineWords(old, new *Template, oldD, newD *ir.Description) []string {
 	var w []string
-	w = append(w, tableWords(old, new, oldFiles, newFiles)...)
+	w = append(w, tableWords(oldD, newD)...)
 	w = append(w, sourceWords(old, new)...)
 	w = append(w, triggerWords(old, new)...)
 	w = append(w, recipientWords(old, new)...)
@@ -25,9 +24,6 @@ func pipelineWords(old, new *Template, oldFiles, newFiles map[string][]byte) []s
 	w = append(w, bucketWords(old, new)...)
 	return w
 }
-
-// column is a named, typed column.
-type column struct{ name, typ string }
 
 // columnWords compares two column lists of one table.
 func columnWords(what string, old, new []column) []string {
@@ -52,142 +48,6 @@ func columnWords(what string, old, new []column) []string {
 		}
 	}
 	return w
-}
-
-// tableWords compares the Redshift tables: the DDL of sql/<table>.sql
-// when both sides have those files (builds), else the DDL the Glue scripts
-// glue/<table>.py run (a deployed stack keeps only those), else resources
-// whose Metadata.flowc names a table.
-func tableWords(old, new *Template, oldFiles, newFiles map[string][]byte) []string {
-	var oldT, newT map[string][]column
-	for _, pick := range []func(map[string][]byte, *Template) map[string][]column{
-		func(f map[string][]byte, _ *Template) map[string][]column {
-			return ddlTables(f, layout.DDLDir, layout.DDLExt)
-		},
-		func(f map[string][]byte, _ *Template) map[string][]column {
-			return ddlTables(f, layout.GlueDir, layout.GlueScriptExt)
-		},
-		func(_ map[string][]byte, t *Template) map[string][]column { return metaTables(t) },
-	} {
-		oldT, newT = pick(oldFiles, old), pick(newFiles, new)
-		if len(old.Resources) == 0 && len(newT) > 0 { // a new stack: every table is new
-			oldT = nil
-			break
-		}
-		if len(oldT) > 0 && len(newT) > 0 {
-			break
-		}
-	}
-	var w []string
-	for _, name := range unionKeys(oldT, newT) {
-		o, oOK := oldT[name]
-		n, nOK := newT[name]
-		switch {
-		case !oOK:
-			w = append(w, fmt.Sprintf("+ table %s (%d columns)", name, len(n)))
-		case !nOK:
-			w = append(w, fmt.Sprintf("- table %s (the Redshift table itself is not dropped)", name))
-		default:
-			w = append(w, columnWords("table "+name, o, n)...)
-		}
-	}
-	return w
-}
-
-var (
-	createTableRe = regexp.MustCompile(`(?is)create\s+table\s+(?:if\s+not\s+exists\s+)?([^\s(]+)\s*\(`)
-	identRe       = regexp.MustCompile(`^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$`)
-)
-
-// ddlTables reads the column lists of the CREATE TABLE statements in the
-// files dir/<table>ext (the Glue runtime excepted: it is no table's
-// script, whatever SQL it holds).
-func ddlTables(files map[string][]byte, dir, ext string) map[string][]column {
-	out := map[string][]column{}
-	for p, b := range files {
-		name, ok := strings.CutPrefix(p, dir)
-		if !ok || !strings.HasSuffix(name, ext) || strings.Contains(name, "/") || dir+name == layout.GlueRuntimePath {
-			continue
-		}
-		if cols := ddlColumns(string(b)); cols != nil {
-			out[strings.TrimSuffix(name, ext)] = cols
-		}
-	}
-	return out
-}
-
-// ddlColumns returns the columns of the first CREATE TABLE statement.
-func ddlColumns(sql string) []column {
-	loc := createTableRe.FindStringIndex(sql)
-	if loc == nil {
-		return nil
-	}
-	body, depth, start := sql[loc[1]:], 1, 0
-	var items []string
-	for i := 0; i < len(body) && depth > 0; i++ {
-		switch body[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				items = append(items, body[start:i])
-			}
-		case ',':
-			if depth == 1 {
-				items = append(items, body[start:i])
-				start = i + 1
-			}
-		}
-	}
-	var cols []column
-	for _, it := range items {
-		it = strings.Join(strings.Fields(stripComments(it)), " ")
-		m := identRe.FindStringSubmatch(it)
-		if m == nil {
-			continue
-		}
-		up := strings.ToUpper(m[1])
-		if up == "PRIMARY" || up == "UNIQUE" || up == "CONSTRAINT" || up == "FOREIGN" || up == "CHECK" {
-			continue
-		}
-		typ := m[2]
-		for _, stop := range []string{" NOT NULL", " NULL", " ENCODE", " DEFAULT", " PRIMARY", " REFERENCES", " IDENTITY", " DISTKEY", " SORTKEY"} {
-			if i := strings.Index(strings.ToUpper(typ), stop); i >= 0 {
-				typ = typ[:i]
-			}
-		}
-		cols = append(cols, column{name: strings.Trim(m[1], `"`), typ: strings.ToLower(strings.TrimSpace(typ))})
-	}
-	return cols
-}
-
-func stripComments(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if i := strings.Index(line, "--"); i >= 0 {
-			line = line[:i]
-		}
-		b.WriteString(line + "\n")
-	}
-	return b.String()
-}
-
-// metaTables reads Metadata.flowc of resources: {"table": NAME, "columns":
-// [{"name": N, "type": T}, ...]}.
-func metaTables(t *Template) map[string][]column {
-	out := map[string][]column{}
-	for _, id := range sortedKeys(t.Resources) {
-		meta, _ := t.Resources[id].Attrs["Metadata"].(map[string]any)
-		f, _ := meta["flowc"].(map[string]any)
-		name, _ := f["table"].(string)
-		list, ok := f["columns"].([]any)
-		if name == "" || !ok {
-			continue
-		}
-		out[name] = namedTyped(list, "name", "type")
-	}
-	return out
 }
 
 func namedTyped(list []any, nameKey, typeKey string) []column {

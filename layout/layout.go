@@ -20,11 +20,24 @@ const (
 	TemplatePath     = "template.json"         // the root CloudFormation template
 	StateMachinePath = "statemachine.asl.json" // the state machine definition
 	ManifestPath     = "manifest.json"         // the build's manifest
+	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
 	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
 	GlueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
 	DDLDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
 	GlueScriptExt    = ".py"
 	DDLExt           = ".sql"
+)
+
+// The root template's top-level Metadata points at the pipeline's
+// description in the asset bucket: {"flowc": {"description": KEY}}, KEY
+// being pipeline.json's asset key. The pointer, not the description, goes
+// into the template: a template body passed inline may have 51,200 bytes
+// (MaxTemplateInline), which the description would push a mid-sized
+// pipeline past. CloudFormation does not resolve template-level Metadata,
+// so the value is a plain key; deploy knows the bucket.
+const (
+	MetadataKey            = "flowc"
+	MetadataDescriptionKey = "description"
 )
 
 // GlueRuntimeModule is the name of the Python module the Glue scripts
@@ -65,6 +78,34 @@ const (
 	OutcomeSuccess   = "success"
 	OutcomeFailure   = "failure"
 )
+
+// Placeholders of the state machine definition, ${Name}, which the
+// template's DefinitionSubstitutions fill when the stack is deployed.
+// SubstAlertTopicArn is the alert topic's ARN. Each Integration* names
+// the ARN of a service integration the state machine calls, which the
+// template builds in the stack's partition (IntegrationResource): no ARN of
+// the definition names a partition, so the pipeline deploys to aws-cn and
+// aws-us-gov as to aws. A placeholder stands for the whole ARN, not for
+// its partition alone, so that a validator of the definition (cfn-lint's
+// E3601 takes a Resource that is exactly one substitution as valid) need
+// not know the partition either.
+const (
+	SubstAlertTopicArn = "AlertTopicArn"
+
+	IntegrationGlueStartCrawler    = "GlueStartCrawlerArn"
+	IntegrationGlueGetCrawler      = "GlueGetCrawlerArn"
+	IntegrationGlueStartJobRunSync = "GlueStartJobRunSyncArn"
+	IntegrationSNSPublish          = "SnsPublishArn"
+)
+
+// IntegrationResource maps each Integration* placeholder to its ARN's
+// resource: the ARN is arn:<partition>:states:::<resource>.
+var IntegrationResource = map[string]string{
+	IntegrationGlueStartCrawler:    "aws-sdk:glue:startCrawler",
+	IntegrationGlueGetCrawler:      "aws-sdk:glue:getCrawler",
+	IntegrationGlueStartJobRunSync: "glue:startJobRun.sync",
+	IntegrationSNSPublish:          "sns:publish",
+}
 
 // S3 key prefixes in the asset bucket.
 const (

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // External judges of the build: AWS's own validators accept what flowc
@@ -88,7 +90,7 @@ func TestASLValidator(t *testing.T) {
 	v := findTool(t, "asl-validator", "make tools: npm ci in .tools/ from tools/package.json")
 	args := []string{}
 	for _, dir := range buildAll(t) {
-		args = append(args, "--json-path", filepath.Join(dir, "statemachine.asl.json"))
+		args = append(args, "--json-path", substitutePartition(t, filepath.Join(dir, layout.StateMachinePath)))
 	}
 	out, err := exec.Command(v, args...).CombinedOutput()
 	if err != nil {
@@ -97,4 +99,25 @@ func TestASLValidator(t *testing.T) {
 	if n := strings.Count(string(out), "is valid"); n != len(judgeBuilds) {
 		t.Errorf("asl-validator checked %d definitions, want %d:\n%s", n, len(judgeBuilds), out)
 	}
+}
+
+// substitutePartition writes a copy of a state machine definition with its
+// integration placeholders filled as the template fills them in the aws
+// partition (asl-validator accepts only ARNs of a named partition) and
+// returns the copy's path, named like the original for the judge's output.
+func substitutePartition(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for name, resource := range layout.IntegrationResource {
+		s = strings.ReplaceAll(s, "${"+name+"}", "arn:aws:states:::"+resource)
+	}
+	out := filepath.Join(t.TempDir(), filepath.Base(p))
+	if err := os.WriteFile(out, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -1,7 +1,8 @@
 // Package asl is the Amazon States Language backend: one STANDARD state
 // machine per pipeline and environment (statemachine.asl.json). In the
 // template it is the Definition, with DefinitionSubstitutions for
-// ${AlertTopicArn}.
+// the ARN of each service integration it calls (built in the stack's
+// partition) and ${AlertTopicArn}.
 //
 // A run's input names its source; EventBridge sends
 //
@@ -38,6 +39,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler/internal/jsonw"
 	"github.com/flowc-dev/flowc/ir"
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // State names shared by every route.
@@ -55,12 +57,14 @@ const (
 // loadConcurrency is how many Glue jobs of one run run at once.
 const loadConcurrency = 10
 
-// Resource ARNs of the service integrations.
+// Resource ARNs of the service integrations: placeholders the template's
+// DefinitionSubstitutions fill with the ARN in the stack's partition
+// (layout.IntegrationResource), so no ARN names a partition.
 const (
-	arnStartCrawler = "arn:aws:states:::aws-sdk:glue:startCrawler"
-	arnGetCrawler   = "arn:aws:states:::aws-sdk:glue:getCrawler"
-	arnStartJobSync = "arn:aws:states:::glue:startJobRun.sync"
-	arnPublish      = "arn:aws:states:::sns:publish"
+	arnStartCrawler = "${" + layout.IntegrationGlueStartCrawler + "}"
+	arnGetCrawler   = "${" + layout.IntegrationGlueGetCrawler + "}"
+	arnStartJobSync = "${" + layout.IntegrationGlueStartJobRunSync + "}"
+	arnPublish      = "${" + layout.IntegrationSNSPublish + "}"
 )
 
 // Options are the crawler polling of the state machine; compiler.Compile
@@ -184,12 +188,16 @@ func (a *asl) route(r *route) {
 			pat = append(pat, matchEscape(p.Name)+"=*")
 			args = append(args, fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", depth+i))
 		}
-		pattern := matchEscape(s.Prefix) + strings.Join(pat, "/") + "/*" + matchEscape(s.Suffix())
+		// The file name is not checked: the rule lets through only the
+		// format's extension, in any case, which StringMatches (case
+		// sensitive) could not express.
+		pattern := matchEscape(s.Prefix) + strings.Join(pat, "/") + "/*"
 		layout := s.Prefix + strings.Join(pat, "/") + "/FILE" + s.Suffix()
 		bad := a.st(r, "bad key")
 		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
+			a.outsideSource(r).Set("Next", a.st(r, stOtherObject)),
 			obj{}.Set("Variable", "$.key").Set("StringMatches", pattern).Set("Next", a.st(r, "partition")),
 		}).Set("Default", bad))
 		a.add(bad, a.failWith(s.Name, "flowc.BadKey", formatFn(
@@ -201,10 +209,37 @@ func (a *asl) route(r *route) {
 		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
 			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition"))).
 			Set("ResultPath", "$.run").Set("Next", stCrawl))
+	case s.Trigger == ir.TriggerOnArrival:
+		// An object outside the source's location ends the run; without
+		// a key (a start by hand) the run reads everything.
+		all := a.st(r, "all data")
+		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
+			obj{}.Set("And", []any{
+				obj{}.Set("Variable", "$.key").Set("IsPresent", true),
+				obj{}.Set("Variable", "$.key").Set("IsString", true),
+				a.outsideSource(r),
+			}).Set("Next", a.st(r, stOtherObject)),
+		}).Set("Default", all))
+		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stCrawl))
 	default:
-		// Sources without partitions and scheduled runs read everything.
+		// Scheduled runs read everything.
 		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stCrawl))
 	}
+}
+
+// stOtherObject ends, quietly, the run of an object outside the source's
+// location: the trigger rule matches on the bucket and the extension only
+// (see the rule in compiler/cfn), so objects of other prefixes of the
+// bucket, and of other sources in it, start runs that end here.
+const stOtherObject = "not this source's object"
+
+// outsideSource is the Choice condition of a key outside the source's
+// location (case-sensitive, as S3 keys are), which goes to stOtherObject
+// (added here).
+func (a *asl) outsideSource(r *route) obj {
+	a.add(a.st(r, stOtherObject), obj{}.Set("Type", "Succeed").
+		Set("Comment", "the object is not under "+r.src.Location+": no run"))
+	return obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(r.src.Prefix)+"*"))
 }
 
 // work adds the states every route shares: crawl the run's crawlers, then

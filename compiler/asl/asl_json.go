@@ -44,11 +44,3 @@ func formatFn(tmpl string, args ...string) string {
 	}
 	return call + ")"
 }
-
-// truncate cuts s to n bytes, ending in "..." when it was longer.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-3] + "..."
-}

@@ -2,6 +2,7 @@ package asl
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/layout"
 )
@@ -123,6 +124,32 @@ func (a *asl) crawlProcessor() obj {
 	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stStartCrawler).Set("States", st)
 }
 
+// jobRetry is the Retry of glue:startJobRun.sync: concurrent-run errors
+// first (a job whose earlier run is still going; the wait is long), then
+// throttling, in a few short attempts.
+//
+// What AWS documents: the Glue API names the exceptions StartJobRun throws
+// (ConcurrentRunsExceededException, ThrottlingException among the common
+// errors; https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-exceptions.html),
+// and Step Functions names a service's errors "<Service>.<Exception>". The
+// page of the optimized Glue integration
+// (https://docs.aws.amazon.com/step-functions/latest/dg/connect-glue.html)
+// lists no error names. That a throttled startJobRun.sync surfaces as
+// Glue.AWSGlueException, with ThrottlingException in the cause, is
+// UNVERIFIED against AWS's documentation: it comes from the review of
+// issue 16 and from what public state machines retry. So both names are
+// retried; because Glue.AWSGlueException may also wrap a non-transient
+// error (an unknown job, a denied call), its attempts stay few. The retrier
+// of concurrent runs comes first: the first retrier whose ErrorEquals
+// matches is the one used. A failed job run is States.TaskFailed and is
+// not retried.
+func jobRetry() []any {
+	return []any{
+		retry(30, 8, 600, "Glue.ConcurrentRunsExceededException"),
+		retry(10, 3, 60, "Glue.ThrottlingException", "Glue.AWSGlueException"),
+	}
+}
+
 // loadProcessor runs one table's Glue job for the run's partition. The
 // iteration's input is {"job": NAME, "partition": P}.
 func (a *asl) loadProcessor() obj {
@@ -134,7 +161,7 @@ func (a *asl) loadProcessor() obj {
 			Set("JobName.$", "$.JobName").
 			Set("JobRunId.$", "$.Id").
 			Set("JobRunState.$", "$.JobRunState")).
-		Set("Retry", []any{retry(30, 8, 600, "Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException")}).
+		Set("Retry", jobRetry()).
 		Set("Catch", []any{catchInto(stJobFailed)}).
 		Set("End", true)
 	failed := obj{}.Set("Type", "Fail").Set("Error", "flowc.JobFailed").
@@ -150,8 +177,8 @@ func (a *asl) notify() {
 	publish := func(outcome, subject, message string) obj {
 		return obj{}.Set("Type", "Task").Set("Resource", arnPublish).
 			Set("Parameters", obj{}.
-				Set("TopicArn", "${AlertTopicArn}").
-				Set("Subject", truncate(subject, 100)).
+				Set("TopicArn", "${"+layout.SubstAlertTopicArn+"}").
+				Set("Subject", subject).
 				Set("Message.$", message).
 				Set("MessageAttributes", obj{}.
 					Set(layout.OutcomeAttribute, obj{}.Set("DataType", "String").Set("StringValue", outcome)).
@@ -161,11 +188,11 @@ func (a *asl) notify() {
 			Set("Retry", []any{retry(5, 5, 60, "SNS.ThrottledException", "SNS.KMSThrottlingException")})
 	}
 	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
-	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, who+": run succeeded",
+	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, snsSubject(who, ": run succeeded"),
 		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
 		Set("Catch", catchAll()).
 		Set("Next", stSucceeded))
-	a.add(stNotifyFailure, publish(layout.OutcomeFailure, who+": run FAILED",
+	a.add(stNotifyFailure, publish(layout.OutcomeFailure, snsSubject(who, ": run FAILED"),
 		formatFn(head+" failed. Error: {}. Cause: {}", "$.run.source", "$.run.scope", "$.error.Error", "$.error.Cause")).
 		Set("Next", stFailed))
 	a.add(stSucceeded, obj{}.Set("Type", "Succeed"))
@@ -173,4 +200,25 @@ func (a *asl) notify() {
 	// with its own error and the original one leads the cause.
 	a.add(stFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.RunFailed").
 		Set("CausePath", formatFn("{}: {}", "$.error.Error", "$.error.Cause")))
+}
+
+// maxSubject is the longest SNS subject flowc writes: SNS requires
+// subjects "less than 100 characters long"
+// (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+const maxSubject = 99
+
+// snsSubject is who+outcome, fixed at build time (States.Format cannot
+// cut a string): when it would pass maxSubject, who (the pipeline and the
+// environment, whose names the message body repeats in full) is cut and
+// ends in "...", and outcome is kept whole. The cut never splits a UTF-8
+// character.
+func snsSubject(who, outcome string) string {
+	if len(who)+len(outcome) <= maxSubject {
+		return who + outcome
+	}
+	keep := maxSubject - len(outcome) - len("...")
+	for keep > 0 && !utf8.RuneStart(who[keep]) {
+		keep--
+	}
+	return who[:keep] + "..." + outcome
 }

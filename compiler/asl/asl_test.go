@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/compiler/asl"
@@ -132,7 +133,7 @@ func TestRunPartition(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("partition:\n got %s\nwant %s", b, want)
 	}
-	if m := top["flights: start"]["Choices"].([]any)[2].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*.csv" {
+	if m := top["flights: start"]["Choices"].([]any)[3].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*" {
 		t.Errorf("key pattern %v", m["StringMatches"])
 	}
 	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
@@ -140,8 +141,135 @@ func TestRunPartition(t *testing.T) {
 	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != asl.ArnStartJobSync {
 		t.Errorf("job task: %s %v", b, job["Resource"])
 	}
-	b, _ = json.Marshal(job["Retry"])
-	if !strings.Contains(string(b), `"ErrorEquals":["Glue.ConcurrentRunsExceededException","Glue.ThrottlingException"]`) || !strings.Contains(string(b), `"BackoffRate":2`) {
-		t.Errorf("job retry: %s", b)
+}
+
+// TestRunJobRetries: the Glue job task retries concurrent-run errors, and
+// throttling under both the names it may surface as (Glue.AWSGlueException,
+// the cause naming ThrottlingException, is what a throttled
+// startJobRun.sync is reported to raise), bounded and with backoff; a
+// failed job run (States.TaskFailed) is not retried.
+func TestRunJobRetries(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
+	var retries []struct {
+		ErrorEquals     []string
+		IntervalSeconds int
+		MaxAttempts     int
+		BackoffRate     float64
+		MaxDelaySeconds int
+		JitterStrategy  string
+	}
+	b, _ := json.Marshal(job["Retry"])
+	if err := json.Unmarshal(b, &retries); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"Glue.ConcurrentRunsExceededException": false, "Glue.AWSGlueException": false, "Glue.ThrottlingException": false}
+	for i, r := range retries {
+		if r.MaxAttempts < 1 || r.MaxAttempts > 10 || r.BackoffRate < 2 || r.MaxDelaySeconds <= 0 || r.JitterStrategy != "FULL" {
+			t.Errorf("retrier %d is unbounded or has no backoff: %s", i, b)
+		}
+		for _, e := range r.ErrorEquals {
+			if e == "States.ALL" || e == "States.TaskFailed" {
+				t.Errorf("retrier %d retries %s", i, e)
+			}
+			if seen, ok := want[e]; ok && seen {
+				t.Errorf("%s in two retriers: only the first is used", e)
+			}
+			want[e] = true
+		}
+	}
+	for e, seen := range want {
+		if !seen {
+			t.Errorf("no retry on %s: %s", e, b)
+		}
+	}
+	if len(retries) == 0 || retries[0].ErrorEquals[0] != "Glue.ConcurrentRunsExceededException" {
+		t.Errorf("concurrent runs must be the first retrier: %s", b)
+	}
+}
+
+// TestResourcesInStackPartition: every Task's Resource, in the run and in
+// the Map iterations, is exactly one placeholder of a service integration
+// (layout.IntegrationResource), which the template fills with the ARN in
+// the stack's partition; the definition never names the aws partition.
+func TestResourcesInStackPartition(t *testing.T) {
+	def := definition(t, compiler.Options{})
+	n := 0
+	var walk func(map[string]any)
+	walk = func(d map[string]any) {
+		for name, s := range states(t, d) {
+			if p, ok := s["ItemProcessor"].(map[string]any); ok {
+				walk(p)
+			}
+			if s["Type"] != "Task" {
+				continue
+			}
+			n++
+			r, _ := s["Resource"].(string)
+			if _, ok := layout.IntegrationResource[strings.TrimSuffix(strings.TrimPrefix(r, "${"), "}")]; !ok || !strings.HasPrefix(r, "${") {
+				t.Errorf("%s: Resource %q is not an integration placeholder", name, r)
+			}
+		}
+	}
+	walk(def)
+	if n < 4 {
+		t.Errorf("only %d Task states checked", n)
+	}
+	if b, _ := json.Marshal(def); strings.Contains(string(b), "arn:aws:") {
+		t.Error("the definition names the aws partition")
+	}
+}
+
+// TestObjectOutsideSourceEndsQuietly: the rule matches a bucket's objects
+// by extension only, so the run of a key outside the source's location
+// (another prefix of the bucket) ends at once in a Succeed state, before
+// any work and without a notification; a key under the location goes on.
+func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	other := "flights: " + asl.StOtherObject
+	if top[other]["Type"] != "Succeed" {
+		t.Fatalf("%s is %v, want a Succeed state", other, top[other]["Type"])
+	}
+	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[2])
+	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
+		t.Errorf("prefix check:\n got %s\nwant %s", b, want)
+	}
+}
+
+// TestSubjectsUnder100: SNS takes subjects of fewer than 100 characters.
+// With the longest names validation allows (a 32-character pipeline, and
+// the 24-character environment that keeps the role names within IAM's 64)
+// both subjects fit whole within 99 bytes, and the message names the
+// pipeline and the environment. Longer names (were validation to allow
+// them) are cut before the outcome, which stays whole, never inside a UTF-8
+// character. The emulator rejects subjects over 100 characters, so a
+// regression also fails internal/e2e.
+func TestSubjectsUnder100(t *testing.T) {
+	pipeline := "p" + strings.Repeat("x", 31)
+	env := "e" + strings.Repeat("n", 23)
+	src := strings.Replace(strings.Replace(testspec.Gen(2), "pipeline: big", "pipeline: "+pipeline, 1), "\n  dev:\n", "\n  "+env+":\n", 1)
+	out := testspec.Compile(t, src, env, compiler.Options{})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	for st, outcome := range map[string]string{asl.StNotifySuccess: ": run succeeded", asl.StNotifyFailure: ": run FAILED"} {
+		p := top[st]["Parameters"].(map[string]any)
+		subject := p["Subject"].(string)
+		if want := "flowc " + pipeline + " (" + env + ")" + outcome; subject != want || len(subject) > 99 {
+			t.Errorf("%s: subject %q (%d bytes), want %q", st, subject, len(subject), want)
+		}
+		if msg := p["Message.$"].(string); !strings.Contains(msg, pipeline) || !strings.Contains(msg, env) {
+			t.Errorf("%s: the message does not name the pipeline and the environment: %s", st, msg)
+		}
+	}
+	for _, who := range []string{"flowc " + pipeline + " (" + strings.Repeat("n", 90) + ")", "flowc " + strings.Repeat("é", 60)} {
+		for _, outcome := range []string{": run succeeded", ": run FAILED"} {
+			got := asl.SnsSubject(who, outcome)
+			if len(got) > 99 || len(got) < 95 || !utf8.ValidString(got) || !strings.HasSuffix(got, "..."+outcome) || !strings.HasPrefix(got, who[:20]) {
+				t.Errorf("cut of %q: %q (%d bytes)", who, got, len(got))
+			}
+		}
 	}
 }

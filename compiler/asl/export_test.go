@@ -12,8 +12,12 @@ const (
 	StLoad           = stLoad
 	StNotifyFailure  = stNotifyFailure
 	StNotifySuccess  = stNotifySuccess
+	StOtherObject    = stOtherObject
 	StRunJob         = stRunJob
 	StSucceeded      = stSucceeded
 	StWaitCrawl      = stWaitCrawl
 	StWaitOtherCrawl = stWaitOtherCrawl
 )
+
+// SnsSubject is snsSubject.
+var SnsSubject = snsSubject

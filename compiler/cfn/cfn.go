@@ -50,6 +50,7 @@ type cfn struct {
 	pl     *ir.IR
 	defn   json.RawMessage   // the state machine definition
 	assets map[string]string // build path -> asset key
+	desc   string            // the asset key of pipeline.json, "" for none
 }
 
 // Options are what the templates take from the other files of the build;
@@ -60,6 +61,9 @@ type Options struct {
 	// AssetKeys maps the build paths of the Glue scripts and the Glue
 	// runtime to their asset keys.
 	AssetKeys map[string]string
+	// DescriptionKey is the asset key of the pipeline's description
+	// (pipeline.json), which the root template's Metadata points at.
+	DescriptionKey string
 }
 
 // Templates renders the CloudFormation template(s) of a pipeline.
@@ -68,7 +72,7 @@ func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
 		return nil, fmt.Errorf("state machine definition: not valid JSON")
 	}
 	// Embedded as is: render decodes the whole template once.
-	c := &cfn{pl: pl, assets: opt.AssetKeys, defn: json.RawMessage(opt.Definition)}
+	c := &cfn{pl: pl, assets: opt.AssetKeys, desc: opt.DescriptionKey, defn: json.RawMessage(opt.Definition)}
 	return c.stacks()
 }
 
@@ -102,6 +106,15 @@ func assetBucketParam() cloudformation.Parameter {
 func (c *cfn) globalResources(t *cloudformation.Template) {
 	pl, n := c.pl, c.pl.Names
 	t.Parameters[idAssetBucket] = assetBucketParam()
+	if c.desc != "" {
+		// Only a pointer to the description (layout.MetadataKey): the
+		// description itself could push the template past the 51,200 bytes
+		// of an inline body. "During a stack update, you cannot update the
+		// Metadata section by itself" (CloudFormation User Guide, Metadata
+		// syntax): every fact the description holds also changes a
+		// resource (Glue table, script, job or rule), so it updates with them.
+		t.Metadata[layout.MetadataKey] = map[string]any{layout.MetadataDescriptionKey: c.desc}
+	}
 
 	t.Resources[idGlueDatabase] = &glue.Database{
 		CatalogId: cloudformation.Ref("AWS::AccountId"),
@@ -136,7 +149,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		StateMachineType:        cloudformation.String("STANDARD"),
 		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
 		Definition:              c.defn,
-		DefinitionSubstitutions: map[string]any{"AlertTopicArn": cloudformation.Ref(idAlertTopic)},
+		DefinitionSubstitutions: c.definitionSubstitutions(),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
 			Level:                cloudformation.String("ALL"),
 			IncludeExecutionData: cloudformation.Bool(true),
@@ -150,6 +163,21 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
 	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")
 	t.Outputs["GlueDatabaseName"] = output(cloudformation.Ref(idGlueDatabase), "Glue Data Catalog database holding the sources")
+}
+
+// definitionSubstitutions fill the placeholders of the state machine
+// definition: the alert topic, and the ARN of every service integration
+// the definition calls, in the stack's partition (AWS::Partition is aws,
+// aws-cn or aws-us-gov:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+func (c *cfn) definitionSubstitutions() map[string]any {
+	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
+	for name, resource := range layout.IntegrationResource {
+		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
+			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)
+		}
+	}
+	return subs
 }
 
 func output(v any, desc string) cloudformation.Output {

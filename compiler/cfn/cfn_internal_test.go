@@ -74,9 +74,3 @@ func TestCanonicalJSON(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
-
-func TestWildcardEscape(t *testing.T) {
-	if got := wildcardEscape(`a*b\c`); got != `a\*b\\c` {
-		t.Errorf("wildcardEscape: %s", got)
-	}
-}

@@ -160,15 +160,20 @@ func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
 	}
 	switch s.Trigger {
 	case ir.TriggerOnArrival:
-		r.Description = cloudformation.String("flowc: a run per object created under " + s.Location + " ending in " + s.Suffix())
-		// One wildcard filter: a prefix and a suffix filter in one list
-		// would be ORed.
+		r.Description = cloudformation.String("flowc: a run per object created in bucket " + s.Bucket + " ending in " + s.Suffix() + " in any case; the state machine keeps those under " + s.Location)
+		// The suffix matches in any case (.csv, .CSV): EventBridge's suffix
+		// filter takes equals-ignore-case
+		// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+		// A wildcard, the only filter that holds a prefix and a suffix in
+		// one, is case-sensitive, and two filters in one list are ORed, so
+		// the prefix is checked by the state machine, which ends a run of
+		// an object outside the source's location at once, quietly.
 		r.EventPattern = map[string]any{
 			"source":      []string{"aws.s3"},
 			"detail-type": []string{"Object Created"},
 			"detail": map[string]any{
 				"bucket": map[string]any{"name": []string{s.Bucket}},
-				"object": map[string]any{"key": []any{map[string]any{"wildcard": wildcardEscape(s.Prefix) + "*" + wildcardEscape(s.Suffix())}}},
+				"object": map[string]any{"key": []any{map[string]any{"suffix": map[string]any{"equals-ignore-case": s.Suffix()}}}},
 			},
 		}
 		target.InputTransformer = &events.Rule_InputTransformer{
@@ -182,11 +187,6 @@ func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
 	}
 	r.Targets = []events.Rule_Target{target}
 	t.Resources[idSourceRule(s.Name)] = r
-}
-
-// wildcardEscape escapes the characters special in an EventBridge wildcard.
-func wildcardEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `*`, `\*`).Replace(s)
 }
 
 func jsonString(s string) string {

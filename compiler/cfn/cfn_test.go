@@ -137,15 +137,35 @@ func walkStatements(v any, fn func(map[string]any)) {
 	}
 }
 
-// TestEventRule: one wildcard filter holding the prefix and the suffix
-// (a prefix filter and a suffix filter in one list would be ORed).
+// TestEventRule: the rule matches the objects created in the source's
+// bucket whose key ends in the format's extension in any case (suffix with
+// equals-ignore-case); the state machine checks the prefix. The pattern is
+// evaluated as EventBridge documents its operators
+// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html):
+// .csv and .CSV match, .csvx and .csv.gz do not. internal/e2e runs the same
+// pattern through the emulator's EventBridge.
 func TestEventRule(t *testing.T) {
 	tm := parseTemplate(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
 	r := tm.Resources["SourceFlightsRule"]
 	got, _ := json.Marshal(r.Properties["EventPattern"])
-	want := `{"detail":{"bucket":{"name":["acme-flights-landing-dev"]},"object":{"key":[{"wildcard":"raw/flights/*.csv"}]}},"detail-type":["Object Created"],"source":["aws.s3"]}`
+	want := `{"detail":{"bucket":{"name":["acme-flights-landing-dev"]},"object":{"key":[{"suffix":{"equals-ignore-case":".csv"}}]}},"detail-type":["Object Created"],"source":["aws.s3"]}`
 	if string(got) != want {
 		t.Errorf("pattern:\n got %s\nwant %s", got, want)
+	}
+	pattern := r.Properties["EventPattern"].(map[string]any)
+	for key, match := range map[string]bool{
+		"raw/flights/year=2001/month=01/day=17/f.csv":    true,
+		"raw/flights/year=2001/month=01/day=17/f.CSV":    true,
+		"raw/flights/year=2001/month=01/day=17/f.Csv":    true,
+		"raw/flights/year=2001/month=01/day=17/f.csvx":   false,
+		"raw/flights/year=2001/month=01/day=17/f.csv.gz": false,
+		"raw/flights/year=2001/month=01/day=17/csv":      false,
+	} {
+		event := map[string]any{"source": "aws.s3", "detail-type": "Object Created",
+			"detail": map[string]any{"bucket": map[string]any{"name": "acme-flights-landing-dev"}, "object": map[string]any{"key": key}}}
+		if got := eventMatches(t, pattern, event); got != match {
+			t.Errorf("key %s: matches %v, want %v", key, got, match)
+		}
 	}
 	if _, ok := tm.Resources["SourceAirportsRule"]; ok {
 		t.Error("a source without a trigger has a rule")
@@ -153,6 +173,47 @@ func TestEventRule(t *testing.T) {
 	if _, ok := tm.Resources["SourceAirportsCrawler"]; ok {
 		t.Error("a source without partitions has a crawler")
 	}
+}
+
+// eventMatches evaluates the subset of EventBridge's pattern language the
+// rules use: objects nest, a leaf is an array of alternatives (ORed), each
+// a literal or {"suffix": {"equals-ignore-case": S}}; fields of an object
+// are ANDed. Anything else fails the test.
+func eventMatches(t *testing.T, pattern, event map[string]any) bool {
+	t.Helper()
+	for field, p := range pattern {
+		v := event[field]
+		switch p := p.(type) {
+		case map[string]any:
+			sub, ok := v.(map[string]any)
+			if !ok || !eventMatches(t, p, sub) {
+				return false
+			}
+		case []any:
+			matched := false
+			for _, alt := range p {
+				switch alt := alt.(type) {
+				case string:
+					matched = matched || v == alt
+				case map[string]any:
+					suf, ok := alt["suffix"].(map[string]any)
+					s, isStr := v.(string)
+					if !ok || len(alt) != 1 || len(suf) != 1 || suf["equals-ignore-case"] == nil {
+						t.Fatalf("filter %v is not in the subset this test evaluates", alt)
+					}
+					matched = matched || isStr && strings.HasSuffix(strings.ToLower(s), strings.ToLower(suf["equals-ignore-case"].(string)))
+				default:
+					t.Fatalf("filter %v is not in the subset this test evaluates", alt)
+				}
+			}
+			if !matched {
+				return false
+			}
+		default:
+			t.Fatalf("pattern field %s: %v is not an object or an array", field, p)
+		}
+	}
+	return true
 }
 
 // TestNestedStacksStable: a large pipeline splits its jobs into nested
@@ -194,5 +255,47 @@ func TestNestedStacksStable(t *testing.T) {
 	// A small pipeline stays one stack.
 	if small := testspec.Compile(t, testspec.Gen(20), "dev", compiler.Options{}); len(small.Manifest.Stacks) != 1 {
 		t.Errorf("20 tables split into %d stacks", len(small.Manifest.Stacks))
+	}
+}
+
+// TestNoHardCodedPartition: no file of a build names the aws partition in
+// an ARN (AWS::Partition is aws, aws-cn or aws-us-gov): the template's ARNs
+// are built with ${AWS::Partition}, and so is the ARN of every service
+// integration that a placeholder of the state machine definition stands
+// for, in DefinitionSubstitutions; the one-stack and nested-stack builds
+// alike. A spec's own values (the Redshift iam_role ARN of the example)
+// are the user's, and are left out of the check.
+func TestNoHardCodedPartition(t *testing.T) {
+	for name, src := range map[string]string{"example": testspec.Example(t), "large": testspec.Gen(500)} {
+		out := testspec.Compile(t, src, "dev", compiler.Options{})
+		for _, f := range out.Files {
+			if !strings.HasSuffix(f.Path, ".json") {
+				continue
+			}
+			text := strings.ReplaceAll(string(f.Data), "arn:aws:iam::111111111111:role/redshift", "")
+			if i := strings.Index(text, "arn:aws:"); i >= 0 {
+				t.Errorf("%s %s names the aws partition: ...%s...", name, f.Path, text[max(0, i-60):min(len(text), i+60)])
+			}
+		}
+		sm := parseTemplate(t, out.File(layout.TemplatePath)).Resources["StateMachine"].Properties
+		subs := sm["DefinitionSubstitutions"].(map[string]any)
+		def, _ := json.Marshal(sm["Definition"])
+		used := 0
+		for placeholder, resource := range layout.IntegrationResource {
+			if !strings.Contains(string(def), "${"+placeholder+"}") {
+				if _, ok := subs[placeholder]; ok {
+					t.Errorf("%s: substitution %s for an integration the definition does not call", name, placeholder)
+				}
+				continue
+			}
+			used++
+			got, _ := json.Marshal(subs[placeholder])
+			if want := `{"Fn::Sub":"arn:${AWS::Partition}:states:::` + resource + `"}`; string(got) != want {
+				t.Errorf("%s: substitution %s = %s, want %s", name, placeholder, got, want)
+			}
+		}
+		if used < 3 {
+			t.Errorf("%s: the definition calls %d integrations through placeholders", name, used)
+		}
 	}
 }

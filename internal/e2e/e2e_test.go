@@ -201,6 +201,44 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 			head+"year=2001/month=01/day=17 succeeded", "delayed_flights_fact, airport_delays")
 	})
 
+	t.Run("extension in any case, other prefixes quiet", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		put := func(key string) {
+			t.Helper()
+			if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"), Key: aws.String(key),
+				Body: strings.NewReader("date,delay,distance,origin,destination\n2001-01-18 06:05,75,500,ATL,ORD\n")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := len(em.notifications(t)[topic])
+		// Not a data file: .csvx starts nothing.
+		known := executions(t, sfc, sm)
+		put("raw/flights/year=2001/month=01/day=18/flights.csvx")
+		time.Sleep(2 * time.Second)
+		if n := len(executions(t, sfc, sm)) - len(known); n != 0 {
+			t.Errorf(".csvx started %d executions", n)
+		}
+		// .CSV is loaded.
+		put("raw/flights/year=2001/month=01/day=18/flights.CSV")
+		d := waitExecution(t, sfc, newExecution(t, sfc, sm, known))
+		if d.Status != sfntypes.ExecutionStatusSucceeded {
+			t.Fatalf(".CSV run %s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+		mustContain(t, "success message", lastMessage(t, before), head+"year=2001/month=01/day=18 succeeded")
+		// A .csv under another prefix of the bucket: the run ends at once,
+		// without a message.
+		known = executions(t, sfc, sm)
+		put("exports/report.csv")
+		arn := newExecution(t, sfc, sm, known)
+		if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded || !visited(t, sfc, arn, "flights: not this source's object") {
+			t.Errorf("run of another prefix: %s, or it did not end at \"not this source's object\"", d.Status)
+		}
+		if n := len(em.notifications(t)[topic]) - before; n != 1 {
+			t.Errorf("%d messages, want 1 (the .CSV run's)", n)
+		}
+	})
+
 	t.Run("crawler already running", func(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
