@@ -19,6 +19,7 @@ func TestFormatFlag(t *testing.T) {
 		{"validate", "text, json, github or sarif"},
 		{"graph", "mermaid, dot or svg"},
 		{"diff", "text, json or markdown"},
+		{"test", "text, json, github, junit or sarif"},
 		{"run", "text or json"},
 	} {
 		_, errOut, code := runCLI(t, tc.cmd, "--env", "dev", "--format", "xml", "examples/flights.yaml")
