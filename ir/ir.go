@@ -33,7 +33,7 @@ type IR struct {
 	Sources    []*Source
 	Transforms []*Transform // dependency order: a transform follows what it reads
 	Tables     []*Table
-	Buckets    []*Bucket // the distinct source buckets flowc creates, sorted by name
+	Buckets    []*Bucket // the distinct source buckets, sorted by name
 	Redshift   Redshift
 	Alerts     Alerts
 	Glue       GlueSettings
@@ -45,8 +45,9 @@ type Source struct {
 	Pos        Pos
 	Location   string // expanded, s3://bucket/prefix/
 	Bucket     string
-	Prefix     string // key prefix, "" or ending in "/"
-	Format     string // csv | json | parquet
+	Prefix     string     // key prefix, "" or ending in "/"
+	Format     string     // csv | json | parquet
+	BucketMode BucketMode // create | existing
 	CSV        CSVOptions
 	Columns    []expr.Column // the file's columns, in order
 	Partitions []expr.Column // Hive partition columns, in order
@@ -158,10 +159,42 @@ type Check struct {
 	Max     *int      // row_count
 }
 
-// Bucket is a source bucket flowc creates and owns.
+// Bucket is a source bucket: one the stack creates and owns, or, Existing,
+// one that exists outside the pipeline (flowc deploy turns its EventBridge
+// notifications on; nothing creates or deletes it).
 type Bucket struct {
-	Name    string
-	Sources []string // sources located in it
+	Name     string
+	Sources  []string // sources located in it
+	Existing bool     // the sources say bucket: existing (they all agree: FC219)
+}
+
+// Created are the source buckets the stack creates.
+func (ir *IR) Created() []*Bucket {
+	var out []*Bucket
+	for _, b := range ir.Buckets {
+		if !b.Existing {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// EventBuckets are the existing buckets holding a source triggered on
+// arrival: flowc deploy turns their EventBridge notifications on. Sorted.
+func (ir *IR) EventBuckets() []string {
+	var out []string
+	for _, b := range ir.Buckets {
+		if !b.Existing {
+			continue
+		}
+		for _, s := range b.Sources {
+			if src := ir.Source(s); src != nil && src.Trigger == TriggerOnArrival {
+				out = append(out, b.Name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Redshift is the load target, with parameters expanded.

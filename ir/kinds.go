@@ -1,5 +1,14 @@
 package ir
 
+// BucketMode says who owns a source's bucket.
+type BucketMode string
+
+// Bucket modes.
+const (
+	BucketCreate   BucketMode = "create"   // the stack creates the bucket (and retains it)
+	BucketExisting BucketMode = "existing" // the bucket exists; flowc deploy turns its EventBridge notifications on
+)
+
 // TriggerKind says what starts a run.
 type TriggerKind string
 

@@ -202,6 +202,38 @@ func (c *checker) arrivalPrefixes(ev *envValues) {
 	}
 }
 
+// bucketModes reports, in an environment, a source whose bucket: (create
+// or existing) differs from that of an earlier source in the same bucket
+// (FC219): a bucket is either created by the stack or not.
+func (c *checker) bucketModes(ev *envValues) {
+	first := map[string]*Source{}
+	for i, s := range c.f.Sources {
+		v := ev.locations[i]
+		if !s.Location.IsSet() || strings.Contains(v, "${") {
+			continue
+		}
+		b, _, ok := SplitS3(v)
+		if !ok {
+			continue
+		}
+		f := first[b]
+		if f == nil {
+			first[b] = s
+			continue
+		}
+		if f.BucketMode() == s.BucketMode() {
+			continue
+		}
+		p := s.Bucket.Pos
+		if !s.Bucket.IsSet() {
+			p = s.Location.Pos
+		}
+		c.errorf(p, diag.FC219, "source %q says bucket: %s, but source %q in the same bucket %s says bucket: %s (environment %q)",
+			s.Name.Raw, s.BucketMode(), f.Name.Raw, b, f.BucketMode(), ev.env.Name.Raw).Hint =
+			fmt.Sprintf("write the same bucket: on every source located in s3://%s/", b)
+	}
+}
+
 // region checks an environment's region: a known AWS region (regions_gen.go,
 // from the SDK's partition metadata), else FC212 when it is not even shaped
 // like one, else FC218.
@@ -275,6 +307,7 @@ func (c *checker) laterChecks() {
 // laterEnvChecks runs the checks above that depend on the environment.
 func (c *checker) laterEnvChecks(v *envValues) {
 	c.arrivalPrefixes(v)
+	c.bucketModes(v)
 	if w := c.f.Warehouse; w != nil && w.Redshift != nil && strings.Contains(w.Redshift.Database.Raw, "${") {
 		if db := v.redshift.Database; !strings.Contains(db, "${") {
 			c.redshiftDatabase(w.Redshift.Database, db, v.env.Name.Raw)

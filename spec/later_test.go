@@ -90,6 +90,11 @@ func TestLaterChecks(t *testing.T) {
 		{"database reserved", "database: dev", "database: table", "FC211", "table"},
 		{"database from params", "database: dev", `database: "${params.db}"`, "", ""},
 		{"database from bad param", "db: dev}\n  prod", "db: Dev}\n  prod", "", ""}, // param unused while database is literal
+		{"bucket existing on both", "location: s3://${params.bucket}/raw/events/\n", "location: s3://${params.bucket}/raw/events/\n    bucket: existing\n", "FC219", "location: s3://${params.bucket}/ref/"},
+		{"bucket existing agree", "location: s3://${params.bucket}/ref/countries/\n", "location: s3://${params.bucket}/ref/countries/\n    bucket: create\n", "", ""},
+		{"bucket existing said later", "location: s3://${params.bucket}/ref/countries/\n", "location: s3://${params.bucket}/ref/countries/\n    bucket: existing\n", "FC219", "bucket: existing"},
+		{"bucket existing other bucket", "location: s3://${params.bucket}/ref/countries/\n", "location: s3://other-ref/ref/countries/\n    bucket: existing\n", "", ""},
+		{"bucket mode misspelt", "location: s3://${params.bucket}/ref/countries/\n", "location: s3://${params.bucket}/ref/countries/\n    bucket: exists\n", "FC105", "bucket: exists"},
 		{"database 64 bytes", "database: dev", "database: " + strings.Repeat("d", 64), "", ""},
 	}
 	for _, c := range cases {

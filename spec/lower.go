@@ -27,13 +27,14 @@ func (c *checker) lower(v *envValues) *ir.IR {
 	buckets := map[string]*ir.Bucket{}
 	for i, s := range f.Sources {
 		src := &ir.Source{
-			Name:     s.Name.Raw,
-			Pos:      s.Name.Pos,
-			Location: v.locations[i],
-			Format:   s.FormatName(),
-			CSV:      s.csv(),
-			Trigger:  s.triggerKind(),
-			Schema:   c.srcRow[s],
+			Name:       s.Name.Raw,
+			Pos:        s.Name.Pos,
+			Location:   v.locations[i],
+			Format:     s.FormatName(),
+			BucketMode: s.BucketMode(),
+			CSV:        s.csv(),
+			Trigger:    s.triggerKind(),
+			Schema:     c.srcRow[s],
 		}
 		src.Bucket, src.Prefix, _ = SplitS3(src.Location)
 		for _, col := range s.Columns {
@@ -49,7 +50,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		if src.Bucket != "" {
 			b := buckets[src.Bucket]
 			if b == nil {
-				b = &ir.Bucket{Name: src.Bucket}
+				b = &ir.Bucket{Name: src.Bucket, Existing: src.BucketMode == ir.BucketExisting}
 				buckets[src.Bucket] = b
 				pl.Buckets = append(pl.Buckets, b)
 			}

@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -16,7 +17,7 @@ import (
 var (
 	topKeys       = []string{"version", "pipeline", "description", "environments", "sources", "transforms", "warehouse", "alerts", "glue"}
 	envKeys       = []string{"region", "account", "stack", "params"}
-	sourceKeys    = []string{"description", "location", "format", "csv", "partitions", "trigger", "columns"}
+	sourceKeys    = []string{"description", "location", "format", "bucket", "csv", "partitions", "trigger", "columns"}
 	csvKeys       = []string{"header", "delimiter", "quote", "escape", "null"}
 	partKeys      = []string{"name", "type"}
 	transformKeys = []string{"description", "from", "steps"}
@@ -148,6 +149,8 @@ func (d *decoder) source(e entry) *Source {
 	s.Location = d.str(fs.get("location"), "location")
 	s.Format = d.str(fs.get("format"), "format")
 	d.enum(s.Format, "format", "csv", "json", "parquet")
+	s.Bucket = d.str(fs.get("bucket"), "bucket")
+	d.enum(s.Bucket, "bucket", string(ir.BucketCreate), string(ir.BucketExisting))
 	if n := fs.get("csv"); n != nil {
 		c := d.fields(n, what+" csv", csvKeys)
 		s.CSV = &CSVOptions{

@@ -104,6 +104,7 @@ type Source struct {
 	Name       Str
 	Location   Str
 	Format     Str // csv (default) | json | parquet
+	Bucket     Str // create (default) | existing: whether the stack creates the location's bucket
 	CSV        *CSVOptions
 	Partitions []*Partition
 	Trigger    *Trigger

@@ -46,6 +46,7 @@ var (
 	FC110 = def("FC110", Error, "the Glue worker type cannot run a Spark ETL job (glueetl) of the Glue version")
 	FC217 = def("FC217", Error, "a source lies under the arrival prefix of a triggered source, so its uploads would start runs")
 	FC218 = def("FC218", Error, "the region is not one of the AWS regions flowc knows")
+	FC219 = def("FC219", Error, "two sources in one bucket disagree on bucket: create or existing")
 	FC112 = def("FC112", Error, "a YAML value that needs quoting: unquoted, YAML reads it as something else (a number, an alias, or several entries of a {...})")
 	FC412 = def("FC412", Error, "dedupe has an empty by: list")
 )
