@@ -228,8 +228,14 @@ func (c *checker) bucketModes(ev *envValues) {
 		if !s.Bucket.IsSet() {
 			p = s.Location.Pos
 		}
-		c.errorf(p, diag.FC219, "source %q says bucket: %s, but source %q in the same bucket %s says bucket: %s (environment %q)",
-			s.Name.Raw, s.BucketMode(), f.Name.Raw, b, f.BucketMode(), ev.env.Name.Raw).Hint =
+		says := func(s *Source) string {
+			if !s.Bucket.IsSet() {
+				return fmt.Sprintf("is bucket: %s (the default)", s.BucketMode())
+			}
+			return fmt.Sprintf("says bucket: %s", s.BucketMode())
+		}
+		c.errorf(p, diag.FC219, "source %q %s, but source %q in the same bucket %s %s (environment %q)",
+			s.Name.Raw, says(s), f.Name.Raw, b, says(f), ev.env.Name.Raw).Hint =
 			fmt.Sprintf("write the same bucket: on every source located in s3://%s/", b)
 	}
 }

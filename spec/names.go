@@ -18,7 +18,7 @@ type Names = ir.Names
 const (
 	MaxStateMachineName = 80
 	MaxRuleName         = 64
-	MaxRoleName         = 64
+	MaxRoleName         = ir.MaxRoleName
 	MaxGlueName         = 255
 	MaxTopicName        = 256
 	MaxStackName        = 128
@@ -34,6 +34,10 @@ type NamedResource struct {
 
 // RoleNames are the IAM roles every pipeline has.
 var RoleNames = []string{"sfn", "glue", "events"}
+
+// Glue job roles (Names.JobRole) are cut to IAM's limit with a hash
+// suffix rather than reported: a long table name must not stop a spec
+// that validated before the roles were split.
 
 var stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 
