@@ -1,6 +1,10 @@
 package ir
 
-import "strings"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
 
 // Names derives the AWS resource names of a pipeline in one environment.
 // spec checks them against AWS limits and the backends use them, so what
@@ -50,3 +54,24 @@ func (n Names) Topic() string { return n.base() + "-alerts" }
 
 // LogGroup is the state machine's CloudWatch Logs group.
 func (n Names) LogGroup() string { return "/aws/vendedlogs/states/" + n.base() }
+
+// MaxRoleName is IAM's limit on a role name.
+const MaxRoleName = 64
+
+// JobRole is the IAM role of the Glue job loading a table:
+// <pipeline>-<env>-job-<table>. A name over IAM's 64 characters keeps its
+// first 55 and ends in "-" and 8 hex digits of the SHA-256 of the whole
+// name, so every table still gets its own role and the name never changes
+// with the other tables.
+func (n Names) JobRole(table string) string {
+	name := n.Role("job-" + strings.ReplaceAll(table, "_", "-"))
+	if len(name) <= MaxRoleName {
+		return name
+	}
+	h := sha256.Sum256([]byte(name))
+	return name[:MaxRoleName-9] + "-" + hex.EncodeToString(h[:4])
+}
+
+// DeadLetterQueue is the SQS queue receiving the trigger events EventBridge
+// could not deliver to the state machine; its CloudWatch alarm has the same name.
+func (n Names) DeadLetterQueue() string { return n.base() + "-trigger-dlq" }

@@ -123,7 +123,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 			Description: cloudformation.String(fmt.Sprintf("flowc pipeline %s (%s): the sources as tables", pl.Pipeline, pl.Env)),
 		},
 	}
-	for _, b := range pl.Buckets {
+	for _, b := range pl.Created() {
 		c.bucket(t, b)
 	}
 	crawled := map[*ir.Source]bool{}
@@ -133,13 +133,17 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	for _, s := range pl.Sources {
 		c.source(t, s, crawled[s])
 	}
-	t.Resources[idGlueRole] = c.glueRole()
+	if len(pl.CrawledSources()) > 0 {
+		// Only the crawlers use it now: each Glue job has its own role
+		// (cfn_jobroles.go).
+		t.Resources[idGlueRole] = c.glueRole()
+	}
 	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
 	}
-	t.Resources[idStateMachineRole] = c.stateMachineRole()
-	t.Resources[idEventsRole] = role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
-		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine))))
+	t.Resources[idStateMachineRole] = c.stateMachineTrust(stateMachineMayUseAlertKey(c.stateMachineRole()))
+	t.Resources[idEventsRole] = c.eventsTrust(role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
+		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine)))))
 	t.Resources[idStateMachineLogs] = &logs.LogGroup{
 		LogGroupName:    cloudformation.String(n.LogGroup()),
 		RetentionInDays: cloudformation.Int(logRetentionDays),
@@ -159,6 +163,8 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		},
 	}
 	c.alerts(t)
+	c.alertKey(t)
+	c.deadLetter(t)
 
 	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
 	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")

@@ -2,7 +2,6 @@ package cfn
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
@@ -151,40 +150,12 @@ func (c *cfn) stateMachineRole() *iam.Role {
 // Redshift connection, and write logs under /aws-glue/.
 func (c *cfn) glueRole() *iam.Role {
 	pl, n := c.pl, c.pl.Names
-	var objects, buckets, prefixes []string
-	seenB, seenP := map[string]bool{}, map[string]bool{}
-	for _, s := range pl.Sources {
-		objects = append(objects, s3ARN(subEscape(s.Bucket+"/"+s.Prefix)+"*"))
-		if !seenB[s.Bucket] {
-			seenB[s.Bucket] = true
-			buckets = append(buckets, s3ARN(subEscape(s.Bucket)))
-		}
-		for _, p := range []string{s.Prefix + "*", strings.TrimSuffix(s.Prefix, "/")} {
-			if p != "" && !seenP[p] {
-				seenP[p] = true
-				prefixes = append(prefixes, p)
-			}
-		}
-	}
-	sort.Strings(prefixes)
-	if len(objects) > maxListedARNs { // whole buckets, to stay within IAM's size limit
-		objects = nil
-		for _, b := range pl.Buckets {
-			objects = append(objects, s3ARN(subEscape(b.Name)+"/*"))
-		}
-	}
 	tmp := c.tempDir()
 	asset := "${" + idAssetBucket + "}"
-	list := allow("ListSources", []string{"s3:ListBucket"}, buckets...)
-	if !contains(prefixes, "*") {
-		list.Condition = map[string]any{"StringLike": map[string]any{"s3:prefix": prefixes}}
-	}
 	listTmp := allow("ListTempDir", []string{"s3:ListBucket"}, s3ARN(asset))
 	listTmp.Condition = map[string]any{"StringLike": map[string]any{"s3:prefix": []string{tmp + "*"}}}
 	db := n.GlueDatabase()
-	sts := []statement{
-		allow("ReadSources", []string{"s3:GetObject"}, objects...),
-		list,
+	sts := append(readSources(pl.Sources),
 		allow("ReadAssets", []string{"s3:GetObject"}, s3ARN(asset+"/"+layout.AssetPrefix+"*")),
 		allow("UseTempDir", []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, s3ARN(asset+"/"+subEscape(tmp)+"*")),
 		listTmp,
@@ -195,44 +166,18 @@ func (c *cfn) glueRole() *iam.Role {
 		}, arn("glue", "catalog"), arn("glue", "database/"+db), arn("glue", "table/"+db+"/*")),
 		allow("WriteLogs", []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
 			arn("logs", "log-group:/aws-glue/*"), arn("logs", "log-group:/aws-glue/*:log-stream:*")),
-	}
+	)
 	if conn := pl.Redshift.Connection; conn != "" {
-		sts = append(sts,
-			allow("UseConnection", []string{"glue:GetConnection"}, arn("glue", "catalog"), arn("glue", "connection/"+conn)),
-			// A connection in a VPC makes Glue create network interfaces in
-			// the connection's subnet; EC2 documents no resource scoping
-			// for these calls.
-			allow("VpcConnectionHasNoResourceScoping", []string{
-				"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables",
-				"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints",
-			}, "*"),
-			statement{
-				Sid: "TagGlueNetworkInterfaces", Effect: "Allow",
-				Action:    []string{"ec2:CreateTags", "ec2:DeleteTags"},
-				Resource:  []string{arn("ec2", "network-interface/*"), arn("ec2", "security-group/*"), arn("ec2", "instance/*")},
-				Condition: map[string]any{"ForAllValues:StringEquals": map[string]any{"aws:TagKeys": []string{"aws-glue-service-resource"}}},
-			},
-		)
+		sts = append(sts, connectionStatements(conn)...)
 	}
 	return role(n.Role("glue"), "flowc: the Glue jobs and crawlers of "+n.Stack(), "glue.amazonaws.com", inline("load-tables", sts...))
 }
 
-// connectionSecret lets the Glue role read the Secrets Manager secret of
-// the Redshift connection, when the connection keeps its credentials in
-// one: the optional template parameter RedshiftSecretArn names it (the
-// spec cannot, the connection exists outside the pipeline).
+// connectionSecret declares the optional template parameter
+// RedshiftSecretArn: the Secrets Manager secret holding the credentials of
+// the Redshift connection, when the connection keeps them in one (the spec
+// cannot name it, the connection exists outside the pipeline). The job
+// roles may read only that secret (jobSecretPolicy).
 func (c *cfn) connectionSecret(t *cloudformation.Template) {
-	t.Parameters[paramRedshiftSecret] = cloudformation.Parameter{
-		Type:        "String",
-		Default:     "",
-		Description: cloudformation.String("ARN of the Secrets Manager secret holding the credentials of the Glue connection " + c.pl.Redshift.Connection + ", if it uses one; the Glue role may read only that secret"),
-	}
-	t.Conditions[condRedshiftSecret] = cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(paramRedshiftSecret), "")})
-	t.Resources[idGlueSecretPolicy] = &iam.RolePolicy{
-		PolicyName: "read-connection-secret",
-		RoleName:   cloudformation.Ref(idGlueRole),
-		PolicyDocument: newPolicy(allow("ReadConnectionSecret", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
-			cloudformation.Ref(paramRedshiftSecret))),
-		AWSCloudFormationCondition: condRedshiftSecret,
-	}
+	c.jobSecretParam(t)
 }

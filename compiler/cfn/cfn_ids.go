@@ -33,7 +33,13 @@ const (
 	idEventsRole       = "EventsRole"
 	idAlertTopic       = "AlertTopic"
 	idAlertTopicPolicy = "AlertTopicPolicy"
-	idGlueSecretPolicy = "GlueRoleSecretPolicy"
+	idJobSecretPolicy  = "JobRolesSecretPolicy"
+	idJobsCommonPolicy = "JobRolesCommonPolicy"
+
+	idDeadLetterQueue       = "TriggerDeadLetterQueue"
+	idDeadLetterQueuePolicy = "TriggerDeadLetterQueuePolicy"
+	idDeadLetterAlarm       = "TriggerDeadLetterAlarm"
+	idAlertTopicKey         = "AlertTopicKey"
 
 	paramRedshiftSecret = "RedshiftSecretArn"
 	condRedshiftSecret  = "HasRedshiftSecret"
@@ -89,8 +95,9 @@ func idSourceRule(source string) string    { return "Source" + camel(source, '_'
 func idBucket(bucket string) string       { return "Bucket" + camel(bucket, '-') }
 func idBucketPolicy(bucket string) string { return "Policy" + camel(bucket, '-') }
 
-// Per-table logical ID of the Glue job.
-func idTableJob(table string) string { return "Table" + camel(table, '_') + "Job" }
+// Per-table logical IDs of the Glue job and its role.
+func idTableJob(table string) string  { return "Table" + camel(table, '_') + "Job" }
+func idTableRole(table string) string { return "Table" + camel(table, '_') + "Role" }
 
 // idStack is the logical ID of nested stack number shard
 // (stacks/tables-07.json is StackTables07).

@@ -21,8 +21,19 @@ import (
 // buckets, sources (catalog table, crawler, trigger rule), the alert topic
 // and its subscriptions, and the Glue job of each table.
 
-// bucket is a source bucket: encrypted, private, TLS only, versioned,
-// EventBridge notifications on, kept when the stack is deleted.
+// bucket is a source bucket the stack creates (bucket: create): encrypted,
+// private, TLS only, versioned, EventBridge notifications on, noncurrent
+// versions and incomplete uploads expired (bucketLifecycle), kept when the
+// stack is deleted or the bucket replaced, but deleted when the stack
+// operation that created it rolls back: DeletionPolicy
+// RetainExceptOnCreate "behaves like Retain for stack operations, except
+// for the stack operation that initially created the resource"
+// (CloudFormation, DeletionPolicy attribute,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html),
+// so a failed first deploy leaves no bucket behind to block the retry.
+// UpdateReplacePolicy takes Delete, Retain or Snapshot only (its page,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html,
+// names no RetainExceptOnCreate), so it stays Retain.
 func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 	id := idBucket(b.Name)
 	t.Resources[id] = &s3.Bucket{
@@ -39,7 +50,8 @@ func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 		OwnershipControls:                    &s3.Bucket_OwnershipControls{Rules: []s3.Bucket_OwnershipControlsRule{{ObjectOwnership: cloudformation.String("BucketOwnerEnforced")}}},
 		VersioningConfiguration:              &s3.Bucket_VersioningConfiguration{Status: "Enabled"},
 		NotificationConfiguration:            &s3.Bucket_NotificationConfiguration{EventBridgeConfiguration: &s3.Bucket_EventBridgeConfiguration{EventBridgeEnabled: true}},
-		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("Retain"),
+		LifecycleConfiguration:               bucketLifecycle(),
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy("RetainExceptOnCreate"),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy("Retain"),
 	}
 	t.Resources[idBucketPolicy(b.Name)] = &s3.BucketPolicy{
@@ -159,6 +171,7 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
 	}
 	if s.Triggered() {
 		c.rule(t, s)
+		c.ruleDeadLetter(t, s)
 	}
 }
 
@@ -280,7 +293,7 @@ func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 		MaxRetries:        cloudformation.Float64(0),
 		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(1)},
 		DefaultArguments: map[string]any{
-			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.tempDir())),
+			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.jobTempDir(tb))),
 			"--job-bookmark-option":              "job-bookmark-disable",
 			"--enable-continuous-cloudwatch-log": "true",
 			// The runtime the script imports (flowc_runtime), on the Python path.

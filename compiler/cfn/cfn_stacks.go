@@ -27,11 +27,6 @@ import (
 // tableShards is the number of nested stacks the jobs are spread over.
 const tableShards = 16
 
-// Nested stack parameters.
-const (
-	paramGlueRoleArn = "GlueRoleArn"
-)
-
 // fitsOneStack reports whether a single-stack build is within the limits.
 func fitsOneStack(s Stack) bool {
 	return s.Resources <= layout.MaxResources && s.Outputs <= layout.MaxOutputs && len(s.Body) <= layout.MaxTemplateS3
@@ -48,8 +43,9 @@ func (c *cfn) stacks() (*Stacks, error) {
 	root := c.newTemplate(c.description())
 	c.globalResources(root)
 	for _, tb := range c.pl.Tables {
-		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
+		c.addJob(root, tb)
 	}
+	c.jobPolicies(root, c.pl.Tables)
 	// Rendering is most of the work: render only when the counts fit.
 	if one := (Stack{Resources: len(root.Resources), Outputs: len(root.Outputs)}); fitsOneStack(one) {
 		body, err := render(root)
@@ -63,6 +59,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 
 	// Split: jobs into shards.
 	shards := map[int]*cloudformation.Template{}
+	shardTables := map[int][]*ir.Table{}
 	var nums []int
 	for _, tb := range c.pl.Tables {
 		n := shardOf(tb.Name)
@@ -70,14 +67,14 @@ func (c *cfn) stacks() (*Stacks, error) {
 		if t == nil {
 			t = c.newTemplate(fmt.Sprintf("flowc pipeline %s (%s): Glue jobs, nested stack %s", c.pl.Pipeline, c.pl.Env, layout.NestedStackPath(n)))
 			t.Parameters[idAssetBucket] = assetBucketParam()
-			t.Parameters[paramGlueRoleArn] = cloudformation.Parameter{
-				Type:        "String",
-				Description: cloudformation.String("ARN of the pipeline's Glue role (from the root stack)"),
+			if c.pl.Redshift.Connection != "" {
+				c.jobSecretParam(t)
 			}
 			shards[n] = t
 			nums = append(nums, n)
 		}
-		c.addJob(t, tb, cloudformation.Ref(paramGlueRoleArn))
+		c.addJob(t, tb)
+		shardTables[n] = append(shardTables[n], tb)
 	}
 	sort.Ints(nums)
 	out := &Stacks{}
@@ -85,6 +82,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 	c.globalResources(root)
 	for _, n := range nums {
 		t := shards[n]
+		c.jobPolicies(t, shardTables[n])
 		body, err := render(t)
 		if err != nil {
 			return nil, err
@@ -92,12 +90,13 @@ func (c *cfn) stacks() (*Stacks, error) {
 		p := layout.NestedStackPath(n)
 		out.Nested = append(out.Nested, Stack{Path: p, Body: body, Resources: len(t.Resources), Outputs: len(t.Outputs)})
 		key, _ := layout.AssetKey(p, body)
+		params := map[string]string{idAssetBucket: cloudformation.Ref(idAssetBucket)}
+		if c.pl.Redshift.Connection != "" {
+			params[paramRedshiftSecret] = cloudformation.Ref(paramRedshiftSecret)
+		}
 		root.Resources[idStack(n)] = &cfnstack.Stack{
 			TemplateURL: cloudformation.Sub("https://${" + idAssetBucket + "}.s3.${AWS::Region}.${AWS::URLSuffix}/" + subEscape(key)),
-			Parameters: map[string]string{
-				idAssetBucket:    cloudformation.Ref(idAssetBucket),
-				paramGlueRoleArn: cloudformation.GetAtt(idGlueRole, "Arn"),
-			},
+			Parameters:  params,
 		}
 	}
 	body, err := render(root)
@@ -108,9 +107,10 @@ func (c *cfn) stacks() (*Stacks, error) {
 	return out, nil
 }
 
-// addJob adds a table's Glue job and its output to t.
-func (c *cfn) addJob(t *cloudformation.Template, tb *ir.Table, roleArn string) {
+// addJob adds a table's Glue job, its role and its output to t.
+func (c *cfn) addJob(t *cloudformation.Template, tb *ir.Table) {
 	id := idTableJob(tb.Name)
-	t.Resources[id] = c.jobResource(tb, roleArn)
+	t.Resources[idTableRole(tb.Name)] = c.jobRole(tb)
+	t.Resources[id] = c.jobResource(tb, cloudformation.GetAtt(idTableRole(tb.Name), "Arn"))
 	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "Glue job loading table "+tb.Name)
 }

@@ -22,8 +22,9 @@ func RenderBothWays(pl *ir.IR, def []byte) (fast, slow [][]byte, err error) {
 	c, root := rootTemplate(pl, def)
 	shard := c.newTemplate("shard")
 	for _, tb := range pl.Tables {
-		c.addJob(shard, tb, cloudformation.Ref(paramGlueRoleArn))
+		c.addJob(shard, tb)
 	}
+	c.jobPolicies(shard, pl.Tables)
 	for _, tm := range []*cloudformation.Template{root, shard} {
 		if _, err := templateTree(tm); err != nil {
 			return nil, nil, err
@@ -57,7 +58,8 @@ func rootTemplate(pl *ir.IR, def []byte) (*cfn, *cloudformation.Template) {
 	root := c.newTemplate(c.description())
 	c.globalResources(root)
 	for _, tb := range pl.Tables {
-		c.addJob(root, tb, cloudformation.GetAtt(idGlueRole, "Arn"))
+		c.addJob(root, tb)
 	}
+	c.jobPolicies(root, pl.Tables)
 	return c, root
 }
