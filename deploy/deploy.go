@@ -61,6 +61,11 @@ type Bundle struct {
 	Account  string // the environment's account guard; "" accepts any account
 	Files    []File // every file of the build, template.json included
 	Assets   []Asset
+	// EventBuckets are the source buckets that exist outside the stack
+	// (bucket: existing) and hold a source triggered on arrival: the
+	// deploy turns their EventBridge notifications on after the stack
+	// update, keeping their other notification configurations.
+	EventBuckets []string
 }
 
 // File returns the bytes of the file at path, or nil.

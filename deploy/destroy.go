@@ -99,6 +99,9 @@ func (d *Deployer) Destroy(ctx context.Context, b *Bundle, o DeployOptions) (*De
 		}
 	}
 	d.outf("The asset bucket %s is kept too: every flowc deploy in this account and region shares it.\n", assetBucketName(id.Account, b.Region))
+	for _, bucket := range b.EventBuckets {
+		d.outf("Existing bucket %s is not part of the stack and is left as it is; its EventBridge notifications stay on (other consumers may use them): turn them off yourself if nothing needs them.\n", bucket)
+	}
 	return res, nil
 }
 

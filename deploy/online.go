@@ -152,6 +152,11 @@ func (d *Deployer) Diff(ctx context.Context, b *Bundle, params map[string]string
 	if err != nil {
 		return nil, err
 	}
+	notes, err := d.bucketEventNotes(ctx, id, b)
+	if err != nil {
+		return nil, err
+	}
+	in.Notes = append(in.Notes, notes...)
 	if in.Old.Template == nil {
 		return buildPlan(in)
 	}

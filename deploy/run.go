@@ -69,8 +69,10 @@ func (e *Failed) Error() string {
 }
 
 // Deploy brings the bundle's stack up to date: account guard, asset bucket
-// and assets, a change set (or a direct create/update), the plan, the
-// confirmation, the execution with progress, and the outputs.
+// (with its lifecycle rule for the TempDirs) and assets, a change set (or a
+// direct create/update), the plan, the confirmation, the execution with
+// progress, and the outputs; then, once the stack is up to date, the
+// EventBridge notifications of the existing source buckets.
 func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Result, error) {
 	if o.Method == "" {
 		o.Method = MethodChangeSet
@@ -80,6 +82,18 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 		return nil, err
 	}
 	d.outf("Deploying pipeline %s, environment %s, to stack %s (account %s, %s).\n", b.Pipeline, b.Env, b.Stack, id.Account, b.Region)
+	res, err := d.deploy(ctx, b, o, id)
+	if err != nil || res == nil || res.Declined {
+		return res, err
+	}
+	if err := d.enableBucketEvents(ctx, id, b); err != nil {
+		return res, fmt.Errorf("stack %s is deployed, but %w; deploy again once that is fixed", b.Stack, err)
+	}
+	return res, nil
+}
+
+// deploy is Deploy after the account guard.
+func (d *Deployer) deploy(ctx context.Context, b *Bundle, o DeployOptions, id Identity) (*Result, error) {
 	res := &Result{Stack: b.Stack}
 	st, err := d.settle(ctx, b, o, res)
 	if err != nil || res.Declined {
@@ -87,6 +101,9 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 	}
 	bucket := assetBucketName(id.Account, b.Region)
 	if err := d.ensureAssetBucket(ctx, id, b.Region, bucket); err != nil {
+		return nil, err
+	}
+	if err := d.ensureTmpLifecycle(ctx, id, bucket); err != nil {
 		return nil, err
 	}
 	var n published
@@ -103,6 +120,11 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 	if err != nil {
 		return nil, err
 	}
+	notes, err := d.bucketEventNotes(ctx, id, b)
+	if err != nil {
+		return nil, err
+	}
+	in.Notes = append(in.Notes, notes...)
 	creating := st == nil || st.StackStatus == cfntypes.StackStatusReviewInProgress
 	if o.Method == MethodDirect {
 		return d.deployDirect(ctx, b, o, st, req, in, res)

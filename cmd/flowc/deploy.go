@@ -33,11 +33,15 @@ func deployCommand(e *env) *cli.Command {
   1. checks the account guard (the environment's account:) against the credentials (STS);
   2. publishes the Glue scripts and nested templates to the asset bucket
      flowc-assets-<account>-<region> under content-addressed keys, skipping what is there
-     (the bucket is created on first use: encrypted, public access blocked, TLS only);
+     (the bucket is created on first use: encrypted, public access blocked, TLS only) and keeps
+     the lifecycle rule flowc-tmp (the Glue jobs' temporary files expire after 3 days);
   3. creates a change set and shows what will change, resource by resource and property by
      property, replacements flagged, and in pipeline words where flowc can tell;
   4. asks for confirmation (on a terminal; --yes for CI, where there is none);
-  5. executes it, streams the stack events, and prints the stack outputs.
+  5. executes it, streams the stack events, and prints the stack outputs;
+  6. turns on the EventBridge notifications of each source bucket that exists outside the stack
+     (bucket: existing), keeping its other notification configurations; AWS takes about five
+     minutes to start delivering. The plan (and flowc diff) says so beforehand.
 A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
 resource that failed and why. A stack left in ROLLBACK_COMPLETE by a failed first deploy is
 deleted and created again (after confirmation). An operation already in progress on the stack is
@@ -121,7 +125,7 @@ func parseParameters(list []string) (map[string]string, error) {
 // bundleOf turns a build into what the deploy package needs.
 func bundleOf(out *compiler.Output) *deploy.Bundle {
 	ir := out.IR
-	b := &deploy.Bundle{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region, Account: ir.Account}
+	b := &deploy.Bundle{Pipeline: ir.Pipeline, Env: ir.Env, Stack: ir.Names.Stack(), Region: ir.Region, Account: ir.Account, EventBuckets: ir.EventBuckets()}
 	for _, f := range out.Files {
 		b.Files = append(b.Files, deploy.File{Path: f.Path, Data: f.Data})
 	}

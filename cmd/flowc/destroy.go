@@ -67,5 +67,5 @@ func stackOf(e *env, name, envName string) (*deploy.Bundle, error) {
 		return nil, err
 	}
 	pl := s.ir
-	return &deploy.Bundle{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region, Account: pl.Account}, nil
+	return &deploy.Bundle{Pipeline: pl.Pipeline, Env: pl.Env, Stack: pl.Names.Stack(), Region: pl.Region, Account: pl.Account, EventBuckets: pl.EventBuckets()}, nil
 }
