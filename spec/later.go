@@ -206,7 +206,7 @@ func (c *checker) arrivalPrefixes(ev *envValues) {
 // from the SDK's partition metadata), else FC212 when it is not even shaped
 // like one, else FC218.
 func (c *checker) region(region Str, v string) {
-	if KnownRegion(v) {
+	if knownRegion(v) {
 		return
 	}
 	if !regionRe.MatchString(v) {
@@ -221,9 +221,9 @@ func (c *checker) region(region Str, v string) {
 	}
 }
 
-// KnownRegion reports whether name is a region of an AWS partition, as the
+// knownRegion reports whether name is a region of an AWS partition, as the
 // AWS SDK flowc is built with knows them.
-func KnownRegion(name string) bool {
+func knownRegion(name string) bool {
 	i := sort.SearchStrings(awsRegions[:], name)
 	return i < len(awsRegions) && awsRegions[i] == name
 }
@@ -239,8 +239,8 @@ func KnownRegion(name string) bool {
 // bytes. https://docs.aws.amazon.com/redshift/latest/dg/r_names.html
 var redshiftDatabaseRe = regexp.MustCompile(`^[a-z_][a-z0-9_$]*$`)
 
-// MaxRedshiftDatabase is the longest Redshift database name, in bytes.
-const MaxRedshiftDatabase = 64
+// maxRedshiftDatabase is the longest Redshift database name, in bytes.
+const maxRedshiftDatabase = 64
 
 // redshiftDatabase checks the database name v (expanded in environment env,
 // or "" when it has no ${...}).
@@ -250,8 +250,8 @@ func (c *checker) redshiftDatabase(s Str, v, env string) {
 		in = fmt.Sprintf(" in environment %q", env)
 	}
 	switch {
-	case len(v) > MaxRedshiftDatabase:
-		c.errorf(s.Pos, diag.FC206, "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), MaxRedshiftDatabase)
+	case len(v) > maxRedshiftDatabase:
+		c.errorf(s.Pos, diag.FC206, "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), maxRedshiftDatabase)
 	case !redshiftDatabaseRe.MatchString(v):
 		c.errorf(s.Pos, diag.FC200, "database name %q%s is not a valid Redshift database name", v, in).Hint =
 			"use 1 to 64 lowercase letters, digits, underscores or $, starting with a letter or underscore (the default database is dev)"
