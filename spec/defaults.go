@@ -24,24 +24,24 @@ const (
 	defaultGlueTimeout    = 60     // glue: timeout_minutes:
 )
 
-// FormatName returns the source's format, defaultFormat when unset.
-func (s *Source) FormatName() string {
+// formatName returns the source's format, defaultFormat when unset.
+func (s *Source) formatName() string {
 	if s.Format.Raw == "" {
 		return defaultFormat
 	}
 	return s.Format.Raw
 }
 
-// LoadMode returns the table's load mode, defaultLoad when unset.
-func (t *Table) LoadMode() string {
+// loadMode returns the table's load mode, defaultLoad when unset.
+func (t *Table) loadMode() string {
 	if t.Load.Raw == "" {
 		return defaultLoad
 	}
 	return t.Load.Raw
 }
 
-// Alias returns the join alias: `as`, or the joined name.
-func (s *Step) Alias() string {
+// alias returns the join alias: `as`, or the joined name.
+func (s *Step) alias() string {
 	if s.As.Raw != "" {
 		return s.As.Raw
 	}

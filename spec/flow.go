@@ -96,7 +96,7 @@ func (c *checker) transformTypes(t *Transform) {
 				delete(c.trRow, t)
 				return
 			}
-			alias := st.Alias()
+			alias := st.alias()
 			p := st.As.Pos
 			if !st.As.IsSet() {
 				p = st.Join.Pos
@@ -271,7 +271,7 @@ func (c *checker) tables() {
 		} else if t.Diststyle.Raw == "key" {
 			c.errorf(t.Diststyle.Pos, diag.FC104, "diststyle key needs distkey:")
 		}
-		switch t.LoadMode() {
+		switch t.loadMode() {
 		case LoadMerge:
 			if len(t.Key) == 0 {
 				p := t.Load.Pos

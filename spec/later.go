@@ -29,7 +29,7 @@ import (
 // encoding/csv, which also refuses `"` as the delimiter whatever the quote).
 func (c *checker) csvOptions(s *Source) {
 	o := s.CSV
-	if o == nil || s.FormatName() != "csv" {
+	if o == nil || s.formatName() != "csv" {
 		return
 	}
 	type opt struct {
@@ -191,11 +191,11 @@ func (c *checker) arrivalPrefixes(ev *envValues) {
 			if t.s == x.s || t.s.triggerKind() != TriggerOnArrival {
 				continue
 			}
-			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.FormatName() != t.s.FormatName() {
+			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.formatName() != t.s.formatName() {
 				continue
 			}
 			c.errorf(x.s.Location.Pos, diag.FC217, "source %q is located under s3://%s/%s, where every new .%s object starts a run of source %q (environment %q)",
-				x.s.Name.Raw, t.bucket, t.prefix, t.s.FormatName(), t.s.Name.Raw, e.Name.Raw).Hint =
+				x.s.Name.Raw, t.bucket, t.prefix, t.s.formatName(), t.s.Name.Raw, e.Name.Raw).Hint =
 				fmt.Sprintf("move source %q out of s3://%s/%s, e.g. to a sibling prefix", x.s.Name.Raw, t.bucket, t.prefix)
 			break
 		}

@@ -162,8 +162,8 @@ func (d *decoder) source(e entry) *Source {
 				d.ds.Errorf(o.Pos, diag.FC105, "csv delimiter, quote and escape must be one character, got %q", o.Raw)
 			}
 		}
-		if s.FormatName() != "csv" {
-			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.FormatName())
+		if s.formatName() != "csv" {
+			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.formatName())
 		}
 	}
 	for _, pn := range d.list(fs.get("partitions"), "partitions") {
