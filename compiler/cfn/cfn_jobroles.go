@@ -160,15 +160,15 @@ func connectionStatements(conn string) []statement {
 	}
 }
 
-// jobSecretParam declares, in a template holding Glue jobs, the optional
-// RedshiftSecretArn parameter and its condition (see connectionSecret).
+// jobSecretParam declares the optional RedshiftSecretArn parameter (see
+// connectionSecret) in a template holding Glue jobs, or passing it down to
+// the nested stacks that do.
 func (c *cfn) jobSecretParam(t *cloudformation.Template) {
 	t.Parameters[paramRedshiftSecret] = cloudformation.Parameter{
 		Type:        "String",
 		Default:     "",
 		Description: cloudformation.String("ARN of the Secrets Manager secret holding the credentials of the Glue connection " + c.pl.Redshift.Connection + ", if it uses one; the Glue job roles may read only that secret"),
 	}
-	t.Conditions[condRedshiftSecret] = cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(paramRedshiftSecret), "")})
 }
 
 // jobSecretPolicy lets the job roles of a template read the connection's
@@ -178,6 +178,7 @@ func (c *cfn) jobSecretPolicy(t *cloudformation.Template, tables []*ir.Table) {
 	if c.pl.Redshift.Connection == "" || len(tables) == 0 {
 		return
 	}
+	t.Conditions[condRedshiftSecret] = cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref(paramRedshiftSecret), "")})
 	t.Resources[idJobSecretPolicy] = &iam.Policy{
 		PolicyName: "read-connection-secret",
 		Roles:      jobRoleRefs(tables),
