@@ -119,6 +119,7 @@ func (d *Deployer) enableBucketEvents(ctx context.Context, id Identity, b *Bundl
 		}
 		kept := len(cur.LambdaFunctionConfigurations) + len(cur.QueueConfigurations) + len(cur.TopicConfigurations)
 		d.outf("Turned on EventBridge notifications of existing bucket %s (its %d other notification configuration(s) kept). AWS takes about five minutes to start delivering: files that land before then start no run; start those runs by hand.\n", bucket, kept)
+		d.outf("flowc changes nothing else on %s: if it is versioned, consider a lifecycle rule expiring noncurrent versions (flowc gives the buckets it creates 30 days).\n", bucket)
 	}
 	return nil
 }

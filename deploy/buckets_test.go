@@ -63,7 +63,7 @@ func TestExistingBucketEvents(t *testing.T) {
 	mustContain(t, "deploy output", out.String(),
 		"after the stack update, flowc deploy turns on EventBridge notifications of existing bucket "+bucket, // the plan, before the confirmation
 		"Turned on EventBridge notifications of existing bucket "+bucket+" (its 1 other notification configuration(s) kept)",
-		"about five minutes")
+		"about five minutes", "consider a lifecycle rule expiring noncurrent versions")
 	got, err := s3c.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: &bucket})
 	if err != nil {
 		t.Fatal(err)
@@ -172,4 +172,17 @@ func TestAssetBucketTmpLifecycle(t *testing.T) {
 			t.Errorf("deploy %d: their rule changed: %+v", i, r)
 		}
 	}
+}
+
+// TestDiffOfflineNotesExistingBucket: an offline diff, which calls no AWS
+// API, still says that the deploy sees to an existing bucket's EventBridge
+// notifications.
+func TestDiffOfflineNotesExistingBucket(t *testing.T) {
+	b := loadTree(t, "testdata/trees/base")
+	b.EventBuckets = []string{"landing-existing"}
+	plan, err := DiffOffline(b, b.FileMap(), "before")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "offline notes", strings.Join(plan.Notes, "\n"), "flowc deploy makes sure existing bucket landing-existing sends its events to EventBridge")
 }

@@ -212,8 +212,12 @@ func DiffOffline(b *Bundle, against map[string][]byte, dir string) (*Plan, error
 	for _, a := range b.Assets {
 		assets[a.Key] = a.Path
 	}
+	var notes []string
+	for _, bucket := range b.EventBuckets {
+		notes = append(notes, fmt.Sprintf("flowc deploy makes sure existing bucket %s sends its events to EventBridge, keeping its other notification configurations", bucket))
+	}
 	return buildPlan(planInput{
-		Stack: b.Stack, Region: b.Region,
+		Stack: b.Stack, Region: b.Region, Notes: notes,
 		Against: "the build in " + dir,
 		Old:     side{Template: old, Files: against},
 		New:     side{Template: b.Template(), Files: b.FileMap(), Assets: assets},
