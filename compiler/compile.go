@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/compiler/cfn"
@@ -126,8 +128,11 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.add(layout.GlueRuntimePath, rt)
 		b.asset(layout.GlueRuntimePath)
 	}
-	gw := glue.NewWriter(pl)
-	for _, t := range pl.Tables {
+	var scripts []script
+	if !opt.limitsOnly {
+		scripts = glueScripts(pl)
+	}
+	for i, t := range pl.Tables {
 		if opt.limitsOnly {
 			break
 		}
@@ -137,7 +142,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
 			continue
 		}
-		py, err := gw.Script(t)
+		py, err := scripts[i].py, scripts[i].err
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue
@@ -203,6 +208,37 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		}
 	}
 	return out, ds
+}
+
+// script is one table's Glue script or why it could not be written.
+type script struct {
+	py  []byte
+	err error
+}
+
+// glueScripts renders the Glue script of every table, in table order, on
+// every core: the scripts are independent and most of a large build's
+// work. The result is the same however the work is scheduled.
+func glueScripts(pl *ir.IR) []script {
+	gw := glue.NewWriter(pl)
+	out := make([]script, len(pl.Tables))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0) && w < len(pl.Tables); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].py, out[i].err = gw.Script(pl.Tables[i])
+			}
+		}()
+	}
+	for i := range pl.Tables {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // internalError reports a compiler bug: a diagnostic without a code that
