@@ -55,9 +55,9 @@ type glueData struct {
 
 	DDL []string
 
-	SchemaName                           string  // the schema as named (pg_namespace, pg_tables)
-	Ledger, LedgerSource, LedgerDDL      *string // append tables only
-	OwnerColumn, OwnerDDL                *string // merge tables that check ownership only
+	SchemaName                      string  // the schema as named (pg_namespace, pg_tables)
+	Ledger, LedgerSource, LedgerDDL *string // append tables only
+	OwnerColumn, OwnerDDL           *string // merge tables that check ownership only
 }
 
 type glueSource struct {
