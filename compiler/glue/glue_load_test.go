@@ -46,7 +46,7 @@ func TestGlueRunSchemaOnlyWhenMissing(t *testing.T) {
 		[]string{`FROM pg_tables`}, []string{`"sql","CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (`})
 
 	ev, errText = runGlue(t, "flights", "delayed_flights_fact", map[string]any{"argv": args, "rows": 5, "fail_sql": []string{"CREATE SCHEMA"}})
-	want := "SchemaMissing: schema airlines does not exist and user loader may not create it (redshift failed: CREATE SCHEMA): run sql/schema.sql once as an administrator; nothing was loaded"
+	want := "SchemaMissing: schema airlines does not exist and user loader may not create it (redshift failed: CREATE SCHEMA): run sql/_flowc_schema.sql once as an administrator; nothing was loaded"
 	if errText != want {
 		t.Errorf("error\n got: %s\nwant: %s", errText, want)
 	}

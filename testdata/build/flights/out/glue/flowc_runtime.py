@@ -426,7 +426,7 @@ def ensure_schema(t, conn):
     try:
         execute(conn, ["CREATE SCHEMA IF NOT EXISTS %s" % t.SCHEMA], transaction=False)
     except Exception as exc:
-        raise SchemaMissing("schema %s does not exist and user %s may not create it (%s): run sql/schema.sql once as an administrator; nothing was loaded" % (
+        raise SchemaMissing("schema %s does not exist and user %s may not create it (%s): run sql/_flowc_schema.sql once as an administrator; nothing was loaded" % (
             t.SCHEMA_NAME, connection_user(conn), " ".join(str(exc).split())[:300]))
 
 
