@@ -59,7 +59,7 @@ func DDLPath(table string) string { return ddlDir + table + ddlExt }
 // the schema, its grants and the ledger (ddl.SchemaFile). Table names
 // starting with _flowc are reserved (spec FC216), so no table's DDL is
 // there.
-const SchemaDDLPath = DDLDir + "_flowc_schema" + DDLExt
+const SchemaDDLPath = ddlDir + "_flowc_schema" + ddlExt
 
 // NestedStackPath is the build path of nested stack number shard:
 // stacks/tables-07.json.

@@ -38,8 +38,8 @@ func (c *checker) loads() {
 		if trig == nil && c.multiTrigger(t) {
 			continue // FC214
 		}
-		switch t.LoadMode() {
-		case LoadAppend:
+		switch t.loadMode() {
+		case loadAppend:
 			c.appendOnce(t, trig)
 		case LoadMerge:
 			if trig != nil && len(t.Key) > 0 {
@@ -55,7 +55,7 @@ func (c *checker) multiTrigger(t *Table) bool {
 	c.lineage(t.From.Raw, lin, map[string]bool{})
 	n := 0
 	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.triggerKind() != TriggerNone {
+		if lin[s.Name.Raw] && s.triggerKind() != triggerNone {
 			n++
 		}
 	}
@@ -296,7 +296,7 @@ func (c *checker) partitionsOf(name string, trig *Source, memo map[string]map[st
 			joined, _ := c.schemaOf(st.Join.Raw)
 			parts := c.partitionsOf(st.Join.Raw, trig, memo)
 			for _, x := range joined {
-				row = append(row, col{qual: st.Alias(), name: x.Name, part: parts[x.Name]})
+				row = append(row, col{qual: st.alias(), name: x.Name, part: parts[x.Name]})
 			}
 		case StepDerive:
 			for _, ne := range st.Columns {
