@@ -89,7 +89,10 @@ def optional_argument(argv, name):
 def job_arguments(argv):
     """JOB_NAME and TempDir, plus flowc_partition ("" when absent or empty)
     and the run's id for the ledger: --flowc_run_id when the state machine
-    passes one, else the JOB_RUN_ID that Glue passes a job run, else ""."""
+    passes one, else the --JOB_RUN_ID Glue passes a job run (unverified:
+    AWS's pages we found do not list it; public Glue scripts read it with
+    getResolvedOptions), else "". Only the ledger's run_id column, which
+    nothing reads, depends on it."""
     args = getResolvedOptions(argv, ["JOB_NAME", "TempDir"])
     args["flowc_partition"] = optional_argument(argv, "flowc_partition")
     args["flowc_run_id"] = optional_argument(argv, "flowc_run_id") or optional_argument(argv, "JOB_RUN_ID")
