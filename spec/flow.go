@@ -280,7 +280,7 @@ func (c *checker) tables() {
 		case LoadReplacePartition:
 			if trig := c.trigger[t]; trig == nil {
 				if ok && !multi && c.triggered > 0 {
-					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use merge with a key:, or read from a source with a trigger"
 				}
 			} else {
 				for _, p := range trig.Partitions {

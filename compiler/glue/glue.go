@@ -54,6 +54,10 @@ type glueData struct {
 	LengthSQL     string
 
 	DDL []string
+
+	SchemaName                      string  // the schema as named (pg_namespace, pg_tables)
+	Ledger, LedgerSource, LedgerDDL *string // append tables only
+	OwnerColumn, OwnerDDL           *string // merge tables that check ownership only
 }
 
 type glueSource struct {
@@ -171,7 +175,16 @@ func (w *Writer) scriptData(t *ir.Table) (*glueData, error) {
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              redshift.Statements(pl, t),
+		DDL:              []string{redshift.CreateTable(pl, t)},
+		SchemaName:       rs.Schema,
+	}
+	if t.Appends != nil {
+		ledger, src, ddl := redshift.Ledger(pl), t.Appends.Name, redshift.LedgerDDL(pl)
+		data.Ledger, data.LedgerSource, data.LedgerDDL = &ledger, &src, &ddl
+	}
+	if t.OwnerCheck {
+		col, ddl := ir.OwnerColumn, redshift.OwnerDDL(pl, t)
+		data.OwnerColumn, data.OwnerDDL = &col, &ddl
 	}
 	for _, c := range t.Columns {
 		data.Columns = append(data.Columns, redshift.Ident(c.Name))
