@@ -47,6 +47,9 @@ const (
 	stCheckSource   = "Check source"
 	stCrawl         = "Crawl sources"
 	stLoad          = "Load tables"
+	stAnyFailed     = "Count failed tables"
+	stTablesFailed  = "Tables failed?"
+	stListFailures  = "List failed tables"
 	stBadInput      = "Bad input"
 	stNotifySuccess = "Notify success"
 	stNotifyFailure = "Notify failure"
@@ -92,7 +95,7 @@ func (a *asl) add(name string, state obj) { a.states = a.states.Set(name, state)
 type route struct {
 	src      *ir.Source
 	crawlers []string // crawler names, sorted by source order
-	jobs     []string // Glue job names, in table order
+	loads    []any // {"table": NAME, "job": GLUE JOB}, in table order
 	tables   []string
 }
 
@@ -108,7 +111,7 @@ func (a *asl) routes() []*route {
 		r := &route{src: s}
 		tables, crawled := pl.Run(s)
 		for _, t := range tables {
-			r.jobs = append(r.jobs, pl.Names.GlueJob(t.Name))
+			r.loads = append(r.loads, obj{}.Set("table", t.Name).Set("job", pl.Names.GlueJob(t.Name)))
 			r.tables = append(r.tables, t.Name)
 		}
 		for _, src := range crawled {
@@ -175,7 +178,7 @@ func (a *asl) route(r *route) {
 	// run is what the rest of the run reads: $.run.
 	run := func(partition, scope string) obj {
 		return obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
-			Set("tables", strings.Join(r.tables, ", ")).Set("crawlers", nonNil(r.crawlers)).Set("jobs", nonNil(r.jobs))
+			Set("tables", strings.Join(r.tables, ", ")).Set("crawlers", nonNil(r.crawlers)).Set("loads", nonNilAny(r.loads))
 	}
 	start := a.st(r, "start")
 	switch {
@@ -254,15 +257,45 @@ func (a *asl) work() {
 		Set("ResultPath", null).
 		Set("Catch", catchAll()).
 		Set("Next", stLoad))
+	// Each iteration catches its own failure (see loadProcessor), so the
+	// Map itself fails only on an error of its own; its result is one
+	// {"table", "ok", "line", ...} per table.
 	a.add(stLoad, obj{}.Set("Type", "Map").
-		Set("ItemsPath", "$.run.jobs").
-		Set("ItemSelector", obj{}.Set("job.$", "$$.Map.Item.Value").Set("partition.$", "$.run.partition")).
+		Set("ItemsPath", "$.run.loads").
+		Set("ItemSelector", obj{}.
+			Set("table.$", "$$.Map.Item.Value.table").
+			Set("job.$", "$$.Map.Item.Value.job").
+			Set("partition.$", "$.run.partition").
+			Set("scope.$", "$.run.scope")).
 		Set("MaxConcurrency", loadConcurrency).
 		Set("ItemProcessor", a.loadProcessor()).
-		Set("ResultPath", null).
+		Set("ResultPath", "$.results").
 		Set("Catch", catchAll()).
-		Set("Next", stNotifySuccess))
+		Set("Next", stAnyFailed))
+	// The filter $.results[?(@.ok == false)] is read only when a table
+	// failed: on a list without a match moto raises "could not be found"
+	// (its jsonpath_ng lookup), where AWS gives an empty list. The
+	// wildcard $.results[*].ok, which both give as a list, decides first.
+	a.add(stAnyFailed, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.Set("failed.$", "States.ArrayContains($.results[*].ok, false)")).
+		Set("ResultPath", "$.outcome").
+		Set("Next", stTablesFailed))
+	a.add(stTablesFailed, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.outcome.failed").Set("BooleanEquals", true).Set("Next", stListFailures),
+	}).Set("Default", stNotifySuccess))
+	failed := "$.results[?(@.ok == false)]"
+	a.add(stListFailures, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("Error", errTablesFailed).
+			Set("Cause.$", formatFn("{} of {} tables failed: {}",
+				"States.ArrayLength("+failed+")", "States.ArrayLength($.results)", "States.JsonToString("+failed+".line)"))).
+		Set("ResultPath", "$.error").
+		Set("Next", stNotifyFailure))
 }
+
+// errTablesFailed is the error of a run in which a table failed; the
+// cause lists every failed table with the run's partition and the reason.
+const errTablesFailed = "flowc.TablesFailed"
 
 // pathSuffix is ".$" when v is a path or an intrinsic, for a Parameters
 // key.
@@ -278,4 +311,11 @@ func nonNil(ss []string) []string {
 		return []string{}
 	}
 	return ss
+}
+
+func nonNilAny(xs []any) []any {
+	if xs == nil {
+		return []any{}
+	}
+	return xs
 }

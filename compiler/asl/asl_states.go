@@ -26,7 +26,8 @@ const (
 	stCrawlFailed       = "Crawl failed"
 	stCrawlNoResult     = "Crawl without result"
 	stCrawlerCallFailed = "Crawler call failed"
-	stJobFailed         = "Job failed"
+	stTableFailed       = "Table failed"
+	stTableLoaded       = "Table loaded"
 	stCrawlTimedOut     = "Crawl timed out"
 	stRunJob            = "Run job"
 )
@@ -151,7 +152,17 @@ func jobRetry() []any {
 }
 
 // loadProcessor runs one table's Glue job for the run's partition. The
-// iteration's input is {"job": NAME, "partition": P}.
+// iteration's input is {"table", "job", "partition", "scope"}; its output is
+// {"table", "ok": true, ...} when the job run succeeded and {"table",
+// "ok": false, "error", "cause", ...} when it failed.
+//
+// In Inline mode a failing iteration fails the Map state, and when the Map
+// state fails all its iterations stop (ProcessorConfig, Mode INLINE, in
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html),
+// and a tolerated failure threshold exists only for the Distributed Map
+// (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#maprun-fail-threshold).
+// So the iteration catches every error of its job itself and ends as a
+// result: one table's failure never stops another table's job.
 func (a *asl) loadProcessor() obj {
 	run := obj{}.Set("Type", "Task").Set("Resource", arnStartJobSync).
 		Set("Parameters", obj{}.
@@ -161,13 +172,27 @@ func (a *asl) loadProcessor() obj {
 			Set("JobName.$", "$.JobName").
 			Set("JobRunId.$", "$.Id").
 			Set("JobRunState.$", "$.JobRunState")).
+		Set("ResultPath", "$.result").
 		Set("Retry", jobRetry()).
-		Set("Catch", []any{catchInto(stJobFailed)}).
+		Set("Catch", []any{catchInto(stTableFailed)}).
+		Set("Next", stTableLoaded)
+	loaded := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("table.$", "$.table").
+			Set("ok", true).
+			Set("job_run.$", "$.result.JobRunId").
+			Set("line.$", formatFn("{} ({}): loaded by Glue job run {}", "$.table", "$.scope", "$.result.JobRunId"))).
 		Set("End", true)
-	failed := obj{}.Set("Type", "Fail").Set("Error", "flowc.JobFailed").
-		Set("CausePath", formatFn("Glue job {} failed: {}: {}", "$.job", "$.error.Error", "$.error.Cause"))
+	failed := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("table.$", "$.table").
+			Set("ok", false).
+			Set("error.$", "$.error.Error").
+			Set("cause.$", "$.error.Cause").
+			Set("line.$", formatFn("{} ({}): Glue job {} failed: {}: {}", "$.table", "$.scope", "$.job", "$.error.Error", "$.error.Cause"))).
+		Set("End", true)
 	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stRunJob).
-		Set("States", obj{}.Set(stRunJob, run).Set(stJobFailed, failed))
+		Set("States", obj{}.Set(stRunJob, run).Set(stTableLoaded, loaded).Set(stTableFailed, failed))
 }
 
 // notify adds the two notifications and the end states.

@@ -273,3 +273,55 @@ func TestSubjectsUnder100(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesFailIndependently: each iteration of the load Map catches
+// every error of its job into a result (Table failed, ok false, the
+// table, the run's partition and the error), so a failing job never fails
+// the Map and stops the other jobs; a loaded table is a result with ok
+// true. After the Map, a failed table sends the run to the failure
+// notification with one cause listing every failed table; otherwise it
+// goes to the success notification as before.
+func TestTablesFailIndependently(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	load := top[asl.StLoad]
+	if load["ResultPath"] != "$.results" || load["Next"] != asl.StAnyFailed || !hasCatchAll(load) {
+		t.Errorf("load Map: ResultPath %v, Next %v", load["ResultPath"], load["Next"])
+	}
+	proc := states(t, load["ItemProcessor"].(map[string]any))
+	job := proc[asl.StRunJob]
+	catches := job["Catch"].([]any)
+	if len(catches) != 1 || catches[0].(map[string]any)["Next"] != asl.StTableFailed || !hasCatchAll(job) || job["Next"] != asl.StTableLoaded {
+		t.Errorf("Run job must catch States.ALL into %s and go on to %s: %v", asl.StTableFailed, asl.StTableLoaded, job)
+	}
+	for name, ok := range map[string]bool{asl.StTableFailed: false, asl.StTableLoaded: true} {
+		s := proc[name]
+		p := s["Parameters"].(map[string]any)
+		if s["Type"] != "Pass" || s["End"] != true || p["ok"] != ok || p["table.$"] != "$.table" {
+			t.Errorf("%s: %v", name, s)
+		}
+		line, _ := p["line.$"].(string)
+		for _, part := range []string{"$.table", "$.scope"} {
+			if !strings.Contains(line, part) {
+				t.Errorf("%s: line %s lacks %s", name, line, part)
+			}
+		}
+		if !ok && (!strings.Contains(line, "$.error.Error") || !strings.Contains(line, "$.error.Cause")) {
+			t.Errorf("%s: line %s lacks the error and its cause", name, line)
+		}
+	}
+	for name, s := range proc {
+		if s["Type"] == "Fail" {
+			t.Errorf("%s: a Fail state in a load iteration fails the Map and stops the other tables", name)
+		}
+	}
+	b, _ := json.Marshal(top[asl.StTablesFailed])
+	if want := `{"Choices":[{"BooleanEquals":true,"Next":"` + asl.StListFailures + `","Variable":"$.outcome.failed"}],"Default":"` + asl.StNotifySuccess + `","Type":"Choice"}`; string(b) != want {
+		t.Errorf("%s:\n got %s\nwant %s", asl.StTablesFailed, b, want)
+	}
+	list := top[asl.StListFailures]
+	p := list["Parameters"].(map[string]any)
+	if list["Next"] != asl.StNotifyFailure || list["ResultPath"] != "$.error" || p["Error"] != asl.ErrTablesFailed ||
+		!strings.Contains(p["Cause.$"].(string), "States.JsonToString($.results[?(@.ok == false)].line)") {
+		t.Errorf("%s: %v", asl.StListFailures, list)
+	}
+}

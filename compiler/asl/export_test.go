@@ -15,6 +15,12 @@ const (
 	StOtherObject    = stOtherObject
 	StRunJob         = stRunJob
 	StSucceeded      = stSucceeded
+	StTableFailed    = stTableFailed
+	StTableLoaded    = stTableLoaded
+	StTablesFailed   = stTablesFailed
+	StListFailures   = stListFailures
+	StAnyFailed      = stAnyFailed
+	ErrTablesFailed  = errTablesFailed
 	StWaitCrawl      = stWaitCrawl
 	StWaitOtherCrawl = stWaitOtherCrawl
 )

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -270,18 +271,86 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		}
 	})
 
+	// Requirement 7 of issue 16: tables succeed or fail independently and
+	// one message lists every failed table.
+	jobARN := func(table string) string {
+		return fmt.Sprintf("arn:aws:glue:%s:%s:job/%s", region, account, out.IR.Names.GlueJob(table))
+	}
+	lastRun := func(t *testing.T, table string) string {
+		t.Helper()
+		runs, err := gl.GetJobRuns(ctx, &glue.GetJobRunsInput{JobName: aws.String(out.IR.Names.GlueJob(table))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last *time.Time
+		state := ""
+		for _, r := range runs.JobRuns {
+			if last == nil || aws.ToTime(r.StartedOn).After(*last) || aws.ToTime(r.StartedOn).Equal(*last) {
+				last, state = r.StartedOn, string(r.JobRunState)
+			}
+		}
+		return state
+	}
+	for _, tc := range []struct {
+		name   string
+		failed []string
+		day    string
+	}{
+		{"one table fails, the other loads", []string{"airport_delays"}, "06"},
+		{"two tables fail, one message", []string{"delayed_flights_fact", "airport_delays"}, "07"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, table := range tc.failed {
+				if _, err := gl.TagResource(ctx, &glue.TagResourceInput{ResourceArn: aws.String(jobARN(table)), TagsToAdd: map[string]string{"moto-test-outcome": "FAILED"}}); err != nil {
+					t.Fatal(err)
+				}
+				defer gl.UntagResource(ctx, &glue.UntagResourceInput{ResourceArn: aws.String(jobARN(table)), TagsToRemove: []string{"moto-test-outcome"}})
+			}
+			before := len(em.notifications(t)[topic])
+			partition := "year=2001/month=03/day=" + tc.day
+			d := run(t, map[string]string{"source": "flights", "bucket": "acme-flights-landing-dev", "key": "raw/flights/" + partition + "/flights.csv"})
+			if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "flowc.RunFailed" || !strings.HasPrefix(aws.ToString(d.Cause), "flowc.TablesFailed: ") {
+				t.Fatalf("run %s %s: %s, want FAILED flowc.RunFailed with cause flowc.TablesFailed", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			msg := lastMessage(t, before)
+			mustContain(t, "failure message", msg, head+partition+" failed", "Error: flowc.TablesFailed",
+				fmt.Sprintf("%d of 2 tables failed", len(tc.failed)))
+			for _, table := range tc.failed {
+				// The table, the partition, the job and the cause (the
+				// emulator's failed job run says "moto-test-outcome").
+				mustContain(t, "failure message", msg, table+" (partition "+partition+"): Glue job "+out.IR.Names.GlueJob(table)+" failed: States.TaskFailed: ")
+				if got := lastRun(t, table); got != "FAILED" {
+					t.Errorf("%s: last job run %s, want FAILED", table, got)
+				}
+			}
+			// The cause is the failed job run, with its error message.
+			if n := strings.Count(msg, "Job run ended FAILED because job is tagged moto-test-outcome=FAILED"); n != len(tc.failed) {
+				t.Errorf("failure message carries %d job run errors, want %d:\n%s", n, len(tc.failed), msg)
+			}
+			for _, table := range []string{"delayed_flights_fact", "airport_delays"} {
+				if !slices.Contains(tc.failed, table) {
+					if got := lastRun(t, table); got != "SUCCEEDED" {
+						t.Errorf("%s: last job run %s, want SUCCEEDED (a failing table must not stop it)", table, got)
+					}
+					if strings.Contains(msg, table+" (partition") {
+						t.Errorf("failure message lists %s, which loaded:\n%s", table, msg)
+					}
+				}
+			}
+		})
+	}
+
 	type failure struct {
 		name, tagARN, input, errName string
 		message                      []string
 	}
 	crawler := fmt.Sprintf("arn:aws:glue:%s:%s:crawler/%s", region, account, out.IR.Names.Crawler("flights"))
-	job := fmt.Sprintf("arn:aws:glue:%s:%s:job/%s", region, account, out.IR.Names.GlueJob("airport_delays"))
 	key := `{"source": "flights", "bucket": "acme-flights-landing-dev", "key": "raw/flights/year=2001/month=03/day=05/flights.csv"}`
 	for _, f := range []failure{
 		{"crawl fails", crawler, key, "flowc.CrawlFailed",
 			[]string{head + "year=2001/month=03/day=05 failed", "Error: flowc.CrawlFailed", "crawler flights-dev-flights ended FAILED"}},
-		{"job fails", job, key, "flowc.JobFailed",
-			[]string{head + "year=2001/month=03/day=05 failed", "Error: flowc.JobFailed", "Glue job flights-dev-airport-delays failed"}},
 		{"key without partitions", "", `{"source": "flights", "key": "raw/flights/flights.csv"}`, "flowc.BadKey",
 			[]string{"Error: flowc.BadKey", "raw/flights/year=*/month=*/day=*/FILE.csv"}},
 		{"unknown source", "", `{"source": "airports"}`, "flowc.BadInput",
