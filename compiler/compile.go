@@ -53,27 +53,12 @@ func (o *Output) File(path string) []byte {
 	return nil
 }
 
-// Options tune a build. The zero value is what `flowc build` uses.
-type Options struct {
-	// CrawlerPollSeconds is the default of the template parameter
-	// CrawlerPollSeconds, the wait between two GetCrawler polls (default
-	// 30). Tests against an emulator set 1.
-	CrawlerPollSeconds int
-	// CrawlerMaxPolls is the default of the template parameter
-	// CrawlerMaxPolls, after which a crawl still running fails the run
-	// (default 120, one hour at 30 s).
-	CrawlerMaxPolls int
-}
+// Options tune a build. The zero value is what `flowc build` uses; no
+// option is left since the crawler's polling went (issue 16): everything a
+// build writes comes from the spec.
+type Options struct{}
 
-func (o Options) withDefaults() Options {
-	if o.CrawlerPollSeconds <= 0 {
-		o.CrawlerPollSeconds = 30
-	}
-	if o.CrawlerMaxPolls <= 0 {
-		o.CrawlerMaxPolls = 120
-	}
-	return o
-}
+func (o Options) withDefaults() Options { return o }
 
 // Compile runs every backend over the IR of one environment (spec.Check's
 // result). It does no I/O. Problems are diagnostics positioned in the
@@ -119,7 +104,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
+	def, err := asl.StateMachine(pl)
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds

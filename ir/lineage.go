@@ -6,48 +6,35 @@ import (
 )
 
 // Run is what a run started by the triggered source s does: the tables it
-// loads (in table order: those whose lineage has s as its triggered source,
-// and those whose lineage has none) and the partitioned sources it crawls
-// (in source order: s, when partitioned, and the partitioned sources those
-// tables read).
-func (p *IR) Run(s *Source) (tables []*Table, crawled []*Source) {
-	read := map[string]bool{}
+// loads, in table order: those whose lineage has s as its triggered source,
+// and those whose lineage has none.
+func (p *IR) Run(s *Source) (tables []*Table) {
 	for _, t := range p.Tables {
 		if t.Trigger != nil && t.Trigger.Name != s.Name {
 			continue
 		}
 		tables = append(tables, t)
-		for _, n := range t.Reads {
-			read[n] = true
-		}
 	}
-	for _, src := range p.Sources {
-		if len(src.Partitions) > 0 && (src == s || read[src.Name]) {
-			crawled = append(crawled, src)
-		}
-	}
-	return tables, crawled
+	return tables
 }
 
-// CrawledSources returns the sources the build gives a Glue crawler, in spec
-// order: the partitioned sources that some run crawls (a triggered source,
-// and the partitioned sources its tables read). Every source gets a Glue
-// catalog table; only these get a crawler. For readers of the IR, such as
-// `flowc graph --aws`, that must show what the build creates.
-func (p *IR) CrawledSources() []*Source {
-	need := map[*Source]bool{}
-	for _, s := range p.Sources {
-		if !s.Triggered() {
-			continue
-		}
-		_, crawled := p.Run(s)
-		for _, c := range crawled {
-			need[c] = true
-		}
-	}
+// Registers reports whether a run of s registers the partition it runs in
+// the Glue Data Catalog: s is partitioned and starts a run per object
+// that lands (the object's key names the partition). Other sources have
+// no partition a run knows of; their catalog tables list no partitions
+// unless someone adds them (Athena's MSCK REPAIR TABLE, for one).
+func (s *Source) Registers() bool {
+	return s.Trigger == TriggerOnArrival && len(s.Partitions) > 0
+}
+
+// RegisteredSources returns, in spec order, the sources whose runs
+// register their partitions (Source.Registers). For readers of the IR, such
+// as the template's IAM policies, that must know which catalog tables the
+// state machine writes to.
+func (p *IR) RegisteredSources() []*Source {
 	var out []*Source
 	for _, s := range p.Sources {
-		if need[s] {
+		if s.Registers() {
 			out = append(out, s)
 		}
 	}

@@ -35,11 +35,6 @@ func (n Names) Role(purpose string) string { return n.base() + "-" + purpose }
 // GlueDatabase is the Glue Data Catalog database.
 func (n Names) GlueDatabase() string { return strings.ReplaceAll(n.base(), "-", "_") }
 
-// Crawler is the Glue crawler of a source.
-func (n Names) Crawler(source string) string {
-	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
-}
-
 // GlueJob is the Glue job loading a table.
 func (n Names) GlueJob(table string) string {
 	return n.base() + "-" + strings.ReplaceAll(table, "_", "-")

@@ -92,19 +92,17 @@ const (
 const (
 	SubstAlertTopicArn = "AlertTopicArn"
 
-	IntegrationGlueStartCrawler    = "GlueStartCrawlerArn"
-	IntegrationGlueGetCrawler      = "GlueGetCrawlerArn"
-	IntegrationGlueStartJobRunSync = "GlueStartJobRunSyncArn"
-	IntegrationSNSPublish          = "SnsPublishArn"
+	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
+	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
+	IntegrationSNSPublish               = "SnsPublishArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
 // resource: the ARN is arn:<partition>:states:::<resource>.
 var IntegrationResource = map[string]string{
-	IntegrationGlueStartCrawler:    "aws-sdk:glue:startCrawler",
-	IntegrationGlueGetCrawler:      "aws-sdk:glue:getCrawler",
-	IntegrationGlueStartJobRunSync: "glue:startJobRun.sync",
-	IntegrationSNSPublish:          "sns:publish",
+	IntegrationGlueBatchCreatePartition: "aws-sdk:glue:batchCreatePartition",
+	IntegrationGlueStartJobRunSync:      "glue:startJobRun.sync",
+	IntegrationSNSPublish:               "sns:publish",
 }
 
 // S3 key prefixes in the asset bucket.

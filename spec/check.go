@@ -595,7 +595,6 @@ func (c *checker) environment(v *envValues) {
 	}
 	long(envPos, "SNS topic", n.Topic(), MaxTopicName)
 	for i, s := range f.Sources {
-		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), MaxGlueName)
 		if s.triggerKind() != TriggerNone {
 			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), MaxRuleName)
 		}

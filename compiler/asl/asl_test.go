@@ -2,6 +2,7 @@ package asl_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -47,8 +48,9 @@ func hasCatchAll(s map[string]any) bool {
 
 // TestEveryFailureIsNotified: every Task and Map of the run catches every
 // error into the failure notification, which ends in a Fail state; inside
-// the Maps every Task catches into a Fail state, so the Map fails and its
-// Catch notifies. Nothing ends a failed run as a success.
+// the load Map every Task catches every error into its table's result,
+// which the run reports after the Map (TestTablesFailIndependently).
+// Nothing ends a failed run as a success.
 func TestEveryFailureIsNotified(t *testing.T) {
 	def := definition(t, compiler.Options{})
 	top := states(t, def)
@@ -75,7 +77,7 @@ func TestEveryFailureIsNotified(t *testing.T) {
 				if ps["Type"] == "Task" && !hasCatchAll(ps) {
 					t.Errorf("%s / %s does not catch States.ALL", name, pn)
 				}
-				if ps["Type"] == "Succeed" && pn != asl.StCrawled {
+				if ps["Type"] == "Succeed" {
 					t.Errorf("%s / %s succeeds", name, pn)
 				}
 			}
@@ -92,49 +94,36 @@ func TestEveryFailureIsNotified(t *testing.T) {
 	}
 }
 
-// TestCrawlWaitsForReady: the crawl loop polls with the configured wait,
-// treats only READY as done, needs a SUCCEEDED last crawl, and gives up
-// after the configured number of polls.
-func TestCrawlWaitsForReady(t *testing.T) {
-	def := definition(t, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 7})
-	crawl := states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
-	for _, w := range []string{asl.StWaitCrawl, asl.StWaitOtherCrawl} {
-		if crawl[w]["Seconds"] != 1.0 {
-			t.Errorf("%s waits %v s, want 1", w, crawl[w]["Seconds"])
-		}
-	}
-	b, _ := json.Marshal(crawl[asl.StCrawlDone]["Choices"])
-	for _, want := range []string{
-		`{"Next":"Crawl timed out","NumericGreaterThanEquals":7,"Variable":"$.polls"}`,
-		`{"Next":"Count poll","Not":{"StringEquals":"READY","Variable":"$.status.State"}}`,
-		`{"Next":"Crawled","StringEquals":"SUCCEEDED","Variable":"$.status.Crawler.LastCrawl.Status"}`,
-	} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("Crawl done? lacks %s:\n%s", want, b)
-		}
-	}
-	if crawl[asl.StCrawlDone]["Default"] != asl.StCrawlFailed {
-		t.Error("a crawl that did not succeed does not fail the run")
-	}
-	// The defaults: 30 s apart, at most 120 polls.
-	def = definition(t, compiler.Options{})
-	crawl = states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
-	if crawl[asl.StWaitCrawl]["Seconds"] != 30.0 {
-		t.Errorf("default wait %v", crawl[asl.StWaitCrawl]["Seconds"])
-	}
-}
-
 // TestRunPartition: the partition comes from the key, past the source's
-// prefix, and is passed to every job.
+// prefix, and is passed to every job; its values (what follows "name=" in
+// each folder) are registered in the catalog. A key with an empty
+// partition value is a bad key (its value could not be registered).
 func TestRunPartition(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
 	b, _ := json.Marshal(top["flights: partition"]["Parameters"])
-	want := `{"partition.$":"States.Format('{}/{}/{}', States.ArrayGetItem(States.StringSplit($.key, '/'), 2), States.ArrayGetItem(States.StringSplit($.key, '/'), 3), States.ArrayGetItem(States.StringSplit($.key, '/'), 4))"}`
+	folder := func(i int) string { return fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", i) }
+	value := func(i int) string {
+		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder(i))
+	}
+	want := `{"partition.$":"States.Format('{}/{}/{}', ` + folder(2) + ", " + folder(3) + ", " + folder(4) + `)",` +
+		`"values.$":"States.Array(` + value(2) + ", " + value(3) + ", " + value(4) + `)"}`
 	if string(b) != want {
 		t.Errorf("partition:\n got %s\nwant %s", b, want)
 	}
-	if m := top["flights: start"]["Choices"].([]any)[3].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*" {
-		t.Errorf("key pattern %v", m["StringMatches"])
+	var patterns []string
+	for _, c := range top["flights: start"]["Choices"].([]any) {
+		m := c.(map[string]any)
+		if p, ok := m["StringMatches"].(string); ok {
+			patterns = append(patterns, p+" -> "+m["Next"].(string))
+		}
+	}
+	if got, want := strings.Join(patterns, "\n"), strings.Join([]string{
+		"raw/flights/year=/* -> flights: bad key",
+		"raw/flights/*/month=/* -> flights: bad key",
+		"raw/flights/*/day=/* -> flights: bad key",
+		"raw/flights/year=*/month=*/day=*/* -> flights: partition",
+	}, "\n"); got != want {
+		t.Errorf("key patterns:\n%s\nwant\n%s", got, want)
 	}
 	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
 	b, _ = json.Marshal(job["Parameters"])
@@ -323,5 +312,86 @@ func TestTablesFailIndependently(t *testing.T) {
 	if list["Next"] != asl.StNotifyFailure || list["ResultPath"] != "$.error" || p["Error"] != asl.ErrTablesFailed ||
 		!strings.Contains(p["Cause.$"].(string), "States.JsonToString($.results[?(@.ok == false)].line)") {
 		t.Errorf("%s: %v", asl.StListFailures, list)
+	}
+}
+
+// TestRegisterPartitionAsTableStores: a run of a partitioned source
+// registers its partition with one glue:BatchCreatePartition call whose
+// StorageDescriptor is the one of the source's AWS::Glue::Table in the
+// template, at the partition's folder; the run goes on to the load when
+// Glue reports no error or AlreadyExistsException, and fails, notified,
+// on any other error.
+func TestRegisterPartitionAsTableStores(t *testing.T) {
+	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	if top["flights: run"]["Next"] != "flights: "+asl.StRegister {
+		t.Fatalf("the run does not register its partition: %v", top["flights: run"])
+	}
+	reg := top["flights: "+asl.StRegister]
+	params := reg["Parameters"].(map[string]any)
+	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName"] != "flights" || !hasCatchAll(reg) {
+		t.Errorf("register task: %v", reg)
+	}
+	inputs := params["PartitionInputList"].([]any)
+	if len(inputs) != 1 {
+		t.Fatalf("%d partition inputs, want 1", len(inputs))
+	}
+	in := inputs[0].(map[string]any)
+	if in["Values.$"] != "$.run.values" {
+		t.Errorf("Values: %v", in)
+	}
+	sd := in["StorageDescriptor"].(map[string]any)
+	if loc := sd["Location.$"]; loc != "States.Format('s3://acme-flights-landing-dev/raw/flights/{}/', $.run.partition)" {
+		t.Errorf("partition location %v", loc)
+	}
+	delete(sd, "Location.$")
+
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				TableInput struct {
+					Name              string
+					StorageDescriptor map[string]any
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out.File(layout.TemplatePath), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	var tableSD map[string]any
+	for _, r := range tmpl.Resources {
+		if r.Type == "AWS::Glue::Crawler" {
+			t.Error("the template has a Glue crawler")
+		}
+		if r.Type == "AWS::Glue::Table" && r.Properties.TableInput.Name == "flights" {
+			tableSD = r.Properties.TableInput.StorageDescriptor
+		}
+	}
+	if tableSD["Location"] != "s3://acme-flights-landing-dev/raw/flights/" {
+		t.Errorf("table location %v", tableSD["Location"])
+	}
+	delete(tableSD, "Location")
+	a, _ := json.Marshal(sd)
+	b, _ := json.Marshal(tableSD)
+	if string(a) != string(b) {
+		t.Errorf("the registered partition's StorageDescriptor differs from its table's:\n got %s\nwant %s", a, b)
+	}
+
+	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
+	want := `{"Choices":[{"Next":"Load tables","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+		`{"Next":"Load tables","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
+		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
+	if string(b) != want {
+		t.Errorf("registered?\n got %s\nwant %s", b, want)
+	}
+	bad := top["flights: "+asl.StNotRegistered]
+	if bad["Next"] != asl.StNotifyFailure || bad["ResultPath"] != "$.error" || bad["Parameters"].(map[string]any)["Error"] != asl.ErrNotRegistered {
+		t.Errorf("not registered: %v", bad)
 	}
 }

@@ -3,26 +3,25 @@ package asl
 // Names the external tests (package asl_test, which compile specs through
 // package compiler and so cannot be in package asl) read.
 const (
-	ArnStartJobSync  = arnStartJobSync
-	StCrawl          = stCrawl
-	StCrawlDone      = stCrawlDone
-	StCrawlFailed    = stCrawlFailed
-	StCrawled        = stCrawled
-	StFailed         = stFailed
-	StLoad           = stLoad
-	StNotifyFailure  = stNotifyFailure
-	StNotifySuccess  = stNotifySuccess
-	StOtherObject    = stOtherObject
-	StRunJob         = stRunJob
-	StSucceeded      = stSucceeded
-	StTableFailed    = stTableFailed
-	StTableLoaded    = stTableLoaded
-	StTablesFailed   = stTablesFailed
-	StListFailures   = stListFailures
-	StAnyFailed      = stAnyFailed
-	ErrTablesFailed  = errTablesFailed
-	StWaitCrawl      = stWaitCrawl
-	StWaitOtherCrawl = stWaitOtherCrawl
+	ArnBatchCreatePartition = arnBatchCreatePartition
+	ArnStartJobSync         = arnStartJobSync
+	ErrNotRegistered        = errNotRegistered
+	ErrTablesFailed         = errTablesFailed
+	StAnyFailed             = stAnyFailed
+	StFailed                = stFailed
+	StListFailures          = stListFailures
+	StLoad                  = stLoad
+	StNotRegistered         = stNotRegistered
+	StNotifyFailure         = stNotifyFailure
+	StNotifySuccess         = stNotifySuccess
+	StOtherObject           = stOtherObject
+	StRegister              = stRegister
+	StRegistered            = stRegistered
+	StRunJob                = stRunJob
+	StSucceeded             = stSucceeded
+	StTableFailed           = stTableFailed
+	StTableLoaded           = stTableLoaded
+	StTablesFailed          = stTablesFailed
 )
 
 // SnsSubject is snsSubject.

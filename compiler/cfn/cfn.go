@@ -126,12 +126,8 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	for _, b := range pl.Buckets {
 		c.bucket(t, b)
 	}
-	crawled := map[*ir.Source]bool{}
-	for _, s := range pl.CrawledSources() {
-		crawled[s] = true
-	}
 	for _, s := range pl.Sources {
-		c.source(t, s, crawled[s])
+		c.source(t, s)
 	}
 	t.Resources[idGlueRole] = c.glueRole()
 	if pl.Redshift.Connection != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
+	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -84,7 +85,7 @@ func (e *emulator) notifications(t *testing.T) map[string][]string {
 	return out
 }
 
-// build compiles the example with short crawler polls.
+// build compiles the example.
 func build(t *testing.T) *compiler.Output {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
@@ -97,7 +98,7 @@ func build(t *testing.T) *compiler.Output {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, cds := compiler.CompileWith(pl, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 30})
+	out, cds := compiler.CompileWith(pl, compiler.Options{})
 	if cds.HasErrors() {
 		t.Fatal(cds)
 	}
@@ -105,8 +106,9 @@ func build(t *testing.T) *compiler.Output {
 }
 
 // TestPipelineRunsOnEmulator deploys the example's build to the emulator
-// and runs it: a file landing in S3 starts a run that succeeds and says
-// so; a failing crawl and a failing job each fail the run and say why.
+// and runs it: a file landing in S3 starts a run that registers its
+// partition, loads and says so; a failing job fails the run and says why,
+// the other tables loading.
 func TestPipelineRunsOnEmulator(t *testing.T) {
 	em := startEmulator(t)
 	ctx := context.Background()
@@ -151,6 +153,7 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 	if sm == "" || topic == "" {
 		t.Fatalf("stack outputs lack the state machine or topic: %v", outputs)
 	}
+	em.srv.CreateCatalogTables(t, out.File(layout.TemplatePath), outputs["GlueDatabaseName"])
 
 	var mu sync.Mutex // the emulator's crawl and job outcomes are global: one scenario at a time
 	run := func(t *testing.T, input map[string]string) *sfn.DescribeExecutionOutput {
@@ -240,34 +243,77 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		}
 	})
 
-	t.Run("crawler already running", func(t *testing.T) {
+	// Requirement 5 of issue 16: a run registers its partition with one
+	// glue:BatchCreatePartition call, whatever the number of partitions
+	// already in the catalog: the state machine does the same for the
+	// 100th partition as for the first.
+	t.Run("registering the 100th partition costs what the first did", func(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
-		// Crawls stay RUNNING for three polls: the second run finds the
-		// crawler running, waits, and crawls again.
-		em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::crawl", "transition": map[string]any{"progression": "manual", "times": 3}})
-		defer em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::crawl", "transition": map[string]any{"progression": "immediate"}})
-		before := len(em.notifications(t)[topic])
-		var arns []string
-		for _, day := range []string{"01", "02"} {
-			b, _ := json.Marshal(map[string]string{"source": "flights", "key": "raw/flights/year=2001/month=02/day=" + day + "/f.csv"})
-			s, err := sfc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(string(b))})
+		const db = "flights_dev"
+		day := func(n int) string {
+			d := time.Date(2002, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n-1)
+			return d.Format("year=2006/month=01/day=02")
+		}
+		runDay := func(n int) (string, *sfn.DescribeExecutionOutput) {
+			t.Helper()
+			b, _ := json.Marshal(map[string]string{"source": "flights", "bucket": "acme-flights-landing-dev", "key": "raw/flights/" + day(n) + "/flights.csv"})
+			start, err := sfc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(sm), Input: aws.String(string(b))})
 			if err != nil {
 				t.Fatal(err)
 			}
-			arns = append(arns, aws.ToString(s.ExecutionArn))
-			time.Sleep(300 * time.Millisecond)
+			arn := aws.ToString(start.ExecutionArn)
+			d := waitExecution(t, sfc, arn)
+			if d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Fatalf("run of %s: %s %s %s", day(n), d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			return arn, d
 		}
-		for _, arn := range arns {
-			if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded {
-				t.Errorf("run %s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		first, _ := runDay(1)
+		// Partitions 2-99 straight into the catalog, as 98 earlier runs
+		// would have left them.
+		table, err := gl.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String(db), Name: aws.String("flights")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd := *table.Table.StorageDescriptor
+		var inputs []gluetypes.PartitionInput
+		for n := 2; n <= 99; n++ {
+			psd := sd
+			psd.Location = aws.String(aws.ToString(sd.Location) + day(n) + "/")
+			values := []string{day(n)[5:9], day(n)[16:18], day(n)[23:25]}
+			inputs = append(inputs, gluetypes.PartitionInput{Values: values, StorageDescriptor: &psd})
+		}
+		if _, err := gl.BatchCreatePartition(ctx, &glue.BatchCreatePartitionInput{DatabaseName: aws.String(db), TableName: aws.String("flights"), PartitionInputList: inputs}); err != nil {
+			t.Fatal(err)
+		}
+		hundredth, _ := runDay(100)
+		a, b := historyShape(t, sfc, first), historyShape(t, sfc, hundredth)
+		if strings.Join(a, "\n") != strings.Join(b, "\n") {
+			t.Errorf("the 100th partition's run differs from the first's:\nfirst:\n%s\n100th:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+		}
+		if n := strings.Count(strings.Join(a, "\n"), "aws-sdk:glue:batchCreatePartition"); n != 1 {
+			t.Errorf("%d batchCreatePartition calls in a run, want 1:\n%s", n, strings.Join(a, "\n"))
+		}
+		parts, err := gl.GetPartitions(ctx, &glue.GetPartitionsInput{DatabaseName: aws.String(db), TableName: aws.String("flights")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, p := range parts.Partitions {
+			got[strings.Join(p.Values, "/")] = aws.ToString(p.StorageDescriptor.Location)
+		}
+		for _, n := range []int{1, 100} {
+			want := "s3://acme-flights-landing-dev/raw/flights/" + day(n) + "/"
+			if loc := got[day(n)[5:9]+"/"+day(n)[16:18]+"/"+day(n)[23:25]]; loc != want {
+				t.Errorf("partition %s registered at %q, want %q", day(n), loc, want)
 			}
 		}
-		if !visited(t, sfc, arns[1], "Start crawler again") {
-			t.Error("the second run did not wait for the running crawl and start the crawler again")
-		}
-		if n := len(em.notifications(t)[topic]) - before; n != 2 {
-			t.Errorf("%d messages, want 2", n)
+		// A second file of a registered day: AlreadyExistsException in the
+		// response's Errors is no failure.
+		again, _ := runDay(1)
+		if !visited(t, sfc, again, "flights: "+"partition registered?") || visited(t, sfc, again, "flights: partition not registered") {
+			t.Error("the second run of day 1 did not take the registered partition as registered")
 		}
 	})
 
@@ -346,11 +392,9 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		name, tagARN, input, errName string
 		message                      []string
 	}
-	crawler := fmt.Sprintf("arn:aws:glue:%s:%s:crawler/%s", region, account, out.IR.Names.Crawler("flights"))
-	key := `{"source": "flights", "bucket": "acme-flights-landing-dev", "key": "raw/flights/year=2001/month=03/day=05/flights.csv"}`
 	for _, f := range []failure{
-		{"crawl fails", crawler, key, "flowc.CrawlFailed",
-			[]string{head + "year=2001/month=03/day=05 failed", "Error: flowc.CrawlFailed", "crawler flights-dev-flights ended FAILED"}},
+		{"empty partition value", "", `{"source": "flights", "key": "raw/flights/year=2001/month=/day=05/flights.csv"}`, "flowc.BadKey",
+			[]string{"Error: flowc.BadKey", "raw/flights/year=*/month=*/day=*/FILE.csv"}},
 		{"key without partitions", "", `{"source": "flights", "key": "raw/flights/flights.csv"}`, "flowc.BadKey",
 			[]string{"Error: flowc.BadKey", "raw/flights/year=*/month=*/day=*/FILE.csv"}},
 		{"unknown source", "", `{"source": "airports"}`, "flowc.BadInput",
@@ -423,6 +467,32 @@ func waitExecution(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecuti
 	}
 	t.Fatalf("execution %s still running after 2 minutes", arn)
 	return nil
+}
+
+// historyShape is what an execution did, without times, ids or data: per
+// event its type, with the state's name for state events and the
+// integration for task events, sorted (the Map's iterations interleave).
+func historyShape(t *testing.T, c *sfn.Client, arn string) []string {
+	t.Helper()
+	h, err := c.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range h.Events {
+		line := string(e.Type)
+		switch {
+		case e.StateEnteredEventDetails != nil:
+			line += " " + aws.ToString(e.StateEnteredEventDetails.Name)
+		case e.StateExitedEventDetails != nil:
+			line += " " + aws.ToString(e.StateExitedEventDetails.Name)
+		case e.TaskScheduledEventDetails != nil:
+			line += " " + aws.ToString(e.TaskScheduledEventDetails.ResourceType) + ":" + aws.ToString(e.TaskScheduledEventDetails.Resource)
+		}
+		out = append(out, line)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // visited reports whether an execution entered the named state.
