@@ -53,12 +53,20 @@ func (o *Output) File(path string) []byte {
 	return nil
 }
 
-// Options tune a build. The zero value is what `flowc build` uses; no
-// option is left since the crawler's polling went (issue 16): everything a
-// build writes comes from the spec.
-type Options struct{}
+// Options tune a build. The zero value is what `flowc build` uses.
+type Options struct {
+	// SlotPollSeconds is how long a partition that finds every slot taken
+	// (runs: max_parallel_partitions) waits before it tries again
+	// (default 30). Tests against an emulator set 1.
+	SlotPollSeconds int
+}
 
-func (o Options) withDefaults() Options { return o }
+func (o Options) withDefaults() Options {
+	if o.SlotPollSeconds <= 0 {
+		o.SlotPollSeconds = 30
+	}
+	return o
+}
 
 // Compile runs every backend over the IR of one environment (spec.Check's
 // result). It does no I/O. Problems are diagnostics positioned in the
@@ -104,7 +112,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := asl.StateMachine(pl)
+	def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: opt.SlotPollSeconds})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds

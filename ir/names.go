@@ -40,6 +40,10 @@ func (n Names) GlueJob(table string) string {
 	return n.base() + "-" + strings.ReplaceAll(table, "_", "-")
 }
 
+// RunsTable is the DynamoDB table of the runs: partition leases, the
+// S3 events seen, the slots (docs/run-model.md).
+func (n Names) RunsTable() string { return n.base() + "-runs" }
+
 // Topic is the SNS topic for alerts.
 func (n Names) Topic() string { return n.base() + "-alerts" }
 

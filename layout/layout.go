@@ -91,10 +91,17 @@ const (
 // not know the partition either.
 const (
 	SubstAlertTopicArn = "AlertTopicArn"
+	// SubstRunsTable is the name of the runs table (leases, arrivals,
+	// slots; docs/run-model.md).
+	SubstRunsTable = "RunsTable"
 
 	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
 	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
 	IntegrationSNSPublish               = "SnsPublishArn"
+	IntegrationDynamoDBPutItem          = "DynamoDBPutItemArn"
+	IntegrationDynamoDBUpdateItem       = "DynamoDBUpdateItemArn"
+	IntegrationDynamoDBGetItem          = "DynamoDBGetItemArn"
+	IntegrationSfnDescribeExecution     = "SfnDescribeExecutionArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
@@ -103,6 +110,10 @@ var IntegrationResource = map[string]string{
 	IntegrationGlueBatchCreatePartition: "aws-sdk:glue:batchCreatePartition",
 	IntegrationGlueStartJobRunSync:      "glue:startJobRun.sync",
 	IntegrationSNSPublish:               "sns:publish",
+	IntegrationDynamoDBPutItem:          "dynamodb:putItem",
+	IntegrationDynamoDBUpdateItem:       "dynamodb:updateItem",
+	IntegrationDynamoDBGetItem:          "dynamodb:getItem",
+	IntegrationSfnDescribeExecution:     "aws-sdk:sfn:describeExecution",
 }
 
 // S3 key prefixes in the asset bucket.

@@ -22,7 +22,48 @@ const (
 	DefaultGlueWorkerType = "G.1X" // glue: worker_type:
 	DefaultGlueWorkers    = 2      // glue: workers:
 	DefaultGlueTimeout    = 60     // glue: timeout_minutes:
+
+	// trigger: {on_arrival: {...}} and runs: (docs/run-model.md).
+	DefaultSettleSeconds         = 60  // settle_seconds: without a marker
+	DefaultMarkerSettleSeconds   = 0   // settle_seconds: with a marker
+	DefaultMaxWaitSeconds        = 900 // max_wait_seconds:
+	DefaultMaxParallelPartitions = 4   // runs: max_parallel_partitions:
+	MinSettleSeconds             = 0
+	MaxSettleSeconds             = 900
+	MinMaxWaitSeconds            = 60
+	MaxMaxWaitSeconds            = 86400
+	MaxParallelPartitionsLimit   = 50
 )
+
+// arrival returns the source's on_arrival options with the defaults
+// applied (settle 0 with a marker, 60 without; max wait 900).
+func (s *Source) arrival() ir.Arrival {
+	a := ir.Arrival{SettleSeconds: DefaultSettleSeconds, MaxWaitSeconds: DefaultMaxWaitSeconds}
+	if s.Trigger == nil || s.Trigger.Arrival == nil {
+		return a
+	}
+	o := s.Trigger.Arrival
+	a.Marker = o.Marker.Raw
+	if a.Marker != "" {
+		a.SettleSeconds = DefaultMarkerSettleSeconds
+	}
+	if o.SettleSeconds.Set {
+		a.SettleSeconds = o.SettleSeconds.Value
+	}
+	if o.MaxWaitSeconds.Set {
+		a.MaxWaitSeconds = o.MaxWaitSeconds.Value
+	}
+	return a
+}
+
+// maxParallelPartitions returns runs: max_parallel_partitions, default
+// DefaultMaxParallelPartitions.
+func (f *File) maxParallelPartitions() int {
+	if f.Runs == nil || !f.Runs.MaxParallelPartitions.Set {
+		return DefaultMaxParallelPartitions
+	}
+	return f.Runs.MaxParallelPartitions.Value
+}
 
 // FormatName returns the source's format, DefaultFormat when unset.
 func (s *Source) FormatName() string {

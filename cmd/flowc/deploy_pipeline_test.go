@@ -84,7 +84,8 @@ func TestEndToEnd(t *testing.T) {
 	srv.SetEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	spec := exampleSpec(t)
+	// A settle window of one second: the emulator's Wait states sleep.
+	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}} ")
 
 	args := []string{"deploy", "--env", "dev", "--yes"}
 	out, _ := flowcExit(t, 0, append(args, spec)...)

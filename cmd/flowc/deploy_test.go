@@ -100,21 +100,22 @@ func TestDeployLifecycle(t *testing.T) {
 		"+ alert recipient data-dev@example.com (email)", "+ StateMachine", "AWS::StepFunctions::StateMachine")
 
 	// No terminal, no --yes: the plan is shown, nothing is deployed. The
-	// example's template (45,422 bytes since issue 16 removed the crawler)
-	// fits inline.
+	// example's template (77 KB since issue 16's partition leases) is over
+	// the 51,200-byte inline limit, so it is the fifth asset, beside the
+	// two Glue scripts, the runtime and pipeline.json.
 	out, errOut := flowcExit(t, 2, "deploy", "--env", "dev", spec)
-	contains(t, "deploy without --yes", out, "Created asset bucket flowc-assets-123456789012-us-east-1", "Assets: 4 uploaded, 0 already",
-		"to add, 0 to modify")
+	contains(t, "deploy without --yes", out, "Created asset bucket flowc-assets-123456789012-us-east-1", "Assets: 5 uploaded, 0 already",
+		"over CloudFormation's 51200-byte inline limit: deploying it from s3://", "to add, 0 to modify")
 	contains(t, "deploy without --yes", errOut, "refusing to deploy without confirmation: stdin is not a terminal; pass --yes")
 	out, _ = flowcExit(t, 1, "diff", "--env", "dev", "--exit-code", spec)
 	contains(t, "diff after the refusal", out, "the stack does not exist yet")
 
 	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
-	contains(t, "first deploy", out, "Assets: 0 uploaded, 4 already", "replacements from change set",
+	contains(t, "first deploy", out, "Assets: 0 uploaded, 5 already", "replacements from change set",
 		"CREATE_COMPLETE", "Stack flights-dev: CREATE_COMPLETE in")
 
 	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
-	contains(t, "no-op redeploy", out, "Assets: 0 uploaded, 4 already", "No changes: stack flights-dev is up to date.")
+	contains(t, "no-op redeploy", out, "Assets: 0 uploaded, 5 already", "No changes: stack flights-dev is up to date.")
 	out, errOut = flowcExit(t, 0, "diff", "--env", "dev", "--exit-code", spec)
 	contains(t, "diff after deploy", out, "compared with the deployed stack", "No changes.")
 	// diff writes nothing to stderr but, for a template over the inline
@@ -161,9 +162,8 @@ func TestDeployLifecycle(t *testing.T) {
 	flowcExit(t, 0, "diff", "--env", "dev", "--against", before, "--exit-code", spec)
 
 	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", next)
-	// The updated example's template fits inline too (before issue 16 it
-	// passed the limit by a few bytes and went through S3).
-	contains(t, "update", out, "Assets: 2 uploaded, 2 already", "UPDATE_COMPLETE")
+	// The updated example's template goes through S3 too.
+	contains(t, "update", out, "over CloudFormation's 51200-byte inline limit: deploying it from s3://", "UPDATE_COMPLETE")
 	flowcExit(t, 0, "diff", "--env", "dev", "--exit-code", next)
 
 	// Back to the first spec, without a change set.

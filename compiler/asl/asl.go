@@ -70,15 +70,39 @@ const (
 	arnPublish              = "${" + layout.IntegrationSNSPublish + "}"
 )
 
+// Options tune the state machine; compiler.Compile fills them from its own
+// options, defaults applied.
+type Options struct {
+	SlotPollSeconds int // wait of a partition for a free slot before it tries again
+}
+
 // StateMachine renders the state machine definition, pretty-printed.
-func StateMachine(pl *ir.IR) ([]byte, error) {
-	a := &asl{pl: pl}
+func StateMachine(pl *ir.IR, opt Options) ([]byte, error) {
+	a := &asl{pl: pl, opt: opt}
 	return jsonw.Pretty(a.definition())
 }
 
 type asl struct {
 	pl     *ir.IR
+	opt    Options
 	states obj
+	leased bool // an on_arrival source: runs hold leases and slots (asl_runs.go)
+}
+
+// afterSuccess and afterFailure are where a run goes after its tables:
+// through the release of its lease and slot when runs hold them.
+func (a *asl) afterSuccess() string {
+	if a.leased {
+		return stReleaseOnSuccess
+	}
+	return stNotifySuccess
+}
+
+func (a *asl) afterFailure() string {
+	if a.leased {
+		return stReleaseOnFailure
+	}
+	return stNotifyFailure
 }
 
 func (a *asl) add(name string, state obj) { a.states = a.states.Set(name, state) }
@@ -128,7 +152,13 @@ func (a *asl) definition() obj {
 		"the run input {} names no source that starts runs of this pipeline (expected \"source\": one of "+strings.Join(names, ", ")+")",
 		"States.JsonToString($)")))
 	for _, r := range routes {
+		a.leased = a.leased || r.src.Trigger == ir.TriggerOnArrival
+	}
+	for _, r := range routes {
 		a.route(r)
+	}
+	if a.leased {
+		a.lease()
 	}
 	a.work()
 	a.notify()
@@ -164,8 +194,13 @@ func (a *asl) route(r *route) {
 	s := r.src
 	// run is what the rest of the run reads: $.run.
 	run := func(partition, scope string) obj {
-		return obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
+		o := obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
 			Set("tables", strings.Join(r.tables, ", ")).Set("loads", nonNilAny(r.loads))
+		if s.Trigger == ir.TriggerOnArrival {
+			settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
+			o = o.Set("settle", settle).Set("max_waits", waits)
+		}
+		return o
 	}
 	start := a.st(r, "start")
 	switch {
@@ -223,7 +258,7 @@ func (a *asl) route(r *route) {
 				a.outsideSource(r),
 			}).Set("Next", a.st(r, stOtherObject)),
 		}).Set("Default", all))
-		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stLoad))
+		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stArrival))
 	default:
 		// Scheduled runs read everything.
 		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stLoad))
@@ -262,7 +297,7 @@ func (a *asl) work() {
 		Set("MaxConcurrency", loadConcurrency).
 		Set("ItemProcessor", a.loadProcessor()).
 		Set("ResultPath", "$.results").
-		Set("Catch", catchAll()).
+		Set("Catch", []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", a.afterFailure())}).
 		Set("Next", stAnyFailed))
 	// The filter $.results[?(@.ok == false)] is read only when a table
 	// failed: on a list without a match moto raises "could not be found"
@@ -274,7 +309,7 @@ func (a *asl) work() {
 		Set("Next", stTablesFailed))
 	a.add(stTablesFailed, obj{}.Set("Type", "Choice").Set("Choices", []any{
 		obj{}.Set("Variable", "$.outcome.failed").Set("BooleanEquals", true).Set("Next", stListFailures),
-	}).Set("Default", stNotifySuccess))
+	}).Set("Default", a.afterSuccess()))
 	failed := "$.results[?(@.ok == false)]"
 	a.add(stListFailures, obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.
@@ -282,7 +317,7 @@ func (a *asl) work() {
 			Set("Cause.$", formatFn("{} of {} tables failed: {}",
 				"States.ArrayLength("+failed+")", "States.ArrayLength($.results)", "States.JsonToString("+failed+".line)"))).
 		Set("ResultPath", "$.error").
-		Set("Next", stNotifyFailure))
+		Set("Next", a.afterFailure()))
 }
 
 // errTablesFailed is the error of a run in which a table failed; the

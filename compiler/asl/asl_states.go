@@ -95,8 +95,8 @@ func (a *asl) register(r *route) {
 		Set("Catch", catchAll()).
 		Set("Next", a.st(r, stRegistered)))
 	a.add(a.st(r, stRegistered), obj{}.Set("Type", "Choice").Set("Choices", []any{
-		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stLoad),
-		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stLoad),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stArrival),
+		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stArrival),
 	}).Set("Default", a.st(r, stNotRegistered)))
 	a.add(a.st(r, stNotRegistered), obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.

@@ -273,7 +273,7 @@ func TestSubjectsUnder100(t *testing.T) {
 func TestTablesFailIndependently(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
 	load := top[asl.StLoad]
-	if load["ResultPath"] != "$.results" || load["Next"] != asl.StAnyFailed || !hasCatchAll(load) {
+	if load["ResultPath"] != "$.results" || load["Next"] != asl.StAnyFailed || !hasCatchAll(load) || load["Catch"].([]any)[0].(map[string]any)["Next"] != asl.StReleaseOnFailure {
 		t.Errorf("load Map: ResultPath %v, Next %v", load["ResultPath"], load["Next"])
 	}
 	proc := states(t, load["ItemProcessor"].(map[string]any))
@@ -304,12 +304,12 @@ func TestTablesFailIndependently(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(top[asl.StTablesFailed])
-	if want := `{"Choices":[{"BooleanEquals":true,"Next":"` + asl.StListFailures + `","Variable":"$.outcome.failed"}],"Default":"` + asl.StNotifySuccess + `","Type":"Choice"}`; string(b) != want {
+	if want := `{"Choices":[{"BooleanEquals":true,"Next":"` + asl.StListFailures + `","Variable":"$.outcome.failed"}],"Default":"` + asl.StReleaseOnSuccess + `","Type":"Choice"}`; string(b) != want {
 		t.Errorf("%s:\n got %s\nwant %s", asl.StTablesFailed, b, want)
 	}
 	list := top[asl.StListFailures]
 	p := list["Parameters"].(map[string]any)
-	if list["Next"] != asl.StNotifyFailure || list["ResultPath"] != "$.error" || p["Error"] != asl.ErrTablesFailed ||
+	if list["Next"] != asl.StReleaseOnFailure || list["ResultPath"] != "$.error" || p["Error"] != asl.ErrTablesFailed ||
 		!strings.Contains(p["Cause.$"].(string), "States.JsonToString($.results[?(@.ok == false)].line)") {
 		t.Errorf("%s: %v", asl.StListFailures, list)
 	}
@@ -384,8 +384,8 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	}
 
 	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
-	want := `{"Choices":[{"Next":"Load tables","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
-		`{"Next":"Load tables","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
+	want := `{"Choices":[{"Next":"` + asl.StArrival + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+		`{"Next":"` + asl.StArrival + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
 		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
 	if string(b) != want {
 		t.Errorf("registered?\n got %s\nwant %s", b, want)
@@ -393,5 +393,97 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	bad := top["flights: "+asl.StNotRegistered]
 	if bad["Next"] != asl.StNotifyFailure || bad["ResultPath"] != "$.error" || bad["Parameters"].(map[string]any)["Error"] != asl.ErrNotRegistered {
 		t.Errorf("not registered: %v", bad)
+	}
+}
+
+// TestOneRunPerPartition: an on_arrival run records its S3 event (a
+// second delivery ends at Duplicate event), counts the arrival, takes the
+// partition's lease (a held lease ends the run quietly, or is taken over
+// from an execution that is no longer running), waits for quiet, takes a
+// slot (at most runs.max_parallel_partitions), loads, releases the slot
+// and, if no file arrived meanwhile, the lease; else it goes round again.
+// A start by hand (no sequencer) skips the event record. Every failure
+// after the lease releases it before the failure notification.
+func TestOneRunPerPartition(t *testing.T) {
+	src := strings.Replace(testspec.Example(t), "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 7, max_wait_seconds: 60}}", 1)
+	src = strings.Replace(src, "\nalerts:", "\nruns: {max_parallel_partitions: 3}\nalerts:", 1)
+	out := testspec.Compile(t, src, "dev", compiler.Options{SlotPollSeconds: 5})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	run := top["flights: run"]["Parameters"].(map[string]any)
+	if run["settle"] != 7.0 || run["max_waits"] != 9.0 { // ceil(60 / 7)
+		t.Errorf("settle %v, max_waits %v; want 7 and 9", run["settle"], run["max_waits"])
+	}
+	if got := js(top[asl.StArrival]["Choices"]); !strings.Contains(got, `"Next":"`+asl.StRecordArrival+`"`) || top[asl.StArrival]["Default"] != asl.StCountArrival {
+		t.Errorf("a start by hand must skip the event record: %s", got)
+	}
+	rec := top[asl.StRecordArrival]
+	if got := js(rec["Parameters"]); !strings.Contains(got, `"ConditionExpression":"attribute_not_exists(pk)"`) || !strings.Contains(got, "O#{}#{}#{}', $.run.source, $.key, $.sequencer") {
+		t.Errorf("record arrival: %s", got)
+	}
+	if c := rec["Catch"].([]any)[0].(map[string]any); js(c["ErrorEquals"]) != `["DynamoDB.ConditionalCheckFailedException"]` || c["Next"] != asl.StDuplicate || top[asl.StDuplicate]["Type"] != "Succeed" {
+		t.Errorf("a duplicate event must end quietly: %v", c)
+	}
+	if got := js(top[asl.StCountArrival]["Parameters"]); !strings.Contains(got, `"UpdateExpression":"ADD gen :one SET last_at = :t"`) {
+		t.Errorf("count arrival: %s", got)
+	}
+	take := top[asl.StTakeLease]
+	if got := js(take["Parameters"]); !strings.Contains(got, `"ConditionExpression":"attribute_not_exists(holder)"`) || take["Next"] != asl.StSettle {
+		t.Errorf("take lease: %s", got)
+	}
+	if c := take["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StLeaseHeld {
+		t.Errorf("a held lease must be looked at: %v", c)
+	}
+	if top[asl.StHolderRunning]["Default"] != asl.StTakeOver || !strings.Contains(js(top[asl.StTakeOver]["Parameters"]), `"ConditionExpression":"holder = :old"`) {
+		t.Error("a lease whose holder is not running must be taken over, conditionally")
+	}
+	if top[asl.StWaitQuiet]["SecondsPath"] != "$.run.settle" {
+		t.Errorf("settle wait %v", top[asl.StWaitQuiet])
+	}
+	if got := js(top[asl.StQuiet]["Choices"]); !strings.Contains(got, `"StringEqualsPath":"$.lease.seen","Variable":"$.now.gen"`) || !strings.Contains(got, `"NumericGreaterThanEqualsPath":"$.run.max_waits"`) {
+		t.Errorf("quiet?: %s", got)
+	}
+	params := top[asl.StTakeSlot]["Parameters"].(map[string]any)
+	if params["ConditionExpression"] != "attribute_not_exists(holders) OR size(holders) < :max" || !strings.Contains(js(params), `":max":{"N":"3"}`) {
+		t.Errorf("take slot: %s", js(params))
+	}
+	if top[asl.StTakeSlot]["Next"] != asl.StLoad || top[asl.StWaitSlot]["Seconds"] != 5.0 {
+		t.Errorf("slot: next %v, wait %v", top[asl.StTakeSlot]["Next"], top[asl.StWaitSlot]["Seconds"])
+	}
+	rel := top[asl.StReleaseLease]
+	if got := js(rel["Parameters"]); !strings.Contains(got, `"ConditionExpression":"holder = :me AND gen = :seen"`) || rel["Next"] != asl.StNotifySuccess {
+		t.Errorf("release lease: %s", got)
+	}
+	if c := rel["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StNextPass || top[asl.StNextPass]["Next"] != asl.StSettle {
+		t.Error("a file that arrived during the load must make the run go round again")
+	}
+	if top[asl.StReleaseOnFailure]["Default"] != asl.StNotifyFailure || top[asl.StFailReleaseLease]["Next"] != asl.StNotifyFailure {
+		t.Error("the failure path must release, then notify")
+	}
+	// Every Glue job allows as many runs as there are slots.
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(out.File(layout.TemplatePath), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	jobs := 0
+	for id, r := range tmpl.Resources {
+		if r.Type == "AWS::Glue::Job" {
+			jobs++
+			if got := js(r.Properties["ExecutionProperty"]); got != `{"MaxConcurrentRuns":3}` {
+				t.Errorf("%s: ExecutionProperty %s", id, got)
+			}
+		}
+	}
+	if jobs == 0 {
+		t.Error("no Glue job")
 	}
 }

@@ -4,6 +4,24 @@ package asl
 // package compiler and so cannot be in package asl) read.
 const (
 	ArnBatchCreatePartition = arnBatchCreatePartition
+	StArrival               = stArrival
+	StRecordArrival         = stRecordArrival
+	StDuplicate             = stDuplicate
+	StCountArrival          = stCountArrival
+	StTakeLease             = stTakeLease
+	StLeaseHeld             = stLeaseHeld
+	StHolderRunning         = stHolderRunning
+	StTakeOver              = stTakeOver
+	StSettle                = stSettle
+	StWaitQuiet             = stWaitQuiet
+	StQuiet                 = stQuiet
+	StTakeSlot              = stTakeSlot
+	StWaitSlot              = stWaitSlot
+	StReleaseOnSuccess      = stReleaseOnSuccess
+	StReleaseOnFailure      = stReleaseOnFailure
+	StReleaseLease          = stReleaseLease
+	StFailReleaseLease      = stFailReleaseLease
+	StNextPass              = stNextPass
 	ArnStartJobSync         = arnStartJobSync
 	ErrNotRegistered        = errNotRegistered
 	ErrTablesFailed         = errTablesFailed

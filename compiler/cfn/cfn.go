@@ -133,6 +133,9 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
 	}
+	if c.leased() {
+		c.runsTable(t)
+	}
 	t.Resources[idStateMachineRole] = c.stateMachineRole()
 	t.Resources[idEventsRole] = role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
 		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine))))
@@ -168,6 +171,9 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
 func (c *cfn) definitionSubstitutions() map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
+	if bytes.Contains(c.defn, []byte("${"+layout.SubstRunsTable+"}")) {
+		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
+	}
 	for name, resource := range layout.IntegrationResource {
 		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
 			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)

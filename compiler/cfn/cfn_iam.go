@@ -146,6 +146,14 @@ func (c *cfn) stateMachineRole() *iam.Role {
 	if len(jobs) > 0 {
 		sts = append(sts, allow("RunJobs", []string{"glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"}, scoped("glue", "job/", n.GlueJob(""), jobs)...))
 	}
+	if c.leased() {
+		// The runs table through the optimized DynamoDB integration, and
+		// the status of this state machine's executions (a lease or slot
+		// holder that is no longer running is taken over).
+		sts = append(sts,
+			allow("CoordinateRuns", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, cloudformation.GetAtt(idRunsTable, "Arn")),
+			allow("WatchRuns", []string{"states:DescribeExecution"}, arn("states", "execution:"+n.StateMachine()+":*")))
+	}
 	sts = append(sts,
 		allow("PublishAlerts", []string{"sns:Publish"}, cloudformation.Ref(idAlertTopic)),
 		allow("LogDeliveryHasNoResourceScoping", logsDeliveryActions, "*"),

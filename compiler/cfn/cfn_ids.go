@@ -34,6 +34,7 @@ const (
 	idAlertTopic       = "AlertTopic"
 	idAlertTopicPolicy = "AlertTopicPolicy"
 	idGlueSecretPolicy = "GlueRoleSecretPolicy"
+	idRunsTable        = "RunsTable"
 
 	paramRedshiftSecret = "RedshiftSecretArn"
 	condRedshiftSecret  = "HasRedshiftSecret"

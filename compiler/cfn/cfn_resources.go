@@ -126,17 +126,28 @@ func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
 		// one, is case-sensitive, and two filters in one list are ORed, so
 		// the prefix is checked by the state machine, which ends a run of
 		// an object outside the source's location at once, quietly.
+		key := []any{map[string]any{"suffix": map[string]any{"equals-ignore-case": s.Suffix()}}}
+		if m := s.Arrival.Marker; m != "" {
+			// Only the completion marker announces a partition
+			// (docs/run-model.md, "Completion markers").
+			r.Description = cloudformation.String("flowc: a run per marker " + m + " created under " + s.Location)
+			key = []any{map[string]any{"suffix": "/" + m}}
+		}
 		r.EventPattern = map[string]any{
 			"source":      []string{"aws.s3"},
 			"detail-type": []string{"Object Created"},
 			"detail": map[string]any{
 				"bucket": map[string]any{"name": []string{s.Bucket}},
-				"object": map[string]any{"key": []any{map[string]any{"suffix": map[string]any{"equals-ignore-case": s.Suffix()}}}},
+				"object": map[string]any{"key": key},
 			},
 		}
+		// The S3 event's detail.object.sequencer orders the events of a key
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html):
+		// with the key it names one event, so the state machine can tell a
+		// second delivery of it from a new upload.
 		target.InputTransformer = &events.Rule_InputTransformer{
-			InputPathsMap: map[string]string{"bucket": "$.detail.bucket.name", "key": "$.detail.object.key"},
-			InputTemplate: fmt.Sprintf(`{"source": %s, "bucket": <bucket>, "key": <key>}`, jsonString(s.Name)),
+			InputPathsMap: map[string]string{"bucket": "$.detail.bucket.name", "key": "$.detail.object.key", "sequencer": "$.detail.object.sequencer"},
+			InputTemplate: fmt.Sprintf(`{"source": %s, "bucket": <bucket>, "key": <key>, "sequencer": <sequencer>}`, jsonString(s.Name)),
 		}
 	default: // schedule
 		r.Description = cloudformation.String("flowc: a run of source " + s.Name + " on " + s.Schedule)
@@ -219,7 +230,7 @@ func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 		NumberOfWorkers:   cloudformation.Int(pl.Glue.Workers),
 		Timeout:           cloudformation.Int(pl.Glue.TimeoutMinutes),
 		MaxRetries:        cloudformation.Float64(0),
-		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(1)},
+		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(float64(c.maxConcurrentRuns(tb)))},
 		DefaultArguments: map[string]any{
 			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.tempDir())),
 			"--job-bookmark-option":              "job-bookmark-disable",

@@ -71,6 +71,27 @@ func (e *emulator) post(t *testing.T, path string, body any) {
 	}
 }
 
+// putEvents sends events to the default event bus, as EventBridge's
+// PutEvents (JSON 1.1 protocol), so a test can deliver an S3 event again.
+func (e *emulator) putEvents(t *testing.T, entries ...map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(map[string]any{"Entries": entries})
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSEvents.PutEvents")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/"+region+"/events/aws4_request, SignedHeaders=host, Signature=x")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ FailedEntryCount int }
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode >= 300 || out.FailedEntryCount != 0 {
+		t.Fatalf("PutEvents: %s, %d failed", resp.Status, out.FailedEntryCount)
+	}
+}
+
 // notifications returns the messages published to each SNS topic.
 func (e *emulator) notifications(t *testing.T) map[string][]string {
 	t.Helper()
@@ -85,20 +106,27 @@ func (e *emulator) notifications(t *testing.T) map[string][]string {
 	return out
 }
 
-// build compiles the example.
+// build compiles the example with a settle window of two seconds, two
+// partitions at a time and a one-second wait for a slot (the waits sleep
+// for real on the emulator).
 func build(t *testing.T) *compiler.Output {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	name := filepath.Join(filepath.Dir(file), "..", "..", "examples", "flights.yaml")
-	src, err := os.ReadFile(name)
+	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl, ds := spec.Load("flights.yaml", src, env)
+	src := strings.Replace(string(b), "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 2, max_wait_seconds: 60}}", 1)
+	src = strings.Replace(src, "\nalerts:", "\nruns: {max_parallel_partitions: 2}\nalerts:", 1)
+	if src == string(b) {
+		t.Fatal("the example changed: no trigger or alerts to edit")
+	}
+	pl, ds := spec.Load("flights.yaml", []byte(src), env)
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, cds := compiler.CompileWith(pl, compiler.Options{})
+	out, cds := compiler.CompileWith(pl, compiler.Options{SlotPollSeconds: 1})
 	if cds.HasErrors() {
 		t.Fatal(cds)
 	}
@@ -314,6 +342,220 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		again, _ := runDay(1)
 		if !visited(t, sfc, again, "flights: "+"partition registered?") || visited(t, sfc, again, "flights: partition not registered") {
 			t.Error("the second run of day 1 did not take the registered partition as registered")
+		}
+	})
+
+	// Requirement 1 of issue 16: one run per partition, however the files
+	// arrive; at most max_parallel_partitions (2 here) partitions at once.
+	jobRunsOf := func(t *testing.T, table, partition string) []gluetypes.JobRun {
+		t.Helper()
+		runs, err := gl.GetJobRuns(ctx, &glue.GetJobRunsInput{JobName: aws.String(out.IR.Names.GlueJob(table))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []gluetypes.JobRun
+		for _, r := range runs.JobRuns {
+			if r.Arguments["--flowc_partition"] == partition {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	oneRunPerTable := func(t *testing.T, partition string) {
+		t.Helper()
+		for _, table := range []string{"delayed_flights_fact", "airport_delays"} {
+			if n := len(jobRunsOf(t, table, partition)); n != 1 {
+				t.Errorf("%s: %d job runs for %s, want 1", table, n, partition)
+			}
+		}
+	}
+	waitAll := func(t *testing.T, known map[string]bool, n int) []string {
+		t.Helper()
+		var arns []string
+		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(300 * time.Millisecond) {
+			arns = arns[:0]
+			running := 0
+			out, err := sfc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(sm)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range out.Executions {
+				if known[aws.ToString(e.ExecutionArn)] {
+					continue
+				}
+				arns = append(arns, aws.ToString(e.ExecutionArn))
+				if e.Status == sfntypes.ExecutionStatusRunning {
+					running++
+				}
+			}
+			if len(arns) >= n && running == 0 {
+				return arns
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d executions started, %d still running after 2 minutes", len(arns), n, running)
+			}
+		}
+	}
+	successes := func(t *testing.T, before int, partition string) int {
+		n := 0
+		for _, m := range em.notifications(t)[topic][before:] {
+			if strings.Contains(m, partition+" succeeded") {
+				n++
+			}
+		}
+		return n
+	}
+
+	t.Run("burst into one partition: one run", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		before := len(em.notifications(t)[topic])
+		known := executions(t, sfc, sm)
+		partition := "year=2001/month=04/day=01"
+		const files = 10
+		for i := range files {
+			if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"),
+				Key:  aws.String(fmt.Sprintf("raw/flights/%s/part-%02d.csv", partition, i)),
+				Body: strings.NewReader("date,delay,distance,origin,destination\n2001-04-01 06:05,75,500,ATL,ORD\n")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		arns := waitAll(t, known, files)
+		loaded, pickedUp := 0, 0
+		for _, arn := range arns {
+			d := waitExecution(t, sfc, arn)
+			if d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Errorf("%s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			switch {
+			case visited(t, sfc, arn, "Load tables"):
+				loaded++
+			case visited(t, sfc, arn, "Picked up by the running run"):
+				pickedUp++
+			}
+		}
+		if len(arns) != files || loaded != 1 || pickedUp != files-1 {
+			t.Errorf("%d executions: %d loaded, %d picked up by the running run; want %d, 1, %d", len(arns), loaded, pickedUp, files, files-1)
+		}
+		oneRunPerTable(t, partition)
+		if n, all := successes(t, before, partition), len(em.notifications(t)[topic])-before; n != 1 || all != 1 {
+			t.Errorf("%d success messages of %d messages, want 1 of 1", n, all)
+		}
+	})
+
+	t.Run("redelivered event: no second run", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		before := len(em.notifications(t)[topic])
+		known := executions(t, sfc, sm)
+		partition := "year=2001/month=04/day=02"
+		// The same S3 event twice, as EventBridge may deliver it (at least
+		// once): same key, same sequencer.
+		detail := map[string]any{
+			"version": "0", "bucket": map[string]any{"name": "acme-flights-landing-dev"},
+			"object": map[string]any{"key": "raw/flights/" + partition + "/flights.csv", "size": 70, "etag": "0123", "sequencer": "0062E99A88DC407460"},
+			"reason": "PutObject",
+		}
+		b, _ := json.Marshal(detail)
+		entry := map[string]any{"Source": "aws.s3", "DetailType": "Object Created", "Detail": string(b), "Resources": []string{"arn:aws:s3:::acme-flights-landing-dev"}}
+		for range 2 {
+			em.putEvents(t, entry)
+		}
+		arns := waitAll(t, known, 2)
+		dup := 0
+		for _, arn := range arns {
+			if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Errorf("%s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			if visited(t, sfc, arn, "Duplicate event") {
+				dup++
+				if visited(t, sfc, arn, "Load tables") {
+					t.Error("the duplicate's execution loaded")
+				}
+			}
+		}
+		if len(arns) != 2 || dup != 1 {
+			t.Errorf("%d executions, %d ended at Duplicate event; want 2, 1", len(arns), dup)
+		}
+		oneRunPerTable(t, partition)
+		if n := successes(t, before, partition); n != 1 {
+			t.Errorf("%d success messages, want 1", n)
+		}
+	})
+
+	t.Run("several partitions: at most 2 at a time", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Job runs take 2 seconds, so loads overlap unless the slots keep
+		// them apart.
+		em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::job_run", "transition": map[string]any{"progression": "time", "seconds": 2}})
+		defer em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::job_run", "transition": map[string]any{"progression": "immediate"}})
+		before := len(em.notifications(t)[topic])
+		known := executions(t, sfc, sm)
+		var parts []string
+		for d := 10; d < 15; d++ {
+			p := fmt.Sprintf("year=2001/month=04/day=%02d", d)
+			parts = append(parts, p)
+			if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"), Key: aws.String("raw/flights/" + p + "/flights.csv"),
+				Body: strings.NewReader("date,delay,distance,origin,destination\n2001-04-10 06:05,75,500,ATL,ORD\n")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		arns := waitAll(t, known, len(parts))
+		type span struct{ from, to time.Time }
+		var spans []span
+		waited := 0
+		for _, arn := range arns {
+			if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Errorf("%s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			h, err := sfc.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sp span
+			for _, e := range h.Events {
+				if e.TaskFailedEventDetails != nil && strings.Contains(aws.ToString(e.TaskFailedEventDetails.Error), "ConcurrentRunsExceeded") {
+					t.Errorf("%s: a job refused a run: %s", arn, aws.ToString(e.TaskFailedEventDetails.Error))
+				}
+				if e.StateExitedEventDetails != nil && aws.ToString(e.StateExitedEventDetails.Name) == "Take slot" {
+					sp.from = aws.ToTime(e.Timestamp)
+				}
+				if e.StateEnteredEventDetails != nil && aws.ToString(e.StateEnteredEventDetails.Name) == "Release slot" {
+					sp.to = aws.ToTime(e.Timestamp)
+				}
+				if e.StateEnteredEventDetails != nil && aws.ToString(e.StateEnteredEventDetails.Name) == "Slots full" {
+					waited++
+				}
+			}
+			if sp.from.IsZero() || sp.to.IsZero() {
+				t.Errorf("%s took no slot or released none", arn)
+				continue
+			}
+			spans = append(spans, sp)
+		}
+		// The most loads holding a slot at one instant.
+		most := 0
+		for _, a := range spans {
+			n := 0
+			for _, b := range spans {
+				if !b.from.After(a.from) && b.to.After(a.from) {
+					n++
+				}
+			}
+			most = max(most, n)
+		}
+		if most > 2 || most == 0 {
+			t.Errorf("%d partitions loaded at once, want at most 2 (and some)", most)
+		}
+		if waited == 0 {
+			t.Error("no partition waited for a slot: the test did not exercise the bound")
+		}
+		for _, p := range parts {
+			oneRunPerTable(t, p)
+			if n := successes(t, before, p); n != 1 {
+				t.Errorf("%s: %d success messages, want 1", p, n)
+			}
 		}
 	})
 

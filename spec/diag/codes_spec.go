@@ -48,4 +48,5 @@ var (
 	FC218 = def("FC218", Error, "the region is not one of the AWS regions flowc knows")
 	FC112 = def("FC112", Error, "a YAML value that needs quoting: unquoted, YAML reads it as something else (a number, an alias, or several entries of a {...})")
 	FC412 = def("FC412", Error, "dedupe has an empty by: list")
+	FC220 = def("FC220", Error, "the on_arrival options conflict: settle_seconds is above max_wait_seconds, or the marker is not a plain file name outside the data files")
 )
