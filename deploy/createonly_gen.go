@@ -2,10 +2,10 @@
 
 package deploy
 
-// CreateOnlyProperties lists, per resource type, the properties whose change
+// createOnlyProperties lists, per resource type, the properties whose change
 // replaces the resource (the schemas' createOnlyProperties), as
 // slash-separated paths under Properties; "*" stands for every list element.
-var CreateOnlyProperties = map[string][]string{
+var createOnlyProperties = map[string][]string{
 	"AWS::CloudFormation::CustomResource":       {"ServiceToken"},
 	"AWS::CloudFormation::GuardHook":            {"Alias", "ExecutionRole"},
 	"AWS::CloudFormation::HookTypeConfig":       {"ConfigurationAlias"},
@@ -19,6 +19,8 @@ var CreateOnlyProperties = map[string][]string{
 	"AWS::CloudFormation::ResourceVersion":      {"ExecutionRoleArn", "LoggingConfig", "SchemaHandlerPackage", "TypeName"},
 	"AWS::CloudFormation::StackSet":             {"PermissionModel", "StackSetName"},
 	"AWS::CloudFormation::TypeActivation":       {"LoggingConfig"},
+	"AWS::DynamoDB::GlobalTable":                {"TableName"},
+	"AWS::DynamoDB::Table":                      {"ImportSourceSpecification", "TableName"},
 	"AWS::Events::ApiDestination":               {"Name"},
 	"AWS::Events::Archive":                      {"ArchiveName", "SourceArn"},
 	"AWS::Events::Connection":                   {"Name"},

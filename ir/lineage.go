@@ -5,17 +5,38 @@ import (
 	"strings"
 )
 
-// Run is what a run started by the triggered source s does: the tables it
-// loads, in table order: those whose lineage has s as its triggered source,
-// and those whose lineage has none.
-func (p *IR) Run(s *Source) (tables []*Table) {
+// RunPlan is what a run started by the triggered source Source does: the
+// tables it loads, in table order: those whose lineage has Source as its
+// triggered source, and those whose lineage has none.
+type RunPlan struct {
+	Source *Source
+	Tables []*Table
+}
+
+// Runs returns the plan of every triggered source, in source order. It
+// makes one pass over the tables, so a spec with thousands of sources and
+// tables costs what it holds, not their product.
+func (p *IR) Runs() []RunPlan {
+	var out []RunPlan
+	run := map[string]int{} // triggered source -> index in out
+	for _, s := range p.Sources {
+		if s.Triggered() {
+			run[s.Name] = len(out)
+			out = append(out, RunPlan{Source: s})
+		}
+	}
 	for _, t := range p.Tables {
-		if t.Trigger != nil && t.Trigger.Name != s.Name {
+		if t.Trigger == nil { // no triggered source: every run loads it
+			for i := range out {
+				out[i].Tables = append(out[i].Tables, t)
+			}
 			continue
 		}
-		tables = append(tables, t)
+		if i, ok := run[t.Trigger.Name]; ok {
+			out[i].Tables = append(out[i].Tables, t)
+		}
 	}
-	return tables
+	return out
 }
 
 // Registers reports whether a run of s registers the partition it runs in

@@ -43,6 +43,7 @@ warehouse:
   tables:
     spend_fact:
       from: spend
+      load: replace_partition
       columns: {day: varchar(10), id: bigint, amount: double precision, country_name: varchar(64)}
 glue: {version: "4.0", worker_type: G.1X}
 `
@@ -143,12 +144,12 @@ func TestDatabaseParamPerEnvironment(t *testing.T) {
 
 func TestKnownRegion(t *testing.T) {
 	for _, r := range []string{"us-east-1", "eu-central-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1"} {
-		if !KnownRegion(r) {
+		if !knownRegion(r) {
 			t.Errorf("KnownRegion(%q) = false", r)
 		}
 	}
 	for _, r := range []string{"", "us-east-9", "aws-global", "US-EAST-1", "us-east-1 "} {
-		if KnownRegion(r) {
+		if knownRegion(r) {
 			t.Errorf("KnownRegion(%q) = true", r)
 		}
 	}

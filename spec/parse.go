@@ -167,8 +167,8 @@ func (d *decoder) source(e entry) *Source {
 				d.ds.Errorf(o.Pos, diag.FC105, "csv delimiter, quote and escape must be one character, got %q", o.Raw)
 			}
 		}
-		if s.FormatName() != "csv" {
-			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.FormatName())
+		if s.formatName() != "csv" {
+			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.formatName())
 		}
 	}
 	for _, pn := range d.list(fs.get("partitions"), "partitions") {
@@ -218,10 +218,10 @@ func (d *decoder) trigger(n *yaml.Node) *Trigger {
 	d.enum(s, "trigger", "on_arrival", "none")
 	t.Kind = TriggerKind(s.Raw)
 	if s.Raw == "" {
-		t.Kind = TriggerNone
+		t.Kind = triggerNone
 	}
 	if !contains([]string{"on_arrival", "none", ""}, s.Raw) {
-		t.Kind = TriggerNone
+		t.Kind = triggerNone
 	}
 	return t
 }
@@ -404,7 +404,7 @@ func (d *decoder) table(e entry) *Table {
 	fs.require(what, "from", "columns")
 	t.From = d.str(fs.get("from"), "from")
 	t.Load = d.str(fs.get("load"), "load")
-	d.enum(t.Load, "load", LoadAppend, LoadReplacePartition, LoadMerge)
+	d.enum(t.Load, "load", loadAppend, LoadReplacePartition, LoadMerge)
 	t.Key = d.strList(fs.get("key"), "key")
 	t.Distkey = d.str(fs.get("distkey"), "distkey")
 	t.Diststyle = d.str(fs.get("diststyle"), "diststyle")
@@ -438,12 +438,12 @@ func (d *decoder) check(n *yaml.Node) *TableCheck {
 	e := es[0]
 	c := &TableCheck{Kind: CheckKind(e.Key.Value), Pos: d.pos(e.Key)}
 	switch c.Kind {
-	case CheckNotNull, CheckUnique:
+	case checkNotNull, CheckUnique:
 		c.Columns = d.strList(e.Val, string(c.Kind))
 		if len(c.Columns) == 0 {
 			d.errorf(e.Val, diag.FC104, "%s needs at least one column", c.Kind)
 		}
-	case CheckExpect:
+	case checkExpect:
 		c.Expect = d.expr(e.Val, "expect")
 	case CheckRowCount:
 		rf := d.fields(e.Val, "row_count", rowCountKeys)
@@ -496,11 +496,11 @@ func (d *decoder) arrival(n *yaml.Node) *Arrival {
 	a.SettleSeconds = d.integer(fs.get("settle_seconds"), "settle_seconds")
 	a.MaxWaitSeconds = d.integer(fs.get("max_wait_seconds"), "max_wait_seconds")
 	a.Marker = d.str(fs.get("marker"), "marker")
-	if v := a.SettleSeconds; v.Set && (v.Value < MinSettleSeconds || v.Value > MaxSettleSeconds) {
-		d.ds.Errorf(v.Pos, diag.FC108, "settle_seconds must be between %d and %d, got %d", MinSettleSeconds, MaxSettleSeconds, v.Value)
+	if v := a.SettleSeconds; v.Set && (v.Value < minSettleSeconds || v.Value > maxSettleSeconds) {
+		d.ds.Errorf(v.Pos, diag.FC108, "settle_seconds must be between %d and %d, got %d", minSettleSeconds, maxSettleSeconds, v.Value)
 	}
-	if v := a.MaxWaitSeconds; v.Set && (v.Value < MinMaxWaitSeconds || v.Value > MaxMaxWaitSeconds) {
-		d.ds.Errorf(v.Pos, diag.FC108, "max_wait_seconds must be between %d and %d, got %d", MinMaxWaitSeconds, MaxMaxWaitSeconds, v.Value)
+	if v := a.MaxWaitSeconds; v.Set && (v.Value < minMaxWaitSeconds || v.Value > maxMaxWaitSeconds) {
+		d.ds.Errorf(v.Pos, diag.FC108, "max_wait_seconds must be between %d and %d, got %d", minMaxWaitSeconds, maxMaxWaitSeconds, v.Value)
 	}
 	return a
 }
@@ -509,8 +509,8 @@ func (d *decoder) arrival(n *yaml.Node) *Arrival {
 func (d *decoder) runs(n *yaml.Node) *Runs {
 	fs := d.fields(n, "runs", runsKeys)
 	r := &Runs{Pos: d.pos(n), MaxParallelPartitions: d.integer(fs.get("max_parallel_partitions"), "max_parallel_partitions")}
-	if v := r.MaxParallelPartitions; v.Set && (v.Value < 1 || v.Value > MaxParallelPartitionsLimit) {
-		d.ds.Errorf(v.Pos, diag.FC108, "max_parallel_partitions must be between 1 and %d, got %d", MaxParallelPartitionsLimit, v.Value)
+	if v := r.MaxParallelPartitions; v.Set && (v.Value < 1 || v.Value > maxParallelPartitionsLimit) {
+		d.ds.Errorf(v.Pos, diag.FC108, "max_parallel_partitions must be between 1 and %d, got %d", maxParallelPartitionsLimit, v.Value)
 	}
 	return r
 }

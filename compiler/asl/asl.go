@@ -119,12 +119,9 @@ type route struct {
 func (a *asl) routes() []*route {
 	pl := a.pl
 	var out []*route
-	for _, s := range pl.Sources {
-		if !s.Triggered() {
-			continue
-		}
-		r := &route{src: s}
-		for _, t := range pl.Run(s) {
+	for _, run := range pl.Runs() {
+		r := &route{src: run.Source}
+		for _, t := range run.Tables {
 			r.loads = append(r.loads, obj{}.Set("table", t.Name).Set("job", pl.Names.GlueJob(t.Name)))
 			r.tables = append(r.tables, t.Name)
 		}
