@@ -57,24 +57,17 @@ func (o *Output) File(path string) []byte {
 
 // Options tune a build. The zero value is what `flowc build` uses.
 type Options struct {
-	// CrawlerPollSeconds is the default of the template parameter
-	// CrawlerPollSeconds, the wait between two GetCrawler polls (default
-	// 30). Tests against an emulator set 1.
-	CrawlerPollSeconds int
-	// CrawlerMaxPolls is the default of the template parameter
-	// CrawlerMaxPolls, after which a crawl still running fails the run
-	// (default 120, one hour at 30 s).
-	CrawlerMaxPolls int
+	// SlotPollSeconds is how long a partition that finds every slot taken
+	// (runs: max_parallel_partitions) waits before it tries again
+	// (default 30). Tests against an emulator set 1.
+	SlotPollSeconds int
 
 	limitsOnly bool // CheckLimits: no Glue scripts, DDL or manifest
 }
 
 func (o Options) withDefaults() Options {
-	if o.CrawlerPollSeconds <= 0 {
-		o.CrawlerPollSeconds = 30
-	}
-	if o.CrawlerMaxPolls <= 0 {
-		o.CrawlerMaxPolls = 120
+	if o.SlotPollSeconds <= 0 {
+		o.SlotPollSeconds = 30
 	}
 	return o
 }
@@ -158,7 +151,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
+	def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: opt.SlotPollSeconds})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds

@@ -26,6 +26,8 @@ var createOnlyProperties = map[string][]string{
 	"AWS::CloudWatch::Dashboard":                {"DashboardName"},
 	"AWS::CloudWatch::InsightRule":              {"RuleName"},
 	"AWS::CloudWatch::MetricStream":             {"Name"},
+	"AWS::DynamoDB::GlobalTable":                {"TableName"},
+	"AWS::DynamoDB::Table":                      {"ImportSourceSpecification", "TableName"},
 	"AWS::Events::ApiDestination":               {"Name"},
 	"AWS::Events::Archive":                      {"ArchiveName", "SourceArn"},
 	"AWS::Events::Connection":                   {"Name"},

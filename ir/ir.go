@@ -37,6 +37,9 @@ type IR struct {
 	Redshift   Redshift
 	Alerts     Alerts
 	Glue       GlueSettings
+	// MaxParallelPartitions is how many partitions load at once (runs:
+	// max_parallel_partitions), and every Glue job's MaxConcurrentRuns.
+	MaxParallelPartitions int
 }
 
 // Source is a dataset read by the pipeline.
@@ -52,9 +55,20 @@ type Source struct {
 	Columns    []expr.Column // the file's columns, in order
 	Partitions []expr.Column // Hive partition columns, in order
 	Trigger    TriggerKind
-	Schedule   string // cron(...) or rate(...) when Trigger is schedule
+	Schedule   string  // cron(...) or rate(...) when Trigger is schedule
+	Arrival    Arrival // when Trigger is on_arrival, defaults applied
 	// Schema is Columns then Partitions: the row every step starts from.
 	Schema []expr.Column
+}
+
+// Arrival is how the runs of an on_arrival source wait for its files
+// (docs/run-model.md): a partition loads once it has had no new file for
+// SettleSeconds, or MaxWaitSeconds after its run took the lease; with a
+// Marker only an object of that name announces a partition.
+type Arrival struct {
+	SettleSeconds  int
+	MaxWaitSeconds int
+	Marker         string // "" when none
 }
 
 // Triggered reports whether the source starts runs.

@@ -23,7 +23,48 @@ const (
 	defaultGlueWorkerType = "G.1X" // glue: worker_type:
 	defaultGlueWorkers    = 2      // glue: workers:
 	defaultGlueTimeout    = 60     // glue: timeout_minutes:
+
+	// trigger: {on_arrival: {...}} and runs: (docs/run-model.md).
+	defaultSettleSeconds         = 60  // settle_seconds: without a marker
+	defaultMarkerSettleSeconds   = 0   // settle_seconds: with a marker
+	defaultMaxWaitSeconds        = 900 // max_wait_seconds:
+	defaultMaxParallelPartitions = 4   // runs: max_parallel_partitions:
+	minSettleSeconds             = 0
+	maxSettleSeconds             = 900
+	minMaxWaitSeconds            = 60
+	maxMaxWaitSeconds            = 86400
+	maxParallelPartitionsLimit   = 50
 )
+
+// arrival returns the source's on_arrival options with the defaults
+// applied (settle 0 with a marker, 60 without; max wait 900).
+func (s *Source) arrival() ir.Arrival {
+	a := ir.Arrival{SettleSeconds: defaultSettleSeconds, MaxWaitSeconds: defaultMaxWaitSeconds}
+	if s.Trigger == nil || s.Trigger.Arrival == nil {
+		return a
+	}
+	o := s.Trigger.Arrival
+	a.Marker = o.Marker.Raw
+	if a.Marker != "" {
+		a.SettleSeconds = defaultMarkerSettleSeconds
+	}
+	if o.SettleSeconds.Set {
+		a.SettleSeconds = o.SettleSeconds.Value
+	}
+	if o.MaxWaitSeconds.Set {
+		a.MaxWaitSeconds = o.MaxWaitSeconds.Value
+	}
+	return a
+}
+
+// maxParallelPartitions returns runs: max_parallel_partitions, default
+// defaultMaxParallelPartitions.
+func (f *File) maxParallelPartitions() int {
+	if f.Runs == nil || !f.Runs.MaxParallelPartitions.Set {
+		return defaultMaxParallelPartitions
+	}
+	return f.Runs.MaxParallelPartitions.Value
+}
 
 // formatName returns the source's format, defaultFormat when unset.
 func (s *Source) formatName() string {

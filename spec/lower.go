@@ -23,6 +23,8 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		Redshift:    v.redshift,
 		Alerts:      ir.Alerts{OnFailure: v.onFailure, OnSuccess: v.onSuccess},
 		Glue:        f.glue(),
+
+		MaxParallelPartitions: f.maxParallelPartitions(),
 	}
 	buckets := map[string]*ir.Bucket{}
 	for i, s := range f.Sources {
@@ -45,6 +47,9 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		}
 		if s.Trigger != nil {
 			src.Schedule = s.Trigger.Schedule.Raw
+		}
+		if src.Trigger == ir.TriggerOnArrival {
+			src.Arrival = s.arrival()
 		}
 		pl.Sources = append(pl.Sources, src)
 		if src.Bucket != "" {

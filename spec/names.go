@@ -33,7 +33,7 @@ type namedResource struct {
 }
 
 // roleNames are the IAM roles every pipeline has.
-var roleNames = []string{"sfn", "glue", "events"}
+var roleNames = []string{"sfn", "events"}
 
 // Glue job roles (Names.JobRole) are cut to IAM's limit with a hash
 // suffix rather than reported: a long table name must not stop a spec

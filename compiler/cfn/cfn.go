@@ -126,20 +126,14 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	for _, b := range pl.Created() {
 		c.bucket(t, b)
 	}
-	crawled := map[*ir.Source]bool{}
-	for _, s := range pl.CrawledSources() {
-		crawled[s] = true
-	}
 	for _, s := range pl.Sources {
-		c.source(t, s, crawled[s])
-	}
-	if len(pl.CrawledSources()) > 0 {
-		// Only the crawlers use it now: each Glue job has its own role
-		// (cfn_jobroles.go).
-		t.Resources[idGlueRole] = c.glueRole()
+		c.source(t, s)
 	}
 	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
+	}
+	if c.leased() {
+		c.runsTable(t)
 	}
 	t.Resources[idStateMachineRole] = c.stateMachineTrust(stateMachineMayUseAlertKey(c.stateMachineRole()))
 	t.Resources[idEventsRole] = c.eventsTrust(role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
@@ -178,6 +172,9 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
 func (c *cfn) definitionSubstitutions() map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
+	if bytes.Contains(c.defn, []byte("${"+layout.SubstRunsTable+"}")) {
+		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
+	}
 	for name, resource := range layout.IntegrationResource {
 		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
 			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)

@@ -26,7 +26,6 @@ import (
 const (
 	idAssetBucket      = "AssetBucket" // parameter
 	idGlueDatabase     = "GlueDatabase"
-	idGlueRole         = "GlueRole"
 	idStateMachine     = "StateMachine"
 	idStateMachineRole = "StateMachineRole"
 	idStateMachineLogs = "StateMachineLogGroup"
@@ -35,6 +34,7 @@ const (
 	idAlertTopicPolicy = "AlertTopicPolicy"
 	idJobSecretPolicy  = "JobRolesSecretPolicy"
 	idJobsCommonPolicy = "JobRolesCommonPolicy"
+	idRunsTable        = "RunsTable"
 
 	idDeadLetterQueue       = "TriggerDeadLetterQueue"
 	idDeadLetterQueuePolicy = "TriggerDeadLetterQueuePolicy"
@@ -87,9 +87,8 @@ func hashID(name string) string {
 }
 
 // Per-source logical IDs.
-func idSourceTable(source string) string   { return "Source" + camel(source, '_') + "Table" }
-func idSourceCrawler(source string) string { return "Source" + camel(source, '_') + "Crawler" }
-func idSourceRule(source string) string    { return "Source" + camel(source, '_') + "Rule" }
+func idSourceTable(source string) string { return "Source" + camel(source, '_') + "Table" }
+func idSourceRule(source string) string  { return "Source" + camel(source, '_') + "Rule" }
 
 // Per-bucket logical IDs.
 func idBucket(bucket string) string       { return "Bucket" + camel(bucket, '-') }

@@ -155,12 +155,9 @@ func TestJobRolesLeastPrivilege(t *testing.T) {
 	if c := tm.Resources["JobRolesSecretPolicy"]["Condition"]; c != "HasRedshiftSecret" || js(tm.props(t, "JobRolesSecretPolicy")["Roles"]) != refs {
 		t.Errorf("JobRolesSecretPolicy: condition %v, roles %s", c, js(tm.props(t, "JobRolesSecretPolicy")["Roles"]))
 	}
-	// The crawler keeps the pipeline's Glue role until the crawler goes
-	// (issue 16, requirement 5); no job uses it.
-	for id, r := range tm.Resources {
-		if r["Type"] == "AWS::Glue::Job" && strings.Contains(js(r), `"GlueRole"`) {
-			t.Errorf("job %s uses GlueRole", id)
-		}
+	// No role is shared by the jobs any more.
+	if _, ok := tm.Resources["GlueRole"]; ok {
+		t.Errorf("the pipeline-wide GlueRole is still there")
 	}
 }
 

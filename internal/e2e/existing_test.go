@@ -51,12 +51,18 @@ func TestExistingBucketOnEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As build does: a settle window of two seconds, a one-second wait for
+	// a slot; and both sources in the existing bucket.
 	existing := strings.ReplaceAll(string(src), "    location: s3://${params.landing_bucket}/", "    bucket: existing\n    location: s3://${params.landing_bucket}/")
+	existing = strings.Replace(existing, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 2, max_wait_seconds: 60}}", 1)
+	if !strings.Contains(existing, "settle_seconds: 2") || !strings.Contains(existing, "bucket: existing") {
+		t.Fatal("the example changed: no trigger or location to edit")
+	}
 	pl, ds := spec.Load("flights.yaml", []byte(existing), env)
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	out, cds := compiler.CompileWith(pl, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 30})
+	out, cds := compiler.CompileWith(pl, compiler.Options{SlotPollSeconds: 1})
 	if cds.HasErrors() {
 		t.Fatal(cds)
 	}
