@@ -18,6 +18,7 @@ import (
 
 	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/deploy"
+	"github.com/flowc-dev/flowc/layout"
 	"github.com/flowc-dev/flowc/spec"
 )
 
@@ -92,12 +93,18 @@ func TestExistingBucketOnEmulator(t *testing.T) {
 			t.Errorf("the stack holds bucket %s", aws.ToString(r.PhysicalResourceId))
 		}
 	}
-	var sm string
+	var sm, db string
 	for _, o := range res.Outputs {
-		if o.Key == "StateMachineArn" {
+		switch o.Key {
+		case "StateMachineArn":
 			sm = o.Value
+		case "GlueDatabaseName":
+			db = o.Value
 		}
 	}
+	// The emulator has no AWS::Glue::Table: create the catalog tables as
+	// TestPipelineRunsOnEmulator does.
+	em.srv.CreateCatalogTables(t, out.File(layout.TemplatePath), db)
 	if sm == "" {
 		t.Fatalf("no StateMachineArn output: %+v", res.Outputs)
 	}
