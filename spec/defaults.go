@@ -6,11 +6,12 @@ import "github.com/flowc-dev/flowc/ir"
 // The checker applies them once, here and in the syntax accessors below,
 // and the IR holds the result; nothing after the checker applies a default.
 const (
-	DefaultFormat   = "csv"       // a source's format:
-	DefaultLoad     = LoadAppend  // a table's load:
-	DefaultJoinKind = "inner"     // a join step's kind:
-	DefaultTrigger  = TriggerNone // a source without trigger:
-	DefaultPartType = "string"    // a partition's type:
+	DefaultFormat        = "csv"                 // a source's format:
+	DefaultLoad          = LoadAppend            // a table's load:
+	DefaultOnDestructive = ir.OnDestructiveError // a table's on_destructive_change:
+	DefaultJoinKind      = "inner"               // a join step's kind:
+	DefaultTrigger       = TriggerNone           // a source without trigger:
+	DefaultPartType      = "string"              // a partition's type:
 
 	DefaultCSVHeader    = true // csv: header:
 	DefaultCSVDelimiter = ","  // csv: delimiter:
@@ -30,6 +31,14 @@ func (s *Source) FormatName() string {
 		return DefaultFormat
 	}
 	return s.Format.Raw
+}
+
+// OnDestructive returns the table's on_destructive_change, error when unset.
+func (t *Table) OnDestructive() string {
+	if t.OnDestructiveChange.Raw == "" {
+		return DefaultOnDestructive
+	}
+	return t.OnDestructiveChange.Raw
 }
 
 // LoadMode returns the table's load mode, DefaultLoad when unset.
