@@ -180,10 +180,20 @@ func Compare(old, new *ir.TableDescription, o Options) []Change {
 }
 
 // newName is a column's name after the renames among changes.
-func newName(col string, changes []Change) string {
+func newName(col string, changes []Change) string { return renamedName(col, changes, true) }
+
+// renamedName follows a rename among changes: forward from the old name to
+// the new, or back.
+func renamedName(col string, changes []Change, forward bool) string {
 	for _, c := range changes {
-		if c.Change == Rename && c.Before == col {
+		if c.Change != Rename {
+			continue
+		}
+		if forward && c.Before == col {
 			return c.After
+		}
+		if !forward && c.After == col {
+			return c.Before
 		}
 	}
 	return col

@@ -38,7 +38,10 @@ var evolveCases = []struct {
 	{"integer to bigint", func(t *ir.TableDescription) { t.Columns[2].Type = "bigint" }},
 	{"rename", func(t *ir.TableDescription) { t.Columns[2] = cols("leg_count<-legs", "integer")[0] }},
 	{"rename done", func(t *ir.TableDescription) { t.Columns[2] = cols("legs<-leg_count", "integer")[0] }},
-	{"rename and widen", func(t *ir.TableDescription) { t.Columns[1] = cols("route_id<-route", "varchar(32)")[0]; t.Distkey = "route_id" }},
+	{"rename and widen", func(t *ir.TableDescription) {
+		t.Columns[1] = cols("route_id<-route", "varchar(32)")[0]
+		t.Distkey = "route_id"
+	}},
 	{"rename and retype", func(t *ir.TableDescription) { t.Columns[2] = cols("leg_count<-legs", "bigint")[0] }},
 	{"drop a column", func(t *ir.TableDescription) { t.Columns = t.Columns[:3] }},
 	{"drop a sort key column", func(t *ir.TableDescription) { t.Columns = t.Columns[1:]; t.Sortkey = []string{"route"} }},

@@ -91,14 +91,7 @@ func Migrate(d Dialect, schema string, old, new *ir.TableDescription, changes []
 }
 
 // liveName is a column's name in the warehouse before the migration.
-func liveName(col string, changes []Change) string {
-	for _, c := range changes {
-		if c.Change == Rename && c.After == col {
-			return c.Before
-		}
-	}
-	return col
-}
+func liveName(col string, changes []Change) string { return renamedName(col, changes, false) }
 
 // deepCopy rebuilds the table: the new table with its keys, the old rows
 // inserted with casts where a type changed (added columns stay NULL), the
