@@ -65,8 +65,8 @@ type Change struct {
 	// for a key change, "distkey", "diststyle" or "sortkey".
 	Column string `json:"column"`
 	Change Kind   `json:"change"`
-	Before string `json:"before,omitempty"` // type, old name (rename) or key; "" for add
-	After  string `json:"after,omitempty"`  // type, new name (rename) or key; "" for drop
+	Before string `json:"before"` // type, old name (rename) or key; "" for add
+	After  string `json:"after"`  // type, new name (rename) or key; "" for drop
 	Class  Class  `json:"class"`
 	// Rebuild: the migration is a deep copy of the table (destructive
 	// changes that ALTER TABLE cannot make).
