@@ -12,6 +12,7 @@ package glue
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -54,6 +55,11 @@ type glueData struct {
 	LengthSQL     string
 
 	DDL []string
+
+	// Description is the table's description (ir.TableDescription) as
+	// indented JSON, which is also a Python literal (strings, lists and
+	// numbers only): what the runtime migrates the live table to.
+	Description string
 }
 
 type glueSource struct {
@@ -147,6 +153,11 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		PartitionExample: `""`,
 		DDL:              redshift.Statements(pl, t),
 	}
+	desc, err := json.MarshalIndent(pl.Describe().Table(t.Name), "", "    ")
+	if err != nil {
+		return nil, err
+	}
+	data.Description = string(desc)
 	for _, c := range t.Columns {
 		data.Columns = append(data.Columns, redshift.Ident(c.Name))
 	}
@@ -231,7 +242,6 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		data.Views = append(data.Views, qs...)
 	}
 
-	var err error
 	if data.RowsSQL, err = sqlgen.TableRowsSQL(d, pl, t, input); err != nil {
 		return nil, err
 	}

@@ -261,6 +261,31 @@ FROM `_flowc_rows`
 LENGTH_COLUMNS = []
 LENGTH_SQL = None
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "totals",
+    "from": "totals",
+    "load": "append",
+    "diststyle": "all",
+    "columns": [
+        {
+            "name": "n",
+            "type": "bigint"
+        },
+        {
+            "name": "total",
+            "type": "bigint"
+        },
+        {
+            "name": "mean",
+            "type": "double precision"
+        }
+    ],
+    "trigger": "step1"
+}
+
 # Redshift DDL (sql/totals.sql), applied before every load.
 DDL = [
     """
