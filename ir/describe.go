@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// DescriptionVersion is the newest format version of a Description. A
+// descriptionVersion is the newest format version of a Description. A
 // reader refuses a description with a version it does not know; a change
 // that an older reader would misread takes the next number.
 //
@@ -14,7 +14,7 @@ import (
 // renamed_from: a version-1 reader would read a rename as a drop and an
 // add. A description that uses neither is written as version 1, byte for
 // byte what an older flowc wrote, so older readers keep reading it.
-const DescriptionVersion = 2
+const descriptionVersion = 2
 
 // descriptionV1 is the first format version, still written when a
 // description needs nothing newer.
@@ -95,12 +95,12 @@ func (ir *IR) Describe() *Description {
 		for _, c := range t.Columns {
 			td.Columns = append(td.Columns, ColumnDescription{Name: c.Name, Type: c.Type.String(), RenamedFrom: c.RenamedFrom})
 			if c.RenamedFrom != "" {
-				d.Version = DescriptionVersion
+				d.Version = descriptionVersion
 			}
 		}
 		if t.OnDestructive == OnDestructiveAllow {
 			td.OnDestructiveChange = OnDestructiveAllow
-			d.Version = DescriptionVersion
+			d.Version = descriptionVersion
 		}
 		if t.Distkey != "" { // a distkey implies diststyle key (a spec rule)
 			td.Diststyle = "key"
@@ -134,8 +134,8 @@ func ParseDescription(data []byte) (*Description, error) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("pipeline description: %w", err)
 	}
-	if d.Version < descriptionV1 || d.Version > DescriptionVersion {
-		return nil, fmt.Errorf("pipeline description: format version %d, this flowc reads version %d", d.Version, DescriptionVersion)
+	if d.Version < descriptionV1 || d.Version > descriptionVersion {
+		return nil, fmt.Errorf("pipeline description: format version %d, this flowc reads version %d", d.Version, descriptionVersion)
 	}
 	return &d, nil
 }
