@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,6 +64,11 @@ type Options struct {
 	// CrawlerMaxPolls, after which a crawl still running fails the run
 	// (default 120, one hour at 30 s).
 	CrawlerMaxPolls int
+	// AllowDestructive names tables whose Glue job may make destructive
+	// changes although the spec says on_destructive_change: error (flowc
+	// deploy --allow-destructive): their scripts' TABLE_DESCRIPTION says
+	// allow. The rest of the build is the same.
+	AllowDestructive []string
 }
 
 func (o Options) withDefaults() Options {
@@ -106,7 +112,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
 			continue
 		}
-		py, err := glue.Script(pl, t)
+		py, err := glue.ScriptWith(pl, t, glue.ScriptOptions{AllowDestructive: slices.Contains(opt.AllowDestructive, t.Name)})
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue

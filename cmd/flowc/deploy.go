@@ -43,7 +43,7 @@ func deployCommand(e *env) *cli.Command {
 A destructive change of a Redshift table (a dropped column, a type change other than a varchar
 widening, a distkey or diststyle change; see docs/table-evolution.md) is refused, exit 1 and
 nothing deployed, unless the table says on_destructive_change: allow or --allow-destructive TABLE
-names it. A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
+names it (the table's Glue job then makes the change at its next run). A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
 resource that failed and why. A stack left in ROLLBACK_COMPLETE by a failed first deploy is
 deleted and created again (after confirmation). An operation already in progress on the stack is
 waited for. Ctrl-C stops waiting; the operation goes on in AWS and a new deploy waits for it.
@@ -84,7 +84,9 @@ Example:
 }
 
 func runDeploy(e *env, fl deployFlags) error {
-	out, err := compileSpec(e, fl.spec, fl.env)
+	// A table --allow-destructive names gets a Glue script that may make
+	// the destructive change at its next run (docs/table-evolution.md).
+	out, err := compileSpecWith(e, fl.spec, fl.env, compiler.Options{AllowDestructive: fl.allow})
 	if err != nil {
 		return err
 	}

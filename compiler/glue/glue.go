@@ -114,9 +114,20 @@ func Runtime() ([]byte, error) {
 	return b, nil
 }
 
+// ScriptOptions change a script from what the spec alone gives.
+type ScriptOptions struct {
+	// AllowDestructive: the runtime may make destructive changes to the
+	// table although the spec does not allow them (deploy
+	// --allow-destructive).
+	AllowDestructive bool
+}
+
 // Script renders the Glue job script of table t.
-func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
-	data, err := glueScriptData(pl, t)
+func Script(pl *ir.IR, t *ir.Table) ([]byte, error) { return ScriptWith(pl, t, ScriptOptions{}) }
+
+// ScriptWith renders the Glue job script of table t with options.
+func ScriptWith(pl *ir.IR, t *ir.Table, o ScriptOptions) ([]byte, error) {
+	data, err := glueScriptData(pl, t, o)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +142,7 @@ func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
+func glueScriptData(pl *ir.IR, t *ir.Table, o ScriptOptions) (*glueData, error) {
 	d := sqlgen.Spark
 	rs := pl.Redshift
 	data := &glueData{
@@ -153,7 +164,11 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		PartitionExample: `""`,
 		DDL:              redshift.Statements(pl, t),
 	}
-	desc, err := json.MarshalIndent(pl.Describe().Table(t.Name), "", "    ")
+	td := pl.Describe().Table(t.Name)
+	if o.AllowDestructive {
+		td.OnDestructiveChange = ir.OnDestructiveAllow
+	}
+	desc, err := json.MarshalIndent(td, "", "    ")
 	if err != nil {
 		return nil, err
 	}

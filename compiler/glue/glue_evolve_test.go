@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/internal/golden"
 )
 
@@ -61,8 +62,15 @@ func statements(events []string) string {
 // key, with a cast); a rename.
 func TestGlueRunMigrations(t *testing.T) {
 	script := generatedScript(t, "flights", "delayed_flights_fact")
-	allowed := bytes.Replace(script, []byte(`"load": "replace_partition",`), []byte(`"load": "replace_partition",
-    "on_destructive_change": "allow",`), 1)
+	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
+	// Allowed as deploy --allow-destructive allows it (the spec says error).
+	allowed, err := glue.ScriptWith(pl, tb, glue.ScriptOptions{AllowDestructive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(allowed, []byte(`"on_destructive_change": "allow",`)) {
+		t.Fatalf("ScriptWith(AllowDestructive) does not allow:\n%s", allowed)
+	}
 	renamed := bytes.Replace(script, []byte(`"name": "dep_city",`), []byte(`"name": "dep_city",
             "renamed_from": "city",`), 1)
 	if bytes.Equal(allowed, script) || bytes.Equal(renamed, script) {

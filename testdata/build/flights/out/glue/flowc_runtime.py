@@ -540,7 +540,8 @@ class Migration:
 
 def allow_destructive(t):
     """Whether destructive changes may be made: the table says
-    on_destructive_change: allow."""
+    on_destructive_change: allow, or the deploy that built this script was
+    given --allow-destructive for it."""
     return t.TABLE_DESCRIPTION.get("on_destructive_change") == "allow"
 
 
@@ -557,8 +558,8 @@ def plan_migration(t, conn, allowed):
     destructive = [c for c in changes if c["class"] == "destructive"]
     if destructive and not allowed:
         raise DestructiveChangeRefused(
-            "table %s: destructive change not allowed: %s; set on_destructive_change: allow on the table and deploy again; nothing was loaded"
-            % (t.TABLE, "; ".join(change_words(c) for c in destructive)))
+            "table %s: destructive change not allowed: %s; set on_destructive_change: allow on the table, or deploy with --allow-destructive %s; nothing was loaded"
+            % (t.TABLE, "; ".join(change_words(c) for c in destructive), t.TABLE))
     for c in changes:
         log("table %s: migrating: %s" % (t.TABLE, change_words(c)))
     alter = "ALTER TABLE %s " % t.TARGET
