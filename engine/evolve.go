@@ -91,7 +91,8 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 	if err != nil {
 		return nil, nil, err
 	}
-	want := r.pl.Describe().Table(tb.Name)
+	td := tb.Describe()
+	want := &td
 	var stmts, words []string
 	if live == nil {
 		var defs []string

@@ -90,27 +90,38 @@ func (ir *IR) Describe() *Description {
 		d.Sources = append(d.Sources, sd)
 	}
 	for _, t := range ir.Tables {
-		td := TableDescription{Name: t.Name, From: t.From, Load: t.Load, Key: t.Key,
-			Distkey: t.Distkey, Diststyle: t.Diststyle, Sortkey: t.Sortkey, Columns: []ColumnDescription{}}
-		for _, c := range t.Columns {
-			td.Columns = append(td.Columns, ColumnDescription{Name: c.Name, Type: c.Type.String(), RenamedFrom: c.RenamedFrom})
+		td := t.Describe()
+		if td.OnDestructiveChange != "" {
+			d.Version = descriptionVersion
+		}
+		for _, c := range td.Columns {
 			if c.RenamedFrom != "" {
 				d.Version = descriptionVersion
 			}
 		}
-		if t.OnDestructive == OnDestructiveAllow {
-			td.OnDestructiveChange = OnDestructiveAllow
-			d.Version = descriptionVersion
-		}
-		if t.Distkey != "" { // a distkey implies diststyle key (a spec rule)
-			td.Diststyle = "key"
-		}
-		if t.Trigger != nil {
-			td.Trigger = t.Trigger.Name
-		}
 		d.Tables = append(d.Tables, td)
 	}
 	return d
+}
+
+// Describe returns the description of the table (an entry of
+// IR.Describe's Tables).
+func (t *Table) Describe() TableDescription {
+	td := TableDescription{Name: t.Name, From: t.From, Load: t.Load, Key: t.Key,
+		Distkey: t.Distkey, Diststyle: t.Diststyle, Sortkey: t.Sortkey, Columns: []ColumnDescription{}}
+	for _, c := range t.Columns {
+		td.Columns = append(td.Columns, ColumnDescription{Name: c.Name, Type: c.Type.String(), RenamedFrom: c.RenamedFrom})
+	}
+	if t.OnDestructive == OnDestructiveAllow {
+		td.OnDestructiveChange = OnDestructiveAllow
+	}
+	if t.Distkey != "" { // a distkey implies diststyle key (a spec rule)
+		td.Diststyle = "key"
+	}
+	if t.Trigger != nil {
+		td.Trigger = t.Trigger.Name
+	}
+	return td
 }
 
 // JSON renders the description as pipeline.json: indented by two spaces,

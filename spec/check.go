@@ -83,11 +83,12 @@ type checker struct {
 	f  *File
 	ds *diag.Set
 
-	sources    map[string]*Source
-	transforms map[string]*Transform
-	order      []*Transform    // topological
-	untyped    map[string]bool // sources/transforms whose row is unknown after errors
-	triggered  int             // sources with a trigger
+	sources     map[string]*Source
+	sourceIndex map[*Source]int // position in f.Sources
+	transforms  map[string]*Transform
+	order       []*Transform    // topological
+	untyped     map[string]bool // sources/transforms whose row is unknown after errors
+	triggered   int             // sources with a trigger
 
 	facts
 }
@@ -409,8 +410,12 @@ func (c *checker) graph() {
 	c.sources = map[string]*Source{}
 	c.transforms = map[string]*Transform{}
 	var known []string
-	for _, s := range f.Sources {
-		c.sources[s.Name.Raw] = s
+	c.sourceIndex = map[*Source]int{}
+	for i, s := range f.Sources {
+		if _, ok := c.sources[s.Name.Raw]; !ok { // the first, as File.Source
+			c.sources[s.Name.Raw] = s
+		}
+		c.sourceIndex[s] = i
 		known = append(known, s.Name.Raw)
 	}
 	for _, t := range f.Transforms {

@@ -353,10 +353,10 @@ func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
 	if c.untyped[name] {
 		return nil, false
 	}
-	if s := c.f.Source(name); s != nil {
+	if s := c.sources[name]; s != nil {
 		return c.srcRow[s], true
 	}
-	if t := c.f.Transform(name); t != nil {
+	if t := c.transforms[name]; t != nil {
 		return c.trRow[t], true
 	}
 	return nil, false
@@ -367,12 +367,13 @@ func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
 func (c *checker) tableTrigger(t *Table) bool {
 	lin := map[string]bool{}
 	c.lineage(t.From.Raw, lin, map[string]bool{})
-	var trig []*Source
-	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.triggerKind() != triggerNone {
+	var trig []*Source // in spec order
+	for name := range lin {
+		if s := c.sources[name]; s != nil && s.triggerKind() != triggerNone {
 			trig = append(trig, s)
 		}
 	}
+	sort.Slice(trig, func(i, j int) bool { return c.sourceIndex[trig[i]] < c.sourceIndex[trig[j]] })
 	switch len(trig) {
 	case 0:
 	case 1:

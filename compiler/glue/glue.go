@@ -122,12 +122,37 @@ type ScriptOptions struct {
 	AllowDestructive bool
 }
 
+// Script renders the Glue job script of table t. For every table of a
+// pipeline, use a Writer: it names the views once.
+func Script(pl *ir.IR, t *ir.Table) ([]byte, error) { return NewWriter(pl).Script(t) }
+
+// Writer renders the Glue job scripts of one pipeline.
+type Writer struct {
+	pl        *ir.IR
+	rawPrefix string // of the raw views: no source or transform name starts with it
+	rowsView  string // the rows view: no source or transform has this name
+}
+
+// NewWriter names the views the scripts of pl use: the sources' and
+// transforms' own names; the raw views and the rows view get a prefix no
+// source or transform name has.
+func NewWriter(pl *ir.IR) *Writer {
+	taken := map[string]bool{}
+	for _, s := range pl.Sources {
+		taken[s.Name] = true
+	}
+	for _, tr := range pl.Transforms {
+		taken[tr.Name] = true
+	}
+	return &Writer{pl: pl, rawPrefix: freePrefix("flowc_raw_", pl, taken), rowsView: freePrefix("flowc_rows", nil, taken)}
+}
+
 // Script renders the Glue job script of table t.
-func Script(pl *ir.IR, t *ir.Table) ([]byte, error) { return ScriptWith(pl, t, ScriptOptions{}) }
+func (w *Writer) Script(t *ir.Table) ([]byte, error) { return w.ScriptWith(t, ScriptOptions{}) }
 
 // ScriptWith renders the Glue job script of table t with options.
-func ScriptWith(pl *ir.IR, t *ir.Table, o ScriptOptions) ([]byte, error) {
-	data, err := glueScriptData(pl, t, o)
+func (w *Writer) ScriptWith(t *ir.Table, o ScriptOptions) ([]byte, error) {
+	data, err := w.scriptData(t, o)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +167,8 @@ func ScriptWith(pl *ir.IR, t *ir.Table, o ScriptOptions) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func glueScriptData(pl *ir.IR, t *ir.Table, o ScriptOptions) (*glueData, error) {
+func (w *Writer) scriptData(t *ir.Table, o ScriptOptions) (*glueData, error) {
+	pl := w.pl
 	d := sqlgen.Spark
 	rs := pl.Redshift
 	data := &glueData{
@@ -164,7 +190,7 @@ func glueScriptData(pl *ir.IR, t *ir.Table, o ScriptOptions) (*glueData, error) 
 		PartitionExample: `""`,
 		DDL:              redshift.Statements(pl, t),
 	}
-	td := pl.Describe().Table(t.Name)
+	td := t.Describe()
 	if o.AllowDestructive {
 		td.OnDestructiveChange = ir.OnDestructiveAllow
 	}
@@ -202,17 +228,8 @@ func glueScriptData(pl *ir.IR, t *ir.Table, o ScriptOptions) (*glueData, error) 
 		}
 	}
 
-	// View names: the sources' and transforms' own names; the raw views
-	// and the rows view get a prefix no source or transform name has.
-	taken := map[string]bool{}
-	for _, s := range pl.Sources {
-		taken[s.Name] = true
-	}
-	for _, tr := range pl.Transforms {
-		taken[tr.Name] = true
-	}
-	rawPrefix := freePrefix("flowc_raw_", pl, taken)
-	data.RowsView = freePrefix("flowc_rows", nil, taken)
+	rawPrefix := w.rawPrefix
+	data.RowsView = w.rowsView
 	input := func(name string) string { return d.Ident(name) }
 	for _, name := range t.Reads {
 		if s := pl.Source(name); s != nil {

@@ -64,7 +64,7 @@ func TestGlueRunMigrations(t *testing.T) {
 	script := generatedScript(t, "flights", "delayed_flights_fact")
 	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
 	// Allowed as deploy --allow-destructive allows it (the spec says error).
-	allowed, err := glue.ScriptWith(pl, tb, glue.ScriptOptions{AllowDestructive: true})
+	allowed, err := glue.NewWriter(pl).ScriptWith(tb, glue.ScriptOptions{AllowDestructive: true})
 	if err != nil {
 		t.Fatal(err)
 	}
