@@ -263,8 +263,8 @@ func isKey(t *ir.TableDescription, col string) bool {
 	return false
 }
 
-// Rebuilds reports whether the changes need a deep copy.
-func Rebuilds(changes []Change) bool {
+// rebuilds reports whether the changes need a deep copy.
+func rebuilds(changes []Change) bool {
 	for _, c := range changes {
 		if c.Rebuild {
 			return true
@@ -284,10 +284,10 @@ func DestructiveOnly(changes []Change) []Change {
 	return out
 }
 
-// Allowed reports whether table t's destructive changes may be made: its
+// allowed reports whether table t's destructive changes may be made: its
 // spec says on_destructive_change: allow, or allow (the deploy's
 // --allow-destructive tables) names it.
-func Allowed(t *ir.TableDescription, allow []string) bool {
+func allowed(t *ir.TableDescription, allow []string) bool {
 	if t.OnDestructiveChange == ir.OnDestructiveAllow {
 		return true
 	}
@@ -325,7 +325,7 @@ func (e *RefusedError) Error() string {
 // destructive one that is not allowed, nil otherwise.
 func Check(t *ir.TableDescription, changes []Change, allow []string, flag string) error {
 	d := DestructiveOnly(changes)
-	if len(d) == 0 || Allowed(t, allow) {
+	if len(d) == 0 || allowed(t, allow) {
 		return nil
 	}
 	return &RefusedError{Table: t.Name, Changes: d, Flag: flag}

@@ -59,7 +59,7 @@ var evolveCases = []struct {
 // case (testdata/migrations.txt), and the local dialect's (no keys, ALTER
 // COLUMN TYPE inside the transaction).
 func TestMigrationsGolden(t *testing.T) {
-	local := Dialect{Ident: Redshift.Ident, Type: strings.ToUpper}
+	local := Dialect{Ident: redshiftDialect.Ident, Type: strings.ToUpper}
 	var b strings.Builder
 	for _, c := range evolveCases {
 		old, new := v1(), v1()
@@ -77,7 +77,7 @@ func TestMigrationsGolden(t *testing.T) {
 				b.WriteString(what + ": " + s + ";\n")
 			}
 		}
-		write("redshift", Migrate(Redshift, "sales", old, new, changes))
+		write("redshift", Migrate(redshiftDialect, "sales", old, new, changes))
 		write("local", Migrate(local, "sales", old, new, Compare(old, new, Options{})))
 		b.WriteString("\n")
 	}

@@ -18,8 +18,8 @@ type Dialect struct {
 	AlterTypeOutside bool
 }
 
-// Redshift is the dialect of the Glue job's migrations.
-var Redshift = Dialect{Ident: redshift.Ident, Type: func(t string) string { return t }, Keys: true, AlterTypeOutside: true}
+// redshiftDialect is the dialect of the Glue job's migrations.
+var redshiftDialect = Dialect{Ident: redshift.Ident, Type: func(t string) string { return t }, Keys: true, AlterTypeOutside: true}
 
 // Migration is the SQL that migrates a table.
 type Migration struct {
@@ -31,12 +31,9 @@ type Migration struct {
 	Statements []string
 }
 
-// Empty reports whether the migration does nothing.
-func (m Migration) Empty() bool { return len(m.Before) == 0 && len(m.Statements) == 0 }
-
-// NewTableSuffix names the table a deep copy builds (name + suffix) before
+// newTableSuffix names the table a deep copy builds (name + suffix) before
 // it replaces the old one.
-const NewTableSuffix = "__flowc_new"
+const newTableSuffix = "__flowc_new"
 
 // Migrate writes the migration of table old (as the warehouse holds it, in
 // schema) to table new, for changes = Compare(old, new, ...). A rebuild
@@ -48,7 +45,7 @@ func Migrate(d Dialect, schema string, old, new *ir.TableDescription, changes []
 		return m
 	}
 	target := d.Ident(schema) + "." + d.Ident(new.Name)
-	if Rebuilds(changes) {
+	if rebuilds(changes) {
 		return deepCopy(d, schema, old, new, changes)
 	}
 	alter := "ALTER TABLE " + target + " "
@@ -100,9 +97,9 @@ func liveName(col string, changes []Change) string { return renamedName(col, cha
 // rolled back) or the migration done; a leftover new table from another
 // writer is dropped first.
 func deepCopy(d Dialect, schema string, old, new *ir.TableDescription, changes []Change) Migration {
-	tmpName := new.Name + NewTableSuffix
+	tmpName := new.Name + newTableSuffix
 	if len(tmpName) > ir.MaxRedshiftIdent {
-		tmpName = new.Name[:ir.MaxRedshiftIdent-len(NewTableSuffix)] + NewTableSuffix
+		tmpName = new.Name[:ir.MaxRedshiftIdent-len(newTableSuffix)] + newTableSuffix
 	}
 	tmp := d.Ident(schema) + "." + d.Ident(tmpName)
 	target := d.Ident(schema) + "." + d.Ident(new.Name)
