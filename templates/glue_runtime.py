@@ -524,16 +524,18 @@ class Migration:
     any transaction) and statements (in the load's transaction); and how the
     staging table is made."""
 
-    def __init__(self, before=(), statements=(), changed=False):
+    def __init__(self, before=(), statements=(), declare_stage=False):
         self.before = list(before)
         self.statements = list(statements)
-        self.changed = changed
+        self.declare_stage = declare_stage
 
     def stage_ddl(self, t, stage):
-        """The staging table is LIKE the target, or, when the target is
-        migrated in the load's transaction, declared from the description
-        (the target does not have its new shape yet)."""
-        if not self.changed:
+        """The staging table is LIKE the target, or declared from the
+        description when the target is migrated in the load's transaction
+        (it does not have its new shape yet) or its columns are in another
+        order than the description's (ADD COLUMN appends): the staged rows
+        are written in the description's order."""
+        if not self.declare_stage:
             return "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)
         return "CREATE TABLE %s (%s)" % (stage, column_defs(t.TABLE_DESCRIPTION))
 
@@ -554,7 +556,8 @@ def plan_migration(t, conn, allowed):
         return Migration()
     changes = compare_columns(live, want)
     if not changes:
-        return Migration()
+        reordered = [name for name, _ in live] != [c["name"] for c in want["columns"]]
+        return Migration(declare_stage=reordered)
     destructive = [c for c in changes if c["class"] == "destructive"]
     if destructive and not allowed:
         raise DestructiveChangeRefused(
@@ -564,12 +567,12 @@ def plan_migration(t, conn, allowed):
         log("table %s: migrating: %s" % (t.TABLE, change_words(c)))
     alter = "ALTER TABLE %s " % t.TARGET
     if any(c["rebuild"] for c in changes):
-        return Migration(statements=deep_copy(t, want, changes), changed=True)
+        return Migration(statements=deep_copy(t, want, changes), declare_stage=True)
     before = ["%sALTER COLUMN %s TYPE %s" % (alter, qi(c["from"]), c["after"]) for c in changes if c["change"] == "retype"]
     statements = ["%sRENAME COLUMN %s TO %s" % (alter, qi(c["before"]), qi(c["after"])) for c in changes if c["change"] == "rename"]
     statements += ["%sADD COLUMN %s %s" % (alter, qi(c["column"]), c["after"]) for c in changes if c["change"] == "add"]
     statements += ["%sDROP COLUMN %s" % (alter, qi(c["column"])) for c in changes if c["change"] == "drop"]
-    return Migration(before, statements, changed=bool(statements))
+    return Migration(before, statements, declare_stage=True)
 
 
 def deep_copy(t, want, changes):

@@ -56,8 +56,10 @@ func statements(events []string) string {
 // statements (testdata/glue/migrations.txt): an added column and a
 // widened varchar (the widening before the transaction, the add in the
 // load's transaction, the staging table declared from the description); a
-// table already migrated (no migration, staging LIKE the target); a
-// destructive change refused (nothing written or changed); the same
+// table already migrated (no migration, staging LIKE the target); a new
+// table; the same columns in another order (staging declared, so the rows
+// are written in the description's order); a widening only; a destructive
+// change refused (nothing written or changed); the same
 // change allowed by the spec (a deep copy keeping the distkey and sort
 // key, with a cast); a rename.
 func TestGlueRunMigrations(t *testing.T) {
@@ -85,6 +87,8 @@ func TestGlueRunMigrations(t *testing.T) {
 		{"add and widen", script, liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", 32, nil, nil}}), ""},
 		{"already migrated", script, liveFlights(nil), ""},
 		{"new table", script, [][]any{}, ""},
+		{"columns in another order", script, append(liveFlights(map[string][]any{"distance": nil}), []any{"distance", "integer", nil, 32, 0}), ""},
+		{"widen only", script, liveFlights(map[string][]any{"dep_city": {"dep_city", "character varying", 32, nil, nil}}), ""},
 		{"retype refused", script, liveFlights(map[string][]any{"delay": {"delay", "character varying", 8, nil, nil}}),
 			"DestructiveChangeRefused: table delayed_flights_fact: destructive change not allowed: ~ column delay varchar(8) -> integer (destructive: rebuild)"},
 		{"retype allowed", allowed, liveFlights(map[string][]any{"delay": {"delay", "character varying", 8, nil, nil}, "distance": nil}), ""},
