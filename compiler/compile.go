@@ -157,6 +157,9 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.asset(layout.GlueScriptPath(t.Name))
 		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
 	}
+	if len(pl.Tables) > 0 {
+		b.add(layout.SchemaDDLPath, ddl.SchemaFile(pl))
+	}
 	if ds.HasErrors() {
 		return nil, ds
 	}

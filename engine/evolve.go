@@ -36,25 +36,30 @@ var localDialect = evolve.Dialect{
 // liveTable describes the table in the warehouse (nil when there is none):
 // its columns in order, each with the Redshift type its comment notes when
 // that still matches the column's DuckDB type, else the Redshift type of
-// the DuckDB type.
-func (r *runner) liveTable(ctx context.Context, tb *ir.Table) (*ir.TableDescription, error) {
+// the DuckDB type. The owner column (ir.OwnerColumn, merge ownership) is
+// flowc's, not the spec's: it is left out, and owner says whether the
+// table has it.
+func (r *runner) liveTable(ctx context.Context, tb *ir.Table) (live *ir.TableDescription, owner bool, err error) {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index", r.schema(), tb.Name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer rows.Close()
-	var live *ir.TableDescription
 	for rows.Next() {
 		var name, typ, note string
 		if err := rows.Scan(&name, &typ, &note); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if live == nil {
 			live = &ir.TableDescription{Name: tb.Name}
 		}
+		if name == ir.OwnerColumn {
+			owner = true
+			continue
+		}
 		live.Columns = append(live.Columns, ir.ColumnDescription{Name: name, Type: redshiftOf(typ, note)})
 	}
-	return live, rows.Err()
+	return live, owner, rows.Err()
 }
 
 // redshiftOf is the Redshift type of a warehouse column of DuckDB type
@@ -87,10 +92,15 @@ func redshiftOf(typ, note string) string {
 // not), then the comments that note the Redshift types. A destructive
 // change the table does not allow is a settled error, before any load.
 func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string, error) {
-	live, err := r.liveTable(ctx, tb)
+	live, owner, err := r.liveTable(ctx, tb)
 	if err != nil {
 		return nil, nil, err
 	}
+	// The owner column (merge ownership, owner.go): created with the table;
+	// added to a table loaded before flowc checked ownership, and after a
+	// rebuild, which leaves it behind: its rows get NULL, "owner unknown",
+	// which no check fails on.
+	ownerDef := duck.Ident(ir.OwnerColumn) + " VARCHAR"
 	td := tb.Describe()
 	want := &td
 	var stmts, words []string
@@ -100,17 +110,24 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 			ddl, _ := warehouseType(c.Type)
 			defs = append(defs, duck.Ident(c.Name)+" "+ddl)
 		}
+		if tb.OwnerCheck {
+			defs = append(defs, ownerDef)
+		}
 		stmts = append(stmts, "CREATE TABLE "+r.target(tb)+" ("+strings.Join(defs, ", ")+")")
 	} else {
 		changes := evolve.Compare(live, want, evolve.Options{})
 		if err := evolve.Check(want, changes, nil, ""); err != nil {
 			return nil, nil, settledError{fmt.Errorf("%w (warehouse %s; a deploy would refuse it too)", err, r.opts.Warehouse)}
 		}
-		if len(changes) == 0 && notesMatch(live, want) {
+		addOwner := tb.OwnerCheck && !owner
+		if len(changes) == 0 && notesMatch(live, want) && !addOwner {
 			return nil, nil, nil
 		}
 		m := evolve.Migrate(localDialect, r.schema(), live, want, changes)
 		stmts = append(stmts, m.Statements...)
+		if tb.OwnerCheck && (addOwner || evolve.Rebuilds(changes)) {
+			stmts = append(stmts, "ALTER TABLE "+r.target(tb)+" ADD COLUMN "+ownerDef)
+		}
 		for _, c := range changes {
 			words = append(words, c.Words())
 		}

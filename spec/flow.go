@@ -281,7 +281,7 @@ func (c *checker) tables() {
 		case LoadReplacePartition:
 			if trig := c.trigger[t]; trig == nil {
 				if ok && !multi && c.triggered > 0 {
-					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use merge with a key:, or read from a source with a trigger"
 				}
 			} else {
 				for _, p := range trig.Partitions {
@@ -431,14 +431,14 @@ func (c *checker) renames(t *Table, cols map[string]*TableColumn) {
 		}
 		switch {
 		case !nameRe.MatchString(old.Raw):
-			c.errorf(old.Pos, diag.FC413, "renamed_from %q of column %q is not a valid column name", old.Raw, tc.Name.Raw)
+			c.errorf(old.Pos, diag.FC415, "renamed_from %q of column %q is not a valid column name", old.Raw, tc.Name.Raw)
 		case old.Raw == tc.Name.Raw:
-			c.errorf(old.Pos, diag.FC413, "column %q is renamed from itself", tc.Name.Raw).Hint = "remove renamed_from"
+			c.errorf(old.Pos, diag.FC415, "column %q is renamed from itself", tc.Name.Raw).Hint = "remove renamed_from"
 		case cols[old.Raw] != nil:
-			c.errorf(old.Pos, diag.FC413, "column %q is renamed from %q, which table %q still declares", tc.Name.Raw, old.Raw, t.Name.Raw).Hint =
+			c.errorf(old.Pos, diag.FC415, "column %q is renamed from %q, which table %q still declares", tc.Name.Raw, old.Raw, t.Name.Raw).Hint =
 				"a rename moves the column; remove " + old.Raw + " from columns:, or renamed_from"
 		case claimed[old.Raw] != nil:
-			dg := c.errorf(old.Pos, diag.FC413, "columns %q and %q are both renamed from %q", claimed[old.Raw].Name.Raw, tc.Name.Raw, old.Raw)
+			dg := c.errorf(old.Pos, diag.FC415, "columns %q and %q are both renamed from %q", claimed[old.Raw].Name.Raw, tc.Name.Raw, old.Raw)
 			dg.Related = diag.Related{Pos: claimed[old.Raw].RenamedFrom.Pos, Message: "first renamed here"}
 		default:
 			claimed[old.Raw] = tc

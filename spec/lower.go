@@ -104,6 +104,10 @@ func (c *checker) lower(v *envValues) *ir.IR {
 				tb.PartitionColumns = append(tb.PartitionColumns, p.Name)
 			}
 		}
+		tb.OwnerCheck = c.ownerCheck[t]
+		if src := c.appends[t]; src != nil {
+			tb.Appends = pl.Sources[idx.src[src.Name.Raw]]
+		}
 		tb.Reads = idx.reads(pl, tb.From)
 		pl.Tables = append(pl.Tables, tb)
 	}

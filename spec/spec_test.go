@@ -17,8 +17,10 @@ func TestExampleIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, irs, ds := LoadAll("flights.yaml", src)
-	if ds.Len() != 0 {
-		t.Fatalf("example has diagnostics:\n%s", ds.Error())
+	// The one warning: airport_delays' merge key does not cover the
+	// partition columns (FC414, at the key; issue 16 requirement 3).
+	if all := ds.Sorted(); len(all) != 1 || all[0].Code != diag.FC414.String() || all[0].Pos.Line != 112 || all[0].Pos.Col != 13 {
+		t.Fatalf("example has diagnostics other than FC414 at 112:13:\n%s", ds.Error())
 	}
 	pl := irs[0]
 	got := map[string]string{}

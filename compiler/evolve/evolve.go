@@ -25,7 +25,7 @@
 // its keys, insert the old rows with casts, drop the old table, rename the
 // new one) in the load's transaction. ALTER DISTKEY and ALTER DISTSTYLE
 // exist too, but they rewrite every row in the background and cannot run
-// while a VACUUM does; flowc rebuilds instead, inside the load's
+// while a VACUUM does; flowc Rebuilds instead, inside the load's
 // transaction, and counts a distribution change as destructive.
 package evolve
 
@@ -263,8 +263,8 @@ func isKey(t *ir.TableDescription, col string) bool {
 	return false
 }
 
-// rebuilds reports whether the changes need a deep copy.
-func rebuilds(changes []Change) bool {
+// Rebuilds reports whether the changes need a deep copy.
+func Rebuilds(changes []Change) bool {
 	for _, c := range changes {
 		if c.Rebuild {
 			return true

@@ -45,7 +45,7 @@ func Migrate(d Dialect, schema string, old, new *ir.TableDescription, changes []
 		return m
 	}
 	target := d.Ident(schema) + "." + d.Ident(new.Name)
-	if rebuilds(changes) {
+	if Rebuilds(changes) {
 		return deepCopy(d, schema, old, new, changes)
 	}
 	alter := "ALTER TABLE " + target + " "
@@ -90,7 +90,7 @@ func Migrate(d Dialect, schema string, old, new *ir.TableDescription, changes []
 // liveName is a column's name in the warehouse before the migration.
 func liveName(col string, changes []Change) string { return renamedName(col, changes, false) }
 
-// deepCopy rebuilds the table: the new table with its keys, the old rows
+// deepCopy Rebuilds the table: the new table with its keys, the old rows
 // inserted with casts where a type changed (added columns stay NULL), the
 // old table dropped and the new one renamed, in the load's transaction. A
 // rerun after a crash finds the old table untouched (the transaction

@@ -56,6 +56,10 @@ type glueData struct {
 
 	DDL []string
 
+	SchemaName                      string  // the schema as named (pg_namespace, pg_tables)
+	Ledger, LedgerSource, LedgerDDL *string // append tables only
+	OwnerColumn, OwnerDDL           *string // merge tables that check ownership only
+
 	// Description is the table's description (ir.TableDescription) as
 	// indented JSON, which is also a Python literal (strings, lists and
 	// numbers only): what the runtime migrates the live table to.
@@ -188,7 +192,16 @@ func (w *Writer) scriptData(t *ir.Table, o ScriptOptions) (*glueData, error) {
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              redshift.Statements(pl, t),
+		DDL:              []string{redshift.CreateTable(pl, t)},
+		SchemaName:       rs.Schema,
+	}
+	if t.Appends != nil {
+		ledger, src, ddl := redshift.Ledger(pl), t.Appends.Name, redshift.LedgerDDL(pl)
+		data.Ledger, data.LedgerSource, data.LedgerDDL = &ledger, &src, &ddl
+	}
+	if t.OwnerCheck {
+		col, ddl := ir.OwnerColumn, redshift.OwnerDDL(pl, t)
+		data.OwnerColumn, data.OwnerDDL = &col, &ddl
 	}
 	td := t.Describe()
 	if o.AllowDestructive {

@@ -10,16 +10,17 @@ import (
 )
 
 // liveFlights is table delayed_flights_fact of the example as the
-// warehouse holds it (information_schema.columns rows), with edit applied
-// to its rows by column name: a nil row drops the column.
+// warehouse holds it (SVV_COLUMNS rows: name, type, length, precision,
+// scale, as strings), with edit applied to its rows by column name: a nil
+// row drops the column.
 func liveFlights(edit map[string][]any) [][]any {
 	base := [][]any{
-		{"year", "character", 4, nil, nil}, {"month", "character", 2, nil, nil}, {"day", "character", 2, nil, nil},
+		{"year", "character", "4", nil, nil}, {"month", "character", "2", nil, nil}, {"day", "character", "2", nil, nil},
 		{"flight_date", "date", nil, nil, nil}, {"dep_time", "timestamp without time zone", nil, nil, nil},
-		{"delay", "integer", nil, 32, 0}, {"distance", "integer", nil, 32, 0},
-		{"dep_airport", "character varying", 128, nil, nil}, {"dep_city", "character varying", 64, nil, nil},
-		{"dep_state", "character varying", 8, nil, nil}, {"arr_airport", "character varying", 128, nil, nil},
-		{"arr_city", "character varying", 64, nil, nil}, {"arr_state", "character varying", 8, nil, nil},
+		{"delay", "integer", nil, "32", "0"}, {"distance", "integer", nil, "32", "0"},
+		{"dep_airport", "character varying", "128", nil, nil}, {"dep_city", "character varying", "64", nil, nil},
+		{"dep_state", "character varying", "8", nil, nil}, {"arr_airport", "character varying", "128", nil, nil},
+		{"arr_city", "character varying", "64", nil, nil}, {"arr_state", "character varying", "8", nil, nil},
 	}
 	out := [][]any{}
 	for _, r := range base {
@@ -32,6 +33,20 @@ func liveFlights(edit map[string][]any) [][]any {
 		out = append(out, r)
 	}
 	return out
+}
+
+// liveRows is the stand-ins' query_rows for a live table: its SVV_COLUMNS
+// rows, and pg_namespace and pg_tables saying the schema and table exist
+// (nothing for no table).
+func liveRows(live [][]any) [][]any {
+	if len(live) == 0 {
+		return [][]any{}
+	}
+	return [][]any{
+		{"SELECT column_name, data_type", live},
+		{"FROM pg_namespace", [][]any{{"1"}}},
+		{"FROM pg_tables", [][]any{{"1"}}},
+	}
 }
 
 // statements keeps a run's Redshift events: queries, statements,
@@ -84,22 +99,22 @@ func TestGlueRunMigrations(t *testing.T) {
 		live   [][]any
 		err    string
 	}{
-		{"add and widen", script, liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", 32, nil, nil}}), ""},
+		{"add and widen", script, liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", "32", nil, nil}}), ""},
 		{"already migrated", script, liveFlights(nil), ""},
 		{"new table", script, [][]any{}, ""},
-		{"columns in another order", script, append(liveFlights(map[string][]any{"distance": nil}), []any{"distance", "integer", nil, 32, 0}), ""},
-		{"widen only", script, liveFlights(map[string][]any{"dep_city": {"dep_city", "character varying", 32, nil, nil}}), ""},
-		{"retype refused", script, liveFlights(map[string][]any{"delay": {"delay", "character varying", 8, nil, nil}}),
+		{"columns in another order", script, append(liveFlights(map[string][]any{"distance": nil}), []any{"distance", "integer", nil, "32", "0"}), ""},
+		{"widen only", script, liveFlights(map[string][]any{"dep_city": {"dep_city", "character varying", "32", nil, nil}}), ""},
+		{"retype refused", script, liveFlights(map[string][]any{"delay": {"delay", "character varying", "8", nil, nil}}),
 			"DestructiveChangeRefused: table delayed_flights_fact: destructive change not allowed: ~ column delay varchar(8) -> integer (destructive: rebuild)"},
-		{"retype allowed", allowed, liveFlights(map[string][]any{"delay": {"delay", "character varying", 8, nil, nil}, "distance": nil}), ""},
-		{"drop refused", script, append(liveFlights(nil), []any{"legacy", "bigint", nil, 64, 0}), "- column legacy bigint (destructive: drop)"},
-		{"drop allowed", allowed, append(liveFlights(nil), []any{"legacy", "bigint", nil, 64, 0}), ""},
-		{"rename", renamed, liveFlights(map[string][]any{"dep_city": {"city", "character varying", 64, nil, nil}}), ""},
+		{"retype allowed", allowed, liveFlights(map[string][]any{"delay": {"delay", "character varying", "8", nil, nil}, "distance": nil}), ""},
+		{"drop refused", script, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), "- column legacy bigint (destructive: drop)"},
+		{"drop allowed", allowed, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), ""},
+		{"rename", renamed, liveFlights(map[string][]any{"dep_city": {"city", "character varying", "64", nil, nil}}), ""},
 		{"rename done", renamed, liveFlights(nil), ""},
 	}
 	var b strings.Builder
 	for _, c := range cases {
-		cfg := map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "live_columns": c.live}
+		cfg := map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveRows(c.live)}
 		cfg["files"] = someFiles(t, "flights", "delayed_flights_fact", "year=2001/month=01/day=17")
 		ev, errText := runScript(t, c.script, "delayed_flights_fact", cfg)
 		for i := range ev {
@@ -133,9 +148,9 @@ func TestGlueRunMigrations(t *testing.T) {
 // rerun reads the live table, finds the widening made, and makes only the
 // rest.
 func TestGlueRunMigrationRerun(t *testing.T) {
-	live := liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", 32, nil, nil}})
+	live := liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", "32", nil, nil}})
 	ev, errText := runGlue(t, "flights", "delayed_flights_fact", map[string]any{
-		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "live_columns": live, "fail_sql": []string{"DELETE FROM"},
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveRows(live), "fail_sql": []string{"DELETE FROM"},
 	})
 	if errText == "" {
 		t.Fatal("the run did not fail")
@@ -148,7 +163,7 @@ func TestGlueRunMigrationRerun(t *testing.T) {
 	// Redshift kept the widening (it ran on its own); the add rolled back.
 	live = liveFlights(map[string][]any{"distance": nil})
 	ev, errText = runGlue(t, "flights", "delayed_flights_fact", map[string]any{
-		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "live_columns": live,
+		"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveRows(live),
 	})
 	if errText != "" {
 		t.Fatalf("the rerun failed: %s", errText)

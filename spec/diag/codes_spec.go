@@ -48,5 +48,7 @@ var (
 	FC218 = def("FC218", Error, "the region is not one of the AWS regions flowc knows")
 	FC112 = def("FC112", Error, "a YAML value that needs quoting: unquoted, YAML reads it as something else (a number, an alias, or several entries of a {...})")
 	FC412 = def("FC412", Error, "dedupe has an empty by: list")
-	FC413 = def("FC413", Error, "a column's renamed_from is invalid: not a name, its own name, another declared column, or renamed twice")
+	FC413 = def("FC413", Error, "append cannot load each file once: the table's rows depend on several files (an aggregate, a dedupe, or a join that pairs or keeps rows across files)")
+	FC414 = def("FC414", Warning, "a merge key does not cover the partition columns of the triggered source, so a group can span partitions; the run checks it")
+	FC415 = def("FC415", Error, "a column's renamed_from is invalid: not a name, its own name, another declared column, or renamed twice")
 )

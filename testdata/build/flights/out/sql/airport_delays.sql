@@ -5,9 +5,10 @@
 CREATE SCHEMA IF NOT EXISTS airlines;
 
 CREATE TABLE IF NOT EXISTS airlines.airport_delays (
-  flight_date date,
-  dep_airport varchar(128),
-  flights     bigint,
-  avg_delay   double precision,
-  max_delay   integer
+  flight_date      date,
+  dep_airport      varchar(128),
+  flights          bigint,
+  avg_delay        double precision,
+  max_delay        integer,
+  _flowc_partition varchar(1024)
 );
