@@ -133,3 +133,28 @@ func columnTypes(t *testing.T, wh string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// TestEvolveKeepsOwnerColumn: a merge table that checks ownership keeps
+// flowc's owner column through a local rebuild (an allowed retype), and the
+// rows survive with their values.
+func TestEvolveKeepsOwnerColumn(t *testing.T) {
+	f := newFixture(t, exampleSpec(t, nil))
+	if _, err := f.run(""); err != nil {
+		t.Fatal(err)
+	}
+	before := tableRows(t, f.wh, "airlines.airport_delays")
+	f.pl = loadSpec(t, "flights.yaml", exampleSpec(t, func(s string) string {
+		s = replace("max_delay: integer}", "max_delay: bigint}")(s)
+		return strings.Replace(s, "    airport_delays:\n", "    airport_delays:\n      on_destructive_change: allow\n", 1)
+	}))
+	rep, err := f.run("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rep.Tables[1].Migrated, "; "); got != "~ column max_delay integer -> bigint (destructive: rebuild)" {
+		t.Errorf("migrated %q", got)
+	}
+	if after := tableRows(t, f.wh, "airlines.airport_delays"); strings.Join(after, "\n") != strings.Join(before, "\n") {
+		t.Errorf("rows changed:\n%s\nwere:\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+	}
+}

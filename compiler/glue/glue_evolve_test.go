@@ -173,3 +173,39 @@ func TestGlueRunMigrationRerun(t *testing.T) {
 	}
 	inOrder(t, ev, []string{`"autocommit",false`}, []string{`ADD COLUMN \"distance\" integer`}, []string{`INSERT INTO airlines.delayed_flights_fact`}, []string{`"commit"`})
 }
+
+// TestGlueRunMigrationKeepsOwner: a merge table that checks ownership has
+// flowc's owner column, which the spec does not declare: the comparison
+// leaves it out (no drop), a declared staging table and a deep copy keep
+// it, and the copy carries the rows' owners.
+func TestGlueRunMigrationKeepsOwner(t *testing.T) {
+	pl, tb := caseTable(t, "flights", "airport_delays")
+	script, err := glue.NewWriter(pl).ScriptWith(tb, glue.ScriptOptions{AllowDestructive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := [][]any{
+		{"flight_date", "date", nil, nil, nil}, {"dep_airport", "character varying", "128", nil, nil},
+		{"flights", "bigint", nil, "64", "0"}, {"avg_delay", "double precision", nil, "53", nil},
+		{"max_delay", "smallint", nil, "16", "0"}, {"_flowc_partition", "character varying", "1024", nil, nil},
+	}
+	cfg := map[string]any{"argv": jobArgs("year=2001/month=01"), "rows": 2, "query_rows": liveRows(live)}
+	cfg["files"] = someFiles(t, "flights", "airport_delays", "year=2001/month=01")
+	ev, errText := runScript(t, script, "airport_delays", cfg)
+	if errText != "" {
+		t.Fatalf("the run failed: %s", errText)
+	}
+	got := statements(ev)
+	for _, want := range []string{
+		`_flowc_partition varchar(1024))`, // the declared staging table and the new table
+		`INSERT INTO airlines.\"airport_delays__flowc_new\" (_flowc_partition, \"flight_date\"`,
+		`CAST(\"max_delay\" AS integer)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %s in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "DROP COLUMN") {
+		t.Errorf("the owner column was dropped:\n%s", got)
+	}
+}
