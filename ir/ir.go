@@ -142,8 +142,11 @@ type Table struct {
 	Distkey   string
 	Diststyle string // auto | even | all | key; "" = Redshift's default (auto)
 	Sortkey   []string
-	Columns   []*TableColumn
-	Checks    []*Check
+	// OnDestructive is error or allow: whether a migration may rebuild
+	// the table or drop data to match the spec (on_destructive_change:).
+	OnDestructive string
+	Columns       []*TableColumn
+	Checks        []*Check
 	// Trigger is the triggered source in the table's lineage (nil if none);
 	// a run reads only its partition. PartitionColumns are its partition
 	// column names (those replace_partition deletes by).
@@ -173,6 +176,8 @@ type TableColumn struct {
 	Type RedshiftType
 	From expr.Type
 	Pos  Pos
+	// RenamedFrom is the column's earlier name ("" if not renamed).
+	RenamedFrom string
 }
 
 // Check is a data check run before a load; a failure loads nothing.

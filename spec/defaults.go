@@ -6,12 +6,13 @@ import "github.com/flowc-dev/flowc/ir"
 // The checker applies them once, here and in the syntax accessors below,
 // and the IR holds the result; nothing after the checker applies a default.
 const (
-	defaultFormat   = "csv"           // a source's format:
-	defaultBucket   = ir.BucketCreate // a source's bucket: (the stack creates it)
-	defaultLoad     = loadAppend      // a table's load:
-	defaultJoinKind = "inner"         // a join step's kind:
-	defaultTrigger  = triggerNone     // a source without trigger:
-	defaultPartType = "string"        // a partition's type:
+	defaultFormat        = "csv"                 // a source's format:
+	defaultBucket        = ir.BucketCreate       // a source's bucket: (the stack creates it)
+	defaultLoad          = loadAppend            // a table's load:
+	defaultOnDestructive = ir.OnDestructiveError // a table's on_destructive_change:
+	defaultJoinKind      = "inner"               // a join step's kind:
+	defaultTrigger       = triggerNone           // a source without trigger:
+	defaultPartType      = "string"              // a partition's type:
 
 	defaultCSVHeader    = true // csv: header:
 	defaultCSVDelimiter = ","  // csv: delimiter:
@@ -80,6 +81,14 @@ func (s *Source) bucketMode() ir.BucketMode {
 		return defaultBucket
 	}
 	return ir.BucketMode(s.Bucket.Raw)
+}
+
+// onDestructive returns the table's on_destructive_change, error when unset.
+func (t *Table) onDestructive() string {
+	if t.OnDestructiveChange.Raw == "" {
+		return defaultOnDestructive
+	}
+	return t.OnDestructiveChange.Raw
 }
 
 // loadMode returns the table's load mode, defaultLoad when unset.

@@ -83,9 +83,11 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Diststyle: t.Diststyle.Raw,
 			Key:       raws(t.Key),
 			Sortkey:   raws(t.Sortkey),
+
+			OnDestructive: t.onDestructive(),
 		}
 		for _, col := range t.Columns {
-			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos})
+			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos, RenamedFrom: col.RenamedFrom.Raw})
 		}
 		for _, k := range t.Checks {
 			ck := &ir.Check{Kind: k.Kind, Name: k.Name(), Pos: k.Pos, Columns: raws(k.Columns)}

@@ -27,7 +27,8 @@ var (
 	aggKeys       = []string{"by", "measures"}
 	warehouseKeys = []string{"redshift", "tables"}
 	redshiftKeys  = []string{"workgroup", "cluster", "database", "schema", "connection", "iam_role"}
-	tableKeys     = []string{"description", "from", "load", "key", "distkey", "diststyle", "sortkey", "columns", "checks"}
+	tableKeys     = []string{"description", "from", "load", "key", "distkey", "diststyle", "sortkey", "on_destructive_change", "columns", "checks"}
+	tableColKeys  = []string{"type", "renamed_from"}
 	checkKinds    = []string{"not_null", "unique", "expect", "row_count"}
 	rowCountKeys  = []string{"min", "max"}
 	alertsKeys    = []string{"on_failure", "on_success"}
@@ -413,10 +414,12 @@ func (d *decoder) table(e entry) *Table {
 	t.Diststyle = d.str(fs.get("diststyle"), "diststyle")
 	d.enum(t.Diststyle, "diststyle", "auto", "even", "all", "key")
 	t.Sortkey = d.strList(fs.get("sortkey"), "sortkey")
+	t.OnDestructiveChange = d.str(fs.get("on_destructive_change"), "on_destructive_change")
+	d.enum(t.OnDestructiveChange, "on_destructive_change", ir.OnDestructiveError, ir.OnDestructiveAllow)
 	if n := fs.get("columns"); n != nil {
 		cs, _ := d.mapping(n, what+" columns", nil)
 		for _, c := range cs {
-			t.Columns = append(t.Columns, &TableColumn{Name: d.keyStr(c.Key), Type: d.str(c.Val, "column type")})
+			t.Columns = append(t.Columns, d.tableColumn(c))
 		}
 	}
 	for _, cn := range d.list(fs.get("checks"), "checks") {
@@ -425,6 +428,22 @@ func (d *decoder) table(e entry) *Table {
 		}
 	}
 	return t
+}
+
+// tableColumn reads a table column: `name: TYPE`, or `name: {type: TYPE,
+// renamed_from: OLD}` for a column the warehouse holds under another name.
+func (d *decoder) tableColumn(c entry) *TableColumn {
+	tc := &TableColumn{Name: d.keyStr(c.Key)}
+	if resolve(c.Val) != nil && resolve(c.Val).Kind == yaml.MappingNode {
+		what := fmt.Sprintf("column %q", c.Key.Value)
+		cf := d.fields(c.Val, what, tableColKeys)
+		cf.require(what, "type")
+		tc.Type = d.str(cf.get("type"), "column type")
+		tc.RenamedFrom = d.str(cf.get("renamed_from"), "renamed_from")
+		return tc
+	}
+	tc.Type = d.str(c.Val, "column type")
+	return tc
 }
 
 func (d *decoder) check(n *yaml.Node) *TableCheck {

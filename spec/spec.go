@@ -262,15 +262,21 @@ type Table struct {
 	Distkey   Str
 	Diststyle Str
 	Sortkey   []Str
-	Columns   []*TableColumn
-	Checks    []*TableCheck
-	Pos       Pos
+	// OnDestructiveChange is error (default) or allow: whether a deploy or
+	// run may rebuild the table or drop its data to match the spec.
+	OnDestructiveChange Str
+	Columns             []*TableColumn
+	Checks              []*TableCheck
+	Pos                 Pos
 }
 
 // TableColumn is a Redshift column of a table.
 type TableColumn struct {
 	Name Str
 	Type Str
+	// RenamedFrom is the column's earlier name in the warehouse, when the
+	// spec renames it (`name: {type: T, renamed_from: OLD}`).
+	RenamedFrom Str
 }
 
 // CheckKind names a table check (the IR's vocabulary).

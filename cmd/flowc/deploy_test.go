@@ -151,7 +151,7 @@ func TestDeployLifecycle(t *testing.T) {
 
 	out, _ = flowcExit(t, 1, "diff", "--env", "dev", "--exit-code", next)
 	contains(t, "diff of the update", out, "compared with the deployed stack",
-		"~ table airport_delays gained column min_delay integer",
+		"~ table airport_delays: + column min_delay integer (additive)",
 		"+ alert recipient oncall@example.com (email) on failure",
 		"~ Glue job flights-dev-airport-delays: workers 2 -> 4",
 		"~ TableAirportDelaysJob", "NumberOfWorkers: 2 -> 4",
@@ -178,7 +178,7 @@ func TestDeployLifecycle(t *testing.T) {
 
 	out, _ = flowcExit(t, 1, "diff", "--env", "dev", "--against", before, "--exit-code", next)
 	contains(t, "offline diff", out, "compared with the build in "+before,
-		"~ table airport_delays gained column min_delay integer",
+		"~ table airport_delays: + column min_delay integer (additive)",
 		"--- a/sql/airport_delays.sql", "+  min_delay", "replacements from create-only properties")
 	flowcExit(t, 0, "diff", "--env", "dev", "--against", before, "--exit-code", spec)
 
@@ -187,11 +187,26 @@ func TestDeployLifecycle(t *testing.T) {
 	contains(t, "update", out, "over CloudFormation's 51200-byte inline limit: deploying it from s3://", "UPDATE_COMPLETE")
 	flowcExit(t, 0, "diff", "--env", "dev", "--exit-code", next)
 
-	// Back to the first spec, without a change set.
-	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", "--method", "direct", spec)
-	contains(t, "direct deploy", out, "--method direct: no change set", "~ table airport_delays lost column min_delay integer", "UPDATE_COMPLETE")
-	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", "--method", "direct", spec)
+	// Back to the first spec drops min_delay: refused (exit 1, nothing
+	// deployed) unless --allow-destructive names the table.
+	_, errOut = flowcExit(t, 2, "deploy", "--env", "dev", "--yes", "--method", "direct", "--allow-destructive", "other", spec)
+	contains(t, "unknown table", errOut, "--allow-destructive other: the spec has no table other (its tables: delayed_flights_fact, airport_delays)")
+	out, errOut = flowcExit(t, 1, "deploy", "--env", "dev", "--yes", "--method", "direct", spec)
+	contains(t, "refused deploy", errOut, "table airport_delays: destructive change not allowed: - column min_delay integer (destructive: drop)",
+		"--allow-destructive airport_delays", "Nothing was deployed.")
+	if strings.Contains(out, "UPDATE_") {
+		t.Errorf("the refused deploy changed the stack:\n%s", out)
+	}
+	flowcExit(t, 0, "diff", "--env", "dev", "--exit-code", next)
+	// Without a change set.
+	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", "--method", "direct", "--allow-destructive", "airport_delays", spec)
+	contains(t, "direct deploy", out, "--method direct: no change set", "~ table airport_delays: - column min_delay integer (destructive: drop)",
+		"content of glue/airport_delays.py changed", "UPDATE_COMPLETE")
+	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", "--method", "direct", "--allow-destructive", "airport_delays", spec)
 	contains(t, "direct no-op", out, "No changes: stack flights-dev is up to date.")
+	// Without the flag, the job's script no longer allows destructive changes.
+	out, _ = flowcExit(t, 0, "deploy", "--env", "dev", "--yes", "--method", "direct", spec)
+	contains(t, "back to the spec's policy", out, "content of glue/airport_delays.py changed", "UPDATE_COMPLETE")
 
 	tmpl, err := cloudformation.NewFromConfig(srv.Config()).GetTemplate(context.Background(), &cloudformation.GetTemplateInput{StackName: aws.String("flights-dev")})
 	if err != nil || !strings.Contains(aws.ToString(tmpl.TemplateBody), `"DeletionPolicy": "RetainExceptOnCreate"`) {
