@@ -40,3 +40,9 @@ const (
 	LoadReplacePartition = "replace_partition"
 	LoadMerge            = "merge"
 )
+
+// A table's policy for a destructive change (on_destructive_change:).
+const (
+	OnDestructiveError = "error"
+	OnDestructiveAllow = "allow"
+)

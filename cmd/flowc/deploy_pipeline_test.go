@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,7 +83,7 @@ func TestEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	srv, spec, out := deployedExample(t)
-	args := deployArgs(t, spec)
+	args := []string{"deploy", "--env", "dev", "--yes"}
 	contains(t, "deploy", out, "CREATE_COMPLETE", "AWS::Glue::Job", "TableDelayedFlightsFactJob", "StateMachineArn = ")
 	// The emulator answers an unchanged template as AWS does: a FAILED change set.
 	out, _ = flowcExit(t, 0, append(args, spec)...)
@@ -116,25 +115,18 @@ func TestEndToEnd(t *testing.T) {
 	contains(t, "published", msgs, "day=02", "failed")
 }
 
-// deployArgs deploys the example's dev environment with the state
-// machine's waits shortened.
-func deployArgs(t *testing.T, spec string) []string {
-	args := []string{"deploy", "--env", "dev", "--yes"}
-	for _, p := range fastPolls(t, spec) {
-		args = append(args, "--parameter", p)
-	}
-	return args
-}
-
 // deployedExample starts the pipeline emulator, points the SDK at it and
-// deploys the example's dev environment; it returns the server, the spec
+// deploys the example's dev environment (settle window 1s) and creates
+// the catalog tables as Glue would; it returns the server, the spec
 // and the deploy's output.
 func deployedExample(t *testing.T) (*deploytest.Server, string, string) {
 	t.Helper()
 	srv := deploytest.Pipeline(t)
 	srv.SetEnv(t)
-	spec := exampleSpec(t)
-	out, _ := flowcExit(t, 0, append(deployArgs(t, spec), spec)...)
+	// A settle window of one second: the emulator's Wait states sleep.
+	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}} ")
+	out, _ := flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
+	srv.CreateCatalogTables(t, builtTemplate(t, spec), "flights_dev")
 	return srv, spec, out
 }
 
@@ -184,24 +176,15 @@ func finishedRuns(ctx context.Context, t *testing.T, srv *deploytest.Server, sfn
 	return sfntypes.ExecutionListItem{}
 }
 
-// fastPolls returns --parameter values that shorten the state machine's
-// waits on the emulator, for the parameters the template declares.
-func fastPolls(t *testing.T, spec string) []string {
+// builtTemplate is the dev template flowc builds from spec.
+func builtTemplate(t *testing.T, spec string) []byte {
 	dir := t.TempDir()
 	flowcExit(t, 0, "build", "--env", "dev", "--out", dir, spec)
 	b, err := os.ReadFile(filepath.Join(dir, "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tmpl struct{ Parameters map[string]any }
-	if err := json.Unmarshal(b, &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	if _, ok := tmpl.Parameters["CrawlerPollSeconds"]; ok {
-		out = append(out, "CrawlerPollSeconds=1")
-	}
-	return out
+	return b
 }
 
 func describe(ctx context.Context, t *testing.T, c *sfn.Client, ex sfntypes.ExecutionListItem) string {
