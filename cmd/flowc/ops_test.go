@@ -178,6 +178,7 @@ func TestOperate(t *testing.T) {
 	}
 
 	out, _ := flowcExit(t, 0, "runs", "--env", "dev", spec)
+	t.Logf("flowc runs:\n%s", out)
 	contains(t, "runs", out, "PARTITION", "year=2001/month=01/day=01  succeeded", "year=2001/month=01/day=02  failed", "flowc.RunFailed: ")
 	if strings.Index(out, "day=02") > strings.Index(out, "day=01") {
 		t.Errorf("runs are not newest first:\n%s", out)
@@ -204,6 +205,7 @@ func TestOperate(t *testing.T) {
 
 	rng := []string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "2001-01-03"}
 	out, _ = flowcExit(t, 0, append(rng, "--dry-run", spec)...)
+	t.Logf("flowc backfill --dry-run:\n%s", out)
 	contains(t, "backfill --dry-run", out, "3 partition(s) with data",
 		"Plan: 1 to run, 1 to re-run, 1 to skip.",
 		"skip    year=2001/month=01/day=01  last run succeeded",
@@ -230,6 +232,7 @@ func TestOperate(t *testing.T) {
 
 	failJob(true)
 	out, _ = flowcExit(t, 1, "rerun", "--env", "dev", spec, "year=2001/month=01/day=04", "2001-01-05")
+	t.Logf("flowc rerun (failing):\n%s", out)
 	contains(t, "failed rerun", out, "year=2001/month=01/day=04: FAILED in", "flowc.RunFailed", "year=2001/month=01/day=05: no data file in s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=05/")
 }
 
