@@ -272,8 +272,7 @@ const stOtherObject = "not this source's object"
 // location (case-sensitive, as S3 keys are), which goes to stOtherObject
 // (added here).
 func (a *asl) outsideSource(r *route) obj {
-	a.add(a.st(r, stOtherObject), obj{}.Set("Type", "Succeed").
-		Set("Comment", "the object is not under "+r.src.Location+": no run"))
+	a.add(a.st(r, stOtherObject), noRun("the object is not under "+r.src.Location+": no run", "not under "+r.src.Location))
 	return obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(r.src.Prefix)+"*"))
 }
 
