@@ -517,3 +517,14 @@ func TestNoRunEndings(t *testing.T) {
 		t.Errorf("%d no-run endings, want at least 3 (duplicate, picked up, other object)", ends)
 	}
 }
+
+// TestExecutionTimeout: an execution is bounded (so a hung one frees its
+// partition's lease): each table's Glue timeout twice, the longest settle
+// wait, six hours for a slot. The example: 2 tables x 60 min x 2 + 900 s +
+// 21600 s.
+func TestExecutionTimeout(t *testing.T) {
+	def := definition(t, compiler.Options{})
+	if got, want := def["TimeoutSeconds"], float64(2*60*60*2+900+6*3600); got != want {
+		t.Errorf("TimeoutSeconds %v, want %v", got, want)
+	}
+}
