@@ -155,20 +155,63 @@ func (c *cfn) deadLetter(t *cloudformation.Template) {
 		TreatMissingData:   cloudformation.String("notBreaching"),
 		AlarmActions:       []string{cloudformation.Ref(idAlertTopic)},
 	}
-	c.alarmMayPublish(t)
+	c.alarmMayPublish(t, n.DeadLetterQueue())
+}
+
+// timedOut adds an alarm that e-mails the alert topic when an execution
+// times out: the state machine's TimeoutSeconds ends it with
+// States.Timeout, which no Catch sees, so the run's own failure alert is
+// never sent. ExecutionsTimedOut of the AWS/States namespace, by
+// StateMachineArn, Sum ("Monitoring Step Functions metrics using Amazon
+// CloudWatch", execution metrics; CloudWatch Application Insights lists
+// ExecutionsTimedOut among Step Functions' execution-level metrics). No
+// timed-out execution reports no data: not a breach.
+func (c *cfn) timedOut(t *cloudformation.Template) {
+	n := c.pl.Names
+	name := n.StateMachine() + "-timed-out"
+	t.Resources[idRunsTimedOutAlarm] = &cloudwatch.Alarm{
+		AlarmName:          cloudformation.String(name),
+		AlarmDescription:   cloudformation.String("flowc: a run of " + n.StateMachine() + " timed out (the state machine's TimeoutSeconds) and sent no failure alert of its own; see flowc runs --status failed"),
+		Namespace:          cloudformation.String("AWS/States"),
+		MetricName:         cloudformation.String("ExecutionsTimedOut"),
+		Dimensions:         []cloudwatch.Alarm_Dimension{{Name: "StateMachineArn", Value: cloudformation.Ref(idStateMachine)}},
+		Statistic:          cloudformation.String("Sum"),
+		Period:             cloudformation.Int(300),
+		EvaluationPeriods:  1,
+		Threshold:          cloudformation.Float64(0),
+		ComparisonOperator: "GreaterThanThreshold",
+		TreatMissingData:   cloudformation.String("notBreaching"),
+		AlarmActions:       []string{cloudformation.Ref(idAlertTopic)},
+	}
+	c.alarmMayPublish(t, name)
 }
 
 // alarmMayPublish adds to the alert topic's policy a statement letting
 // CloudWatch alarms of this account publish to it
 // (cloudwatch.amazonaws.com, aws:SourceAccount; SNS Developer Guide,
 // "Amazon SNS access control" / CloudWatch User Guide, alarm actions).
-func (c *cfn) alarmMayPublish(t *cloudformation.Template) {
+func (c *cfn) alarmMayPublish(t *cloudformation.Template, alarm string) {
 	p, ok := t.Resources[idAlertTopicPolicy].(*sns.TopicPolicy)
 	if !ok {
 		return
 	}
 	doc, ok := p.PolicyDocument.(policyDoc)
 	if !ok {
+		return
+	}
+	for i, st := range doc.Statement { // a second alarm joins the statement
+		if st.Sid != "CloudWatchAlarms" {
+			continue
+		}
+		like := st.Condition["ArnLike"].(map[string]any)
+		switch v := like["aws:SourceArn"].(type) {
+		case string:
+			like["aws:SourceArn"] = []string{v, arn("cloudwatch", "alarm:"+alarm)}
+		case []string:
+			like["aws:SourceArn"] = append(v, arn("cloudwatch", "alarm:"+alarm))
+		}
+		doc.Statement[i] = st
+		p.PolicyDocument = doc
 		return
 	}
 	doc.Statement = append(doc.Statement, statement{
@@ -179,7 +222,7 @@ func (c *cfn) alarmMayPublish(t *cloudformation.Template) {
 		Resource:  []string{cloudformation.Ref(idAlertTopic)},
 		Condition: map[string]any{
 			"StringEquals": map[string]any{"aws:SourceAccount": cloudformation.Ref("AWS::AccountId")},
-			"ArnLike":      map[string]any{"aws:SourceArn": arn("cloudwatch", "alarm:"+c.pl.Names.DeadLetterQueue())},
+			"ArnLike":      map[string]any{"aws:SourceArn": arn("cloudwatch", "alarm:"+alarm)},
 		},
 	})
 	p.PolicyDocument = doc

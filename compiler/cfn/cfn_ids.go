@@ -39,6 +39,7 @@ const (
 	idDeadLetterQueue       = "TriggerDeadLetterQueue"
 	idDeadLetterQueuePolicy = "TriggerDeadLetterQueuePolicy"
 	idDeadLetterAlarm       = "TriggerDeadLetterAlarm"
+	idRunsTimedOutAlarm     = "RunsTimedOutAlarm"
 	idAlertTopicKey         = "AlertTopicKey"
 
 	paramRedshiftSecret = "RedshiftSecretArn"

@@ -294,3 +294,26 @@ func TestBucketModes(t *testing.T) {
 		t.Errorf("the job role does not read the existing bucket")
 	}
 }
+
+// TestRunsTimedOutAlarm: an execution that times out (TimeoutSeconds)
+// sends no failure alert of its own, so an alarm on the state machine's
+// ExecutionsTimedOut e-mails the alert topic, which lets this alarm
+// publish too (one CloudWatch statement naming both alarms).
+func TestRunsTimedOutAlarm(t *testing.T) {
+	tm := rawOf(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
+	a := tm.props(t, "RunsTimedOutAlarm")
+	for k, want := range map[string]string{
+		"AlarmName": `"flights-dev-timed-out"`, "Namespace": `"AWS/States"`, "MetricName": `"ExecutionsTimedOut"`, "Statistic": `"Sum"`,
+		"ComparisonOperator": `"GreaterThanThreshold"`, "Threshold": "0", "EvaluationPeriods": "1",
+		"AlarmActions": `[{"Ref":"AlertTopic"}]`, "TreatMissingData": `"notBreaching"`,
+		"Dimensions": `[{"Name":"StateMachineArn","Value":{"Ref":"StateMachine"}}]`,
+	} {
+		if got := js(a[k]); got != want {
+			t.Errorf("alarm %s = %s, want %s", k, got, want)
+		}
+	}
+	cw := statements(tm.props(t, "AlertTopicPolicy")["PolicyDocument"])["CloudWatchAlarms"]
+	if c := js(cw["Condition"]); !strings.Contains(c, "alarm:flights-dev-trigger-dlq") || !strings.Contains(c, "alarm:flights-dev-timed-out") {
+		t.Errorf("topic policy for the alarms: %s", c)
+	}
+}
