@@ -130,27 +130,29 @@ func (e *Error) Error() string {
 // Diagnostic codes reported by this package. They are declared, with their
 // one-line purpose, in spec/diag/codes_expr.go and never renumbered.
 var (
-	CodeSyntax         = diag.FC301 // syntax error
-	CodeUnknownColumn  = diag.FC302 // unknown column
-	CodeAmbiguous      = diag.FC303 // ambiguous column
-	CodeUnknownAlias   = diag.FC304 // unknown alias
-	CodeUnknownFunc    = diag.FC305 // unknown function
-	CodeArgCount       = diag.FC306 // wrong number of arguments
-	CodeArgType        = diag.FC307 // argument of the wrong type
-	CodeOperandType    = diag.FC308 // operand of the wrong type
-	CodeAggNotAllowed  = diag.FC309 // aggregate outside an aggregate measure
-	CodeNotGrouped     = diag.FC310 // bare column in a measure that is not a group key
-	CodeNestedAgg      = diag.FC311 // aggregate inside an aggregate
-	CodeBadCast        = diag.FC312 // cast between types that cannot be cast
-	CodeUnknownType    = diag.FC313 // unknown type name
-	CodeTooDeep        = diag.FC314 // nesting too deep
-	CodeNoCommonType   = diag.FC315 // CASE branches or coalesce arguments without a common type
-	CodeBadLiteral     = diag.FC316 // literal out of range or not valid for its type
-	CodeNotConstant    = diag.FC317 // argument must be a literal
-	CodeBadDateFormat  = diag.FC318 // unsupported date format pattern
-	CodeBadLikePattern = diag.FC319 // invalid LIKE pattern
-	CodeBadStar        = diag.FC320 // misplaced * or DISTINCT in a call
-	CodeBadRegex       = diag.FC321 // regular expression the two engines read differently
+	CodeSyntax           = diag.FC301 // syntax error
+	CodeUnknownColumn    = diag.FC302 // unknown column
+	CodeAmbiguous        = diag.FC303 // ambiguous column
+	CodeUnknownAlias     = diag.FC304 // unknown alias
+	CodeUnknownFunc      = diag.FC305 // unknown function
+	CodeArgCount         = diag.FC306 // wrong number of arguments
+	CodeArgType          = diag.FC307 // argument of the wrong type
+	CodeOperandType      = diag.FC308 // operand of the wrong type
+	CodeAggNotAllowed    = diag.FC309 // aggregate outside an aggregate measure
+	CodeNotGrouped       = diag.FC310 // bare column in a measure that is not a group key
+	CodeNestedAgg        = diag.FC311 // aggregate inside an aggregate
+	CodeBadCast          = diag.FC312 // cast between types that cannot be cast
+	CodeUnknownType      = diag.FC313 // unknown type name
+	CodeTooDeep          = diag.FC314 // nesting too deep
+	CodeNoCommonType     = diag.FC315 // CASE branches or coalesce arguments without a common type
+	CodeBadLiteral       = diag.FC316 // literal out of range or not valid for its type
+	CodeNotConstant      = diag.FC317 // argument must be a literal
+	CodeBadDateFormat    = diag.FC318 // unsupported date format pattern
+	CodeBadLikePattern   = diag.FC319 // invalid LIKE pattern
+	CodeBadStar          = diag.FC320 // misplaced * or DISTINCT in a call
+	CodeBadRegex         = diag.FC321 // regular expression the two engines read differently
+	CodeWindowNotAllowed = diag.FC322 // window function outside a window measure
+	CodeWindowMeasure    = diag.FC323 // window measure that is not one window call
 )
 
 // MaxDepth bounds the syntactic nesting of an expression (parentheses,
