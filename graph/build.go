@@ -128,10 +128,10 @@ func (b *builder) transforms() {
 }
 
 // stepLines summarises a step in a few words: one line, two for an
-// aggregate (its keys, then its measures).
+// aggregate or a window (its keys or partition, then its measures).
 func stepLines(s *ir.Step) []string {
-	if s.Kind == spec.StepAggregate {
-		line := "aggregate"
+	if s.Kind == spec.StepAggregate || s.Kind == spec.StepWindow {
+		line := string(s.Kind)
 		if len(s.By) > 0 {
 			line += " by " + strings.Join(s.By, ", ")
 		}

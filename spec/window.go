@@ -20,7 +20,7 @@ func (c *checker) window(st *Step, row expr.Row, sc *expr.Scope) expr.Row {
 		}
 		seen[ne.Name.Raw] = true
 		if call, ok := windowCall(ne.Expr); ok && len(st.OrderBy) == 0 && expr.NeedsOrder(call.Name) {
-			c.errorf(ne.Expr.Text.Pos, diag.FC413, "window measure %q calls %s, which needs the window's order_by", ne.Name.Raw, call.Name).Hint =
+			c.errorf(ne.Expr.Text.Pos, diag.FC420, "window measure %q calls %s, which needs the window's order_by", ne.Name.Raw, call.Name).Hint =
 				"add order_by: [COLUMN] to the window step, e.g. the event time"
 		}
 		out = out.Set(ne.Name.Raw, typ)
@@ -61,14 +61,14 @@ func (c *checker) frame(st *Step) {
 	if !f.Rows {
 		for _, b := range []FrameBound{f.Start, f.End} {
 			if !b.Unbounded && b.Offset != 0 {
-				c.errorf(b.Pos, diag.FC414, "a range frame's bounds are unbounded or current, got %d", b.Offset).Hint =
+				c.errorf(b.Pos, diag.FC421, "a range frame's bounds are unbounded or current, got %d", b.Offset).Hint =
 					"count rows instead: frame: {rows: [...]}"
 				return
 			}
 		}
 	}
 	if !f.Start.Unbounded && !f.End.Unbounded && f.Start.Offset > f.End.Offset {
-		c.errorf(f.Start.Pos, diag.FC414, "the frame starts after it ends").Hint =
+		c.errorf(f.Start.Pos, diag.FC421, "the frame starts after it ends").Hint =
 			"write [start, end] with start <= end: negative counts rows before the current one, e.g. [-6, current]"
 		return
 	}
@@ -76,7 +76,7 @@ func (c *checker) frame(st *Step) {
 		return
 	}
 	if len(st.OrderBy) == 0 {
-		c.errorf(f.Pos, diag.FC413, "a %s frame other than [unbounded, unbounded] needs the window's order_by", unit).Hint =
+		c.errorf(f.Pos, diag.FC420, "a %s frame other than [unbounded, unbounded] needs the window's order_by", unit).Hint =
 			"add order_by: [COLUMN] to the window step, or drop the frame to aggregate the whole partition"
 	}
 }
