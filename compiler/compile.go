@@ -101,9 +101,9 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	}
 	for _, t := range pl.Tables {
 		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
-			ds.Add(diag.Diagnostic{Pos: t.Pos, Severity: diag.Error,
-				Message: "table name " + t.Name + " is taken by the Glue runtime (" + layout.GlueRuntimePath + ")",
-				Hint:    "rename the table"})
+			// The checker refuses the name (FC216): reaching this is a bug.
+			internalError(ds, t.Pos, "naming the Glue script of table "+t.Name,
+				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
 			continue
 		}
 		py, err := glue.Script(pl, t)

@@ -39,13 +39,13 @@ func (d *Deployer) Identity(ctx context.Context) (Identity, error) {
 	return id, nil
 }
 
-// GuardError is returned when the credentials are for another account than
+// guardError is returned when the credentials are for another account than
 // the environment's guard.
-type GuardError struct {
+type guardError struct {
 	Env, Want, Got, ARN string
 }
 
-func (e *GuardError) Error() string {
+func (e *guardError) Error() string {
 	return fmt.Sprintf("environment %s may only be deployed to account %s, but the credentials in use are for account %s (%s); refusing to go on",
 		e.Env, e.Want, e.Got, e.ARN)
 }
@@ -57,7 +57,7 @@ func (d *Deployer) checkAccount(ctx context.Context, b *Bundle) (Identity, error
 		return id, err
 	}
 	if b.Account != "" && b.Account != id.Account {
-		return id, &GuardError{Env: b.Env, Want: b.Account, Got: id.Account, ARN: id.ARN}
+		return id, &guardError{Env: b.Env, Want: b.Account, Got: id.Account, ARN: id.ARN}
 	}
 	return id, nil
 }

@@ -56,21 +56,21 @@ type Clients struct {
 	STS STS
 }
 
-// MaxAttempts is how many times a throttled or otherwise retryable AWS
+// maxAttempts is how many times a throttled or otherwise retryable AWS
 // call is tried before giving up (the SDK default is 3).
-const MaxAttempts = 10
+const maxAttempts = 10
 
-// MaxBackoff caps the wait between two attempts of a call.
-const MaxBackoff = 20 * time.Second
+// maxBackoff caps the wait between two attempts of a call.
+const maxBackoff = 20 * time.Second
 
-// Retryer is the SDK retryer flowc uses: the standard one (exponential
+// retryer is the SDK retryer flowc uses: the standard one (exponential
 // backoff with jitter on throttling, transient and 5xx errors) with more
 // attempts and no client-side retry quota, so long deploys ride out
 // throttling instead of failing.
-func Retryer() aws.Retryer {
+func retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = MaxAttempts
-		o.MaxBackoff = MaxBackoff
+		o.MaxAttempts = maxAttempts
+		o.MaxBackoff = maxBackoff
 		o.RateLimiter = ratelimit.None
 	})
 }
@@ -81,9 +81,9 @@ type ClientOptions struct {
 	// as emulators need. Set it when an endpoint URL is configured.
 	PathStyle bool
 	// Timeout is how long each attempt of a call may wait to connect and
-	// for an answer; 0 is DefaultTimeout. A call is tried at most
-	// NoAnswerAttempts times without an answer, so it fails in about
-	// NoAnswerAttempts*Timeout: the limit is per call, never on a whole
+	// for an answer; 0 is defaultTimeout. A call is tried at most
+	// noAnswerAttempts times without an answer, so it fails in about
+	// noAnswerAttempts*Timeout: the limit is per call, never on a whole
 	// deploy, whose waits for a stack are many short calls.
 	Timeout time.Duration
 	// Warn, when set, is told when an attempt got no answer and the call
@@ -96,9 +96,9 @@ type ClientOptions struct {
 func (o ClientOptions) config(cfg aws.Config, idle bool) aws.Config {
 	cfg = cfg.Copy()
 	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = defaultTimeout
 	}
-	cfg.Retryer = Retryer
+	cfg.Retryer = retryer
 	cfg.HTTPClient = httpClient(cfg.HTTPClient, o.Timeout, idle)
 	// A new slice: copies of a configuration share the backing array.
 	cfg.APIOptions = append(append([]func(*middleware.Stack) error{}, cfg.APIOptions...), guard(o.Timeout, o.Warn))
@@ -106,7 +106,7 @@ func (o ClientOptions) config(cfg aws.Config, idle bool) aws.Config {
 }
 
 // NewClients creates the SDK clients from a loaded configuration, with
-// Retryer and the timeouts of o. The configuration's region must be the
+// retryer and the timeouts of o. The configuration's region must be the
 // stack's region.
 func NewClients(cfg aws.Config, o ClientOptions) Clients {
 	small := o.config(cfg, true) // requests of a few KB: an idle connection is a dead one

@@ -26,7 +26,7 @@ type stackRequest struct {
 type changeSet struct {
 	id, stackID string
 	noChanges   bool
-	changes     []ChangeSetChange
+	changes     []changeSetChange
 }
 
 // createChangeSet creates a change set, waits until CloudFormation has
@@ -113,8 +113,8 @@ func fmtName(s string) string {
 	return string(b)
 }
 
-func fromSDK(rc *cfntypes.ResourceChange) ChangeSetChange {
-	c := ChangeSetChange{
+func fromSDK(rc *cfntypes.ResourceChange) changeSetChange {
+	c := changeSetChange{
 		Action:      string(rc.Action),
 		LogicalID:   aws.ToString(rc.LogicalResourceId),
 		Type:        aws.ToString(rc.ResourceType),

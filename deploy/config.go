@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 )
 
-// ErrNoRegion is a configuration without a region: the environment has no
+// errNoRegion is a configuration without a region: the environment has no
 // region: and neither AWS_REGION, AWS_DEFAULT_REGION nor the profile sets one.
-var ErrNoRegion = errors.New("no AWS region: set region: in the environment, or AWS_REGION")
+var errNoRegion = errors.New("no AWS region: set region: in the environment, or AWS_REGION")
 
 // loadConfig loads the SDK's standard configuration (AWS_PROFILE, the
 // credential chain, AWS_ENDPOINT_URL...) for flowc, with flowc's one region
@@ -24,7 +24,7 @@ var ErrNoRegion = errors.New("no AWS region: set region: in the environment, or 
 // option takes precedence over the environment variables and the shared
 // files ("Config sources passed in will take precedence over the default
 // environment and shared config sources used by the SDK", package doc of
-// aws-sdk-go-v2/config). No region at all is ErrNoRegion.
+// aws-sdk-go-v2/config). No region at all is errNoRegion.
 func loadConfig(ctx context.Context, region string, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer)}
 	if region != "" {
@@ -35,7 +35,7 @@ func loadConfig(ctx context.Context, region string, optFns ...func(*config.LoadO
 		return cfg, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return cfg, ErrNoRegion
+		return cfg, errNoRegion
 	}
 	cfg.Retryer = nil // the service clients choose theirs
 	return cfg, nil

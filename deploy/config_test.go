@@ -11,7 +11,7 @@ import (
 // TestLoadConfigRegion: the one region rule. The environment's region wins
 // over AWS_REGION and AWS_DEFAULT_REGION; they are used only when the
 // environment has none (AWS_REGION first); with none anywhere,
-// ErrNoRegion.
+// errNoRegion.
 func TestLoadConfigRegion(t *testing.T) {
 	(&deploytest.Server{URL: "http://127.0.0.1:1"}).SetEnv(t) // isolated from the machine's AWS files
 	ctx := context.Background()
@@ -32,7 +32,7 @@ func TestLoadConfigRegion(t *testing.T) {
 	}
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
-	if _, err := loadConfig(ctx, ""); !errors.Is(err, ErrNoRegion) {
+	if _, err := loadConfig(ctx, ""); !errors.Is(err, errNoRegion) {
 		t.Errorf("no region anywhere: %v, want ErrNoRegion", err)
 	}
 }

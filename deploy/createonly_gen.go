@@ -2,10 +2,10 @@
 
 package deploy
 
-// CreateOnlyProperties lists, per resource type, the properties whose change
+// createOnlyProperties lists, per resource type, the properties whose change
 // replaces the resource (the schemas' createOnlyProperties), as
 // slash-separated paths under Properties; "*" stands for every list element.
-var CreateOnlyProperties = map[string][]string{
+var createOnlyProperties = map[string][]string{
 	"AWS::CloudFormation::CustomResource":       {"ServiceToken"},
 	"AWS::CloudFormation::GuardHook":            {"Alias", "ExecutionRole"},
 	"AWS::CloudFormation::HookTypeConfig":       {"ConfigurationAlias"},

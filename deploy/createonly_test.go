@@ -35,7 +35,7 @@ func TestCreateOnlyFresh(t *testing.T) {
 	// The header names the cfn-lint version; a newer cfn-lint may differ
 	// in version only.
 	if !bytes.Equal(body(got), body(want)) {
-		t.Errorf("createonly_gen.go is stale; run go generate ./deploy:\n%s", Unified("createonly_gen.go", want, got))
+		t.Errorf("createonly_gen.go is stale; run go generate ./deploy:\n%s", unified("createonly_gen.go", want, got))
 	}
 }
 
@@ -65,7 +65,7 @@ func TestCreateOnlyCoversEmittedTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	covered := map[string]bool{}
-	for typ := range CreateOnlyProperties {
+	for typ := range createOnlyProperties {
 		covered[typ[:strings.LastIndex(typ, "::")]] = true
 	}
 	for id, r := range tmpl.Resources {
@@ -79,7 +79,7 @@ func TestCreateOnlyCoversEmittedTypes(t *testing.T) {
 		"AWS::StepFunctions::StateMachine": "StateMachineName", "AWS::SNS::Topic": "TopicName",
 	} {
 		found := false
-		for _, p := range CreateOnlyProperties[typ] {
+		for _, p := range createOnlyProperties[typ] {
 			found = found || p == prop
 		}
 		if !found {

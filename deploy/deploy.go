@@ -73,7 +73,7 @@ func (b *Bundle) File(path string) []byte {
 	return nil
 }
 
-// Template returns the root template.
+// template returns the root template.
 func (b *Bundle) Template() []byte { return b.File(layout.TemplatePath) }
 
 // FileMap returns the build's files by path.

@@ -13,13 +13,13 @@ import (
 // back from the asset bucket (planInput) or from an earlier build
 // directory (DiffOffline).
 
-// againstStack is PlanInput.Against for a comparison with the deployed stack.
+// againstStack is planInput.Against for a comparison with the deployed stack.
 const againstStack = "the deployed stack"
 
 // descriptionKey is the asset key the template's Metadata points at
 // ({"flowc": {"description": KEY}}), "" when it has none: a template built
 // by an older flowc.
-func (t *Template) descriptionKey() string {
+func (t *template) descriptionKey() string {
 	f, _ := t.Metadata[layout.MetadataKey].(map[string]any)
 	k, _ := f[layout.MetadataDescriptionKey].(string)
 	return k
@@ -28,7 +28,7 @@ func (t *Template) descriptionKey() string {
 // descriptions reads the pipeline descriptions of both sides from their
 // files. The old one is nil, with a note saying why, when the other side
 // has none or one this flowc cannot read; it is empty for a new stack.
-func descriptions(in PlanInput, oldT *Template) (oldD, newD *ir.Description, note string, err error) {
+func descriptions(in planInput, oldT *template) (oldD, newD *ir.Description, note string, err error) {
 	nb := in.New.Files[layout.DescriptionPath]
 	if nb == nil {
 		return nil, nil, "the build has no " + layout.DescriptionPath + "; table changes are not shown", nil

@@ -239,7 +239,7 @@ func TestAccountGuard(t *testing.T) {
 		"diff":    func() error { _, err := d.Diff(context.Background(), b, nil); return err },
 		"destroy": func() error { _, err := d.Destroy(context.Background(), b, DeployOptions{}); return err },
 	} {
-		var ge *GuardError
+		var ge *guardError
 		if err := call(); !errors.As(err, &ge) {
 			t.Errorf("%s: err = %v, want a GuardError", name, err)
 		} else {
@@ -275,11 +275,11 @@ func TestThrottling(t *testing.T) {
 	}
 }
 
-// TestThrottlingGivesUp: the retryer tries MaxAttempts times; throttling
+// TestThrottlingGivesUp: the retryer tries maxAttempts times; throttling
 // that outlasts it is an error that says what happened and what to do.
 func TestThrottlingGivesUp(t *testing.T) {
-	if got := Retryer().MaxAttempts(); got != MaxAttempts {
-		t.Errorf("retryer tries %d times, want %d", got, MaxAttempts)
+	if got := retryer().MaxAttempts(); got != maxAttempts {
+		t.Errorf("retryer tries %d times, want %d", got, maxAttempts)
 	}
 	api := &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
 	err := awsErr(&smithy.OperationError{ServiceID: "CloudFormation", OperationName: "DescribeStacks", Err: api})

@@ -10,9 +10,9 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// AWSError is a failed AWS call reduced to what a user can act on: the
+// awsError is a failed AWS call reduced to what a user can act on: the
 // service, the operation, AWS's error code and message.
-type AWSError struct {
+type awsError struct {
 	Service   string // e.g. CloudFormation
 	Operation string // e.g. CreateChangeSet
 	Code      string // e.g. ValidationError; "" when the call never got an answer
@@ -21,7 +21,7 @@ type AWSError struct {
 	Err       error  // the SDK error
 }
 
-func (e *AWSError) Error() string {
+func (e *awsError) Error() string {
 	var b strings.Builder
 	if e.Service != "" {
 		b.WriteString(e.Service + " " + e.Operation + ": ")
@@ -36,9 +36,9 @@ func (e *AWSError) Error() string {
 	return b.String()
 }
 
-func (e *AWSError) Unwrap() error { return e.Err }
+func (e *awsError) Unwrap() error { return e.Err }
 
-// awsErr turns an SDK error into an *AWSError. Context cancellation and
+// awsErr turns an SDK error into an *awsError. Context cancellation and
 // deadline errors are returned as they are, so callers can tell them apart.
 func awsErr(err error) error {
 	if err == nil {
@@ -48,16 +48,16 @@ func awsErr(err error) error {
 	// context.DeadlineExceeded, but no context expired.
 	var ne *NoAnswerError
 	if errors.As(err, &ne) {
-		return &AWSError{Service: ne.Service, Operation: ne.Operation, Message: ne.Error(), Hint: ne.Hint(), Err: err}
+		return &awsError{Service: ne.Service, Operation: ne.Operation, Message: ne.Error(), Hint: ne.Hint(), Err: err}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var ae *AWSError
+	var ae *awsError
 	if errors.As(err, &ae) {
 		return err
 	}
-	out := &AWSError{Err: err, Message: err.Error()}
+	out := &awsError{Err: err, Message: err.Error()}
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
 		out.Service, out.Operation = oe.ServiceID, oe.OperationName

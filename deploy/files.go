@@ -36,14 +36,14 @@ func fileDiffs(old, new map[string][]byte, nested []string) []FileDiff {
 		case !nOK:
 			status = "removed"
 		}
-		out = append(out, FileDiff{Path: p, Status: status, Unified: Unified(p, o, n)})
+		out = append(out, FileDiff{Path: p, Status: status, Unified: unified(p, o, n)})
 	}
 	return out
 }
 
-// Unified renders a unified diff of one file with three lines of context,
+// unified renders a unified diff of one file with three lines of context,
 // labelled a/PATH and b/PATH as git does.
-func Unified(path string, old, new []byte) string {
+func unified(path string, old, new []byte) string {
 	ud := difflib.UnifiedDiff{
 		A:        splitLines(old),
 		B:        splitLines(new),
@@ -78,12 +78,12 @@ func splitLines(b []byte) []string {
 	return lines
 }
 
-// Definitions extracts the state machine definitions of a template,
+// definitions extracts the state machine definitions of a template,
 // pretty-printed, by build path: statemachine.asl.json for a single state
 // machine, statemachine/<LogicalID>.asl.json when there are several.
 // Definition (an object), DefinitionString and DefinitionString through
 // Fn::Sub are understood; ${...} placeholders are kept as written.
-func Definitions(t *Template) map[string][]byte {
+func definitions(t *template) map[string][]byte {
 	var ids []string
 	for _, id := range sortedKeys(t.Resources) {
 		if t.Resources[id].Type == "AWS::StepFunctions::StateMachine" {
@@ -142,7 +142,7 @@ func definitionText(props map[string]any) (string, bool) {
 // resource refers to one asset on each side with the same extension, the
 // old key holds the old content of that path. Nested stacks are followed
 // by the caller through the returned paths (stacks/*.json).
-func assetsToFetch(old, new *Template, newAssets map[string]string) map[string]string {
+func assetsToFetch(old, new *template, newAssets map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, id := range sortedKeys(new.Resources) {
 		o := old.Resources[id]

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// FormatMarkdown renders a plan as GitHub-flavoured Markdown: the pull
+// formatMarkdown renders a plan as GitHub-flavoured Markdown: the pull
 // request comment and job summary of the CI kit (action.yml).
-const FormatMarkdown = "markdown"
+const formatMarkdown = "markdown"
 
 // renderMarkdown renders a plan for a pull request: the counts, the
 // pipeline changes, a table of the resources (replacements in bold), the

@@ -17,19 +17,19 @@ import (
 // the deployed template and parameters, the state machine definitions in
 // it, and the assets its resources refer to (read back from the asset
 // bucket), against the same views of the bundle.
-func (d *Deployer) planInput(ctx context.Context, b *Bundle, st *cfntypes.Stack, newT *Template, bucket string, params map[string]string) (PlanInput, error) {
+func (d *Deployer) planInput(ctx context.Context, b *Bundle, st *cfntypes.Stack, newT *template, bucket string, params map[string]string) (planInput, error) {
 	assets := map[string]string{}
 	for _, a := range b.Assets {
 		assets[a.Key] = a.Path
 	}
 	newParams, err := parameterValues(newT, bucket, params)
 	if err != nil {
-		return PlanInput{}, err
+		return planInput{}, err
 	}
-	in := PlanInput{
+	in := planInput{
 		Stack: b.Stack, Region: b.Region,
 		Against: againstStack,
-		New:     Side{Template: b.Template(), Params: newParams, Files: bundleStackFiles(b, newT), Assets: assets},
+		New:     side{Template: b.Template(), Params: newParams, Files: bundleStackFiles(b, newT), Assets: assets},
 	}
 	if st == nil || st.StackStatus == cfntypes.StackStatusReviewInProgress || st.StackStatus == cfntypes.StackStatusRollbackComplete {
 		in.Against = "nothing: the stack does not exist yet"
@@ -57,15 +57,15 @@ func (d *Deployer) planInput(ctx context.Context, b *Bundle, st *cfntypes.Stack,
 	if err != nil {
 		return in, err
 	}
-	in.Old = Side{Template: body, Params: oldParams, Files: files}
+	in.Old = side{Template: body, Params: oldParams, Files: files}
 	in.Notes = append(in.Notes, notes...)
 	return in, nil
 }
 
 // bundleStackFiles are the files of a build as a stack shows them: the
 // state machine definitions in the template and the assets.
-func bundleStackFiles(b *Bundle, t *Template) map[string][]byte {
-	files := Definitions(t)
+func bundleStackFiles(b *Bundle, t *template) map[string][]byte {
+	files := definitions(t)
 	for _, a := range b.Assets {
 		files[a.Path] = b.File(a.Path)
 	}
@@ -74,14 +74,14 @@ func bundleStackFiles(b *Bundle, t *Template) map[string][]byte {
 
 // stackFiles reads back what the deployed stack refers to, following
 // nested stacks one level at a time.
-func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Template, assets map[string]string, bucket string) (map[string][]byte, []string, error) {
-	files := Definitions(oldT)
+func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *template, assets map[string]string, bucket string) (map[string][]byte, []string, error) {
+	files := definitions(oldT)
 	var notes []string
 	newKey := map[string]string{}
 	for k, p := range assets {
 		newKey[p] = k
 	}
-	pending := []struct{ old, new *Template }{{oldT, newT}}
+	pending := []struct{ old, new *template }{{oldT, newT}}
 	for len(pending) > 0 {
 		pair := pending[0]
 		pending = pending[1:]
@@ -106,7 +106,7 @@ func (d *Deployer) stackFiles(ctx context.Context, b *Bundle, oldT, newT *Templa
 				ot, err1 := parseTemplate(data)
 				nt, err2 := parseTemplate(b.File(p))
 				if err1 == nil && err2 == nil {
-					pending = append(pending, struct{ old, new *Template }{ot, nt})
+					pending = append(pending, struct{ old, new *template }{ot, nt})
 				}
 			}
 		}
@@ -207,17 +207,17 @@ func DiffOffline(b *Bundle, against map[string][]byte, dir string) (*Plan, error
 	for _, a := range b.Assets {
 		assets[a.Key] = a.Path
 	}
-	return buildPlan(PlanInput{
+	return buildPlan(planInput{
 		Stack: b.Stack, Region: b.Region,
 		Against: "the build in " + dir,
-		Old:     Side{Template: old, Files: against},
-		New:     Side{Template: b.Template(), Files: b.FileMap(), Assets: assets},
+		Old:     side{Template: old, Files: against},
+		New:     side{Template: b.Template(), Files: b.FileMap(), Assets: assets},
 	})
 }
 
 // deployDirect deploys without a change set (CreateStack / UpdateStack),
 // showing the template diff as the plan.
-func (d *Deployer) deployDirect(ctx context.Context, b *Bundle, o DeployOptions, st *cfntypes.Stack, req *stackRequest, in PlanInput, res *Result) (*Result, error) {
+func (d *Deployer) deployDirect(ctx context.Context, b *Bundle, o DeployOptions, st *cfntypes.Stack, req *stackRequest, in planInput, res *Result) (*Result, error) {
 	in.Notes = append(in.Notes, "--method direct: no change set; the plan is flowc's template diff")
 	plan, err := buildPlan(in)
 	if err != nil {

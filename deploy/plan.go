@@ -33,9 +33,9 @@ type Plan struct {
 
 // Replacement sources.
 const (
-	FromChangeSet  = "change set"
-	FromCreateOnly = "create-only properties"
-	FromTemplate   = "template diff"
+	fromChangeSet  = "change set"
+	fromCreateOnly = "create-only properties"
+	fromTemplate   = "template diff"
 )
 
 // ResourceChange is one resource a deploy adds, modifies or removes.
@@ -85,16 +85,16 @@ func (p *Plan) Empty() bool {
 	return len(p.Resources) == 0 && len(p.Parameters) == 0 && len(p.Files) == 0 && len(p.Pipeline) == 0
 }
 
-// Side is one side of a comparison.
-type Side struct {
+// side is one side of a comparison.
+type side struct {
 	Template []byte            // root template; nil when there is no stack
 	Params   map[string]string // stack parameter values
 	Files    map[string][]byte // generated files by build path (nested stacks under stacks/)
 	Assets   map[string]string // asset key -> build path, to name changed assets
 }
 
-// ChangeSetChange is one resource change CloudFormation reported.
-type ChangeSetChange struct {
+// changeSetChange is one resource change CloudFormation reported.
+type changeSetChange struct {
 	Action      string
 	LogicalID   string
 	Type        string
@@ -103,20 +103,20 @@ type ChangeSetChange struct {
 	Details     []PropertyChange
 }
 
-// PlanInput is everything buildPlan compares.
-type PlanInput struct {
+// planInput is everything buildPlan compares.
+type planInput struct {
 	Stack, Region string
 	Against       string
-	Old, New      Side
+	Old, New      side
 	// ChangeSet holds CloudFormation's answer; nil when there was no change
 	// set (offline diff, --method direct).
-	ChangeSet []ChangeSetChange
+	ChangeSet []changeSetChange
 	HasCS     bool
 	Notes     []string
 }
 
 // buildPlan compares two builds. It is a pure function of its input.
-func buildPlan(in PlanInput) (*Plan, error) {
+func buildPlan(in planInput) (*Plan, error) {
 	oldT, err := parseTemplate(in.Old.Template)
 	if err != nil {
 		return nil, fmt.Errorf("deployed template: %w", err)
@@ -127,7 +127,7 @@ func buildPlan(in PlanInput) (*Plan, error) {
 	}
 	p := &Plan{
 		Stack: in.Stack, Region: in.Region, Against: in.Against,
-		ReplacementsFrom: FromCreateOnly, DetailsFrom: FromTemplate,
+		ReplacementsFrom: fromCreateOnly, DetailsFrom: fromTemplate,
 		Notes: append([]string(nil), in.Notes...),
 	}
 	assets := in.New.Assets
@@ -187,7 +187,7 @@ func buildPlan(in PlanInput) (*Plan, error) {
 // mergeChangeSet takes CloudFormation's list of changes and fills in what
 // it left out (emulators give no replacement or property detail) from the
 // template diff, saying so in the plan.
-func mergeChangeSet(p *Plan, cs []ChangeSetChange, predicted []ResourceChange) []ResourceChange {
+func mergeChangeSet(p *Plan, cs []changeSetChange, predicted []ResourceChange) []ResourceChange {
 	byID := map[string]ResourceChange{}
 	for _, r := range predicted {
 		byID[r.LogicalID] = r
@@ -229,12 +229,12 @@ func mergeChangeSet(p *Plan, cs []ChangeSetChange, predicted []ResourceChange) [
 		p.Notes = append(p.Notes, "resources inside nested stacks (NAME/...) come from flowc's template diff, their replacements predicted from create-only properties")
 	}
 	if csReplacement || !modifies {
-		p.ReplacementsFrom = FromChangeSet
+		p.ReplacementsFrom = fromChangeSet
 	} else {
 		p.Notes = append(p.Notes, "the change set gave no replacement information (an emulator?); replacements are predicted from create-only properties")
 	}
 	if csDetails {
-		p.DetailsFrom = FromChangeSet
+		p.DetailsFrom = fromChangeSet
 	}
 	return out
 }

@@ -16,7 +16,7 @@ type planCase struct {
 	// View "stack" compares as against a deployed stack: the files are the
 	// state machine definitions in the templates and the assets only.
 	View      string            `json:"view"`
-	ChangeSet []ChangeSetChange `json:"changeset"`
+	ChangeSet []changeSetChange `json:"changeset"`
 	HasCS     bool              `json:"has_changeset"`
 	// OlderFlowc makes the old side a build of a flowc from before the
 	// pipeline's description (olderFlowc).
@@ -42,8 +42,8 @@ func TestPlanGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			nb := loadTree(t, filepath.Join("testdata/trees", c.New))
-			in := PlanInput{Stack: nb.Stack, Region: nb.Region, Against: "the build in " + c.Old, ChangeSet: c.ChangeSet, HasCS: c.HasCS || c.ChangeSet != nil}
-			in.New = Side{Template: nb.Template(), Files: nb.FileMap(), Assets: assetMap(nb)}
+			in := planInput{Stack: nb.Stack, Region: nb.Region, Against: "the build in " + c.Old, ChangeSet: c.ChangeSet, HasCS: c.HasCS || c.ChangeSet != nil}
+			in.New = side{Template: nb.Template(), Files: nb.FileMap(), Assets: assetMap(nb)}
 			if c.Old == "" {
 				in.Against = "nothing: the stack does not exist yet"
 			} else {
@@ -51,7 +51,7 @@ func TestPlanGolden(t *testing.T) {
 				if c.OlderFlowc {
 					ob = olderFlowc(t, ob)
 				}
-				in.Old = Side{Template: ob.Template(), Files: ob.FileMap()}
+				in.Old = side{Template: ob.Template(), Files: ob.FileMap()}
 				if c.View == "stack" {
 					in.Against = "the deployed stack"
 					in.Old.Files = stackView(t, ob)
@@ -63,7 +63,7 @@ func TestPlanGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var js bytes.Buffer
-			if err := Render(&js, p, FormatJSON); err != nil {
+			if err := Render(&js, p, formatJSON); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join(dir, "plan.txt"), []byte(renderText(p)))

@@ -170,7 +170,7 @@ func TestRollbackShowsFirstFailure(t *testing.T) {
 	var out bytes.Buffer
 	d := testDeployer(t, srv.URL, &out, Options{})
 	_, err := d.Deploy(ctx, loadTree(t, "testdata/trees/nested-fail"), DeployOptions{Again: "flowc deploy --env dev flights.yaml"})
-	var f *Failed
+	var f *failed
 	if !errors.As(err, &f) {
 		t.Fatalf("err = %v, want Failed\n%s", err, out.String())
 	}

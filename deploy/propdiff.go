@@ -117,7 +117,7 @@ func index(l []any, field string) map[string]any {
 // whose values differ between two property sets, as dotted paths.
 func createOnlyChanged(typ string, old, new map[string]any) []string {
 	var changed []string
-	for _, p := range CreateOnlyProperties[typ] {
+	for _, p := range createOnlyProperties[typ] {
 		segs := strings.Split(p, "/")
 		if canonical(lookup(old, segs)) != canonical(lookup(new, segs)) {
 			changed = append(changed, strings.Join(segs, "."))

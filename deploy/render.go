@@ -13,21 +13,21 @@ import (
 
 // Output formats of a plan.
 const (
-	FormatText = "text"
-	FormatJSON = "json"
+	formatText = "text"
+	formatJSON = "json"
 )
 
 // Formats are the output formats of a plan (flowc diff --format), the
 // default first.
-var Formats = []string{FormatText, FormatJSON, FormatMarkdown}
+var Formats = []string{formatText, formatJSON, formatMarkdown}
 
 // Render writes a plan as text, JSON or Markdown. It is a pure function of the plan.
 func Render(w io.Writer, p *Plan, format string) error {
-	if format == FormatJSON {
+	if format == formatJSON {
 		return renderJSON(w, p)
 	}
 	text := renderText(p)
-	if format == FormatMarkdown {
+	if format == formatMarkdown {
 		text = renderMarkdown(p)
 	}
 	_, err := io.WriteString(w, text)

@@ -45,16 +45,16 @@ type Output struct {
 	Key, Value, Description string
 }
 
-// Failed is a stack operation that ended in a failure or a rollback.
-type Failed struct {
+// failed is a stack operation that ended in a failure or a rollback.
+type failed struct {
 	Stack  string
 	Status string
-	First  *Failure // the first resource that failed, nil if none is known
+	First  *failure // the first resource that failed, nil if none is known
 	Reason string   // the stack's own status reason
 	Next   string   // what to do now
 }
 
-func (e *Failed) Error() string {
+func (e *failed) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stack %s failed: %s", e.Stack, e.Status)
 	if e.First != nil {
@@ -157,7 +157,7 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 
 // request prepares the template (inline, or uploaded when too large), the
 // parameters, capabilities and tags of a create or update.
-func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket string, params map[string]string, n *published) (*stackRequest, *Template, error) {
+func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket string, params map[string]string, n *published) (*stackRequest, *template, error) {
 	body := b.Template()
 	if body == nil {
 		return nil, nil, fmt.Errorf("internal error: the build has no %s (please report this bug)", layout.TemplatePath)
@@ -202,7 +202,7 @@ func (d *Deployer) request(ctx context.Context, b *Bundle, id Identity, bucket s
 // values, which must name parameters of the template, and the template's
 // defaults for the rest (passed explicitly, so that an unchanged deploy
 // compares equal to the deployed parameters).
-func parameterValues(t *Template, bucket string, params map[string]string) (map[string]string, error) {
+func parameterValues(t *template, bucket string, params map[string]string) (map[string]string, error) {
 	values := map[string]string{}
 	for _, k := range sortedKeys(params) {
 		switch {
@@ -303,14 +303,14 @@ func (d *Deployer) deleteStack(ctx context.Context, b *Bundle, o DeployOptions, 
 		return err
 	}
 	if left != nil {
-		return &Failed{Stack: b.Stack, Status: string(left.StackStatus), First: firstFailure(ev.events, stackID), Reason: aws.ToString(left.StackStatusReason)}
+		return &failed{Stack: b.Stack, Status: string(left.StackStatus), First: firstFailure(ev.events, stackID), Reason: aws.ToString(left.StackStatusReason)}
 	}
 	d.outf("Deleted stack %s.\n", b.Stack)
 	return nil
 }
 
 // lastFailure finds the first failure of the stack's last operation.
-func (d *Deployer) lastFailure(ctx context.Context, st *cfntypes.Stack) *Failure {
+func (d *Deployer) lastFailure(ctx context.Context, st *cfntypes.Stack) *failure {
 	stackID := aws.ToString(st.StackId)
 	var events []cfntypes.StackEvent
 	p := cloudformation.NewDescribeStackEventsPaginator(d.c.CFN, &cloudformation.DescribeStackEventsInput{StackName: &stackID})
@@ -338,7 +338,7 @@ func (d *Deployer) lastFailure(ctx context.Context, st *cfntypes.Stack) *Failure
 
 // nestedFailure follows a failure of a nested stack into that stack's own
 // events, where CloudFormation says what really failed.
-func (d *Deployer) nestedFailure(ctx context.Context, f *Failure, depth int) *Failure {
+func (d *Deployer) nestedFailure(ctx context.Context, f *failure, depth int) *failure {
 	if f == nil || f.Type != "AWS::CloudFormation::Stack" || f.PhysicalID == "" || depth > 3 {
 		return f
 	}
@@ -377,7 +377,7 @@ func (d *Deployer) finish(ctx context.Context, b *Bundle, o DeployOptions, stack
 	if err != nil {
 		// The change set was executed: an AWS endpoint that stops
 		// answering while flowc watches does not stop the deploy.
-		var ae *AWSError
+		var ae *awsError
 		if errors.As(err, &ae) && ae.Hint != "" && errors.As(err, new(*NoAnswerError)) {
 			out := *ae
 			out.Hint = fmt.Sprintf("%s. The deploy goes on in AWS: follow it with `aws cloudformation describe-stack-events --stack-name %s`, or run `%s` again: it waits for the operation to finish first", ae.Hint, b.Stack, o.Again)
@@ -390,7 +390,7 @@ func (d *Deployer) finish(ctx context.Context, b *Bundle, o DeployOptions, stack
 	}
 	res.Status = string(st.StackStatus)
 	if failedStatus(st.StackStatus) || (kind == opCreate && st.StackStatus != cfntypes.StackStatusCreateComplete) {
-		f := &Failed{Stack: b.Stack, Status: res.Status, First: d.nestedFailure(ctx, firstFailure(ev.events, stackID), 0), Reason: aws.ToString(st.StackStatusReason)}
+		f := &failed{Stack: b.Stack, Status: res.Status, First: d.nestedFailure(ctx, firstFailure(ev.events, stackID), 0), Reason: aws.ToString(st.StackStatusReason)}
 		switch st.StackStatus {
 		case cfntypes.StackStatusRollbackComplete:
 			f.Next = fmt.Sprintf("The stack holds no resources now; fix the cause, then `%s` deletes it and creates it again (after confirmation).", o.Again)

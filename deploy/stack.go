@@ -117,7 +117,7 @@ func (d *Deployer) waitSettled(ctx context.Context, stackID string, kind opKind,
 		if ctx.Err() != nil {
 			return last, ctx.Err()
 		}
-		var ae *AWSError
+		var ae *awsError
 		if errors.As(err, &ae) {
 			return last, err
 		}
@@ -194,8 +194,8 @@ func eventLine(e cfntypes.StackEvent) string {
 	return strings.TrimRight(line, " ")
 }
 
-// Failure is the first resource that failed in an operation.
-type Failure struct {
+// failure is the first resource that failed in an operation.
+type failure struct {
 	LogicalID  string
 	PhysicalID string
 	Type       string
@@ -203,21 +203,21 @@ type Failure struct {
 	Reason     string
 }
 
-func (f *Failure) String() string {
+func (f *failure) String() string {
 	return fmt.Sprintf("%s (%s) %s: %s", f.LogicalID, f.Type, f.Status, f.Reason)
 }
 
 // firstFailure picks, from an operation's events (oldest first), the
 // resource that failed first for a reason of its own: resources cancelled
 // because another failed, and the stack's own summary, are the cascade.
-func firstFailure(events []cfntypes.StackEvent, stackID string) *Failure {
-	var fallback *Failure
+func firstFailure(events []cfntypes.StackEvent, stackID string) *failure {
+	var fallback *failure
 	for _, e := range events {
 		status := string(e.ResourceStatus)
 		if !strings.HasSuffix(status, "_FAILED") {
 			continue
 		}
-		f := &Failure{
+		f := &failure{
 			LogicalID: aws.ToString(e.LogicalResourceId), PhysicalID: aws.ToString(e.PhysicalResourceId),
 			Type: aws.ToString(e.ResourceType), Status: status, Reason: oneLine(aws.ToString(e.ResourceStatusReason)),
 		}

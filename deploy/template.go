@@ -11,16 +11,16 @@ import (
 	"github.com/flowc-dev/flowc/layout"
 )
 
-// Template is the part of a CloudFormation template a diff reads.
-type Template struct {
+// template is the part of a CloudFormation template a diff reads.
+type template struct {
 	Parameters map[string]any
-	Resources  map[string]*Resource
+	Resources  map[string]*resource
 	Outputs    map[string]any
 	Metadata   map[string]any // template-level
 }
 
-// Resource is one resource of a template.
-type Resource struct {
+// resource is one resource of a template.
+type resource struct {
 	Type       string
 	Properties map[string]any
 	// Attrs are the resource attributes other than Type and Properties
@@ -30,8 +30,8 @@ type Resource struct {
 
 // parseTemplate reads a JSON template. An empty body is an empty template
 // (no stack yet).
-func parseTemplate(body []byte) (*Template, error) {
-	t := &Template{Parameters: map[string]any{}, Resources: map[string]*Resource{}, Outputs: map[string]any{}}
+func parseTemplate(body []byte) (*template, error) {
+	t := &template{Parameters: map[string]any{}, Resources: map[string]*resource{}, Outputs: map[string]any{}}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return t, nil
 	}
@@ -56,7 +56,7 @@ func parseTemplate(body []byte) (*Template, error) {
 		if !ok {
 			return nil, fmt.Errorf("reading template: resource %s is not an object", id)
 		}
-		r := &Resource{Properties: map[string]any{}, Attrs: map[string]any{}}
+		r := &resource{Properties: map[string]any{}, Attrs: map[string]any{}}
 		for k, v := range m {
 			switch k {
 			case "Type":
@@ -75,13 +75,13 @@ func parseTemplate(body []byte) (*Template, error) {
 }
 
 // HasParameter reports whether the template declares the parameter.
-func (t *Template) HasParameter(name string) bool {
+func (t *template) HasParameter(name string) bool {
 	_, ok := t.Parameters[name]
 	return ok
 }
 
 // HasNestedStacks reports whether the template holds nested stacks.
-func (t *Template) HasNestedStacks() bool {
+func (t *template) HasNestedStacks() bool {
 	for _, r := range t.Resources {
 		if r.Type == "AWS::CloudFormation::Stack" {
 			return true
@@ -92,7 +92,7 @@ func (t *Template) HasNestedStacks() bool {
 
 // Retained lists the logical IDs of resources CloudFormation keeps when the
 // stack is deleted (DeletionPolicy Retain or RetainExceptOnCreate), sorted.
-func (t *Template) Retained() []string {
+func (t *template) Retained() []string {
 	var ids []string
 	for id, r := range t.Resources {
 		if p, _ := r.Attrs["DeletionPolicy"].(string); p == "Retain" || p == "RetainExceptOnCreate" {
@@ -109,7 +109,7 @@ func (t *Template) Retained() []string {
 var assetKeyRe = regexp.MustCompile(regexp.QuoteMeta(layout.AssetPrefix) + `[0-9a-f]{64}(/[A-Za-z0-9_]+\.[A-Za-z0-9]+|\.[A-Za-z0-9]+)?`)
 
 // assetKeys returns the asset keys a resource refers to, sorted.
-func (r *Resource) assetKeys() []string {
+func (r *resource) assetKeys() []string {
 	b, _ := json.Marshal(r.Properties)
 	seen := map[string]bool{}
 	for _, k := range assetKeyRe.FindAllString(string(b), -1) {

@@ -15,7 +15,7 @@ var resourceAttrs = []string{"DeletionPolicy", "UpdateReplacePolicy", "UpdatePol
 // resource that refers to a replaced one changes too (CloudFormation's
 // "Conditional" when the reference is in a create-only property). prefix
 // is put before logical IDs (for nested stacks).
-func diffTemplates(prefix string, old, new *Template, assets map[string]string) []ResourceChange {
+func diffTemplates(prefix string, old, new *template, assets map[string]string) []ResourceChange {
 	changes := map[string]*ResourceChange{}
 	ids := unionKeys(old.Resources, new.Resources)
 	for _, id := range ids {
@@ -64,7 +64,7 @@ func diffTemplates(prefix string, old, new *Template, assets map[string]string) 
 // propagate marks the resources that refer to a replaced resource: their
 // references resolve to a new physical ID, so CloudFormation updates them,
 // and replaces them ("Conditional") when the reference is create-only.
-func propagate(prefix string, new *Template, changes map[string]*ResourceChange) {
+func propagate(prefix string, new *template, changes map[string]*ResourceChange) {
 	replaced := map[string]bool{}
 	for id, c := range changes {
 		if c.Replaced() {
@@ -91,7 +91,7 @@ func propagate(prefix string, new *Template, changes map[string]*ResourceChange)
 			}
 			sort.Strings(hit)
 			cond := false
-			for _, p := range CreateOnlyProperties[r.Type] {
+			for _, p := range createOnlyProperties[r.Type] {
 				v := map[string]bool{}
 				refs(lookup(r.Properties, strings.Split(p, "/")), v)
 				for _, h := range hit {

@@ -21,45 +21,45 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// EnvTimeout names the environment variable that sets how long flowc
+// envTimeout names the environment variable that sets how long flowc
 // waits for each answer from AWS (a Go duration such as 90s or 2m, or
 // seconds).
-const EnvTimeout = "FLOWC_AWS_TIMEOUT"
+const envTimeout = "FLOWC_AWS_TIMEOUT"
 
-// DefaultTimeout is how long flowc waits, per attempt of an AWS call, to
+// defaultTimeout is how long flowc waits, per attempt of an AWS call, to
 // connect, to finish the TLS handshake and to get the answer's headers
 // after sending the request. It is the AWS CLI's default for
 // --cli-read-timeout and --cli-connect-timeout (60 seconds, see "Command
 // line options" in the AWS CLI user guide). AWS APIs answer in well under
 // a second; long operations (a stack update, a change set) are started by
 // one call and then polled, so no single call legitimately waits this long.
-const DefaultTimeout = 60 * time.Second
+const defaultTimeout = 60 * time.Second
 
-// NoAnswerAttempts is how many times a call is tried when an attempt gets
+// noAnswerAttempts is how many times a call is tried when an attempt gets
 // no answer (timed out, or the connection was refused). The SDK's standard
 // retryer treats both as retryable ("Retries and Timeouts", AWS SDK for Go
 // v2 developer guide; retry.RetryableConnectionError), and with
-// MaxAttempts (10, for throttling) an endpoint that accepts connections
+// maxAttempts (10, for throttling) an endpoint that accepts connections
 // and never answers would keep flowc silent for ten timeouts.
-const NoAnswerAttempts = 2
+const noAnswerAttempts = 2
 
-// timeoutFromEnv returns the per-attempt timeout EnvTimeout sets, or
-// DefaultTimeout when it is unset.
+// timeoutFromEnv returns the per-attempt timeout envTimeout sets, or
+// defaultTimeout when it is unset.
 func timeoutFromEnv() (time.Duration, error) {
-	v := strings.TrimSpace(os.Getenv(EnvTimeout))
+	v := strings.TrimSpace(os.Getenv(envTimeout))
 	if v == "" {
-		return DefaultTimeout, nil
+		return defaultTimeout, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		n, err2 := strconv.ParseFloat(v, 64)
 		if err2 != nil {
-			return 0, fmt.Errorf("%s=%s: want a duration such as 30s or 2m", EnvTimeout, v)
+			return 0, fmt.Errorf("%s=%s: want a duration such as 30s or 2m", envTimeout, v)
 		}
 		d = time.Duration(n * float64(time.Second))
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("%s=%s: want a duration above zero, such as 30s or 2m", EnvTimeout, v)
+		return 0, fmt.Errorf("%s=%s: want a duration above zero, such as 30s or 2m", envTimeout, v)
 	}
 	return d, nil
 }
@@ -92,13 +92,13 @@ func (e *NoAnswerError) Hint() string {
 	if e.Refused {
 		return "check AWS_ENDPOINT_URL (is the emulator running?) and the network"
 	}
-	return fmt.Sprintf("check the network, AWS_REGION, and AWS_ENDPOINT_URL if you use an emulator; %s sets how long flowc waits for each answer (now %s)", EnvTimeout, e.Timeout)
+	return fmt.Sprintf("check the network, AWS_REGION, and AWS_ENDPOINT_URL if you use an emulator; %s sets how long flowc waits for each answer (now %s)", envTimeout, e.Timeout)
 }
 
 func (e *NoAnswerError) Unwrap() error { return e.Err }
 
 // RetryableError tells the SDK's retryer whether to try again: the first
-// NoAnswerAttempts-1 misses of a call are retried, the last is final.
+// noAnswerAttempts-1 misses of a call are retried, the last is final.
 func (e *NoAnswerError) RetryableError() bool { return !e.final }
 
 // noAnswer reports whether err is an attempt that got no answer, and
@@ -151,7 +151,7 @@ func (countMisses) HandleInitialize(ctx context.Context, in middleware.Initializ
 
 // limitMisses (Finalize step, after the retry middleware, so once per
 // attempt) turns an attempt without an answer into a *NoAnswerError,
-// retryable until the call has had NoAnswerAttempts of them. Errors of a
+// retryable until the call has had noAnswerAttempts of them. Errors of a
 // cancelled or expired context (Ctrl-C, a waiter's maximum wait) pass
 // through unchanged.
 type limitMisses struct {
@@ -175,7 +175,7 @@ func (m *limitMisses) HandleFinalize(ctx context.Context, in middleware.Finalize
 	ne := &NoAnswerError{
 		Service: awsmiddle.GetServiceID(ctx), Operation: awsmiddle.GetOperationName(ctx),
 		Endpoint: endpointOf(in.Request), Timeout: m.timeout, Refused: refused,
-		Attempts: *misses, Err: err, final: *misses >= NoAnswerAttempts,
+		Attempts: *misses, Err: err, final: *misses >= noAnswerAttempts,
 	}
 	if !ne.final && !refused && m.warn != nil { // a refusal is instant; a timeout was a long silence
 		fmt.Fprintf(m.warn, "flowc: %s %s: %s; trying again\n", ne.Service, ne.Operation, ne.Error())
@@ -259,7 +259,7 @@ func credentialsRetryer() aws.Retryer {
 // configuration's credentials cache for the calls that follow.
 func checkCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration) error {
 	if cfg.Credentials == nil {
-		return &AWSError{Message: "no usable AWS credentials", Hint: credentialsHint}
+		return &awsError{Message: "no usable AWS credentials", Hint: credentialsHint}
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -274,5 +274,5 @@ func checkCredentials(ctx context.Context, cfg aws.Config, timeout time.Duration
 	if cctx.Err() != nil {
 		msg = fmt.Sprintf("no usable AWS credentials: looking for them took more than %s", timeout)
 	}
-	return &AWSError{Message: msg, Hint: credentialsHint, Err: err}
+	return &awsError{Message: msg, Hint: credentialsHint, Err: err}
 }

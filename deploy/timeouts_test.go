@@ -42,7 +42,7 @@ func bounded(t *testing.T, limit time.Duration, what string, f func(ctx context.
 }
 
 // TestNoAnswerEveryService: a call to an endpoint that accepts connections
-// and never answers ends after NoAnswerAttempts timed-out attempts, with
+// and never answers ends after noAnswerAttempts timed-out attempts, with
 // an error naming the service, the operation and the endpoint, and a
 // hint; the retry is announced on Warn. It holds for every client flowc
 // makes: CloudFormation, STS, the asset bucket's S3 (uploads) and the S3
@@ -92,18 +92,18 @@ func TestNoAnswerEveryService(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: no error", tc.want)
 		}
-		var ae *AWSError
+		var ae *awsError
 		if !errors.As(err, &ae) {
 			t.Fatalf("%s: %T %v, want an *AWSError", tc.want, err, err)
 		}
 		mustContain(t, tc.want, err.Error(), tc.want+": no answer from "+url+" within 200ms (tried 2 times)",
-			"hint: check the network, AWS_REGION, and AWS_ENDPOINT_URL", EnvTimeout+" sets how long")
+			"hint: check the network, AWS_REGION, and AWS_ENDPOINT_URL", envTimeout+" sets how long")
 		mustContain(t, tc.want+" warning", warn.String(), tc.want+": no answer from "+url+" within 200ms; trying again")
 	}
 }
 
-// TestNoAnswerRefused: a refused connection is tried NoAnswerAttempts
-// times, not MaxAttempts times with backoff, and says so.
+// TestNoAnswerRefused: a refused connection is tried noAnswerAttempts
+// times, not maxAttempts times with backoff, and says so.
 func TestNoAnswerRefused(t *testing.T) {
 	url := deploytest.Refused(t)
 	c := NewClients((&deploytest.Server{URL: url}).Config(), ClientOptions{Timeout: time.Second})
@@ -191,13 +191,13 @@ func TestNoCredentials(t *testing.T) {
 	bounded(t, 20*time.Second, "checkCredentials", func(ctx context.Context) {
 		var cfg aws.Config
 		if cfg, err = loadConfig(ctx, deploytest.Region); err == nil {
-			err = checkCredentials(ctx, cfg, DefaultTimeout)
+			err = checkCredentials(ctx, cfg, defaultTimeout)
 		}
 	})
 	if err == nil {
 		t.Fatal("credentials found")
 	}
-	var ae *AWSError
+	var ae *awsError
 	if !errors.As(err, &ae) || ae.Hint != credentialsHint {
 		t.Fatalf("%T %v, want an *AWSError with the credentials hint", err, err)
 	}
@@ -205,16 +205,16 @@ func TestNoCredentials(t *testing.T) {
 }
 
 func TestTimeoutFromEnv(t *testing.T) {
-	for v, want := range map[string]time.Duration{"": DefaultTimeout, "90s": 90 * time.Second, "2m": 2 * time.Minute, "15": 15 * time.Second, "0.5": 500 * time.Millisecond} {
-		t.Setenv(EnvTimeout, v)
+	for v, want := range map[string]time.Duration{"": defaultTimeout, "90s": 90 * time.Second, "2m": 2 * time.Minute, "15": 15 * time.Second, "0.5": 500 * time.Millisecond} {
+		t.Setenv(envTimeout, v)
 		if got, err := timeoutFromEnv(); err != nil || got != want {
-			t.Errorf("%s=%q: %v, %v; want %v", EnvTimeout, v, got, err, want)
+			t.Errorf("%s=%q: %v, %v; want %v", envTimeout, v, got, err, want)
 		}
 	}
 	for _, v := range []string{"soon", "0", "-3s"} {
-		t.Setenv(EnvTimeout, v)
-		if _, err := timeoutFromEnv(); err == nil || !strings.Contains(err.Error(), EnvTimeout+"="+v) {
-			t.Errorf("%s=%q: %v", EnvTimeout, v, err)
+		t.Setenv(envTimeout, v)
+		if _, err := timeoutFromEnv(); err == nil || !strings.Contains(err.Error(), envTimeout+"="+v) {
+			t.Errorf("%s=%q: %v", envTimeout, v, err)
 		}
 	}
 }

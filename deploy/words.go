@@ -14,7 +14,7 @@ import (
 // triggers (EventBridge rules), alert recipients (SNS subscriptions), Glue
 // job settings and data buckets (from the templates). Each line starts
 // with "+", "-" or "~".
-func pipelineWords(old, new *Template, oldD, newD *ir.Description) []string {
+func pipelineWords(old, new *template, oldD, newD *ir.Description) []string {
 	var w []string
 	w = append(w, tableWords(oldD, newD)...)
 	w = append(w, sourceWords(old, new)...)
@@ -64,8 +64,8 @@ func namedTyped(list []any, nameKey, typeKey string) []column {
 }
 
 // resourcesOf returns a template's resources of one type by logical ID.
-func resourcesOf(t *Template, typ string) map[string]*Resource {
-	out := map[string]*Resource{}
+func resourcesOf(t *template, typ string) map[string]*resource {
+	out := map[string]*resource{}
 	for id, r := range t.Resources {
 		if r.Type == typ {
 			out[id] = r
@@ -85,16 +85,16 @@ func str(v any) string {
 }
 
 // sourceWords compares the Glue catalog tables flowc declares for sources.
-func sourceWords(old, new *Template) []string {
+func sourceWords(old, new *template) []string {
 	o, n := resourcesOf(old, "AWS::Glue::Table"), resourcesOf(new, "AWS::Glue::Table")
 	var w []string
-	name := func(id string, r *Resource) string {
+	name := func(id string, r *resource) string {
 		if n := str(lookup(r.Properties, []string{"TableInput", "Name"})); n != "" {
 			return n
 		}
 		return id
 	}
-	location := func(r *Resource) string {
+	location := func(r *resource) string {
 		return str(lookup(r.Properties, []string{"TableInput", "StorageDescriptor", "Location"}))
 	}
 	for _, id := range unionKeys(o, n) {
@@ -124,7 +124,7 @@ func sourceWords(old, new *Template) []string {
 }
 
 // ruleTrigger describes what starts runs through an EventBridge rule.
-func ruleTrigger(r *Resource) string {
+func ruleTrigger(r *resource) string {
 	if s := str(r.Properties["ScheduleExpression"]); s != "" {
 		return "schedule " + s
 	}
@@ -160,7 +160,7 @@ func firstString(v any) string {
 }
 
 // triggerWords compares the EventBridge rules that start runs.
-func triggerWords(old, new *Template) []string {
+func triggerWords(old, new *template) []string {
 	o, n := resourcesOf(old, "AWS::Events::Rule"), resourcesOf(new, "AWS::Events::Rule")
 	var w []string
 	for _, id := range unionKeys(o, n) {
@@ -181,8 +181,8 @@ func triggerWords(old, new *Template) []string {
 
 // recipientWords compares the alert subscriptions: who gets alerts, and
 // which outcomes (the subscription's filter policy on "outcome").
-func recipientWords(old, new *Template) []string {
-	set := func(t *Template) map[string]string {
+func recipientWords(old, new *template) []string {
+	set := func(t *template) map[string]string {
 		m := map[string]string{}
 		add := func(proto, ep string, filter any) {
 			key := ep + " (" + proto + ")"
@@ -234,7 +234,7 @@ func recipientWords(old, new *Template) []string {
 }
 
 // jobWords compares the settings of Glue jobs that exist on both sides.
-func jobWords(old, new *Template) []string {
+func jobWords(old, new *template) []string {
 	o, n := resourcesOf(old, "AWS::Glue::Job"), resourcesOf(new, "AWS::Glue::Job")
 	settings := []struct{ prop, what string }{
 		{"GlueVersion", "Glue version"}, {"WorkerType", "worker type"},
@@ -260,8 +260,8 @@ func jobWords(old, new *Template) []string {
 }
 
 // bucketWords names the data buckets added or removed.
-func bucketWords(old, new *Template) []string {
-	names := func(t *Template) map[string]bool {
+func bucketWords(old, new *template) []string {
+	names := func(t *template) map[string]bool {
 		m := map[string]bool{}
 		for id, r := range resourcesOf(t, "AWS::S3::Bucket") {
 			n := str(r.Properties["BucketName"])

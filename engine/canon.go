@@ -4,8 +4,8 @@ import "github.com/flowc-dev/flowc/spec/expr"
 
 // The typed read. Reading a CSV source as text, converting every value
 // with Spark's CAST (the flowc_str_to_* macros) and checking that it parsed
-// costs more than the read itself; DuckDB's typed CSV reader converts while
-// it parses. But the two do not agree on every text: DuckDB reads "1.5" as
+// costs more than the read itself; duckDB's typed CSV reader converts while
+// it parses. But the two do not agree on every text: duckDB reads "1.5" as
 // the integer 2 and "1e2" as 100, where Spark's CAST gives 1 and NULL, and
 // each has its own rules for spaces, signs, words and odd dates. They agree
 // on the plain texts, the canonical forms:
@@ -23,7 +23,7 @@ import "github.com/flowc-dev/flowc/spec/expr"
 // of a typed column is empty, the CSV null string or canonical, and that the
 // file is UTF-8 text without quotes, NUL bytes, or carriage returns but
 // before a newline. Such a file is typed. A source whose files are all typed
-// is read by DuckDB's typed reader with nothing left to convert or check
+// is read by duckDB's typed reader with nothing left to convert or check
 // (readTyped); any other source takes the text path, which converts exactly
 // and finds the first bad value. TestTypedReadAgrees holds the typed reader
 // to the text path on the canonical forms, and Run runs a typed run that
@@ -117,7 +117,7 @@ func canonInteger(f []byte, big bool) bool {
 			limit = "9223372036854775808"
 		}
 		if len(f) == 0 || f[0] == '0' {
-			return false // "-0" is 0 to both, but DuckDB writes it 0: keep to the plain forms
+			return false // "-0" is 0 to both, but duckDB writes it 0: keep to the plain forms
 		}
 	}
 	if len(f) == 0 || len(f) > len(limit) || (f[0] == '0' && len(f) > 1) {

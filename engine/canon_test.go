@@ -14,7 +14,7 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// canonCases are texts of each type: canonical ones (DuckDB's typed reader
+// canonCases are texts of each type: canonical ones (duckDB's typed reader
 // must read them as the text path converts them) and others (the checker
 // must refuse them: most are read otherwise by one of the two).
 var canonCases = []struct {
@@ -135,7 +135,7 @@ func randomCanon(rng *rand.Rand, t expr.Type, n int) []string {
 	return out
 }
 
-// DuckDB's typed CSV reader reads every canonical text, quoted or not, as
+// duckDB's typed CSV reader reads every canonical text, quoted or not, as
 // the text path converts it (Spark's CAST): the ground the typed read
 // stands on.
 func TestTypedReadAgrees(t *testing.T) {
@@ -150,7 +150,7 @@ func TestTypedReadAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	for _, m := range Macros() {
+	for _, m := range macroStatements() {
 		if _, err := conn.ExecContext(ctx, m); err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestCanonChecker(t *testing.T) {
 		"2001-01-17 06:05,12,\r\n":             1,
 		"2001-01-17 06:05,12,a\r\r\n":          -1,
 		"2001-01-17 06:05,12,a\rb\n":           -1,
-		"2001-01-17 06:05,12,a\r":              1, // \r is a newline to DuckDB
+		"2001-01-17 06:05,12,a\r":              1, // \r is a newline to duckDB
 		"\r\n2001-01-17 06:05,12,a\r\n":        -1,
 		"2001-01-17 06:05\r\n,12,a\n":          -1,
 		strings.ReplaceAll(good, "\n", "\r\n"): 5,
@@ -250,7 +250,7 @@ func TestCanonChecker(t *testing.T) {
 		good + `2001-01-17 06:05,12,"a, ""b"""` + "\n" + good: 11,
 		`"2001-01-17 06:05","12","x"` + "\r\n":                1,
 		`2001-01-17 06:05,12,""` + "\n":                       1,
-		`2001-01-17 06:05,"",x` + "\n":                        -1, // DuckDB's NULL, the text path's ''
+		`2001-01-17 06:05,"",x` + "\n":                        -1, // duckDB's NULL, the text path's ''
 		`2001-01-17 06:05,"NA",x` + "\n":                      -1,
 		`2001-01-17 06:05,"1.5",x` + "\n":                     -1,
 		`2001-01-17 06:05,12,"a` + "\n" + `b"` + "\n":         -1, // a newline in quotes

@@ -32,7 +32,7 @@ type canonChecker struct {
 	hasDay bool
 }
 
-// maxCanonLine bounds the lines of a typed file (far below DuckDB's
+// maxCanonLine bounds the lines of a typed file (far below duckDB's
 // maximum line size, and what the checker carries over between chunks).
 const maxCanonLine = 1 << 16
 
@@ -115,9 +115,9 @@ func (c *canonChecker) done() bool {
 	return c.ok
 }
 
-// lines checks whole lines: b ends with a newline (\n or \r\n, as DuckDB
-// reads both; a \r elsewhere is a newline to DuckDB: not typed). An empty
-// line is not typed either: DuckDB skips it, and the text path counts it.
+// lines checks whole lines: b ends with a newline (\n or \r\n, as duckDB
+// reads both; a \r elsewhere is a newline to duckDB: not typed). An empty
+// line is not typed either: duckDB skips it, and the text path counts it.
 // Lines with quotes are quotedLines'.
 func (c *canonChecker) lines(b []byte) bool {
 	if bytes.IndexByte(b, '\r') >= 0 && bytes.Count(b, []byte{'\r'}) != bytes.Count(b, []byte("\r\n")) {

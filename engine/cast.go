@@ -5,7 +5,7 @@ import (
 )
 
 // cast translates CAST(x AS to) with Spark's non-ANSI meaning: a value that
-// does not convert is NULL, never an error. The cases where DuckDB's own
+// does not convert is NULL, never an error. The cases where duckDB's own
 // CAST means something else are spelled out here or in a flowc_* macro:
 //
 //	string -> int, bigint    trim, [+-]digits[.digits] with the fraction truncated, NULL on overflow

@@ -8,7 +8,7 @@ import (
 )
 
 // The same input loads the same warehouse, value for value, also when a
-// transform sums doubles (route_day's sum(fare)): DuckDB's parallel
+// transform sums doubles (route_day's sum(fare)): duckDB's parallel
 // aggregate would add them in another order on each run, so such runs
 // compute their transforms on one thread (orderSensitive).
 func TestRunDeterministic(t *testing.T) {

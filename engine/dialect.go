@@ -9,17 +9,17 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// DuckDB is the DuckDB dialect of the relational SQL generator: it
+// duckDB is the duckDB dialect of the relational SQL generator: it
 // translates a checked expression tree (every node typed by expr.Check)
-// into DuckDB SQL with the meaning Spark SQL gives it in Glue (non-ANSI
+// into duckDB SQL with the meaning Spark SQL gives it in Glue (non-ANSI
 // mode). The rules it follows:
 //
-//   - every value has the DuckDB type of the node's expr.Type (see Type);
+//   - every value has the duckDB type of the node's expr.Type (see Type);
 //     implicit conversions of the checker (int next to double, a string
 //     literal next to a date, NULL next to anything) are explicit CASTs;
-//   - every operator node is parenthesised, so DuckDB's precedence table
+//   - every operator node is parenthesised, so duckDB's precedence table
 //     never matters;
-//   - where DuckDB and Spark differ, the translation calls a flowc_* macro
+//   - where duckDB and Spark differ, the translation calls a flowc_* macro
 //     (macros.go) or spells Spark's rule out: / and % by zero are NULL, /
 //     of integers is double division, CAST(string AS int) truncates a
 //     fraction and is NULL on bad text, round rounds the decimal digits of
@@ -28,18 +28,18 @@ import (
 //     backslash, decimal results are cast to Spark's result type.
 //
 // The macros must exist in the session (Macros returns their DDL).
-type DuckDB struct{}
+type duckDB struct{}
 
 // Name implements the generator's Dialect.
-func (DuckDB) Name() string { return "duckdb" }
+func (duckDB) Name() string { return "duckdb" }
 
 // Ident quotes an identifier.
-func (DuckDB) Ident(name string) string {
+func (duckDB) Ident(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-// CastType is the DuckDB name of a type.
-func (DuckDB) CastType(t expr.Type) (string, error) {
+// CastType is the duckDB name of a type.
+func (duckDB) CastType(t expr.Type) (string, error) {
 	if s := duckType(t); s != "" {
 		return s, nil
 	}
@@ -47,13 +47,13 @@ func (DuckDB) CastType(t expr.Type) (string, error) {
 }
 
 // OctetLength is the number of UTF-8 bytes of a string.
-func (DuckDB) OctetLength(x string) string { return "strlen(" + x + ")" }
+func (duckDB) OctetLength(x string) string { return "strlen(" + x + ")" }
 
-var _ sqlgen.Dialect = DuckDB{}
+var _ sqlgen.Dialect = duckDB{}
 
 // Window translates a window measure with its OVER clause: inside the
 // CAST that gives the call Spark's result type, right after the call.
-func (d DuckDB) Window(e expr.Expr, over string) (string, error) {
+func (d duckDB) Window(e expr.Expr, over string) (string, error) {
 	c, ok := e.(*expr.Call)
 	if !ok || !expr.IsWindowMeasure(c.Name) {
 		return "", fmt.Errorf("a window measure must be a window function call, got %s", expr.Format(e))
@@ -70,7 +70,7 @@ func (d DuckDB) Window(e expr.Expr, over string) (string, error) {
 }
 
 // Expr translates a checked expression.
-func (d DuckDB) Expr(e expr.Expr) (string, error) {
+func (d duckDB) Expr(e expr.Expr) (string, error) {
 	tr := &translator{}
 	s := tr.expr(e)
 	if tr.err != nil {
@@ -129,9 +129,9 @@ func (tr *translator) expr(e expr.Expr) string {
 		return tr.lit(n)
 	case *expr.Col:
 		if n.Qual != "" {
-			return DuckDB{}.Ident(n.Qual) + "." + DuckDB{}.Ident(n.Name)
+			return duckDB{}.Ident(n.Qual) + "." + duckDB{}.Ident(n.Name)
 		}
-		return DuckDB{}.Ident(n.Name)
+		return duckDB{}.Ident(n.Name)
 	case *expr.Unary:
 		if n.Op == "NOT" {
 			return "(NOT " + tr.conv(n.X, expr.Type{Kind: expr.Boolean}) + ")"
@@ -268,7 +268,7 @@ func (tr *translator) binary(n *expr.Binary) string {
 }
 
 // arith translates + - * / % with Spark's result types: both operands are
-// converted to the operand type Spark uses, DuckDB computes, and a decimal
+// converted to the operand type Spark uses, duckDB computes, and a decimal
 // result is cast to Spark's precision and scale.
 func (tr *translator) arith(n *expr.Binary) string {
 	t := n.T
@@ -280,7 +280,7 @@ func (tr *translator) arith(n *expr.Binary) string {
 		x, y := tr.conv(n.X, tx), tr.conv(n.Y, ty)
 		switch n.Op {
 		case "/":
-			// DuckDB divides decimals in double precision; round that to
+			// duckDB divides decimals in double precision; round that to
 			// Spark's result type.
 			return "TRY_CAST((CAST(" + x + " AS DOUBLE) / NULLIF(CAST(" + y + " AS DOUBLE), 0)) AS " + duckType(t) + ")"
 		case "%":

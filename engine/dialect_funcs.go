@@ -7,7 +7,7 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// The DuckDB translations of the functions added by issue 12; each gives
+// The duckDB translations of the functions added by issue 12; each gives
 // the meaning the catalogue (spec/expr) documents, which is Spark 3.3's.
 
 var (
@@ -49,7 +49,7 @@ func (tr *translator) moreCall(n *expr.Call) (s string, ok bool) {
 	case "exp":
 		return "exp(" + dbl(0) + ")", true
 	case "ln", "log10":
-		// DuckDB orders NaN above every number, so NaN > 0 keeps NaN.
+		// duckDB orders NaN above every number, so NaN > 0 keeps NaN.
 		return "(CASE WHEN " + dbl(0) + " > 0 THEN " + n.Name + "(" + dbl(0) + ") END)", true
 	case "sign":
 		return "(CASE WHEN " + dbl(0) + " = 0 OR isnan(" + dbl(0) + ") THEN " + dbl(0) + " ELSE CAST(sign(" + dbl(0) + ") AS DOUBLE) END)", true
@@ -244,7 +244,7 @@ func (tr *translator) trunc(n *expr.Call) string {
 	return "CAST(date_trunc(" + sqlString(part) + ", " + tr.conv(n.Args[x], to) + ") AS " + duckType(to) + ")"
 }
 
-// strftime is the DuckDB format of a checked date_format pattern literal.
+// strftime is the duckDB format of a checked date_format pattern literal.
 func (tr *translator) strftime(e expr.Expr) string {
 	l, _ := e.(*expr.Lit)
 	if l == nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzTranslate: an expression that checks cleanly (over the columns of
-// docs/functions.md) translates to Spark SQL and to DuckDB SQL without
+// docs/functions.md) translates to Spark SQL and to duckDB SQL without
 // error. The seeds are the catalogue's examples.
 func FuzzTranslate(f *testing.F) {
 	for _, fn := range expr.Funcs() {
@@ -35,7 +35,7 @@ func FuzzTranslate(f *testing.F) {
 			if _, err := sqlgen.Spark.Window(e, "ORDER BY `delay`"); err != nil {
 				t.Fatalf("%q: Spark: %v", src, err)
 			}
-			if _, err := (DuckDB{}).Window(e, `ORDER BY "delay"`); err != nil {
+			if _, err := (duckDB{}).Window(e, `ORDER BY "delay"`); err != nil {
 				t.Fatalf("%q: DuckDB: %v", src, err)
 			}
 			return
@@ -43,22 +43,22 @@ func FuzzTranslate(f *testing.F) {
 		if _, err := sqlgen.Spark.Expr(e); err != nil {
 			t.Fatalf("%q: Spark: %v", src, err)
 		}
-		if _, err := (DuckDB{}).Expr(e); err != nil {
+		if _, err := (duckDB{}).Expr(e); err != nil {
 			t.Fatalf("%q: DuckDB: %v", src, err)
 		}
 	})
 }
 
-// TestFuncExamplesRun runs the DuckDB translation of every catalogue
+// TestFuncExamplesRun runs the duckDB translation of every catalogue
 // example over one row of the docs' columns, so that each translation is
-// valid DuckDB SQL (the semantics suite holds the values).
+// valid duckDB SQL (the semantics suite holds the values).
 func TestFuncExamplesRun(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, m := range Macros() {
+	for _, m := range macroStatements() {
 		if _, err := db.Exec(m); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestFuncExamplesRun(t *testing.T) {
 		if c.Qual != "" {
 			tbl = c.Qual
 		}
-		tables[tbl] = append(tables[tbl], DuckDB{}.Ident(c.Name)+" "+duckType(c.Type))
+		tables[tbl] = append(tables[tbl], duckDB{}.Ident(c.Name)+" "+duckType(c.Type))
 		values[tbl] = append(values[tbl], sample[c.Type.Kind])
 	}
 	for tbl, cols := range tables {
@@ -95,9 +95,9 @@ func TestFuncExamplesRun(t *testing.T) {
 			t.Errorf("%s: %v", f.Example, errs[0])
 			continue
 		}
-		s, err := DuckDB{}.Expr(e)
+		s, err := duckDB{}.Expr(e)
 		if f.Window {
-			s, err = DuckDB{}.Window(e, `PARTITION BY "origin" ORDER BY "delay" ASC NULLS FIRST`)
+			s, err = duckDB{}.Window(e, `PARTITION BY "origin" ORDER BY "delay" ASC NULLS FIRST`)
 		}
 		if err != nil {
 			t.Errorf("%s: %v", f.Example, err)

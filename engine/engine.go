@@ -2,8 +2,8 @@
 // sources (local folders, file:// or s3:// locations) laid out as they land
 // in S3, computes the transforms and the table rows with the same relational
 // plan as the Glue scripts (sqlgen.TransformSQL and friends, rendered by
-// the DuckDB dialect of this package), runs the table checks, and loads a
-// local warehouse: a DuckDB database file with the spec's Redshift schema
+// the duckDB dialect of this package), runs the table checks, and loads a
+// local warehouse: a duckDB database file with the spec's Redshift schema
 // and tables, and the same load modes (append, replace_partition, merge).
 //
 // The contract:
@@ -11,7 +11,7 @@
 //   - Run reads only the IR (spec.Check of a spec without errors) and
 //     Options; besides cmd/ and deploy/ this is the only package that
 //     touches disk and network.
-//   - A run is all or nothing: it happens in one DuckDB transaction on a
+//   - A run is all or nothing: it happens in one duckDB transaction on a
 //     copy of the warehouse, and any error (bad input, a failed check, a
 //     tool failure, an interrupt) rolls it back, so the warehouse is exactly
 //     as it was before. A warehouse file that the run created is removed
@@ -26,9 +26,9 @@
 //     *CheckError (the CLI exits 1); others are the tool's (exit 2).
 //
 // Expressions mean what they mean in Spark SQL non-ANSI mode (Glue 4.0):
-// see DuckDB and the flowc_* macros. Source values are read as the Glue
+// see duckDB and the flowc_* macros. Source values are read as the Glue
 // script's CAST from string reads them; CSV files whose values are all in
-// plain forms are read by DuckDB's typed reader, which reads those forms
+// plain forms are read by duckDB's typed reader, which reads those forms
 // the same (canon.go), and the others as text, converted value by value.
 package engine
 
@@ -49,7 +49,7 @@ type Options struct {
 	// Inputs override sources' locations: source name -> a local path, a
 	// file:// URL or an s3:// URL.
 	Inputs map[string]string
-	// Warehouse is the DuckDB database file to load.
+	// Warehouse is the duckDB database file to load.
 	Warehouse string
 	// Partition, when set, is one partition of the triggered source(s):
 	// "year=2001/month=01/day=17", or a leading part of one

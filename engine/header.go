@@ -18,7 +18,7 @@ import (
 	"github.com/flowc-dev/flowc/ir"
 )
 
-// openData opens a source file, decompressing .gz files as DuckDB does.
+// openData opens a source file, decompressing .gz files as duckDB does.
 func openData(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -53,7 +53,7 @@ func csvReader(rd io.Reader, o ir.CSVOptions) *csv.Reader {
 
 // scanFiles checks every CSV file of a source (scanFile) on a few
 // goroutines, and reports the first problem in file order. typed says
-// whether to check if the files are typed. A file whose line ends DuckDB's
+// whether to check if the files are typed. A file whose line ends duckDB's
 // reader does not take (normalizeLineEnds) is copied with \n line ends into
 // a folder of tmp, and read from there.
 func scanFiles(files []inputFile, src *ir.Source, typed bool, tmp func() (string, error)) error {
@@ -221,7 +221,7 @@ var errLineEnds = errors.New("the file's line ends need normalizing")
 //
 // Spark's CSV reader (Glue reads a source's files with it, one line per
 // record) splits lines as Hadoop's LineReader does: at \n, at \r\n and at a
-// \r alone, in any mix, and skips empty lines. DuckDB's reader takes one
+// \r alone, in any mix, and skips empty lines. duckDB's reader takes one
 // kind of line end per file: a file that mixes \r\n and \n, or has a \r
 // alone next to other line ends (\r\r\n), fails with "the CSV parser state
 // machine reached an invalid state"; and the header check and line counts

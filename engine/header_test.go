@@ -10,7 +10,7 @@ import (
 	"testing/iotest"
 )
 
-// countLines must count what DuckDB reads: non-empty lines, \r\n or \n,
+// countLines must count what duckDB reads: non-empty lines, \r\n or \n,
 // with or without a last newline, whatever the read sizes.
 func TestCountLines(t *testing.T) {
 	cases := map[string]int64{
@@ -42,7 +42,7 @@ func TestCountLines(t *testing.T) {
 }
 
 // Spark reads a line at each \n, \r\n or lone \r, in any mix, and skips
-// empty lines; a file whose line ends DuckDB does not take is read from a
+// empty lines; a file whose line ends duckDB does not take is read from a
 // copy with \n line ends, and has the same lines at the same numbers.
 func TestLineEnds(t *testing.T) {
 	cases := []struct {

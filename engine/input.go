@@ -42,13 +42,13 @@ type input struct {
 
 // inputFile is one file of a source.
 type inputFile struct {
-	path  string   // local path, for DuckDB
+	path  string   // local path, for duckDB
 	shown string   // the name errors use: the path as given, or s3://bucket/key
 	part  []string // partition values, in the order of Source.Partitions
 	run   int      // index into input.runs
 	rows  int64    // the file's rows, when exact (scanFile)
 	exact bool
-	typed bool // every value canonical: DuckDB's typed reader reads it as Spark would (canon.go)
+	typed bool // every value canonical: duckDB's typed reader reads it as Spark would (canon.go)
 }
 
 // run is one partition of a triggered source: what one S3 arrival loads.

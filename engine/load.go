@@ -11,7 +11,7 @@ import (
 )
 
 // The local warehouse: the Redshift schema of the spec (public when unset)
-// and a DuckDB table per spec table, with these types:
+// and a duckDB table per spec table, with these types:
 //
 //	smallint, integer, bigint       SMALLINT, INTEGER, BIGINT
 //	decimal(p,s)                    DECIMAL(p,s)
@@ -20,7 +20,7 @@ import (
 //	timestamptz                     TIMESTAMPTZ (UTC)
 //	char(n), varchar(n)             VARCHAR (the length is checked before loading, in bytes as Redshift counts)
 
-// warehouseType is the DuckDB type of a Redshift column type, and the name
+// warehouseType is the duckDB type of a Redshift column type, and the name
 // information_schema gives it.
 func warehouseType(rt spec.RedshiftType) (ddl, info string) {
 	switch rt.Kind {

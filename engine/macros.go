@@ -2,7 +2,7 @@ package engine
 
 import "regexp"
 
-// The flowc_* macros give DuckDB Spark's meaning where the two differ (see
+// The flowc_* macros give duckDB Spark's meaning where the two differ (see
 // cast.go and dialect.go). They are temporary: created in each session the
 // engine opens, never stored in the warehouse file. Order matters: a macro
 // may call only those above it.
@@ -37,10 +37,10 @@ var macros = []struct{ name, params, body string }{
 	{"flowc_str_to_timestamp_slow", "s", `flowc_ts_from_parts(regexp_extract(flowc_jtrim(s),
 		'^([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\.([0-9]{1,9}))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)?)?$',
 		['y', 'm', 'd', 'h', 'mi', 's', 'f', 'z']))`},
-	// Fast paths: the common texts go to DuckDB's own CAST, which reads
-	// them as Spark does: an integer written as DuckDB writes it back, texts
+	// Fast paths: the common texts go to duckDB's own CAST, which reads
+	// them as Spark does: an integer written as duckDB writes it back, texts
 	// made only of the characters of the plain forms (a timestamp's hour 24
-	// aside). Anything else, or a NULL from DuckDB, takes the exact path.
+	// aside). Anything else, or a NULL from duckDB, takes the exact path.
 	{"flowc_str_to_bigint", "s", `CASE WHEN CAST(TRY_CAST(s AS BIGINT) AS VARCHAR) = s THEN TRY_CAST(s AS BIGINT) ELSE flowc_str_to_bigint_slow(s) END`},
 	{"flowc_str_to_int", "s", `CASE WHEN CAST(TRY_CAST(s AS INTEGER) AS VARCHAR) = s THEN TRY_CAST(s AS INTEGER) ELSE TRY_CAST(flowc_str_to_bigint_slow(s) AS INTEGER) END`},
 	{"flowc_str_to_double", "s", `CASE WHEN NOT regexp_matches(s, '[^0-9+ .eE-]') THEN coalesce(TRY_CAST(s AS DOUBLE), flowc_str_to_double_slow(s))
@@ -61,7 +61,7 @@ var macros = []struct{ name, params, body string }{
 	// BRound on a double: the same with HALF_EVEN.
 	{"flowc_bround_double", "x, s", `CASE WHEN NOT isfinite(x) OR abs(x) >= 1e20 OR s > 18 THEN round_even(x, s)
 		ELSE CAST(round_even(CAST(CAST(x AS VARCHAR) AS DECIMAL(38,18)), s) AS DOUBLE) END`},
-	// HALF_EVEN on a decimal (DuckDB's round_even of a decimal goes
+	// HALF_EVEN on a decimal (duckDB's round_even of a decimal goes
 	// through a double): round half up, then a tie whose last kept digit
 	// is odd steps back by one unit (unit = 10^-s, factor = 10^s).
 	{"flowc_bround_dec", "x, s, unit, factor", `CASE WHEN abs(round(x, s) - x) * 2 = unit AND CAST(round(x, s) * factor AS HUGEINT) % 2 <> 0
@@ -107,9 +107,9 @@ var macros = []struct{ name, params, body string }{
 
 var newlines = regexp.MustCompile(`\n\s*`)
 
-// Macros returns the statements that create the flowc_* macros in a
+// macroStatements returns the statements that create the flowc_* macros in a
 // session.
-func Macros() []string {
+func macroStatements() []string {
 	out := make([]string, len(macros))
 	for i, m := range macros {
 		body := newlines.ReplaceAllString(m.body, " ")

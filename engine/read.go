@@ -19,7 +19,7 @@ import (
 // non-empty value that this CAST turns into NULL does not parse: the run
 // stops with the file, line and column. Partition values come from the
 // name=value folders and are converted the same way, once per file. A CSV
-// source whose values are all in the plain forms on which DuckDB's typed
+// source whose values are all in the plain forms on which duckDB's typed
 // reader and Spark's CAST agree skips the conversions: see canon.go.
 
 // runCol is the hidden column that numbers a row's run (partition) in a
@@ -31,7 +31,7 @@ const runCol = "_flowc_run"
 const badValue = "flowc-bad-value"
 
 // duck is the engine's SQL dialect, shared by every statement it builds.
-var duck = DuckDB{}
+var duck = duckDB{}
 
 func srcTable(name string) string   { return duck.Ident("_flowc_src_" + name) }
 func filesTable(name string) string { return duck.Ident("_flowc_files_" + name) }
@@ -71,7 +71,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 	checked := typedSQL(in, raw, true)
 	rel := srcTable(src.Name)
 	if view && exact && len(prefilter) > 0 {
-		// The checked conversions stop DuckDB from pushing the filter below
+		// The checked conversions stop duckDB from pushing the filter below
 		// them (error() may not be skipped), and SELECT * keeps every
 		// column: every value of every row is checked.
 		conds, err := sqlConds(prefilter)
@@ -146,7 +146,7 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 	return counts, emptyRuns(in, counts)
 }
 
-// sqlConds renders filter conditions in DuckDB SQL.
+// sqlConds renders filter conditions in duckDB SQL.
 func sqlConds(conds []expr.Expr) ([]string, error) {
 	var out []string
 	for _, c := range conds {
@@ -282,7 +282,7 @@ func rawRelation(in *input, files []inputFile) (string, error) {
 // the CAST of the Glue script, the partition columns and run from the files
 // table. With check, a value that does not parse stops the query (an error
 // that names the file, the column and the value); without, the conversions
-// are plain expressions that DuckDB can push filters through.
+// are plain expressions that duckDB can push filters through.
 func typedSQL(in *input, raw string, check bool) string {
 	return typedSQLJoin(in, raw, check, true)
 }
@@ -352,7 +352,7 @@ func onFileColumns(src *ir.Source, conds []expr.Expr) bool {
 }
 
 // diagnose finds the first problem of a source that failed to read, file by
-// file in order: a line DuckDB's CSV reader rejects, or a value that does
+// file in order: a line duckDB's CSV reader rejects, or a value that does
 // not parse as its column's type. It returns nil when it finds none.
 func (r *runner) diagnose(ctx context.Context, in *input) error {
 	// The run's transaction is aborted by the failed read: look on a
@@ -362,7 +362,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 		return nil
 	}
 	defer c.Close()
-	for _, m := range Macros() {
+	for _, m := range macroStatements() {
 		if _, err := c.ExecContext(ctx, m); err != nil {
 			return nil
 		}
@@ -443,7 +443,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 	return nil
 }
 
-// rejects reads one CSV file with DuckDB's reject tables and reports the
+// rejects reads one CSV file with duckDB's reject tables and reports the
 // first rejected line.
 func rejects(ctx context.Context, c *sql.Conn, in *input, f inputFile) error {
 	for _, t := range []string{"_flowc_rejects", "_flowc_reject_scans"} {
@@ -478,7 +478,7 @@ func rejects(ctx context.Context, c *sql.Conn, in *input, f inputFile) error {
 
 var duckFile = regexp.MustCompile(`(?m)^\s*file = (.+)$`)
 
-// readError turns a DuckDB error reading a source into an InputError on
+// readError turns a duckDB error reading a source into an InputError on
 // the file it names, when it names one.
 func readError(in *input, err error) error {
 	file := in.display
@@ -492,7 +492,7 @@ func readError(in *input, err error) error {
 	return &InputError{File: file, Msg: fmt.Sprintf("cannot read source %s: %s", in.src.Name, cleanErr(err))}
 }
 
-// cleanErr shortens a DuckDB error to its first line.
+// cleanErr shortens a duckDB error to its first line.
 func cleanErr(err error) string {
 	return shortLine(err.Error())
 }

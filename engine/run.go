@@ -38,7 +38,7 @@ type runner struct {
 	tmpMu    sync.Mutex // guards tmp
 
 	textOnly bool     // read every source on the text path (the retry of a typed read that failed)
-	typed    []string // the sources read with DuckDB's typed reader
+	typed    []string // the sources read with duckDB's typed reader
 
 	carries map[string]bool
 	stored  map[string]bool // sources and transforms held in a table, not a view
@@ -104,7 +104,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	}()
 
 	// When the order of the rows can change no result (orderSensitive),
-	// DuckDB need not keep it: its parallel reads and inserts then do less
+	// duckDB need not keep it: its parallel reads and inserts then do less
 	// work. Else the transforms run on one thread, below.
 	serial := r.orderSensitive(tables)
 	if !serial {
@@ -146,7 +146,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	}
 	// Everything is staged and checked outside any transaction (each
 	// statement commits on its own, to the session's temporary objects, so
-	// DuckDB reads them on every core); only the loads run in the run's
+	// duckDB reads them on every core); only the loads run in the run's
 	// transaction, which is short. The warehouse file is a copy until
 	// commit renames it: all or nothing does not rest on this transaction.
 	var loads []*staged
@@ -265,12 +265,12 @@ func needed(tables []*ir.Table, name string) bool {
 // commit point, one atomic file operation, so a process killed at any
 // moment (SIGKILL, a power cut, a second Ctrl-C) leaves the warehouse
 // exactly as it was before the run or exactly as the run left it, whatever
-// DuckDB's write-ahead log replay does with a transaction torn mid-write.
-// While the run works, the warehouse itself stays open in DuckDB, whose
+// duckDB's write-ahead log replay does with a transaction torn mid-write.
+// While the run works, the warehouse itself stays open in duckDB, whose
 // exclusive file lock makes a second run on it fail instead of loading a
 // copy of its own and replacing this run's work.
 
-// workSuffix names the work file: WAREHOUSE.flowc-run (and DuckDB's
+// workSuffix names the work file: WAREHOUSE.flowc-run (and duckDB's
 // WAREHOUSE.flowc-run.wal). A killed run leaves them; the next run removes
 // them.
 const workSuffix = ".flowc-run"
@@ -336,7 +336,7 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 		r.conn = nil
 		return created, fmt.Errorf("opening the copy of the warehouse %s: %s", r.work, cleanErr(err))
 	}
-	for _, s := range Macros() {
+	for _, s := range macroStatements() {
 		if _, err := r.exec(ctx, s); err != nil {
 			r.conn.Close()
 			r.db.Close()
@@ -386,7 +386,7 @@ func (r *runner) commit(ctx context.Context) error {
 // which clones the blocks where the file system can) and syncs the copy.
 // The caller closes in only when it closes the warehouse: closing any
 // descriptor of a file drops the POSIX locks the process holds on it, here
-// DuckDB's lock on the warehouse.
+// duckDB's lock on the warehouse.
 func copyFile(in *os.File, dst string) error {
 	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -424,7 +424,7 @@ func syncDir(dir string) {
 	}
 }
 
-// removeDB removes a DuckDB file and its write-ahead log.
+// removeDB removes a duckDB file and its write-ahead log.
 func removeDB(name string) {
 	if name != "" {
 		os.Remove(name)
@@ -472,8 +472,8 @@ func (r *runner) prefilter(name string, tables []*ir.Table) []expr.Expr {
 // orderSensitive reports whether a transform the tables need computes
 // something the order of its input rows can change: a dedupe (which row of
 // a tie is kept) or a sum or avg of doubles, in an aggregate or a window
-// (floating-point addition is not associative). DuckDB's parallel operators meet the rows in whatever order
-// its threads take them, so the same input could load values that differ
+// (floating-point addition is not associative). DuckDB's parallel operators
+// meet the rows in whatever order its threads take them, so the same input could load values that differ
 // in their last bits from one run to the next; computed on one thread, from
 // tables that keep the files' order, they never do.
 func (r *runner) orderSensitive(tables []*ir.Table) bool {
@@ -504,7 +504,7 @@ func (r *runner) orderSensitive(tables []*ir.Table) bool {
 	return false
 }
 
-// threads sets how many threads DuckDB uses; "" restores the number it
+// threads sets how many threads duckDB uses; "" restores the number it
 // started with.
 func (r *runner) threads(ctx context.Context, n string) error {
 	q := "SET threads = " + n

@@ -391,7 +391,7 @@ func TestRunMergeNullKey(t *testing.T) {
 }
 
 // A file whose lines end in a mix of \r\n, \n and lone \r (which Spark
-// reads, and DuckDB's reader does not) loads the rows of the same file
+// reads, and duckDB's reader does not) loads the rows of the same file
 // with \n line ends, on the typed read and on the text path.
 func TestRunLineEnds(t *testing.T) {
 	ends := map[string]func(i int) string{

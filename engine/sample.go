@@ -12,7 +12,7 @@ import (
 
 // Sample reads sources as Run reads them (opts.Inputs, the local mirror
 // under opts.SpecDir, or the source's location; every value checked) on an
-// in-memory DuckDB, and returns the first limit rows of each, in the
+// in-memory duckDB, and returns the first limit rows of each, in the
 // files' order, as text that RunUnit reads back (flowc test --generate).
 // No warehouse is opened.
 func Sample(ctx context.Context, pl *ir.IR, opts Options, sources []string, limit int) ([]*Relation, error) {

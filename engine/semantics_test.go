@@ -24,7 +24,7 @@ import (
 // the whole engine (spec, IR, read, transform, load) and the loaded rows
 // must be the expected ones; the output types are asserted by the table's
 // columns (a mismatch is a spec error). Beside each file, a .golden holds
-// the Spark SQL the Glue script contains and the DuckDB SQL of the local
+// the Spark SQL the Glue script contains and the duckDB SQL of the local
 // run for every case, so that the two translations are reviewed together.
 
 type semFile struct {
@@ -219,7 +219,7 @@ func TestSemantics(t *testing.T) {
 	}
 }
 
-// caseSQL renders the Spark SQL and the DuckDB SQL of a case's transform.
+// caseSQL renders the Spark SQL and the duckDB SQL of a case's transform.
 func caseSQL(t *testing.T, name, doc, text string) string {
 	pl, ds := spec.Load(name+".yaml", []byte(text), "")
 	if ds.HasErrors() {
@@ -230,7 +230,7 @@ func caseSQL(t *testing.T, name, doc, text string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s: %s\n", name, doc)
-	for _, dl := range []sqlgen.Dialect{sqlgen.Spark, DuckDB{}} {
+	for _, dl := range []sqlgen.Dialect{sqlgen.Spark, duckDB{}} {
 		qs, err := sqlgen.TransformSQL(dl, pl, pl.Transform("t"), dl.Ident)
 		if err != nil {
 			fmt.Fprintf(&b, "-- %s: error: %v\n", dl.Name(), err)

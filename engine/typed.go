@@ -9,14 +9,14 @@ import (
 )
 
 // readTyped makes the relation of a source whose files are all typed
-// (canon.go): DuckDB's typed CSV reader with the declared column types,
+// (canon.go): duckDB's typed CSV reader with the declared column types,
 // and the partition values and run from the files table. scanFile has
 // checked every value and counted every file's rows, so nothing is left to
-// check or count: a source read once is a view, which DuckDB reads in the
+// check or count: a source read once is a view, which duckDB reads in the
 // query that needs it, pushing that query's filters and column choice into
 // the read; one read more than once is a table. So is one read once by a
 // reader that starts with filter steps: a table of the rows they keep.
-// DuckDB cannot estimate how many rows a list of CSV files holds (it
+// duckDB cannot estimate how many rows a list of CSV files holds (it
 // guesses from the first file, 400 times too few on the benchmark), and
 // from the guess builds the hash table of a join on the files' side,
 // however small the other; a table of the kept rows gives it their count.
@@ -59,7 +59,7 @@ func (r *runner) readTyped(ctx context.Context, in *input, view bool, prefilter 
 	return counts, emptyRuns(in, counts)
 }
 
-// typedRelation is the SQL reading a source's files with DuckDB's typed CSV
+// typedRelation is the SQL reading a source's files with duckDB's typed CSV
 // reader (with the options of rawRelation), plus the file name in
 // _flowc_file when file is set.
 func typedRelation(in *input, file bool) string {

@@ -114,7 +114,7 @@ func TestTypedRunEqualsText(t *testing.T) {
 // path, which converts it as Spark does.
 func TestTypedReadFallsBack(t *testing.T) {
 	f := newFixture(t, exampleSpec(t, nil))
-	f.edit(t, day2, 2, "2001-01-02 00:07,129.9,508,DTW,JFK") // Spark: 129, DuckDB's reader: 130
+	f.edit(t, day2, 2, "2001-01-02 00:07,129.9,508,DTW,JFK") // Spark: 129, duckDB's reader: 130
 	typed, err := runMode(t, f.pl, Options{SpecDir: f.dir, Warehouse: f.wh}, false)
 	if err != nil {
 		t.Fatal(err)

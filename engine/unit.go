@@ -13,13 +13,13 @@ import (
 )
 
 // Unit tests (`flowc test`): one transform or table computed over given
-// rows instead of files, on an in-memory DuckDB that no warehouse file
+// rows instead of files, on an in-memory duckDB that no warehouse file
 // backs, with the same SQL plan as Run (sqlgen) and, for a table, the same
 // checks and Redshift casts and length checks. A unit is one run: no
 // partition is told apart from another.
 
 // Relation is rows given to, or expected from, a unit: Rows[i][j] is the
-// text of column j (nil is NULL) in a form DuckDB's CAST reads as the
+// text of column j (nil is NULL) in a form duckDB's CAST reads as the
 // column's type (testfile.Canonical).
 type Relation struct {
 	Name    string
@@ -39,7 +39,7 @@ type Unit struct {
 	Expected *Relation
 }
 
-// UnitResult is the target's rows, every value rendered as text by DuckDB
+// UnitResult is the target's rows, every value rendered as text by duckDB
 // from the type the target gives it (a table's: its Redshift column type).
 type UnitResult struct {
 	Columns  []string
@@ -51,7 +51,7 @@ type UnitResult struct {
 }
 
 // RunUnit computes u.Target over u.Given. Errors are the tool's or a
-// computation's (a cast that DuckDB refuses); a failed check is in
+// computation's (a cast that duckDB refuses); a failed check is in
 // UnitResult.Failures, not an error.
 func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 	r := &runner{pl: pl, plan: pl, carries: map[string]bool{}, stored: map[string]bool{}}
@@ -84,7 +84,7 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 	}
 	res := &UnitResult{}
 	var rows string
-	render := map[string]string{} // column -> the DuckDB type it is rendered from
+	render := map[string]string{} // column -> the duckDB type it is rendered from
 	if tb != nil {
 		stage := duck.Ident("_flowc_rows_" + tb.Name)
 		q, err := sqlgen.TableRowsSQL(duck, pl, tb, r.relation)
@@ -150,8 +150,8 @@ func RunUnit(ctx context.Context, pl *ir.IR, u Unit) (*UnitResult, error) {
 	return res, nil
 }
 
-// openMemory opens an in-memory DuckDB for r, with the macros, on one
-// thread: DuckDB then keeps the rows in the order the steps leave them (an
+// openMemory opens an in-memory duckDB for r, with the macros, on one
+// thread: duckDB then keeps the rows in the order the steps leave them (an
 // ordered expectation sees the same order every time, a sample is the
 // files' first rows). The function returned closes it.
 func (r *runner) openMemory(ctx context.Context) (func(), error) {
@@ -166,7 +166,7 @@ func (r *runner) openMemory(ctx context.Context) (func(), error) {
 	}
 	r.db, r.conn = db, conn
 	closeDB := func() { conn.Close(); db.Close() }
-	for _, q := range append(Macros(), "SET threads = 1") {
+	for _, q := range append(macroStatements(), "SET threads = 1") {
 		if _, err := r.exec(ctx, q); err != nil {
 			closeDB()
 			return nil, fmt.Errorf("preparing the engine: %s", cleanErr(err))
@@ -176,8 +176,8 @@ func (r *runner) openMemory(ctx context.Context) (func(), error) {
 }
 
 // createRelation makes a table of rel's rows with its column types, in
-// their order (DuckDB keeps the insertion order on one thread). A value
-// DuckDB cannot cast is an error.
+// their order (duckDB keeps the insertion order on one thread). A value
+// duckDB cannot cast is an error.
 func (r *runner) createRelation(ctx context.Context, name string, rel *Relation) error {
 	var defs []string
 	for _, c := range rel.Columns {

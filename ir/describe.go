@@ -6,10 +6,10 @@ import (
 	"fmt"
 )
 
-// DescriptionVersion is the format version of a Description. A reader
+// descriptionVersion is the format version of a Description. A reader
 // refuses a description with a version it does not know; a change that an
 // older reader would misread takes the next number.
-const DescriptionVersion = 1
+const descriptionVersion = 1
 
 // Description is the typed description of a pipeline that `flowc build`
 // writes (pipeline.json, and manifest.json's "description") and `flowc
@@ -61,7 +61,7 @@ type ColumnDescription struct {
 
 // Describe returns the description of the pipeline.
 func (ir *IR) Describe() *Description {
-	d := &Description{Version: DescriptionVersion, Pipeline: ir.Pipeline, Env: ir.Env,
+	d := &Description{Version: descriptionVersion, Pipeline: ir.Pipeline, Env: ir.Env,
 		Sources: []SourceDescription{}, Tables: []TableDescription{}}
 	for _, s := range ir.Sources {
 		sd := SourceDescription{Name: s.Name, Location: s.Location, Format: s.Format,
@@ -112,8 +112,8 @@ func ParseDescription(data []byte) (*Description, error) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("pipeline description: %w", err)
 	}
-	if d.Version != DescriptionVersion {
-		return nil, fmt.Errorf("pipeline description: format version %d, this flowc reads version %d", d.Version, DescriptionVersion)
+	if d.Version != descriptionVersion {
+		return nil, fmt.Errorf("pipeline description: format version %d, this flowc reads version %d", d.Version, descriptionVersion)
 	}
 	return &d, nil
 }

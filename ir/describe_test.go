@@ -8,7 +8,7 @@ import (
 // TestParseDescriptionVersion: a description of another format version
 // (a newer flowc's) is refused, saying which versions.
 func TestParseDescriptionVersion(t *testing.T) {
-	d := &Description{Version: DescriptionVersion, Pipeline: "p", Env: "dev"}
+	d := &Description{Version: descriptionVersion, Pipeline: "p", Env: "dev"}
 	data, err := d.JSON()
 	if err != nil {
 		t.Fatal(err)

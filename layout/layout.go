@@ -22,10 +22,10 @@ const (
 	ManifestPath     = "manifest.json"         // the build's manifest
 	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
 	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
-	GlueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
-	DDLDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
-	GlueScriptExt    = ".py"
-	DDLExt           = ".sql"
+	glueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
+	ddlDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
+	glueScriptExt    = ".py"
+	ddlExt           = ".sql"
 )
 
 // The root template's top-level Metadata points at the pipeline's
@@ -47,13 +47,13 @@ const GlueRuntimeModule = "flowc_runtime"
 
 // GlueRuntimePath is the build path of the Glue runtime:
 // glue/flowc_runtime.py.
-const GlueRuntimePath = GlueDir + GlueRuntimeModule + GlueScriptExt
+const GlueRuntimePath = glueDir + GlueRuntimeModule + glueScriptExt
 
 // GlueScriptPath is the build path of a table's Glue script.
-func GlueScriptPath(table string) string { return GlueDir + table + GlueScriptExt }
+func GlueScriptPath(table string) string { return glueDir + table + glueScriptExt }
 
 // DDLPath is the build path of a table's Redshift DDL.
-func DDLPath(table string) string { return DDLDir + table + DDLExt }
+func DDLPath(table string) string { return ddlDir + table + ddlExt }
 
 // NestedStackPath is the build path of nested stack number shard:
 // stacks/tables-07.json.
@@ -111,12 +111,12 @@ var IntegrationResource = map[string]string{
 const (
 	// AssetPrefix is where the assets go, at content-addressed keys.
 	AssetPrefix = "flowc/assets/"
-	// TempPrefix holds each stack's Glue TempDir, flowc/tmp/<stack>/.
-	TempPrefix = "flowc/tmp/"
+	// tempPrefix holds each stack's Glue TempDir, flowc/tmp/<stack>/.
+	tempPrefix = "flowc/tmp/"
 )
 
 // TempDir is the Glue TempDir of a stack, in the asset bucket.
-func TempDir(stack string) string { return TempPrefix + stack + "/" }
+func TempDir(stack string) string { return tempPrefix + stack + "/" }
 
 // AssetKey is the content-addressed S3 key of a file with the given path
 // and bytes: flowc/assets/<sha256><ext>, except for the Glue runtime, which

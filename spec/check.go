@@ -179,9 +179,9 @@ func (c *checker) run(env string) []*envValues {
 	return vals
 }
 
-// ReservedTableName is the name of the Glue runtime module that every
+// reservedTableName is the name of the Glue runtime module that every
 // job script imports; a table of that name would overwrite it.
-const ReservedTableName = layout.GlueRuntimeModule
+const reservedTableName = layout.GlueRuntimeModule
 
 // Env returns the named environment, or nil.
 func (f *File) Env(name string) *Environment {
@@ -292,9 +292,9 @@ func (f *File) Tables() []*Table {
 	return f.Warehouse.Tables
 }
 
-// ExpandString substitutes ${params.NAME} and ${env} in s for environment
+// expandString substitutes ${params.NAME} and ${env} in s for environment
 // e. Unknown references are left as written (the checks report them).
-func ExpandString(s string, e *Environment) string {
+func expandString(s string, e *Environment) string {
 	if !strings.Contains(s, "${") || e == nil {
 		return s
 	}
@@ -305,7 +305,7 @@ func ExpandString(s string, e *Environment) string {
 		}
 		if p, ok := strings.CutPrefix(ref, "params."); ok {
 			if v, ok := e.Param(p); ok {
-				return ExpandString(v, &Environment{Name: e.Name})
+				return expandString(v, &Environment{Name: e.Name})
 			}
 		}
 		return m
@@ -376,7 +376,7 @@ func (c *checker) names() {
 	}
 	for _, t := range f.Tables() {
 		check(t.Name, "table")
-		if t.Name.Raw == ReservedTableName {
+		if t.Name.Raw == reservedTableName {
 			c.errorf(t.Name.Pos, diag.FC216, "table name %q is reserved: flowc writes its Glue runtime as glue/%s.py", t.Name.Raw, t.Name.Raw).Hint = "rename the table"
 		}
 		c.redshiftIdent(t.Name, "table")
@@ -394,8 +394,8 @@ func (c *checker) names() {
 }
 
 func (c *checker) redshiftIdent(s Str, what string) {
-	if len(s.Raw) > MaxRedshiftIdent {
-		c.errorf(s.Pos, diag.FC206, "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), MaxRedshiftIdent)
+	if len(s.Raw) > maxRedshiftIdent {
+		c.errorf(s.Pos, diag.FC206, "%s name %q is %d bytes; Redshift identifiers are at most %d", what, s.Raw, len(s.Raw), maxRedshiftIdent)
 	}
 	if ir.IsRedshiftReserved(s.Raw) {
 		c.errorf(s.Pos, diag.FC211, "%s name %q is a Redshift reserved word", what, s.Raw).Hint =
@@ -583,21 +583,21 @@ func (c *checker) environment(v *envValues) {
 	}
 	envPos := e.Name.Pos
 	if e.Stack.IsSet() {
-		if st := n.Stack(); !ValidStackName(st) {
+		if st := n.Stack(); !validStackName(st) {
 			c.errorf(e.Stack.Pos, diag.FC206, "stack name %q is invalid", st).Hint = "1 to 128 letters, digits and hyphens, starting with a letter"
 		}
 	} else {
-		long(envPos, "stack", n.Stack(), MaxStackName)
+		long(envPos, "stack", n.Stack(), maxStackName)
 	}
-	long(envPos, "state machine", n.StateMachine(), MaxStateMachineName)
-	for _, r := range RoleNames {
-		long(envPos, "IAM role", n.Role(r), MaxRoleName)
+	long(envPos, "state machine", n.StateMachine(), maxStateMachineName)
+	for _, r := range roleNames {
+		long(envPos, "IAM role", n.Role(r), maxRoleName)
 	}
-	long(envPos, "SNS topic", n.Topic(), MaxTopicName)
+	long(envPos, "SNS topic", n.Topic(), maxTopicName)
 	for i, s := range f.Sources {
-		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), MaxGlueName)
-		if s.triggerKind() != TriggerNone {
-			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), MaxRuleName)
+		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), maxGlueName)
+		if s.triggerKind() != triggerNone {
+			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), maxRuleName)
 		}
 		if !s.Location.IsSet() {
 			continue
@@ -611,12 +611,12 @@ func (c *checker) environment(v *envValues) {
 			c.errorf(s.Location.Pos, diag.FC207, "location %q must be an s3:// URL", loc).Hint = "for example s3://my-bucket/raw/flights/; `flowc run --input NAME=PATH` reads local files"
 			continue
 		}
-		if msg := BucketNameProblem(bucket); msg != "" {
+		if msg := bucketNameProblem(bucket); msg != "" {
 			c.errorf(s.Location.Pos, diag.FC207, "bucket name %q in environment %q is invalid: %s", bucket, env, msg)
 		}
 	}
 	for _, t := range f.Tables() {
-		long(t.Name.Pos, "Glue job", n.GlueJob(t.Name.Raw), MaxGlueName)
+		long(t.Name.Pos, "Glue job", n.GlueJob(t.Name.Raw), maxGlueName)
 	}
 	if f.Alerts != nil {
 		for i, a := range []*Alert{f.Alerts.OnFailure, f.Alerts.OnSuccess} {
@@ -640,7 +640,7 @@ func (c *checker) environment(v *envValues) {
 		}
 		if r.Schema.IsSet() && strings.Contains(r.Schema.Raw, "${") {
 			s := v.redshift.Schema
-			if !nameRe.MatchString(s) || ir.IsRedshiftReserved(s) || len(s) > MaxRedshiftIdent {
+			if !nameRe.MatchString(s) || ir.IsRedshiftReserved(s) || len(s) > maxRedshiftIdent {
 				c.errorf(r.Schema.Pos, diag.FC200, "schema name %q is invalid in environment %q", s, env)
 			}
 		}

@@ -6,67 +6,67 @@ import "github.com/flowc-dev/flowc/ir"
 // The checker applies them once, here and in the syntax accessors below,
 // and the IR holds the result; nothing after the checker applies a default.
 const (
-	DefaultFormat   = "csv"       // a source's format:
-	DefaultLoad     = LoadAppend  // a table's load:
-	DefaultJoinKind = "inner"     // a join step's kind:
-	DefaultTrigger  = TriggerNone // a source without trigger:
-	DefaultPartType = "string"    // a partition's type:
+	defaultFormat   = "csv"       // a source's format:
+	defaultLoad     = loadAppend  // a table's load:
+	defaultJoinKind = "inner"     // a join step's kind:
+	defaultTrigger  = triggerNone // a source without trigger:
+	defaultPartType = "string"    // a partition's type:
 
-	DefaultCSVHeader    = true // csv: header:
-	DefaultCSVDelimiter = ","  // csv: delimiter:
-	DefaultCSVQuote     = `"`  // csv: quote:
-	DefaultCSVEscape    = `"`  // csv: escape:
-	DefaultCSVNull      = ""   // csv: null: (an empty field is NULL)
+	defaultCSVHeader    = true // csv: header:
+	defaultCSVDelimiter = ","  // csv: delimiter:
+	defaultCSVQuote     = `"`  // csv: quote:
+	defaultCSVEscape    = `"`  // csv: escape:
+	defaultCSVNull      = ""   // csv: null: (an empty field is NULL)
 
-	DefaultGlueVersion    = "4.0"  // glue: version:
-	DefaultGlueWorkerType = "G.1X" // glue: worker_type:
-	DefaultGlueWorkers    = 2      // glue: workers:
-	DefaultGlueTimeout    = 60     // glue: timeout_minutes:
+	defaultGlueVersion    = "4.0"  // glue: version:
+	defaultGlueWorkerType = "G.1X" // glue: worker_type:
+	defaultGlueWorkers    = 2      // glue: workers:
+	defaultGlueTimeout    = 60     // glue: timeout_minutes:
 )
 
-// FormatName returns the source's format, DefaultFormat when unset.
-func (s *Source) FormatName() string {
+// formatName returns the source's format, defaultFormat when unset.
+func (s *Source) formatName() string {
 	if s.Format.Raw == "" {
-		return DefaultFormat
+		return defaultFormat
 	}
 	return s.Format.Raw
 }
 
-// LoadMode returns the table's load mode, DefaultLoad when unset.
-func (t *Table) LoadMode() string {
+// loadMode returns the table's load mode, defaultLoad when unset.
+func (t *Table) loadMode() string {
 	if t.Load.Raw == "" {
-		return DefaultLoad
+		return defaultLoad
 	}
 	return t.Load.Raw
 }
 
-// Alias returns the join alias: `as`, or the joined name.
-func (s *Step) Alias() string {
+// alias returns the join alias: `as`, or the joined name.
+func (s *Step) alias() string {
 	if s.As.Raw != "" {
 		return s.As.Raw
 	}
 	return s.Join.Raw
 }
 
-// kind returns the join kind, DefaultJoinKind when unset.
+// kind returns the join kind, defaultJoinKind when unset.
 func (s *Step) joinKind() string {
 	if s.JoinKind.Raw == "" {
-		return DefaultJoinKind
+		return defaultJoinKind
 	}
 	return s.JoinKind.Raw
 }
 
-// triggerKind returns the source's trigger, DefaultTrigger when unset.
+// triggerKind returns the source's trigger, defaultTrigger when unset.
 func (s *Source) triggerKind() TriggerKind {
 	if s.Trigger == nil {
-		return DefaultTrigger
+		return defaultTrigger
 	}
 	return s.Trigger.Kind
 }
 
 // csv returns the source's CSV options with the defaults applied.
 func (s *Source) csv() ir.CSVOptions {
-	o := ir.CSVOptions{Header: DefaultCSVHeader, Delimiter: DefaultCSVDelimiter, Quote: DefaultCSVQuote, Escape: DefaultCSVEscape, Null: DefaultCSVNull}
+	o := ir.CSVOptions{Header: defaultCSVHeader, Delimiter: defaultCSVDelimiter, Quote: defaultCSVQuote, Escape: defaultCSVEscape, Null: defaultCSVNull}
 	c := s.CSV
 	if c == nil {
 		return o
@@ -91,7 +91,7 @@ func (s *Source) csv() ir.CSVOptions {
 
 // glue returns the Glue job settings with the defaults applied.
 func (f *File) glue() ir.GlueSettings {
-	o := ir.GlueSettings{Version: DefaultGlueVersion, WorkerType: DefaultGlueWorkerType, Workers: DefaultGlueWorkers, TimeoutMinutes: DefaultGlueTimeout}
+	o := ir.GlueSettings{Version: defaultGlueVersion, WorkerType: defaultGlueWorkerType, Workers: defaultGlueWorkers, TimeoutMinutes: defaultGlueTimeout}
 	g := f.Glue
 	if g == nil {
 		return o

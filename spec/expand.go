@@ -18,7 +18,7 @@ type envValues struct {
 
 // expand expands the values of f that may hold ${...} for environment e.
 func (f *File) expand(e *Environment) *envValues {
-	x := func(s Str) string { return ExpandString(s.Raw, e) }
+	x := func(s Str) string { return expandString(s.Raw, e) }
 	v := &envValues{
 		env:     e,
 		region:  x(e.Region),

@@ -17,7 +17,7 @@ func (c *checker) types() {
 		if len(s.Columns) == 0 {
 			c.untyped[s.Name.Raw] = true // reported by the decoder
 		}
-		if s.triggerKind() != TriggerNone {
+		if s.triggerKind() != triggerNone {
 			c.triggered++
 		}
 		for _, col := range s.Columns {
@@ -29,7 +29,7 @@ func (c *checker) types() {
 			c.srcRow[s] = append(c.srcRow[s], expr.Column{Name: col.Name.Raw, Type: t})
 		}
 		for _, p := range s.Partitions {
-			pt, _ := expr.ParseType(DefaultPartType)
+			pt, _ := expr.ParseType(defaultPartType)
 			if p.Type.IsSet() {
 				t, err := expr.ParseType(p.Type.Raw)
 				if err != nil {
@@ -96,7 +96,7 @@ func (c *checker) transformTypes(t *Transform) {
 				delete(c.trRow, t)
 				return
 			}
-			alias := st.Alias()
+			alias := st.alias()
 			p := st.As.Pos
 			if !st.As.IsSet() {
 				p = st.Join.Pos
@@ -214,10 +214,10 @@ func (c *checker) tables() {
 		for _, tc := range t.Columns {
 			cols[tc.Name.Raw] = tc
 			colNames = append(colNames, tc.Name.Raw)
-			rt, err := ParseRedshiftType(tc.Type.Raw)
+			rt, err := parseRedshiftType(tc.Type.Raw)
 			if err != nil {
 				if tc.Type.IsSet() {
-					c.errorf(tc.Type.Pos, diag.FC400, "%v", err).Hint = "Redshift types: " + strings.Join(RedshiftTypeNames, ", ")
+					c.errorf(tc.Type.Pos, diag.FC400, "%v", err).Hint = "Redshift types: " + strings.Join(redshiftTypeNames, ", ")
 				}
 				continue
 			}
@@ -231,7 +231,7 @@ func (c *checker) tables() {
 				continue
 			}
 			c.feed[tc] = src.Type
-			okAssign, narrowing, reason := Assignable(src.Type, rt)
+			okAssign, narrowing, reason := assignable(src.Type, rt)
 			switch {
 			case okAssign:
 			case narrowing:
@@ -271,7 +271,7 @@ func (c *checker) tables() {
 		} else if t.Diststyle.Raw == "key" {
 			c.errorf(t.Diststyle.Pos, diag.FC104, "diststyle key needs distkey:")
 		}
-		switch t.LoadMode() {
+		switch t.loadMode() {
 		case LoadMerge:
 			if len(t.Key) == 0 {
 				p := t.Load.Pos
@@ -368,7 +368,7 @@ func (c *checker) tableTrigger(t *Table) bool {
 	c.lineage(t.From.Raw, lin, map[string]bool{})
 	var trig []*Source
 	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.triggerKind() != TriggerNone {
+		if lin[s.Name.Raw] && s.triggerKind() != triggerNone {
 			trig = append(trig, s)
 		}
 	}
@@ -403,13 +403,13 @@ func (c *checker) tableChecks(t *Table, row []expr.Column, ok bool) {
 	}
 	for _, ck := range t.Checks {
 		switch ck.Kind {
-		case CheckNotNull, CheckUnique:
+		case checkNotNull, CheckUnique:
 			for _, n := range ck.Columns {
 				if !contains(names, n.Raw) {
 					c.errorf(n.Pos, diag.FC407, "%s names %q, which is not a column of table %q", ck.Kind, n.Raw, t.Name.Raw).Hint = suggestHint(n.Raw, names)
 				}
 			}
-		case CheckExpect:
+		case checkExpect:
 			if ok {
 				c.wantBool(ck.Expect, c.check(ck.Expect, &expr.Scope{Columns: tcols}, expr.Options{}), "expect")
 			}

@@ -29,7 +29,7 @@ import (
 // encoding/csv, which also refuses `"` as the delimiter whatever the quote).
 func (c *checker) csvOptions(s *Source) {
 	o := s.CSV
-	if o == nil || s.FormatName() != "csv" {
+	if o == nil || s.formatName() != "csv" {
 		return
 	}
 	type opt struct {
@@ -191,11 +191,11 @@ func (c *checker) arrivalPrefixes(ev *envValues) {
 			if t.s == x.s || t.s.triggerKind() != TriggerOnArrival {
 				continue
 			}
-			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.FormatName() != t.s.FormatName() {
+			if x.bucket != t.bucket || !strings.HasPrefix(x.prefix, t.prefix) || x.s.formatName() != t.s.formatName() {
 				continue
 			}
 			c.errorf(x.s.Location.Pos, diag.FC217, "source %q is located under s3://%s/%s, where every new .%s object starts a run of source %q (environment %q)",
-				x.s.Name.Raw, t.bucket, t.prefix, t.s.FormatName(), t.s.Name.Raw, e.Name.Raw).Hint =
+				x.s.Name.Raw, t.bucket, t.prefix, t.s.formatName(), t.s.Name.Raw, e.Name.Raw).Hint =
 				fmt.Sprintf("move source %q out of s3://%s/%s, e.g. to a sibling prefix", x.s.Name.Raw, t.bucket, t.prefix)
 			break
 		}
@@ -206,7 +206,7 @@ func (c *checker) arrivalPrefixes(ev *envValues) {
 // from the SDK's partition metadata), else FC212 when it is not even shaped
 // like one, else FC218.
 func (c *checker) region(region Str, v string) {
-	if KnownRegion(v) {
+	if knownRegion(v) {
 		return
 	}
 	if !regionRe.MatchString(v) {
@@ -221,9 +221,9 @@ func (c *checker) region(region Str, v string) {
 	}
 }
 
-// KnownRegion reports whether name is a region of an AWS partition, as the
+// knownRegion reports whether name is a region of an AWS partition, as the
 // AWS SDK flowc is built with knows them.
-func KnownRegion(name string) bool {
+func knownRegion(name string) bool {
 	i := sort.SearchStrings(awsRegions[:], name)
 	return i < len(awsRegions) && awsRegions[i] == name
 }
@@ -239,8 +239,8 @@ func KnownRegion(name string) bool {
 // bytes. https://docs.aws.amazon.com/redshift/latest/dg/r_names.html
 var redshiftDatabaseRe = regexp.MustCompile(`^[a-z_][a-z0-9_$]*$`)
 
-// MaxRedshiftDatabase is the longest Redshift database name, in bytes.
-const MaxRedshiftDatabase = 64
+// maxRedshiftDatabase is the longest Redshift database name, in bytes.
+const maxRedshiftDatabase = 64
 
 // redshiftDatabase checks the database name v (expanded in environment env,
 // or "" when it has no ${...}).
@@ -250,8 +250,8 @@ func (c *checker) redshiftDatabase(s Str, v, env string) {
 		in = fmt.Sprintf(" in environment %q", env)
 	}
 	switch {
-	case len(v) > MaxRedshiftDatabase:
-		c.errorf(s.Pos, diag.FC206, "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), MaxRedshiftDatabase)
+	case len(v) > maxRedshiftDatabase:
+		c.errorf(s.Pos, diag.FC206, "database name %q%s is %d bytes; Redshift database names are at most %d", v, in, len(v), maxRedshiftDatabase)
 	case !redshiftDatabaseRe.MatchString(v):
 		c.errorf(s.Pos, diag.FC200, "database name %q%s is not a valid Redshift database name", v, in).Hint =
 			"use 1 to 64 lowercase letters, digits, underscores or $, starting with a letter or underscore (the default database is dev)"

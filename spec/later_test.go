@@ -133,12 +133,12 @@ func TestDatabaseParamPerEnvironment(t *testing.T) {
 
 func TestKnownRegion(t *testing.T) {
 	for _, r := range []string{"us-east-1", "eu-central-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1"} {
-		if !KnownRegion(r) {
+		if !knownRegion(r) {
 			t.Errorf("KnownRegion(%q) = false", r)
 		}
 	}
 	for _, r := range []string{"", "us-east-9", "aws-global", "US-EAST-1", "us-east-1 "} {
-		if KnownRegion(r) {
+		if knownRegion(r) {
 			t.Errorf("KnownRegion(%q) = true", r)
 		}
 	}

@@ -30,7 +30,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Name:     s.Name.Raw,
 			Pos:      s.Name.Pos,
 			Location: v.locations[i],
-			Format:   s.FormatName(),
+			Format:   s.formatName(),
 			CSV:      s.csv(),
 			Trigger:  s.triggerKind(),
 			Schema:   c.srcRow[s],
@@ -71,7 +71,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Name:      t.Name.Raw,
 			Pos:       t.Name.Pos,
 			From:      t.From.Raw,
-			Load:      t.LoadMode(),
+			Load:      t.loadMode(),
 			Distkey:   t.Distkey.Raw,
 			Diststyle: t.Diststyle.Raw,
 			Key:       raws(t.Key),
@@ -122,7 +122,7 @@ func (c *checker) lowerStep(st *Step) *ir.Step {
 	case ir.StepFilter:
 		s.Cond = c.ast(st.Filter)
 	case ir.StepJoin:
-		s.Join, s.Alias, s.Cond = st.Join.Raw, st.Alias(), c.ast(st.On)
+		s.Join, s.Alias, s.Cond = st.Join.Raw, st.alias(), c.ast(st.On)
 		s.JoinKind = st.joinKind()
 	case ir.StepDedupe, ir.StepWindow:
 		for _, o := range st.OrderBy {

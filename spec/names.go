@@ -16,32 +16,32 @@ type Names = ir.Names
 
 // AWS name limits.
 const (
-	MaxStateMachineName = 80
-	MaxRuleName         = 64
-	MaxRoleName         = 64
-	MaxGlueName         = 255
-	MaxTopicName        = 256
-	MaxStackName        = 128
-	MaxRedshiftIdent    = ir.MaxRedshiftIdent
+	maxStateMachineName = 80
+	maxRuleName         = 64
+	maxRoleName         = 64
+	maxGlueName         = 255
+	maxTopicName        = 256
+	maxStackName        = 128
+	maxRedshiftIdent    = ir.MaxRedshiftIdent
 )
 
-// NamedResource is one derived name with its limit, for checks.
-type NamedResource struct {
+// namedResource is one derived name with its limit, for checks.
+type namedResource struct {
 	What  string
 	Name  string
 	Limit int
 }
 
-// RoleNames are the IAM roles every pipeline has.
-var RoleNames = []string{"sfn", "glue", "events"}
+// roleNames are the IAM roles every pipeline has.
+var roleNames = []string{"sfn", "glue", "events"}
 
 var stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 
-// ValidStackName reports whether s is a valid CloudFormation stack name.
-func ValidStackName(s string) bool { return len(s) <= MaxStackName && stackNameRe.MatchString(s) }
+// validStackName reports whether s is a valid CloudFormation stack name.
+func validStackName(s string) bool { return len(s) <= maxStackName && stackNameRe.MatchString(s) }
 
-// BucketNameProblem returns why s is not a valid S3 bucket name, or "".
-func BucketNameProblem(s string) string {
+// bucketNameProblem returns why s is not a valid S3 bucket name, or "".
+func bucketNameProblem(s string) string {
 	switch {
 	case len(s) < 3 || len(s) > 63:
 		return fmt.Sprintf("must be 3 to 63 characters long, is %d", len(s))

@@ -164,8 +164,8 @@ func (d *decoder) source(e entry) *Source {
 				d.ds.Errorf(o.Pos, diag.FC105, "csv delimiter, quote and escape must be one character, got %q", o.Raw)
 			}
 		}
-		if s.FormatName() != "csv" {
-			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.FormatName())
+		if s.formatName() != "csv" {
+			d.errorf(fs.key("csv"), diag.FC105, "csv options given for a %s source", s.formatName())
 		}
 	}
 	for _, pn := range d.list(fs.get("partitions"), "partitions") {
@@ -207,10 +207,10 @@ func (d *decoder) trigger(n *yaml.Node) *Trigger {
 	d.enum(s, "trigger", "on_arrival", "none")
 	t.Kind = TriggerKind(s.Raw)
 	if s.Raw == "" {
-		t.Kind = TriggerNone
+		t.Kind = triggerNone
 	}
 	if !contains([]string{"on_arrival", "none", ""}, s.Raw) {
-		t.Kind = TriggerNone
+		t.Kind = triggerNone
 	}
 	return t
 }
@@ -476,7 +476,7 @@ func (d *decoder) table(e entry) *Table {
 	fs.require(what, "from", "columns")
 	t.From = d.str(fs.get("from"), "from")
 	t.Load = d.str(fs.get("load"), "load")
-	d.enum(t.Load, "load", LoadAppend, LoadReplacePartition, LoadMerge)
+	d.enum(t.Load, "load", loadAppend, LoadReplacePartition, LoadMerge)
 	t.Key = d.strList(fs.get("key"), "key")
 	t.Distkey = d.str(fs.get("distkey"), "distkey")
 	t.Diststyle = d.str(fs.get("diststyle"), "diststyle")
@@ -510,12 +510,12 @@ func (d *decoder) check(n *yaml.Node) *TableCheck {
 	e := es[0]
 	c := &TableCheck{Kind: CheckKind(e.Key.Value), Pos: d.pos(e.Key)}
 	switch c.Kind {
-	case CheckNotNull, CheckUnique:
+	case checkNotNull, CheckUnique:
 		c.Columns = d.strList(e.Val, string(c.Kind))
 		if len(c.Columns) == 0 {
 			d.errorf(e.Val, diag.FC104, "%s needs at least one column", c.Kind)
 		}
-	case CheckExpect:
+	case checkExpect:
 		c.Expect = d.expr(e.Val, "expect")
 	case CheckRowCount:
 		rf := d.fields(e.Val, "row_count", rowCountKeys)

@@ -10,12 +10,12 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// RSKind is a Redshift column type (the IR's vocabulary).
-type RSKind = ir.RSKind
+// rsKind is a Redshift column type (the IR's vocabulary).
+type rsKind = ir.RSKind
 
 // Redshift types a table column may have.
 const (
-	RSUnknown     = ir.RSUnknown
+	rsUnknown     = ir.RSUnknown
 	RSSmallint    = ir.RSSmallint
 	RSInteger     = ir.RSInteger
 	RSBigint      = ir.RSBigint
@@ -24,7 +24,7 @@ const (
 	RSDouble      = ir.RSDouble
 	RSBoolean     = ir.RSBoolean
 	RSChar        = ir.RSChar
-	RSVarchar     = ir.RSVarchar
+	rsVarchar     = ir.RSVarchar
 	RSDate        = ir.RSDate
 	RSTimestamp   = ir.RSTimestamp
 	RSTimestamptz = ir.RSTimestamptz
@@ -33,8 +33,8 @@ const (
 // RedshiftType is a parsed Redshift column type.
 type RedshiftType = ir.RedshiftType
 
-// RedshiftTypeNames lists the type names a table column may use.
-var RedshiftTypeNames = []string{"smallint", "integer", "bigint", "decimal(p,s)", "real", "double precision", "boolean", "char(n)", "varchar(n)", "date", "timestamp", "timestamptz"}
+// redshiftTypeNames lists the type names a table column may use.
+var redshiftTypeNames = []string{"smallint", "integer", "bigint", "decimal(p,s)", "real", "double precision", "boolean", "char(n)", "varchar(n)", "date", "timestamp", "timestamptz"}
 
 // Common spellings users bring from other systems, and what to write instead.
 var rsAliases = map[string]string{
@@ -47,9 +47,9 @@ var rsAliases = map[string]string{
 
 var rsParamRe = regexp.MustCompile(`^(decimal|numeric|char|character|varchar|character varying)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$`)
 
-// ParseRedshiftType parses a table column type. The error's text is
+// parseRedshiftType parses a table column type. The error's text is
 // user-facing; it suggests the spelling flowc expects.
-func ParseRedshiftType(s string) (RedshiftType, error) {
+func parseRedshiftType(s string) (RedshiftType, error) {
 	t := strings.Join(strings.Fields(strings.ToLower(s)), " ")
 	if rt, ok := ir.RedshiftTypeNamed(t); ok {
 		return rt, nil
@@ -75,7 +75,7 @@ func ParseRedshiftType(s string) (RedshiftType, error) {
 			if m[3] != "" || a < 1 || a > 65535 {
 				return RedshiftType{}, fmt.Errorf("varchar length must be 1 to 65535, got %q", s)
 			}
-			return RedshiftType{Kind: RSVarchar, Length: a}, nil
+			return RedshiftType{Kind: rsVarchar, Length: a}, nil
 		}
 	}
 	if alt, ok := rsAliases[t]; ok {
@@ -95,7 +95,7 @@ func intDigits(k expr.Kind) int {
 	return 0
 }
 
-func rsIntDigits(k RSKind) int {
+func rsIntDigits(k rsKind) int {
 	switch k {
 	case RSSmallint:
 		return 5
@@ -107,15 +107,15 @@ func rsIntDigits(k RSKind) int {
 	return 0
 }
 
-// Assignable says whether a value of type from may be loaded into a column of
+// assignable says whether a value of type from may be loaded into a column of
 // type to. narrowing is true when the load would lose information (an
 // error unless the transform casts explicitly); reason explains a refusal.
-func Assignable(from expr.Type, to RedshiftType) (ok bool, narrowing bool, reason string) {
+func assignable(from expr.Type, to RedshiftType) (ok bool, narrowing bool, reason string) {
 	k := from.Kind
 	if k == expr.Null || k == expr.Unknown {
 		return true, false, ""
 	}
-	isInt := func(r RSKind) bool { return r == RSSmallint || r == RSInteger || r == RSBigint }
+	isInt := func(r rsKind) bool { return r == RSSmallint || r == RSInteger || r == RSBigint }
 	switch k {
 	case expr.Int, expr.Bigint:
 		switch {
@@ -160,7 +160,7 @@ func Assignable(from expr.Type, to RedshiftType) (ok bool, narrowing bool, reaso
 			return false, true, fmt.Sprintf("double loses precision in %s", to)
 		}
 	case expr.String:
-		if to.Kind == RSChar || to.Kind == RSVarchar {
+		if to.Kind == RSChar || to.Kind == rsVarchar {
 			return true, false, "" // lengths are checked by the run before loading
 		}
 	case expr.Boolean:

@@ -131,7 +131,7 @@ type TriggerKind = ir.TriggerKind
 
 // Triggers of a source.
 const (
-	TriggerNone      = ir.TriggerNone
+	triggerNone      = ir.TriggerNone
 	TriggerOnArrival = ir.TriggerOnArrival
 	TriggerSchedule  = ir.TriggerSchedule
 )
@@ -261,7 +261,7 @@ type Redshift struct {
 
 // Load modes of a table.
 const (
-	LoadAppend           = ir.LoadAppend
+	loadAppend           = ir.LoadAppend
 	LoadReplacePartition = ir.LoadReplacePartition
 	LoadMerge            = ir.LoadMerge
 )
@@ -291,9 +291,9 @@ type CheckKind = ir.CheckKind
 
 // Checks of a table.
 const (
-	CheckNotNull  = ir.CheckNotNull
+	checkNotNull  = ir.CheckNotNull
 	CheckUnique   = ir.CheckUnique
-	CheckExpect   = ir.CheckExpect
+	checkExpect   = ir.CheckExpect
 	CheckRowCount = ir.CheckRowCount
 )
 
@@ -310,7 +310,7 @@ type TableCheck struct {
 // Name returns a stable, human name for the check, used in messages.
 func (c *TableCheck) Name() string {
 	switch c.Kind {
-	case CheckNotNull, CheckUnique:
+	case checkNotNull, CheckUnique:
 		s := string(c.Kind) + "("
 		for i, n := range c.Columns {
 			if i > 0 {
@@ -319,7 +319,7 @@ func (c *TableCheck) Name() string {
 			s += n.Raw
 		}
 		return s + ")"
-	case CheckExpect:
+	case checkExpect:
 		if c.Expect != nil {
 			return "expect(" + c.Expect.Text.Raw + ")"
 		}

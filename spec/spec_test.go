@@ -106,11 +106,11 @@ func TestRedshiftAssignable(t *testing.T) {
 		{"boolean", "boolean", true, false},
 	}
 	for _, c := range cases {
-		rt, err := ParseRedshiftType(c.to)
+		rt, err := parseRedshiftType(c.to)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ok, narrow, _ := Assignable(ty(c.from), rt)
+		ok, narrow, _ := assignable(ty(c.from), rt)
 		if ok != c.ok || narrow != c.narrow {
 			t.Errorf("%s -> %s: ok=%v narrow=%v, want %v %v", c.from, c.to, ok, narrow, c.ok, c.narrow)
 		}
@@ -134,12 +134,12 @@ func TestSchedules(t *testing.T) {
 
 func TestBucketNames(t *testing.T) {
 	for _, s := range []string{"acme-flights-landing-dev", "a.b.c", "abc"} {
-		if p := BucketNameProblem(s); p != "" {
+		if p := bucketNameProblem(s); p != "" {
 			t.Errorf("%s: %s", s, p)
 		}
 	}
 	for _, s := range []string{"ab", "Abc", "a_b", "-ab", "a..b", "192.168.1.1", "xn--abc", "abc-s3alias", strings.Repeat("a", 64)} {
-		if BucketNameProblem(s) == "" {
+		if bucketNameProblem(s) == "" {
 			t.Errorf("%s: accepted", s)
 		}
 	}
@@ -147,7 +147,7 @@ func TestBucketNames(t *testing.T) {
 
 func TestExpand(t *testing.T) {
 	e := &Environment{Name: Str{Raw: "prod"}, Params: []*Param{{Name: Str{Raw: "b"}, Value: Str{Raw: "bucket-${env}"}}}}
-	if got := ExpandString("s3://${params.b}/x/${env}/${params.zz}", e); got != "s3://bucket-prod/x/prod/${params.zz}" {
+	if got := expandString("s3://${params.b}/x/${env}/${params.zz}", e); got != "s3://bucket-prod/x/prod/${params.zz}" {
 		t.Errorf("got %q", got)
 	}
 }

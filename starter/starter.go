@@ -27,8 +27,8 @@ const (
 	SchemaFile = "flowc.schema.json"
 )
 
-// DefaultPipeline is the pipeline name when none can be derived.
-const DefaultPipeline = "my-pipeline"
+// defaultPipeline is the pipeline name when none can be derived.
+const defaultPipeline = "my-pipeline"
 
 //go:embed flowc.yaml.tmpl
 var specText string
@@ -51,7 +51,7 @@ func CheckPipeline(name string) error {
 
 // PipelineFromDir derives a pipeline name from a directory's base name:
 // lowercased, other characters turned into hyphens, cut to 32 characters;
-// DefaultPipeline when nothing usable is left.
+// defaultPipeline when nothing usable is left.
 func PipelineFromDir(base string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(base) {
@@ -68,7 +68,7 @@ func PipelineFromDir(base string) string {
 	}
 	name = strings.TrimRight(name, "-")
 	if CheckPipeline(name) != nil {
-		return DefaultPipeline
+		return defaultPipeline
 	}
 	return name
 }

@@ -208,19 +208,19 @@ func (w *sparkWriter) lit(l *expr.Lit) {
 	case expr.LitDouble:
 		w.s(l.Number(), "D")
 	case expr.LitString:
-		w.s(SparkString(l.Str))
+		w.s(sparkString(l.Str))
 	case expr.LitDate:
-		w.s("DATE ", SparkString(l.Str))
+		w.s("DATE ", sparkString(l.Str))
 	case expr.LitTimestamp:
-		w.s("TIMESTAMP ", SparkString(l.Str))
+		w.s("TIMESTAMP ", sparkString(l.Str))
 	default:
 		w.fail("unknown literal kind %v", l.Kind)
 	}
 }
 
-// SparkString renders s as a Spark SQL string literal: in single quotes,
+// sparkString renders s as a Spark SQL string literal: in single quotes,
 // with backslash and quote escaped by a backslash.
-func SparkString(s string) string {
+func sparkString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }
 
@@ -253,12 +253,12 @@ func (w *sparkWriter) compared(y, x expr.Expr) {
 		switch x.Type().Kind {
 		case expr.Date:
 			if v, ok := expr.ParseDateLiteral(l.Str); ok {
-				w.s("DATE ", SparkString(v))
+				w.s("DATE ", sparkString(v))
 				return
 			}
 		case expr.Timestamp:
 			if v, ok := expr.ParseTimestampLiteral(l.Str); ok {
-				w.s("TIMESTAMP ", SparkString(v))
+				w.s("TIMESTAMP ", sparkString(v))
 				return
 			}
 		}

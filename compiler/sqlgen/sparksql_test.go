@@ -7,7 +7,7 @@ import (
 	"github.com/flowc-dev/flowc/spec/expr"
 )
 
-// sparkScope is the row the SparkSQL tests' expressions read.
+// sparkScope is the row the sparkSQL tests' expressions read.
 var sparkScope = &expr.Scope{Columns: []expr.Column{
 	{Name: "i", Type: expr.Type{Kind: expr.Int}},
 	{Name: "j", Type: expr.Type{Kind: expr.Int}},
@@ -114,7 +114,7 @@ func TestSparkSQLNodes(t *testing.T) {
 		{"CAST(d AS timestamp)", "CAST(`d` AS TIMESTAMP)"},
 	}
 	for _, tt := range tests {
-		got, err := SparkSQL(checked(t, tt.in, false))
+		got, err := sparkSQL(checked(t, tt.in, false))
 		if err != nil {
 			t.Errorf("SparkSQL(%q): %v", tt.in, err)
 			continue
@@ -260,7 +260,7 @@ func TestSparkSQLFunctions(t *testing.T) {
 			}
 			continue
 		}
-		got, err := SparkSQL(checked(t, tt[0], f.Aggregate || strings.Contains(tt[0], "count(")))
+		got, err := sparkSQL(checked(t, tt[0], f.Aggregate || strings.Contains(tt[0], "count(")))
 		if err != nil {
 			t.Errorf("SparkSQL(%q): %v", tt[0], err)
 			continue
@@ -275,13 +275,13 @@ func TestSparkDialect(t *testing.T) {
 	if got := Spark.Ident("a`b"); got != "`a``b`" {
 		t.Errorf("Ident = %s", got)
 	}
-	if got := SparkString(`it's \ `); got != `'it\'s \\ '` {
+	if got := sparkString(`it's \ `); got != `'it\'s \\ '` {
 		t.Errorf("SparkString = %s", got)
 	}
 	if _, err := Spark.CastType(expr.Type{Kind: expr.Null}); err == nil {
 		t.Error("CastType(null) should fail")
 	}
-	if _, err := SparkSQL(&expr.Call{Name: "nosuch"}); err == nil {
+	if _, err := sparkSQL(&expr.Call{Name: "nosuch"}); err == nil {
 		t.Error("an unknown function should fail")
 	}
 }

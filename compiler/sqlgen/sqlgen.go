@@ -59,9 +59,9 @@ type Dialect interface {
 	Window(e expr.Expr, over string) (string, error)
 }
 
-// SparkSQL renders a typed expression as Spark SQL (the Spark dialect's
+// sparkSQL renders a typed expression as Spark SQL (the Spark dialect's
 // Expr).
-func SparkSQL(e expr.Expr) (string, error) { return Spark.Expr(e) }
+func sparkSQL(e expr.Expr) (string, error) { return Spark.Expr(e) }
 
 // Query is a named SQL query: the caller makes it a view (or table) named
 // Name, in the order given, before the queries that follow it.
@@ -131,13 +131,13 @@ func TableRowsSQL(d Dialect, pl *ir.IR, tb *ir.Table, input func(string) string)
 
 // TableSQL selects the rows to load into table tb from its `from` relation
 // (or from the relation of TableRowsSQL, which has the same columns): the
-// table's columns in table order, each cast to LoadType of its Redshift
+// table's columns in table order, each cast to loadType of its Redshift
 // type when the transform's type differs (only widening casts happen: the
 // spec rejects narrowing ones).
 func TableSQL(d Dialect, pl *ir.IR, tb *ir.Table, input func(string) string) (string, error) {
 	var items []string
 	for _, c := range tb.Columns {
-		to := LoadType(c.Type)
+		to := loadType(c.Type)
 		if c.From == to {
 			items = append(items, d.Ident(c.Name))
 			continue
@@ -151,11 +151,11 @@ func TableSQL(d Dialect, pl *ir.IR, tb *ir.Table, input func(string) string) (st
 	return selectSQL(items, "FROM "+input(tb.From)), nil
 }
 
-// LoadType is the engine type a value has when it is loaded into a Redshift
+// loadType is the engine type a value has when it is loaded into a Redshift
 // column of type rt: smallint and integer load from int, real and double
 // precision from double, char and varchar from string, timestamptz from
 // timestamp, the others from their namesake.
-func LoadType(rt ir.RedshiftType) expr.Type {
+func loadType(rt ir.RedshiftType) expr.Type {
 	switch rt.Kind {
 	case ir.RSSmallint, ir.RSInteger:
 		return expr.Type{Kind: expr.Int}

@@ -34,8 +34,8 @@ const Region = "us-east-1"
 // Account is the account moto answers for.
 const Account = "123456789012"
 
-// EnvEmulator names the moto-pipeline server script.
-const EnvEmulator = "FLOWC_TEST_EMULATOR"
+// envEmulator names the moto-pipeline server script.
+const envEmulator = "FLOWC_TEST_EMULATOR"
 
 // Server is a running emulator.
 type Server struct {
@@ -60,13 +60,13 @@ func Moto(t testing.TB) *Server {
 // and skips the test when the variable is not set.
 func Pipeline(t testing.TB) *Server {
 	t.Helper()
-	script := os.Getenv(EnvEmulator)
+	script := os.Getenv(envEmulator)
 	if script == "" {
-		t.Skipf("%s is not set: it names ../shared/tools/moto-pipeline/moto_pipeline_server.py, which serves rollbacks, stack events and outputs, Glue and SNS resources and S3 -> EventBridge -> Step Functions that stock moto does not", EnvEmulator)
+		t.Skipf("%s is not set: it names ../shared/tools/moto-pipeline/moto_pipeline_server.py, which serves rollbacks, stack events and outputs, Glue and SNS resources and S3 -> EventBridge -> Step Functions that stock moto does not", envEmulator)
 	}
 	script, err := findUp(script)
 	if err != nil {
-		t.Fatalf("%s: %v", EnvEmulator, err)
+		t.Fatalf("%s: %v", envEmulator, err)
 	}
 	py, err := exec.LookPath("python3")
 	if err != nil {

@@ -40,12 +40,12 @@ func Check(t testing.TB, path string, got []byte) {
 		return
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -run '%s' -update rewrites it; read the diff before committing):\n%s", path, t.Name(), Diff(path, want, got))
+		t.Errorf("%s differs (go test -run '%s' -update rewrites it; read the diff before committing):\n%s", path, t.Name(), diff(path, want, got))
 	}
 }
 
-// Diff is the unified diff from want (the golden file at path) to got.
-func Diff(path string, want, got []byte) string {
+// diff is the unified diff from want (the golden file at path) to got.
+func diff(path string, want, got []byte) string {
 	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
 		FromFile: path, ToFile: "got", Context: 3,

@@ -41,7 +41,7 @@ func TestCheck(t *testing.T) {
 	if len(ft.errs) != 1 {
 		t.Fatalf("difference not reported: %v", ft.errs)
 	}
-	if d := Diff("g", []byte("a\nb\n"), []byte("a\nc\n")); !strings.Contains(d, "-b\n") || !strings.Contains(d, "+c\n") {
+	if d := diff("g", []byte("a\nb\n"), []byte("a\nc\n")); !strings.Contains(d, "-b\n") || !strings.Contains(d, "+c\n") {
 		t.Fatalf("diff: %q", d)
 	}
 }

@@ -30,9 +30,9 @@ func BreakLen(src []byte, i int) int {
 	return 0
 }
 
-// SplitLines splits src into its lines without their line breaks. A file
+// splitLines splits src into its lines without their line breaks. A file
 // ending in a break has an empty last line, as with bytes.Split on "\n".
-func SplitLines(src []byte) [][]byte {
+func splitLines(src []byte) [][]byte {
 	var lines [][]byte
 	start := 0
 	for i := 0; i < len(src); {
@@ -47,7 +47,7 @@ func SplitLines(src []byte) [][]byte {
 	return append(lines, src[start:])
 }
 
-// LineCount returns the number of lines SplitLines finds in src.
+// LineCount returns the number of lines splitLines finds in src.
 func LineCount(src []byte) int {
 	n := 1
 	for i := 0; i < len(src); {
@@ -66,7 +66,7 @@ func LineCount(src []byte) int {
 // after the last) to the end of src's last line, so a diagnostic always
 // points at text the printer can show.
 func (s *Set) KeepInside(file string, src []byte) {
-	lines := SplitLines(src)
+	lines := splitLines(src)
 	last := Pos{File: file, Line: len(lines), Col: len([]rune(string(lines[len(lines)-1]))) + 1}
 	past := func(p Pos) bool { return p.File == file && p.Line > last.Line }
 	for i := range s.items {

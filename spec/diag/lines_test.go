@@ -24,7 +24,7 @@ func TestSplitLines(t *testing.T) {
 		{"\xe2\x80", []string{"\xe2\x80"}},
 	} {
 		var got []string
-		for _, l := range SplitLines([]byte(c.src)) {
+		for _, l := range splitLines([]byte(c.src)) {
 			got = append(got, string(l))
 		}
 		if !reflect.DeepEqual(got, c.want) {

@@ -160,7 +160,7 @@ func (s *sourceLines) line(file string, n int) (string, bool) {
 	lines, ok := s.files[file]
 	if !ok {
 		if src := s.sources(file); src != nil {
-			lines = SplitLines(src)
+			lines = splitLines(src)
 		}
 		if s.files == nil {
 			s.files = map[string][][]byte{}

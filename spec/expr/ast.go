@@ -301,9 +301,9 @@ func Columns(e Expr) []*Col {
 	return out
 }
 
-// IsAggregate reports whether e contains a call of an aggregate function
+// isAggregate reports whether e contains a call of an aggregate function
 // (count, sum, avg, min, max). It works before and after Check.
-func IsAggregate(e Expr) bool {
+func isAggregate(e Expr) bool {
 	found := false
 	Walk(e, func(x Expr) bool {
 		if c, ok := x.(*Call); ok {

@@ -52,7 +52,7 @@ func TestIsAggregate(t *testing.T) {
 		"count(*)": true, "1 + SUM(x)": true, "CASE WHEN a THEN max(b) END": true, "coalesce(avg(x), 0)": true,
 		"x": false, "upper(x)": false, "countx(x)": false, "count": false,
 	} {
-		if got := IsAggregate(mustParse(t, src)); got != want {
+		if got := isAggregate(mustParse(t, src)); got != want {
 			t.Errorf("IsAggregate(%q) = %v", src, got)
 		}
 	}

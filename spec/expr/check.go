@@ -91,7 +91,7 @@ func (c *checker) windowMeasure(e Expr) {
 			return
 		}
 	}
-	c.report(e.Span(), CodeWindowMeasure, windowMeasureHint,
+	c.report(e.Span(), codeWindowMeasure, windowMeasureHint,
 		"a window measure is one call of a window function or of count, sum, avg, min or max")
 }
 
@@ -190,7 +190,7 @@ func (c *checker) col(n *Col) Type {
 		if s := Suggest(n.Name, names); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", n.Qual+"."+s)
 		}
-		c.report(n.Sp, CodeUnknownColumn, hint, "unknown column %q in %s", n.Name, n.Qual)
+		c.report(n.Sp, codeUnknownColumn, hint, "unknown column %q in %s", n.Name, n.Qual)
 		return Type{}
 	}
 	switch col, found := cols.Resolve("", n.Name); found {
@@ -207,7 +207,7 @@ func (c *checker) col(n *Col) Type {
 			qs = append(qs, m.QualName())
 		}
 	}
-	c.report(n.Sp, CodeAmbiguous, "qualify it, e.g. "+qs[0], "ambiguous column %q: it could be %s", n.Name, strings.Join(qs, ", "))
+	c.report(n.Sp, codeAmbiguous, "qualify it, e.g. "+qs[0], "ambiguous column %q: it could be %s", n.Name, strings.Join(qs, ", "))
 	return Type{}
 }
 
@@ -221,7 +221,7 @@ func (c *checker) unknownAlias(n *Col) {
 		}
 	}
 	if len(aliases) == 0 {
-		c.report(n.Sp, CodeUnknownAlias, "qualify a column only with the as: name of a join of this step",
+		c.report(n.Sp, codeUnknownAlias, "qualify a column only with the as: name of a join of this step",
 			"unknown alias %q: no join alias is visible here", n.Qual)
 		return
 	}
@@ -229,7 +229,7 @@ func (c *checker) unknownAlias(n *Col) {
 	if s := Suggest(n.Qual, aliases); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
 	}
-	c.report(n.Sp, CodeUnknownAlias, hint, "unknown alias %q: the aliases here are %s", n.Qual, strings.Join(aliases, ", "))
+	c.report(n.Sp, codeUnknownAlias, hint, "unknown alias %q: the aliases here are %s", n.Qual, strings.Join(aliases, ", "))
 }
 
 func (c *checker) unknownColumn(n *Col) {
@@ -259,7 +259,7 @@ func (c *checker) unknownColumn(n *Col) {
 		}
 		hint = fmt.Sprintf("did you mean %s?", strings.Join(forms, " or "))
 	}
-	c.report(n.Sp, CodeUnknownColumn, hint, "unknown column %q", n.Name)
+	c.report(n.Sp, codeUnknownColumn, hint, "unknown column %q", n.Name)
 }
 
 // grouped checks that a column outside an aggregate call in an aggregate
@@ -278,6 +278,6 @@ func (c *checker) grouped(n *Col) {
 		}
 	}
 	text := Format(n)
-	c.report(n.Sp, CodeNotGrouped, fmt.Sprintf("aggregate it, e.g. max(%s), or add it to by:", text),
+	c.report(n.Sp, codeNotGrouped, fmt.Sprintf("aggregate it, e.g. max(%s), or add it to by:", text),
 		"column %q is neither a group key nor inside an aggregate function", name)
 }

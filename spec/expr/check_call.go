@@ -51,7 +51,7 @@ func (c *checker) cast(n *Cast) Type {
 		case from.IsNumeric() && n.To.Kind == Date:
 			hint = "use make_date(year, month, day), or CAST to timestamp (seconds since 1970) and then to date"
 		}
-		c.report(n.Sp, CodeBadCast, hint, "cannot cast %s to %s", from, n.To)
+		c.report(n.Sp, codeBadCast, hint, "cannot cast %s to %s", from, n.To)
 		return n.To
 	}
 	if l, ok := n.X.(*Lit); ok {
@@ -86,12 +86,12 @@ func (c *checker) checkLitCast(l *Lit, to Type) {
 		}
 		_, err := strconv.ParseInt(l.Text, 10, bits)
 		if err != nil {
-			c.report(l.Sp, CodeBadLiteral, "", "%s is out of range for %s", l.Text, to)
+			c.report(l.Sp, codeBadLiteral, "", "%s is out of range for %s", l.Text, to)
 		}
 		return
 	}
 	if bad {
-		c.report(l.Sp, CodeBadLiteral, hint, "%s is not a valid %s", Format(l), to)
+		c.report(l.Sp, codeBadLiteral, hint, "%s is not a valid %s", Format(l), to)
 	}
 }
 
@@ -138,7 +138,7 @@ func (c *checker) call(n *Call) Type {
 		if !refused {
 			r = refusedFuncs["current_timestamp"]
 		}
-		c.report(n.NameSpan, CodeUnknownFunc, r[1], "%s is not supported: %s", strings.ToLower(n.Name), r[0])
+		c.report(n.NameSpan, codeUnknownFunc, r[1], "%s is not supported: %s", strings.ToLower(n.Name), r[0])
 		for _, a := range n.Args {
 			c.expr(a)
 		}
@@ -151,7 +151,7 @@ func (c *checker) call(n *Call) Type {
 		} else {
 			hint = fmt.Sprintf("flowc knows %d functions, listed in docs/functions.md", len(funcs))
 		}
-		c.report(n.NameSpan, CodeUnknownFunc, hint, "unknown function %q", n.Name)
+		c.report(n.NameSpan, codeUnknownFunc, hint, "unknown function %q", n.Name)
 		for _, a := range n.Args {
 			c.expr(a)
 		}
@@ -165,22 +165,22 @@ func (c *checker) call(n *Call) Type {
 	if f.Window {
 		switch {
 		case !c.opts.Window:
-			c.report(n.Sp, CodeWindowNotAllowed, "compute it in a window step (window: {partition_by, order_by, measures}), then use its output",
+			c.report(n.Sp, codeWindowNotAllowed, "compute it in a window step (window: {partition_by, order_by, measures}), then use its output",
 				"window function %s is only allowed in the measures of a window step", f.Name)
 		case !atRoot:
-			c.report(n.Sp, CodeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
+			c.report(n.Sp, codeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
 				"window function %s must be the whole window measure", f.Name)
 		}
 	}
 	if f.Aggregate && c.opts.Window {
 		switch {
 		case !atRoot:
-			c.report(n.Sp, CodeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
+			c.report(n.Sp, codeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
 				"aggregate function %s must be the whole window measure", f.Name)
 		case !IsWindowMeasure(f.Name):
-			c.report(n.NameSpan, CodeWindowMeasure, windowMeasureHint, "%s is not available as a window measure", f.Name)
+			c.report(n.NameSpan, codeWindowMeasure, windowMeasureHint, "%s is not available as a window measure", f.Name)
 		case n.Distinct:
-			c.report(n.Sp, CodeBadStar, "Spark has no DISTINCT window aggregates: aggregate in an aggregate step and join the result back",
+			c.report(n.Sp, codeBadStar, "Spark has no DISTINCT window aggregates: aggregate in an aggregate step and join the result back",
 				"DISTINCT is not allowed in a window measure")
 		}
 		saved := c.agg
@@ -189,10 +189,10 @@ func (c *checker) call(n *Call) Type {
 	} else if f.Aggregate {
 		switch {
 		case !c.opts.AllowAggregates && c.agg == "":
-			c.report(n.Sp, CodeAggNotAllowed, "aggregate in the measures of an aggregate step, then use its output",
+			c.report(n.Sp, codeAggNotAllowed, "aggregate in the measures of an aggregate step, then use its output",
 				"aggregate function %s is only allowed in aggregate measures", f.Name)
 		case c.opts.AllowAggregates && c.agg != "":
-			c.report(n.Sp, CodeNestedAgg, "", "aggregate function %s cannot be nested inside %s", f.Name, c.agg)
+			c.report(n.Sp, codeNestedAgg, "", "aggregate function %s cannot be nested inside %s", f.Name, c.agg)
 		}
 		saved := c.agg
 		c.agg = f.Name
@@ -200,13 +200,13 @@ func (c *checker) call(n *Call) Type {
 	}
 	if n.Star {
 		if f.Name != "count" {
-			c.report(n.Sp, CodeBadStar, "", "* is only allowed in count(*)")
+			c.report(n.Sp, codeBadStar, "", "* is only allowed in count(*)")
 			return Type{}
 		}
 		return typBigint
 	}
 	if n.Distinct && !f.Aggregate {
-		c.report(n.Sp, CodeBadStar, "", "DISTINCT is only allowed in aggregate functions, not in %s", f.Name)
+		c.report(n.Sp, codeBadStar, "", "DISTINCT is only allowed in aggregate functions, not in %s", f.Name)
 	}
 	for _, a := range n.Args {
 		c.expr(a)
@@ -216,7 +216,7 @@ func (c *checker) call(n *Call) Type {
 		if f.MaxArgs >= 0 && len(n.Args) > f.MaxArgs {
 			sp = Span{n.Args[f.MaxArgs].Span().Start, n.Args[len(n.Args)-1].Span().End}
 		}
-		c.report(sp, CodeArgCount, f.Sig, "%s expects %s, got %d", f.Name, arity(f), len(n.Args))
+		c.report(sp, codeArgCount, f.Sig, "%s expects %s, got %d", f.Name, arity(f), len(n.Args))
 		return Type{}
 	}
 	types := make([]Type, len(n.Args))
@@ -230,7 +230,7 @@ func (c *checker) call(n *Call) Type {
 		case t.Kind == Unknown:
 			ok = false
 		case p.literal && (!isLit || l.Kind == LitNull):
-			c.report(a.Span(), CodeNotConstant, "", "%s expects a literal %s for %s", f.Name, cl.name, p.name)
+			c.report(a.Span(), codeNotConstant, "", "%s expects a literal %s for %s", f.Name, cl.name, p.name)
 			ok = false
 		case t.Kind == Null:
 			t = cl.null
@@ -239,7 +239,7 @@ func (c *checker) call(n *Call) Type {
 			if p.literal {
 				hint = ""
 			}
-			c.report(a.Span(), CodeArgType, hint, "%s expects %s, got %s", f.Name, paramDesc(f, p), t)
+			c.report(a.Span(), codeArgType, hint, "%s expects %s, got %s", f.Name, paramDesc(f, p), t)
 			ok = false
 		}
 		types[i] = t

@@ -18,7 +18,7 @@ func (c *checker) wantBool(x Expr, what string) {
 	if t.IsNumeric() || t.Kind == String {
 		hint = fmt.Sprintf("compare it, e.g. %s = %s", Format(x), zeroOf(t))
 	}
-	c.report(x.Span(), CodeOperandType, hint, "%s expects boolean, got %s", what, t)
+	c.report(x.Span(), codeOperandType, hint, "%s expects boolean, got %s", what, t)
 }
 
 func zeroOf(t Type) string {
@@ -42,7 +42,7 @@ func (c *checker) unary(n *Unary) Type {
 	case t.IsNumeric():
 		return t
 	}
-	c.report(n.X.Span(), CodeOperandType, castHint(n.X, typDouble), "operator - expects a number, got %s", t)
+	c.report(n.X.Span(), codeOperandType, castHint(n.X, typDouble), "operator - expects a number, got %s", t)
 	return Type{}
 }
 
@@ -60,7 +60,7 @@ func (c *checker) binary(n *Binary) Type {
 	case "||":
 		for _, x := range []Expr{n.X, n.Y} {
 			if t := x.Type(); t.Kind != String && t.Kind != Null && t.Kind != Unknown {
-				c.report(x.Span(), CodeOperandType, castHint(x, typString), "operator || expects strings, got %s", t)
+				c.report(x.Span(), codeOperandType, castHint(x, typString), "operator || expects strings, got %s", t)
 			}
 		}
 		return typString
@@ -87,7 +87,7 @@ func (c *checker) binary(n *Binary) Type {
 func (c *checker) arith(n *Binary) Type {
 	tx, ty := n.X.Type(), n.Y.Type()
 	if tx.IsDatetime() || ty.IsDatetime() {
-		c.report(n.Sp, CodeOperandType, dateArithHint(n, tx, ty), "cannot apply %s to %s and %s", n.Op, tx, ty)
+		c.report(n.Sp, codeOperandType, dateArithHint(n, tx, ty), "cannot apply %s to %s and %s", n.Op, tx, ty)
 		return Type{}
 	}
 	isBad := func(t Type) bool { return !t.IsNumeric() && t.Kind != Null && t.Kind != Unknown }
@@ -98,11 +98,11 @@ func (c *checker) arith(n *Binary) Type {
 		if n.Op == "+" && tx.Kind == String && ty.Kind == String {
 			hint = "use || or concat to join strings"
 		}
-		c.report(n.Sp, CodeOperandType, hint, "operator %s expects numbers, got %s and %s", n.Op, tx, ty)
+		c.report(n.Sp, codeOperandType, hint, "operator %s expects numbers, got %s and %s", n.Op, tx, ty)
 	case badX:
-		c.report(n.X.Span(), CodeOperandType, arithCastHint(n.X, ty), "operator %s expects numbers, got %s", n.Op, tx)
+		c.report(n.X.Span(), codeOperandType, arithCastHint(n.X, ty), "operator %s expects numbers, got %s", n.Op, tx)
 	case badY:
-		c.report(n.Y.Span(), CodeOperandType, arithCastHint(n.Y, tx), "operator %s expects numbers, got %s", n.Op, ty)
+		c.report(n.Y.Span(), codeOperandType, arithCastHint(n.Y, tx), "operator %s expects numbers, got %s", n.Op, ty)
 	}
 	if badX || badY || tx.Kind == Unknown || ty.Kind == Unknown {
 		return Type{}
@@ -222,7 +222,7 @@ func (c *checker) comparable(x, y Expr, sp Span, strLitTS bool) bool {
 	case ty.Kind == Boolean:
 		hint = castHint(y, tx)
 	}
-	c.report(sp, CodeOperandType, hint, "cannot compare %s with %s", tx, ty)
+	c.report(sp, codeOperandType, hint, "cannot compare %s with %s", tx, ty)
 	return false
 }
 
@@ -240,23 +240,23 @@ func castOrUnquoteHint(x Expr, t Type) string {
 func (c *checker) stringAsDatetime(s Expr, t Type, other Expr, sp Span, strLitTS bool) bool {
 	lit, ok := s.(*Lit)
 	if !ok || lit.Kind != LitString {
-		c.report(sp, CodeOperandType, castHint(s, t), "cannot compare string with %s", t)
+		c.report(sp, codeOperandType, castHint(s, t), "cannot compare string with %s", t)
 		return false
 	}
 	if t.Kind == Date {
 		if _, ok := ParseDateLiteral(lit.Str); !ok {
-			c.report(lit.Sp, CodeBadLiteral, "write a date as 'YYYY-MM-DD'", "%s is not a valid date", Format(lit))
+			c.report(lit.Sp, codeBadLiteral, "write a date as 'YYYY-MM-DD'", "%s is not a valid date", Format(lit))
 			return false
 		}
 		return true
 	}
 	if !strLitTS {
-		c.report(lit.Sp, CodeOperandType, fmt.Sprintf("write TIMESTAMP %s", Format(lit)),
+		c.report(lit.Sp, codeOperandType, fmt.Sprintf("write TIMESTAMP %s", Format(lit)),
 			"a timestamp in an IN list needs a TIMESTAMP literal, not a string")
 		return false
 	}
 	if _, ok := ParseTimestampLiteral(lit.Str); !ok {
-		c.report(lit.Sp, CodeBadLiteral, "write a timestamp as 'YYYY-MM-DD HH:MM[:SS[.ffffff]]'", "%s is not a valid timestamp", Format(lit))
+		c.report(lit.Sp, codeBadLiteral, "write a timestamp as 'YYYY-MM-DD HH:MM[:SS[.ffffff]]'", "%s is not a valid timestamp", Format(lit))
 		return false
 	}
 	return true
@@ -305,12 +305,12 @@ func (c *checker) like(n *Like) Type {
 	c.expr(n.Pattern)
 	for _, x := range []Expr{n.X, n.Pattern} {
 		if t := x.Type(); t.Kind != String && t.Kind != Null && t.Kind != Unknown {
-			c.report(x.Span(), CodeOperandType, castHint(x, typString), "LIKE expects strings, got %s", t)
+			c.report(x.Span(), codeOperandType, castHint(x, typString), "LIKE expects strings, got %s", t)
 		}
 	}
 	if l, ok := n.Pattern.(*Lit); ok && l.Kind == LitString {
 		if i := checkLikePattern(l.Str); i >= 0 {
-			c.report(l.Sp, CodeBadLikePattern, `write \% for a literal %, \_ for _ and \\ for a backslash`,
+			c.report(l.Sp, codeBadLikePattern, `write \% for a literal %, \_ for _ and \\ for a backslash`,
 				"invalid LIKE pattern: backslash at character %d escapes neither %%, _ nor \\", i+1)
 		}
 	}
@@ -354,7 +354,7 @@ func (c *checker) unify(xs []Expr, what string) Type {
 		}
 		u, ok := CommonType(t, x.Type())
 		if !ok {
-			c.report(x.Span(), CodeNoCommonType, castHint(x, t),
+			c.report(x.Span(), codeNoCommonType, castHint(x, t),
 				"%s have no common type: %s and %s", what, t, x.Type())
 			return Type{}
 		}

@@ -8,10 +8,10 @@ import (
 )
 
 var allCodes = []diag.ID{
-	CodeSyntax, CodeUnknownColumn, CodeAmbiguous, CodeUnknownAlias, CodeUnknownFunc, CodeArgCount,
-	CodeArgType, CodeOperandType, CodeAggNotAllowed, CodeNotGrouped, CodeNestedAgg, CodeBadCast,
-	CodeUnknownType, CodeTooDeep, CodeNoCommonType, CodeBadLiteral, CodeNotConstant, CodeBadDateFormat,
-	CodeBadLikePattern, CodeBadStar, CodeBadRegex, CodeWindowNotAllowed, CodeWindowMeasure,
+	codeSyntax, codeUnknownColumn, codeAmbiguous, codeUnknownAlias, codeUnknownFunc, codeArgCount,
+	codeArgType, codeOperandType, codeAggNotAllowed, codeNotGrouped, codeNestedAgg, codeBadCast,
+	codeUnknownType, codeTooDeep, codeNoCommonType, codeBadLiteral, codeNotConstant, codeBadDateFormat,
+	codeBadLikePattern, codeBadStar, codeBadRegex, codeWindowNotAllowed, codeWindowMeasure,
 }
 
 // TestCodesDeclared checks that the codes used here and the FC3xx table of
@@ -46,29 +46,29 @@ func TestEveryCodeReported(t *testing.T) {
 		src  string
 		opts Options
 	}{
-		CodeSyntax:           {"a > > 1", Options{}},
-		CodeUnknownColumn:    {"dely", Options{}},
-		CodeAmbiguous:        {"name", Options{}},
-		CodeUnknownAlias:     {"x.name", Options{}},
-		CodeUnknownFunc:      {"uper(origin)", Options{}},
-		CodeArgCount:         {"upper()", Options{}},
-		CodeArgType:          {"upper(1)", Options{}},
-		CodeOperandType:      {"origin + 1", Options{}},
-		CodeAggNotAllowed:    {"count(*)", Options{}},
-		CodeNotGrouped:       {"delay", aggOpts},
-		CodeNestedAgg:        {"max(min(delay))", aggOpts},
-		CodeBadCast:          {"CAST(flight_date AS int)", Options{}},
-		CodeUnknownType:      {"CAST(delay AS integer)", Options{}},
-		CodeTooDeep:          {strings.Repeat("(", 200), Options{}},
-		CodeNoCommonType:     {"coalesce(delay, origin)", Options{}},
-		CodeBadLiteral:       {"DATE '2001-02-30'", Options{}},
-		CodeNotConstant:      {"round(delay, delay)", Options{}},
-		CodeBadDateFormat:    {"to_date(origin, 'yyyy')", Options{}},
-		CodeBadLikePattern:   {`origin LIKE '\a'`, Options{}},
-		CodeBadStar:          {"abs(*)", Options{}},
-		CodeBadRegex:         {`rlike(origin, '(?<=a)b')`, Options{}},
-		CodeWindowNotAllowed: {"row_number() > 1", Options{}},
-		CodeWindowMeasure:    {"delay - lag(delay)", Options{Window: true}},
+		codeSyntax:           {"a > > 1", Options{}},
+		codeUnknownColumn:    {"dely", Options{}},
+		codeAmbiguous:        {"name", Options{}},
+		codeUnknownAlias:     {"x.name", Options{}},
+		codeUnknownFunc:      {"uper(origin)", Options{}},
+		codeArgCount:         {"upper()", Options{}},
+		codeArgType:          {"upper(1)", Options{}},
+		codeOperandType:      {"origin + 1", Options{}},
+		codeAggNotAllowed:    {"count(*)", Options{}},
+		codeNotGrouped:       {"delay", aggOpts},
+		codeNestedAgg:        {"max(min(delay))", aggOpts},
+		codeBadCast:          {"CAST(flight_date AS int)", Options{}},
+		codeUnknownType:      {"CAST(delay AS integer)", Options{}},
+		codeTooDeep:          {strings.Repeat("(", 200), Options{}},
+		codeNoCommonType:     {"coalesce(delay, origin)", Options{}},
+		codeBadLiteral:       {"DATE '2001-02-30'", Options{}},
+		codeNotConstant:      {"round(delay, delay)", Options{}},
+		codeBadDateFormat:    {"to_date(origin, 'yyyy')", Options{}},
+		codeBadLikePattern:   {`origin LIKE '\a'`, Options{}},
+		codeBadStar:          {"abs(*)", Options{}},
+		codeBadRegex:         {`rlike(origin, '(?<=a)b')`, Options{}},
+		codeWindowNotAllowed: {"row_number() > 1", Options{}},
+		codeWindowMeasure:    {"delay - lag(delay)", Options{Window: true}},
 	}
 	for _, code := range allCodes {
 		ex, ok := examples[code]

@@ -23,11 +23,11 @@ var DocColumns = Row{
 	{Qual: "dep", Name: "city", Type: typString},
 }
 
-// WriteFunctionsMarkdown writes docs/functions.md from the catalogue: per
+// writeFunctionsMarkdown writes docs/functions.md from the catalogue: per
 // category, each function's signature, meaning, example (with the type
 // Check gives it over DocColumns), engine notes and aliases; then the
 // refused functions. An example that does not check is an error.
-func WriteFunctionsMarkdown(w io.Writer) error {
+func writeFunctionsMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString("# Functions\n\n")
 	b.WriteString("<!-- Generated from the catalogue in spec/expr (funcs*.go); do not edit. -->\n\n")
@@ -46,7 +46,7 @@ func WriteFunctionsMarkdown(w io.Writer) error {
 			aliases[f.AliasOf] = append(aliases[f.AliasOf], "`"+f.Name+"`")
 		}
 	}
-	for _, cat := range Categories {
+	for _, cat := range categories {
 		fmt.Fprintf(&b, "\n## %s\n", cat)
 		for _, f := range funcs {
 			if f.Category != cat || f.AliasOf != "" {
@@ -68,7 +68,7 @@ func WriteFunctionsMarkdown(w io.Writer) error {
 	b.WriteString("\n## Refused functions\n\n")
 	b.WriteString("flowc knows these functions and refuses them (FC305), so that a pipeline means the same\n")
 	b.WriteString("on every run and on both engines.\n\n| function | why | instead |\n|----------|-----|---------|\n")
-	for _, r := range RefusedFuncs() {
+	for _, r := range refusedList() {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r[0], mdCell(r[1]), mdCell(r[2]))
 	}
 	_, err := w.Write(b.Bytes())

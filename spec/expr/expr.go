@@ -7,7 +7,7 @@
 //   - Parse turns one expression string (a filter, a join condition, a
 //     select or derive column, a measure, a check) into an AST whose every
 //     node carries its exact byte Span in the source string. It never panics
-//     and never hangs; nesting is bounded (MaxDepth).
+//     and never hangs; nesting is bounded (maxDepth).
 //   - Check resolves column references against a Scope, applies the type
 //     rules (Spark's, made stricter where the two engines could disagree),
 //     sets the T field of every node and reports every error it can. A
@@ -130,35 +130,35 @@ func (e *Error) Error() string {
 // Diagnostic codes reported by this package. They are declared, with their
 // one-line purpose, in spec/diag/codes_expr.go and never renumbered.
 var (
-	CodeSyntax           = diag.FC301 // syntax error
-	CodeUnknownColumn    = diag.FC302 // unknown column
-	CodeAmbiguous        = diag.FC303 // ambiguous column
-	CodeUnknownAlias     = diag.FC304 // unknown alias
-	CodeUnknownFunc      = diag.FC305 // unknown function
-	CodeArgCount         = diag.FC306 // wrong number of arguments
-	CodeArgType          = diag.FC307 // argument of the wrong type
-	CodeOperandType      = diag.FC308 // operand of the wrong type
-	CodeAggNotAllowed    = diag.FC309 // aggregate outside an aggregate measure
-	CodeNotGrouped       = diag.FC310 // bare column in a measure that is not a group key
-	CodeNestedAgg        = diag.FC311 // aggregate inside an aggregate
-	CodeBadCast          = diag.FC312 // cast between types that cannot be cast
-	CodeUnknownType      = diag.FC313 // unknown type name
-	CodeTooDeep          = diag.FC314 // nesting too deep
-	CodeNoCommonType     = diag.FC315 // CASE branches or coalesce arguments without a common type
-	CodeBadLiteral       = diag.FC316 // literal out of range or not valid for its type
-	CodeNotConstant      = diag.FC317 // argument must be a literal
-	CodeBadDateFormat    = diag.FC318 // unsupported date format pattern
-	CodeBadLikePattern   = diag.FC319 // invalid LIKE pattern
-	CodeBadStar          = diag.FC320 // misplaced * or DISTINCT in a call
-	CodeBadRegex         = diag.FC321 // regular expression the two engines read differently
-	CodeWindowNotAllowed = diag.FC322 // window function outside a window measure
-	CodeWindowMeasure    = diag.FC323 // window measure that is not one window call
+	codeSyntax           = diag.FC301 // syntax error
+	codeUnknownColumn    = diag.FC302 // unknown column
+	codeAmbiguous        = diag.FC303 // ambiguous column
+	codeUnknownAlias     = diag.FC304 // unknown alias
+	codeUnknownFunc      = diag.FC305 // unknown function
+	codeArgCount         = diag.FC306 // wrong number of arguments
+	codeArgType          = diag.FC307 // argument of the wrong type
+	codeOperandType      = diag.FC308 // operand of the wrong type
+	codeAggNotAllowed    = diag.FC309 // aggregate outside an aggregate measure
+	codeNotGrouped       = diag.FC310 // bare column in a measure that is not a group key
+	codeNestedAgg        = diag.FC311 // aggregate inside an aggregate
+	codeBadCast          = diag.FC312 // cast between types that cannot be cast
+	codeUnknownType      = diag.FC313 // unknown type name
+	codeTooDeep          = diag.FC314 // nesting too deep
+	codeNoCommonType     = diag.FC315 // CASE branches or coalesce arguments without a common type
+	codeBadLiteral       = diag.FC316 // literal out of range or not valid for its type
+	codeNotConstant      = diag.FC317 // argument must be a literal
+	codeBadDateFormat    = diag.FC318 // unsupported date format pattern
+	codeBadLikePattern   = diag.FC319 // invalid LIKE pattern
+	codeBadStar          = diag.FC320 // misplaced * or DISTINCT in a call
+	codeBadRegex         = diag.FC321 // regular expression the two engines read differently
+	codeWindowNotAllowed = diag.FC322 // window function outside a window measure
+	codeWindowMeasure    = diag.FC323 // window measure that is not one window call
 )
 
-// MaxDepth bounds the syntactic nesting of an expression (parentheses,
-// unary operators, calls, CASE, CAST). Deeper input is a CodeTooDeep error.
+// maxDepth bounds the syntactic nesting of an expression (parentheses,
+// unary operators, calls, CASE, CAST). Deeper input is a codeTooDeep error.
 // Chains of one binary operator (a + b + c + ...) do not count as nesting.
-const MaxDepth = 100
+const maxDepth = 100
 
 func errorf(sp Span, code diag.ID, format string, args ...any) *Error {
 	return &Error{Span: sp, Code: code, Msg: fmt.Sprintf(format, args...)}

@@ -172,20 +172,20 @@ func writeLit(b *strings.Builder, l *Lit) {
 			b.WriteString("FALSE")
 		}
 	case LitString:
-		b.WriteString(QuoteString(l.Str))
+		b.WriteString(quoteString(l.Str))
 	case LitDate:
-		b.WriteString("DATE " + QuoteString(l.Str))
+		b.WriteString("DATE " + quoteString(l.Str))
 	case LitTimestamp:
-		b.WriteString("TIMESTAMP " + QuoteString(l.Str))
+		b.WriteString("TIMESTAMP " + quoteString(l.Str))
 	default:
 		b.WriteString(l.Text)
 	}
 }
 
-// QuoteString renders s as a string literal of the language: in single
+// quoteString renders s as a string literal of the language: in single
 // quotes, with each quote doubled. (Spark SQL needs backslash escapes
 // instead; that is the Spark translator's business.)
-func QuoteString(s string) string {
+func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 

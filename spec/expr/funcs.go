@@ -160,8 +160,8 @@ var funcs = []Func{
 
 var funcIndex = map[string]*Func{}
 
-// Categories are the sections of docs/functions.md, in order.
-var Categories = []string{"Strings", "Regular expressions", "Numbers", "Conditionals", "Dates and times", "Aggregates", "Window functions"}
+// categories are the sections of docs/functions.md, in order.
+var categories = []string{"Strings", "Regular expressions", "Numbers", "Conditionals", "Dates and times", "Aggregates", "Window functions"}
 
 var baseCategories = map[string]string{
 	"coalesce": "Conditionals", "nullif": "Conditionals", "if": "Conditionals", "ifnull": "Conditionals", "nvl": "Conditionals",

@@ -99,7 +99,7 @@ func truncRule(c *checker, n *Call, _ []Type) Type {
 		if n.Name == "trunc" {
 			hint = "use 'year', 'quarter', 'month' or 'week'; date_trunc truncates to days and below"
 		}
-		c.report(l.Sp, CodeBadLiteral, hint, "%s does not know the unit %s", n.Name, Format(l))
+		c.report(l.Sp, codeBadLiteral, hint, "%s does not know the unit %s", n.Name, Format(l))
 		return Type{}
 	}
 	return res
@@ -110,8 +110,8 @@ func dateFormatRule(c *checker, n *Call, _ []Type) Type {
 	if len(n.Args) == 2 {
 		l := n.Args[1].(*Lit)
 		if _, err := StrftimeFormat(l.Str); err != nil {
-			pe := err.(*PatternError)
-			c.report(litSpan(l, pe.Offset, pe.Offset+pe.Len), CodeBadDateFormat,
+			pe := err.(*patternError)
+			c.report(litSpan(l, pe.Offset, pe.Offset+pe.Len), codeBadDateFormat,
 				"use yyyy, yy, M, MM, MMM, MMMM, d, dd, D, DDD, H, HH, h, hh, m, mm, s, ss, SSS, SSSSSS, a, E, EEEE, the separators \" -/.:,_\" and 'quoted text'",
 				"invalid date format %s: %v", Format(l), err)
 			return Type{}
@@ -126,13 +126,13 @@ func parsedRule(res Type) func(*checker, *Call, []Type) Type {
 	return func(c *checker, n *Call, args []Type) Type {
 		if len(n.Args) == 2 {
 			if args[0].Kind != String {
-				c.report(n.Args[0].Span(), CodeArgType, fmt.Sprintf("drop the format: %s(%s)", n.Name, Format(n.Args[0])),
+				c.report(n.Args[0].Span(), codeArgType, fmt.Sprintf("drop the format: %s(%s)", n.Name, Format(n.Args[0])),
 					"%s with a format expects string, got %s", n.Name, args[0])
 				return Type{}
 			}
 			l := n.Args[1].(*Lit)
 			if _, err := StrptimeFormat(l.Str); err != nil {
-				c.report(l.Sp, CodeBadDateFormat, "e.g. 'yyyy-MM-dd HH:mm:ss' or 'dd/MM/yyyy HH:mm'", "invalid date format %s: %v", Format(l), err)
+				c.report(l.Sp, codeBadDateFormat, "e.g. 'yyyy-MM-dd HH:mm:ss' or 'dd/MM/yyyy HH:mm'", "invalid date format %s: %v", Format(l), err)
 				return Type{}
 			}
 		}
@@ -152,7 +152,7 @@ func init() {
 func nextDayRule(c *checker, n *Call, _ []Type) Type {
 	l := n.Args[1].(*Lit)
 	if _, ok := Weekdays[strings.ToLower(l.Str)]; !ok {
-		c.report(l.Sp, CodeBadLiteral, "e.g. 'Mon', 'Monday' or 'MO'", "next_day does not know the weekday %s", Format(l))
+		c.report(l.Sp, codeBadLiteral, "e.g. 'Mon', 'Monday' or 'MO'", "next_day does not know the weekday %s", Format(l))
 		return Type{}
 	}
 	return typDate
@@ -163,7 +163,7 @@ var tzRegion = regexp.MustCompile(`^(UTC|[A-Z][A-Za-z]+(/[A-Z][A-Za-z_+-]*[A-Za-
 func tzRule(c *checker, n *Call, _ []Type) Type {
 	l := n.Args[1].(*Lit)
 	if !tzRegion.MatchString(l.Str) {
-		c.report(l.Sp, CodeBadLiteral, "use a region such as 'Europe/Paris' or 'America/New_York', or 'UTC'",
+		c.report(l.Sp, codeBadLiteral, "use a region such as 'Europe/Paris' or 'America/New_York', or 'UTC'",
 			"time zone %s is not supported: offsets and abbreviations read differently on the two engines", Format(l))
 		return Type{}
 	}
@@ -186,14 +186,14 @@ var strftimeFields = map[byte]map[int]string{
 	'E': {1: "%a", 2: "%a", 3: "%a", 4: "%A"},
 }
 
-// PatternError is why StrftimeFormat refused a pattern: the byte range
+// patternError is why StrftimeFormat refused a pattern: the byte range
 // of the pattern at fault.
-type PatternError struct {
+type patternError struct {
 	Offset, Len int
 	Msg         string
 }
 
-func (e *PatternError) Error() string { return e.Msg }
+func (e *patternError) Error() string { return e.Msg }
 
 // patternHints name what a refused letter is in Java.
 var patternHints = map[byte]string{
@@ -207,7 +207,7 @@ var patternHints = map[byte]string{
 
 // StrftimeFormat checks a date_format pattern (Java pattern letters, see
 // strftimeFields) and returns the strftime format for DuckDB; the error is
-// a *PatternError.
+// a *patternError.
 func StrftimeFormat(pattern string) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(pattern); {
@@ -223,7 +223,7 @@ func StrftimeFormat(pattern string) (string, error) {
 		case strings.IndexByte(dateFormatSeparators, c) >= 0:
 			n := patternText(&b, pattern, i)
 			if n == 0 {
-				return "", &PatternError{i, len(pattern) - i, "quoted text is empty or not closed"}
+				return "", &patternError{i, len(pattern) - i, "quoted text is empty or not closed"}
 			}
 			i += n
 		default:
@@ -237,11 +237,11 @@ func StrftimeFormat(pattern string) (string, error) {
 				if h := patternHints[c]; h != "" {
 					msg += "; " + h
 				}
-				return "", &PatternError{i, j - i, msg}
+				return "", &patternError{i, j - i, msg}
 			}
 			d, ok := f[j-i]
 			if !ok {
-				return "", &PatternError{i, j - i, fmt.Sprintf("pattern %q is not supported", pattern[i:j])}
+				return "", &patternError{i, j - i, fmt.Sprintf("pattern %q is not supported", pattern[i:j])}
 			}
 			b.WriteString(d)
 			i = j
@@ -268,9 +268,9 @@ var refusedFuncs = map[string][2]string{
 	"approx_percentile":           {"Spark's and DuckDB's approximations pick different values, with no bound flowc can promise", "use min, max, avg or stddev_samp"},
 }
 
-// RefusedFuncs lists the functions that are refused, sorted by name,
+// refusedList lists the functions that are refused, sorted by name,
 // each with the reason and the hint.
-func RefusedFuncs() [][3]string {
+func refusedList() [][3]string {
 	var out [][3]string
 	for name, r := range refusedFuncs {
 		out = append(out, [3]string{name, r[0], r[1]})

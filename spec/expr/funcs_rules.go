@@ -87,13 +87,13 @@ func avgType(_ *checker, _ *Call, args []Type) Type {
 func toDateType(c *checker, n *Call, args []Type) Type {
 	if len(n.Args) == 2 {
 		if args[0].Kind != String {
-			c.report(n.Args[0].Span(), CodeArgType, fmt.Sprintf("drop the format: to_date(%s)", Format(n.Args[0])),
+			c.report(n.Args[0].Span(), codeArgType, fmt.Sprintf("drop the format: to_date(%s)", Format(n.Args[0])),
 				"to_date with a format expects string, got %s", args[0])
 			return Type{}
 		}
 		l := n.Args[1].(*Lit)
 		if _, err := StrptimeFormat(l.Str); err != nil {
-			c.report(l.Sp, CodeBadDateFormat, "e.g. 'yyyy-MM-dd', 'dd/MM/yyyy' or 'yyyy-MM-dd HH:mm:ss'",
+			c.report(l.Sp, codeBadDateFormat, "e.g. 'yyyy-MM-dd', 'dd/MM/yyyy' or 'yyyy-MM-dd HH:mm:ss'",
 				"invalid date format %s: %v", Format(l), err)
 			return Type{}
 		}

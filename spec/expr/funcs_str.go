@@ -80,7 +80,7 @@ func litInt(e Expr) (int, bool) {
 
 func splitPartType(c *checker, n *Call, _ []Type) Type {
 	if v, ok := litInt(n.Args[2]); ok && v == 0 {
-		c.report(n.Args[2].Span(), CodeBadLiteral, "parts count from 1, or from -1 at the end", "split_part part 0 does not exist (Spark fails on it)")
+		c.report(n.Args[2].Span(), codeBadLiteral, "parts count from 1, or from -1 at the end", "split_part part 0 does not exist (Spark fails on it)")
 		return Type{}
 	}
 	return typString
@@ -89,7 +89,7 @@ func splitPartType(c *checker, n *Call, _ []Type) Type {
 func sha2Type(c *checker, n *Call, _ []Type) Type {
 	if v, ok := litInt(n.Args[1]); ok && v != 0 && v != 256 {
 		hint := "use sha2(s, 256), or md5(s)"
-		c.report(n.Args[1].Span(), CodeBadLiteral, hint, "sha2 with %s bits is not supported (only 256 means the same on both engines)", fmt.Sprint(v))
+		c.report(n.Args[1].Span(), codeBadLiteral, hint, "sha2 with %s bits is not supported (only 256 means the same on both engines)", fmt.Sprint(v))
 		return Type{}
 	}
 	return typString

@@ -269,12 +269,12 @@ func TestStrftimeFormat(t *testing.T) {
 }
 
 func TestRefusedFuncs(t *testing.T) {
-	for _, r := range RefusedFuncs() {
+	for _, r := range refusedList() {
 		if _, ok := LookupFunc(r[0]); ok || r[1] == "" || r[2] == "" {
 			t.Errorf("refused %s: in the catalogue or without reason and hint", r[0])
 		}
 		_, _, errs := check(t, r[0]+"(origin)", aggOpts)
-		if len(errs) != 1 || errs[0].Code != CodeUnknownFunc || !strings.Contains(errs[0].Msg, "not supported") || errs[0].Span != (Span{0, len(r[0])}) {
+		if len(errs) != 1 || errs[0].Code != codeUnknownFunc || !strings.Contains(errs[0].Msg, "not supported") || errs[0].Span != (Span{0, len(r[0])}) {
 			t.Errorf("%s: %v", r[0], errs)
 		}
 	}
@@ -292,7 +292,7 @@ func TestDocsFunctions(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	if err := WriteFunctionsMarkdown(&b); err != nil {
+	if err := writeFunctionsMarkdown(&b); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "../../docs/functions.md", []byte(b.String()))

@@ -7,12 +7,12 @@ import (
 
 // Window functions (issue 12 item 2): only in the measures of a window
 // step, each measure one call of one of these or of a windowed aggregate
-// (WindowAggregates). The step gives the partition, the order and the
+// (windowAggregates). The step gives the partition, the order and the
 // frame; the translators add the OVER clause (compiler/sqlgen).
 
-// WindowAggregates are the aggregates a window measure may call: those
+// windowAggregates are the aggregates a window measure may call: those
 // Spark and DuckDB both compute over a frame with the same result.
-var WindowAggregates = []string{"count", "sum", "avg", "min", "max"}
+var windowAggregates = []string{"count", "sum", "avg", "min", "max"}
 
 var (
 	offsetArgs = []param{{"x", argAny, false}, {"offset", argInt, true}, {"default", argAny, false}}
@@ -48,7 +48,7 @@ func offsetType(c *checker, n *Call, args []Type) Type {
 	if len(n.Args) >= 2 {
 		l := n.Args[1].(*Lit)
 		if v, err := strconv.Atoi(l.Text); err != nil || v < 1 {
-			c.report(l.Sp, CodeBadLiteral, "lag(x) is the previous row's x, lead(x) the next row's; for the current row use x itself",
+			c.report(l.Sp, codeBadLiteral, "lag(x) is the previous row's x, lead(x) the next row's; for the current row use x itself",
 				"%s offset must be at least 1, got %s", n.Name, l.Text)
 			return Type{}
 		}
@@ -56,7 +56,7 @@ func offsetType(c *checker, n *Call, args []Type) Type {
 	if len(n.Args) == 3 && t.Kind != Null {
 		d := n.Args[2]
 		if u, ok := CommonType(t, d.Type()); (!ok || u != t) && !literalFits(d, t) {
-			c.report(d.Span(), CodeArgType, castHint(d, t),
+			c.report(d.Span(), codeArgType, castHint(d, t),
 				"%s default must convert to %s (the type of x) without loss, got %s", n.Name, t, d.Type())
 			return Type{}
 		}
@@ -86,7 +86,7 @@ func literalFits(d Expr, t Type) bool {
 }
 
 // IsWindowMeasure reports whether a function may be a window measure: a
-// window function or one of WindowAggregates.
+// window function or one of windowAggregates.
 func IsWindowMeasure(name string) bool {
 	f, ok := LookupFunc(name)
 	if !ok {
@@ -98,7 +98,7 @@ func IsWindowMeasure(name string) bool {
 	if f.Window {
 		return true
 	}
-	for _, a := range WindowAggregates {
+	for _, a := range windowAggregates {
 		if f.Name == a {
 			return true
 		}

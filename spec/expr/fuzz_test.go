@@ -120,7 +120,7 @@ func FuzzParse(f *testing.F) {
 		text := Format(e)
 		e2, errs2 := Parse(text)
 		if len(errs2) > 0 {
-			if errs2[0].Code == CodeTooDeep {
+			if errs2[0].Code == codeTooDeep {
 				return // Format may add parentheses near the depth limit
 			}
 			t.Fatalf("%q formats as %q, which does not parse: %v", src, text, errs2[0])

@@ -127,17 +127,17 @@ func lexOne(src string, i int) (token, *Error) {
 		if j >= 0 {
 			end = i + 1 + j + 1
 		}
-		return token{}, &Error{Span: Span{i, end}, Code: CodeSyntax,
+		return token{}, &Error{Span: Span{i, end}, Code: codeSyntax,
 			Msg:  "double quotes are not allowed",
 			Hint: "write a string in single quotes ('text') and quote a column name with backticks (`name`)"}
 	}
 	if strings.HasPrefix(src[i:], "<=>") {
-		return token{}, &Error{Span: Span{i, i + 3}, Code: CodeSyntax,
+		return token{}, &Error{Span: Span{i, i + 3}, Code: codeSyntax,
 			Msg:  `operator "<=>" is not supported`,
 			Hint: "use (a = b OR (a IS NULL AND b IS NULL))"}
 	}
 	if strings.HasPrefix(src[i:], "--") || strings.HasPrefix(src[i:], "/*") {
-		return token{}, &Error{Span: Span{i, i + 2}, Code: CodeSyntax,
+		return token{}, &Error{Span: Span{i, i + 2}, Code: codeSyntax,
 			Msg:  "comments are not allowed in expressions",
 			Hint: `write "- -x" or "-(-x)" for a double negation`}
 	}
@@ -150,7 +150,7 @@ func lexOne(src string, i int) (token, *Error) {
 		return token{kind: tOp, pos: i, end: i + 1, text: src[i : i+1], val: src[i : i+1]}, nil
 	}
 	r, size := utf8.DecodeRuneInString(src[i:])
-	e := &Error{Span: Span{i, i + size}, Code: CodeSyntax}
+	e := &Error{Span: Span{i, i + size}, Code: codeSyntax}
 	switch {
 	case r == utf8.RuneError && size <= 1:
 		e.Msg = "invalid UTF-8 byte"
@@ -201,7 +201,7 @@ func lexNumber(src string, i int) (token, *Error) {
 		for k < len(src) && isIdentByte(src[k]) {
 			k++
 		}
-		return token{}, &Error{Span: Span{i, k}, Code: CodeSyntax,
+		return token{}, &Error{Span: Span{i, k}, Code: codeSyntax,
 			Msg:  fmt.Sprintf("invalid number %q", src[i:k]),
 			Hint: "numbers are written 42, 1.5, 1.5e3 or 1.5D; use CAST(... AS type) for other types"}
 	}
@@ -216,7 +216,7 @@ func lexString(src string, i int) (token, *Error) {
 	for {
 		k := strings.IndexByte(src[j:], '\'')
 		if k < 0 {
-			return token{}, &Error{Span: Span{i, len(src)}, Code: CodeSyntax,
+			return token{}, &Error{Span: Span{i, len(src)}, Code: codeSyntax,
 				Msg: "unterminated string literal", Hint: "close it with ' (write '' for a quote inside)"}
 		}
 		b.WriteString(src[j : j+k])
@@ -230,7 +230,7 @@ func lexString(src string, i int) (token, *Error) {
 	}
 	val := b.String()
 	if !utf8.ValidString(val) {
-		return token{}, &Error{Span: Span{i, j}, Code: CodeSyntax, Msg: "string literal is not valid UTF-8"}
+		return token{}, &Error{Span: Span{i, j}, Code: codeSyntax, Msg: "string literal is not valid UTF-8"}
 	}
 	return token{kind: tString, pos: i, end: j, text: src[i:j], val: val}, nil
 }
@@ -243,7 +243,7 @@ func lexQuotedIdent(src string, i int) (token, *Error) {
 	for {
 		k := strings.IndexByte(src[j:], '`')
 		if k < 0 {
-			return token{}, &Error{Span: Span{i, len(src)}, Code: CodeSyntax,
+			return token{}, &Error{Span: Span{i, len(src)}, Code: codeSyntax,
 				Msg: "unterminated quoted identifier", Hint: "close it with `"}
 		}
 		b.WriteString(src[j : j+k])
@@ -258,9 +258,9 @@ func lexQuotedIdent(src string, i int) (token, *Error) {
 	val := b.String()
 	switch {
 	case val == "":
-		return token{}, &Error{Span: Span{i, j}, Code: CodeSyntax, Msg: "empty quoted identifier"}
+		return token{}, &Error{Span: Span{i, j}, Code: codeSyntax, Msg: "empty quoted identifier"}
 	case !utf8.ValidString(val):
-		return token{}, &Error{Span: Span{i, j}, Code: CodeSyntax, Msg: "quoted identifier is not valid UTF-8"}
+		return token{}, &Error{Span: Span{i, j}, Code: codeSyntax, Msg: "quoted identifier is not valid UTF-8"}
 	}
 	return token{kind: tQIdent, pos: i, end: j, text: src[i:j], val: val}, nil
 }

@@ -91,7 +91,7 @@ func TestLikePattern(t *testing.T) {
 }
 
 func TestQuoting(t *testing.T) {
-	if got := QuoteString("it's"); got != "'it''s'" {
+	if got := quoteString("it's"); got != "'it''s'" {
 		t.Errorf("QuoteString = %s", got)
 	}
 	for in, want := range map[string]string{"a": "a", "_a1": "_a1", "end": "`end`", "END": "`END`", "1a": "`1a`",

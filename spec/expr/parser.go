@@ -34,7 +34,7 @@ type parser struct {
 }
 
 // Parse parses one expression. It returns the AST, or nil and the first
-// syntax error (never both). It never panics; nesting deeper than MaxDepth is
+// syntax error (never both). It never panics; nesting deeper than maxDepth is
 // an error. Keywords are case-insensitive.
 func Parse(src string) (Expr, []*Error) {
 	toks, lerr := lex(src)
@@ -112,7 +112,7 @@ func (p *parser) prevEnd() int {
 
 func (p *parser) fail(sp Span, msg, hint string) {
 	if p.err == nil {
-		p.err = &Error{Span: sp, Code: CodeSyntax, Msg: msg, Hint: hint}
+		p.err = &Error{Span: sp, Code: codeSyntax, Msg: msg, Hint: hint}
 	}
 }
 
@@ -122,12 +122,12 @@ func (p *parser) expectErr(what string) {
 	p.fail(t.span(), fmt.Sprintf("expected %s, found %s", what, t.describe()), "")
 }
 
-// enter counts one level of nesting; it fails past MaxDepth.
+// enter counts one level of nesting; it fails past maxDepth.
 func (p *parser) enter() bool {
 	p.depth++
-	if p.depth > MaxDepth && p.err == nil {
-		p.err = &Error{Span: p.tok().span(), Code: CodeTooDeep,
-			Msg:  fmt.Sprintf("expression is nested more than %d levels deep", MaxDepth),
+	if p.depth > maxDepth && p.err == nil {
+		p.err = &Error{Span: p.tok().span(), Code: codeTooDeep,
+			Msg:  fmt.Sprintf("expression is nested more than %d levels deep", maxDepth),
 			Hint: "split it into several derive steps"}
 	}
 	return p.err == nil

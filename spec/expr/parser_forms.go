@@ -170,7 +170,7 @@ func (p *parser) parseCast() Expr {
 	toSpan := Span{name.pos, p.prevEnd()}
 	to, te := resolveType(name.text, params, hasParams, true)
 	if te != nil {
-		p.failCode(toSpan, CodeUnknownType, te.msg, te.hint)
+		p.failCode(toSpan, codeUnknownType, te.msg, te.hint)
 		return nil
 	}
 	if !p.tok().is(")") {
@@ -212,21 +212,21 @@ func (p *parser) numberLit(t token, start int, text string) Expr {
 	case tInt:
 		lit.Kind = LitInt
 		if len(digits) > MaxDecimalPrecision {
-			p.failCode(sp, CodeBadLiteral, fmt.Sprintf("integer %s has more than %d digits", text, MaxDecimalPrecision),
+			p.failCode(sp, codeBadLiteral, fmt.Sprintf("integer %s has more than %d digits", text, MaxDecimalPrecision),
 				"write it as a double, e.g. 1.5e40")
 			return nil
 		}
 	case tDecimal:
 		lit.Kind = LitDecimal
 		if pr, _ := decimalLitType(text); pr > MaxDecimalPrecision {
-			p.failCode(sp, CodeBadLiteral, fmt.Sprintf("decimal %s has more than %d digits", text, MaxDecimalPrecision),
+			p.failCode(sp, codeBadLiteral, fmt.Sprintf("decimal %s has more than %d digits", text, MaxDecimalPrecision),
 				"write it as a double, e.g. 1.5e3 or 1.5D")
 			return nil
 		}
 	case tDouble:
 		lit.Kind = LitDouble
 		if _, err := strconv.ParseFloat(strings.TrimRight(text, "dD"), 64); err != nil {
-			p.failCode(sp, CodeBadLiteral, fmt.Sprintf("double %s is out of range", text), "")
+			p.failCode(sp, codeBadLiteral, fmt.Sprintf("double %s is out of range", text), "")
 			return nil
 		}
 	}
@@ -247,14 +247,14 @@ func (p *parser) parseTypedLit() Expr {
 	if kw.is("DATE") {
 		v, ok := ParseDateLiteral(s.val)
 		if !ok {
-			p.failCode(s.span(), CodeBadLiteral, fmt.Sprintf("invalid date %s", s.text), "write a date as 'YYYY-MM-DD'")
+			p.failCode(s.span(), codeBadLiteral, fmt.Sprintf("invalid date %s", s.text), "write a date as 'YYYY-MM-DD'")
 			return nil
 		}
 		return &Lit{Sp: sp, Kind: LitDate, Text: p.src[sp.Start:sp.End], Str: v}
 	}
 	v, ok := ParseTimestampLiteral(s.val)
 	if !ok {
-		p.failCode(s.span(), CodeBadLiteral, fmt.Sprintf("invalid timestamp %s", s.text), "write a timestamp as 'YYYY-MM-DD HH:MM[:SS[.ffffff]]'")
+		p.failCode(s.span(), codeBadLiteral, fmt.Sprintf("invalid timestamp %s", s.text), "write a timestamp as 'YYYY-MM-DD HH:MM[:SS[.ffffff]]'")
 		return nil
 	}
 	return &Lit{Sp: sp, Kind: LitTimestamp, Text: p.src[sp.Start:sp.End], Str: v}

@@ -422,7 +422,7 @@ func regexRule(c *checker, n *Call, _ []Type) Type {
 		return res // a NULL pattern: NULL
 	}
 	bad := func(lit *Lit, e *regexError, what string) Type {
-		c.report(litSpan(lit, e.from, e.to), CodeBadRegex, e.hint, "%s: %s", what, e.msg)
+		c.report(litSpan(lit, e.from, e.to), codeBadRegex, e.hint, "%s: %s", what, e.msg)
 		return Type{}
 	}
 	r, e := parseJavaRegex(l.Str)
@@ -447,7 +447,7 @@ func regexRule(c *checker, n *Call, _ []Type) Type {
 			if len(n.Args) == 3 {
 				sp = n.Args[2].Span()
 			}
-			c.report(sp, CodeBadLiteral, "count the ( of the pattern: groups are numbered from 1, 0 is the whole match",
+			c.report(sp, codeBadLiteral, "count the ( of the pattern: groups are numbered from 1, 0 is the whole match",
 				"regexp_extract group %d does not exist: the pattern has %d", g, r.groups)
 			return Type{}
 		}

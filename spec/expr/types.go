@@ -86,9 +86,9 @@ func (t Type) IsDatetime() bool { return t.Kind == Date || t.Kind == Timestamp }
 // list them.
 var typeNames = []string{"string", "int", "bigint", "double", "decimal(p,s)", "boolean", "date", "timestamp"}
 
-// TypeNames returns the type names of the language in the order the spec
+// typeNameList returns the type names of the language in the order the spec
 // lists them ("decimal(p,s)" stands for every decimal type).
-func TypeNames() []string { return append([]string(nil), typeNames...) }
+func typeNameList() []string { return append([]string(nil), typeNames...) }
 
 var simpleTypes = map[string]Kind{
 	"string": String, "int": Int, "bigint": Bigint, "double": Double,

@@ -63,7 +63,7 @@ func TestTypeMethods(t *testing.T) {
 			t.Errorf("%s: predicates wrong", typ)
 		}
 	}
-	if len(TypeNames()) != 8 {
+	if len(typeNameList()) != 8 {
 		t.Error("TypeNames")
 	}
 }

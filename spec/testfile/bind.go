@@ -248,7 +248,7 @@ func bindRows(rows []*Row, rel *Relation, fill bool, what string, ds *diag.Set) 
 			if cell.Null {
 				continue
 			}
-			v, err := Canonical(cell.Text, rel.Columns[i].Type)
+			v, err := canonical(cell.Text, rel.Columns[i].Type)
 			if err != nil {
 				ds.Errorf(cell.Pos, diag.FC601, "column %s: %v", cell.Column, err)
 				continue
@@ -367,7 +367,7 @@ func bindCSV(f *File, g *Given, rel *Relation, read ReadFile, ds *diag.Set) stri
 				continue
 			}
 			col := rel.Columns[at[j]]
-			cv, err := Canonical(v, col.Type)
+			cv, err := canonical(v, col.Type)
 			if err != nil {
 				if runErr == "" {
 					runErr = fmt.Sprintf("%s:%d: column %s: %v", name, line, col.Name, err)
@@ -392,11 +392,11 @@ func cleanCSV(err error) string {
 
 var decimalRe = regexp.MustCompile(`^[+-]?([0-9]+)(?:\.([0-9]+))?$`)
 
-// Canonical checks that text is a value of type t as a fixture writes it,
+// canonical checks that text is a value of type t as a fixture writes it,
 // and returns it in the form the engine casts: integers and decimals
 // plain, doubles in Go's shortest form (or NaN, inf, -inf), booleans
 // true/false, dates yyyy-mm-dd, timestamps yyyy-mm-dd hh:mm:ss[.ffffff].
-func Canonical(text string, t expr.Type) (string, error) {
+func canonical(text string, t expr.Type) (string, error) {
 	switch t.Kind {
 	case expr.String:
 		return text, nil

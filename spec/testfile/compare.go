@@ -252,9 +252,9 @@ func show(v *string) string {
 	return s
 }
 
-// ShowRow renders a row as {col: value, ...}, only the named columns
+// showRow renders a row as {col: value, ...}, only the named columns
 // (named nil: all).
-func ShowRow(cols []string, vals []*string, named []bool) string {
+func showRow(cols []string, vals []*string, named []bool) string {
 	var parts []string
 	for i, c := range cols {
 		if named == nil || named[i] {
@@ -269,10 +269,10 @@ func ShowRow(cols []string, vals []*string, named []bool) string {
 func (d *Diff) Lines() []string {
 	var out []string
 	for _, m := range d.Missing {
-		out = append(out, fmt.Sprintf("- %s  (expected at %s, not computed)", ShowRow(d.Columns, m.Values, m.Named), m.Pos))
+		out = append(out, fmt.Sprintf("- %s  (expected at %s, not computed)", showRow(d.Columns, m.Values, m.Named), m.Pos))
 	}
 	for _, u := range d.Unexpected {
-		out = append(out, fmt.Sprintf("+ %s  (computed, not expected)", ShowRow(d.Columns, u.Values, nil)))
+		out = append(out, fmt.Sprintf("+ %s  (computed, not expected)", showRow(d.Columns, u.Values, nil)))
 	}
 	for _, c := range d.Changed {
 		var parts []string

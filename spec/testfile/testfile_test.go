@@ -167,7 +167,7 @@ func TestCanonical(t *testing.T) {
 		{"2024-03-01 09:30", expr.Type{Kind: expr.Timestamp}, "2024-03-01 09:30:00"},
 		{" x ", expr.Type{Kind: expr.String}, " x "},
 	} {
-		got, err := Canonical(c.text, c.t)
+		got, err := canonical(c.text, c.t)
 		if (err == nil) != (c.want != "") || got != c.want {
 			t.Errorf("Canonical(%q, %s) = %q, %v; want %q", c.text, c.t, got, err, c.want)
 		}
