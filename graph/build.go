@@ -128,10 +128,10 @@ func (b *builder) transforms() {
 }
 
 // stepLines summarises a step in a few words: one line, two for an
-// aggregate or a window (its keys or partition, then its measures).
+// aggregate (its keys, then its measures).
 func stepLines(s *ir.Step) []string {
-	if s.Kind == spec.StepAggregate || s.Kind == spec.StepWindow {
-		line := string(s.Kind)
+	if s.Kind == spec.StepAggregate {
+		line := "aggregate"
 		if len(s.By) > 0 {
 			line += " by " + strings.Join(s.By, ", ")
 		}
@@ -163,6 +163,12 @@ func stepLine(s *ir.Step) string {
 		return "select " + plural(len(s.Columns), "column", "columns")
 	case spec.StepDedupe:
 		return "dedupe by " + strings.Join(s.By, ", ")
+	case spec.StepWindow:
+		line := "window"
+		if len(s.By) > 0 {
+			line += " by " + strings.Join(s.By, ", ")
+		}
+		return line + ": " + strings.Join(columnNames(s.Columns), ", ")
 	}
 	return string(s.Kind)
 }
