@@ -132,7 +132,7 @@ func TestDescription(t *testing.T) {
 	}
 	fact := d.Table("delayed_flights_fact")
 	if fact == nil || fact.Load != ir.LoadReplacePartition || fact.Distkey != "dep_airport" || fact.Diststyle != "key" ||
-		fact.Trigger != "flights" || len(fact.Columns) != 13 || fact.Columns[0] != (ir.ColumnDescription{Name: "year", Type: "char(4)"}) {
+		fact.Trigger != "flights" || len(fact.Columns) != 17 || fact.Columns[0] != (ir.ColumnDescription{Name: "year", Type: "char(4)"}) {
 		t.Errorf("delayed_flights_fact: %+v", fact)
 	}
 }
