@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/compiler/cfn"
@@ -63,6 +65,8 @@ type Options struct {
 	// CrawlerMaxPolls, after which a crawl still running fails the run
 	// (default 120, one hour at 30 s).
 	CrawlerMaxPolls int
+
+	limitsOnly bool // CheckLimits: no Glue scripts, DDL or manifest
 }
 
 func (o Options) withDefaults() Options {
@@ -82,6 +86,20 @@ func Compile(pl *ir.IR) (*Output, *diag.Set) {
 	return CompileWith(pl, Options{})
 }
 
+// CheckLimits returns what Compile reports for pl without writing the build:
+// the AWS limits the build would pass or come near (FC5xx). It is for
+// `flowc validate`. It renders the templates and the state machine, whose
+// sizes and counts the limits are about, and skips the Glue scripts and
+// the DDL: no limit depends on their text, and a template names a script
+// only by a key of fixed length (its SHA-256), so the templates have the
+// sizes Compile's have.
+func CheckLimits(pl *ir.IR) *diag.Set {
+	opt := Options{}.withDefaults()
+	opt.limitsOnly = true
+	_, ds := compileIR(pl, opt, &diag.Set{})
+	return ds
+}
+
 // CompileWith is Compile with options.
 func CompileWith(pl *ir.IR, opt Options) (*Output, *diag.Set) {
 	return compileIR(pl, opt.withDefaults(), &diag.Set{})
@@ -90,7 +108,18 @@ func CompileWith(pl *ir.IR, opt Options) (*Output, *diag.Set) {
 // compileIR runs the backends over a lowered pipeline.
 func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
-	if len(pl.Tables) > 0 {
+	if opt.limitsOnly {
+		// The assets' keys (content hashes) have their length whatever
+		// the content: empty stand-ins give templates of the same size.
+		if len(pl.Tables) > 0 {
+			b.add(layout.GlueRuntimePath, nil)
+			b.asset(layout.GlueRuntimePath)
+		}
+		for _, t := range pl.Tables {
+			b.add(layout.GlueScriptPath(t.Name), nil)
+			b.asset(layout.GlueScriptPath(t.Name))
+		}
+	} else if len(pl.Tables) > 0 {
 		rt, err := glue.Runtime()
 		if err != nil {
 			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
@@ -99,14 +128,21 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.add(layout.GlueRuntimePath, rt)
 		b.asset(layout.GlueRuntimePath)
 	}
-	for _, t := range pl.Tables {
+	var scripts []script
+	if !opt.limitsOnly {
+		scripts = glueScripts(pl)
+	}
+	for i, t := range pl.Tables {
+		if opt.limitsOnly {
+			break
+		}
 		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
 			// The checker refuses the name (FC216): reaching this is a bug.
 			internalError(ds, t.Pos, "naming the Glue script of table "+t.Name,
 				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
 			continue
 		}
-		py, err := glue.Script(pl, t)
+		py, err := scripts[i].py, scripts[i].err
 		if err != nil {
 			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
 			continue
@@ -114,6 +150,9 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		b.add(layout.GlueScriptPath(t.Name), py)
 		b.asset(layout.GlueScriptPath(t.Name))
 		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
+	}
+	if len(pl.Tables) > 0 {
+		b.add(layout.SchemaDDLPath, ddl.SchemaFile(pl))
 	}
 	if ds.HasErrors() {
 		return nil, ds
@@ -151,11 +190,11 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	m := newManifest(pl, stacks, def)
 	m.Description = desc
 	checkLimits(pl, &m, ds)
-	if ds.HasErrors() {
+	if ds.HasErrors() || opt.limitsOnly {
 		return nil, ds
 	}
-	out := &Output{IR: pl, Assets: b.assets}
-	m.Assets = b.assets
+	out := &Output{IR: pl, Assets: b.sortedAssets()}
+	m.Assets = out.Assets
 	m.Files = b.manifestFiles()
 	mb, err := m.JSON()
 	if err != nil {
@@ -172,6 +211,37 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		}
 	}
 	return out, ds
+}
+
+// script is one table's Glue script or why it could not be written.
+type script struct {
+	py  []byte
+	err error
+}
+
+// glueScripts renders the Glue script of every table, in table order, on
+// every core: the scripts are independent and most of a large build's
+// work. The result is the same however the work is scheduled.
+func glueScripts(pl *ir.IR) []script {
+	gw := glue.NewWriter(pl)
+	out := make([]script, len(pl.Tables))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0) && w < len(pl.Tables); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].py, out[i].err = gw.Script(pl.Tables[i])
+			}
+		}()
+	}
+	for i := range pl.Tables {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // internalError reports a compiler bug: a diagnostic without a code that
@@ -198,7 +268,13 @@ func (b *builder) add(p string, data []byte) {
 func (b *builder) asset(p string) {
 	key, sum := layout.AssetKey(p, b.files[p])
 	b.assets = append(b.assets, Asset{Path: p, Key: key, SHA256: sum})
+}
+
+// sortedAssets returns the assets sorted by path (sorted once, not on
+// every addition: a build can have thousands).
+func (b *builder) sortedAssets() []Asset {
 	sort.Slice(b.assets, func(i, j int) bool { return b.assets[i].Path < b.assets[j].Path })
+	return b.assets
 }
 
 // assetKeys maps asset paths to their keys.

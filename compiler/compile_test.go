@@ -43,12 +43,39 @@ func TestOutputFiles(t *testing.T) {
 			t.Errorf("%s does not end in a newline", f.Path)
 		}
 	}
-	want := "glue/airport_delays.py glue/delayed_flights_fact.py glue/flowc_runtime.py manifest.json pipeline.json sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
+	want := "glue/airport_delays.py glue/delayed_flights_fact.py glue/flowc_runtime.py manifest.json pipeline.json sql/_flowc_schema.sql sql/airport_delays.sql sql/delayed_flights_fact.sql statemachine.asl.json template.json"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("files:\n got %s\nwant %s", got, want)
 	}
 	if out.File("template.json") == nil || out.File("nope") != nil {
 		t.Error("Output.File lookup is wrong")
+	}
+}
+
+// TestSchemaFile (issue 16, AWS detail D7): sql/_flowc_schema.sql is what
+// an administrator runs once: the schema, the grants its loader user needs
+// and, with an append table, the ledger.
+func TestSchemaFile(t *testing.T) {
+	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
+	got := string(out.File(layout.SchemaDDLPath))
+	for _, want := range []string{"\nCREATE SCHEMA IF NOT EXISTS airlines;\n", "\nGRANT USAGE, CREATE ON SCHEMA airlines TO loader_user;\n", "Glue connection redshift-dev"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s has no %q:\n%s", layout.SchemaDDLPath, want, got)
+		}
+	}
+	if strings.Contains(got, "flowc_ledger") {
+		t.Error("the example has no append table: no ledger")
+	}
+	// append needs rows that each come from one row of one file: without
+	// the example's window steps (FC413) and their columns.
+	ex := strings.Replace(testspec.Example(t), "load: replace_partition", "load: append", 1)
+	ex = ex[:strings.Index(ex, "      - window:")] + ex[strings.Index(ex, "      - join: airports"):]
+	for _, l := range []string{"          delay_rank: delay_rank\n", "          prev_delay: prev_delay\n", "        delay_rank: integer\n", "        prev_delay: integer\n"} {
+		ex = strings.Replace(ex, l, "", 1)
+	}
+	appends := testspec.Compile(t, ex, "dev", compiler.Options{})
+	if got := string(appends.File(layout.SchemaDDLPath)); !strings.Contains(got, "CREATE TABLE IF NOT EXISTS airlines.flowc_ledger (") {
+		t.Errorf("with an append table, the ledger:\n%s", got)
 	}
 }
 

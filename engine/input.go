@@ -35,6 +35,10 @@ type input struct {
 	display string // the location read, as the user would write it
 	files   []inputFile
 	runs    []run // the partitions (a triggered source) in sorted order
+	// loaded are the partitions (labels) with files an append table
+	// loaded before (ledger.go): new files without a row there are no
+	// empty partition.
+	loaded map[string]bool
 
 	scanned chan struct{} // closed when the files are scanned (runner.scan)
 	scanErr error         // what scanFiles found
@@ -44,6 +48,7 @@ type input struct {
 type inputFile struct {
 	path  string   // local path, for duckDB
 	shown string   // the name errors use: the path as given, or s3://bucket/key
+	rel   string   // the path under the source's location, with / (the ledger's key)
 	part  []string // partition values, in the order of Source.Partitions
 	run   int      // index into input.runs
 	rows  int64    // the file's rows, when exact (scanFile)
@@ -205,7 +210,7 @@ func (in *input) walk(root, shownRoot string) error {
 		return fmt.Errorf("source %s: %w", in.src.Name, err)
 	}
 	if !st.IsDir() {
-		in.files = append(in.files, inputFile{path: root, shown: shownRoot})
+		in.files = append(in.files, inputFile{path: root, shown: shownRoot, rel: filepath.Base(root)})
 		return nil
 	}
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -220,7 +225,7 @@ func (in *input) walk(root, shownRoot string) error {
 		}
 		if d.Type().IsRegular() || (d.Type()&fs.ModeSymlink != 0 && !d.IsDir()) {
 			rel, _ := filepath.Rel(root, p)
-			in.files = append(in.files, inputFile{path: p, shown: filepath.Join(shownRoot, rel)})
+			in.files = append(in.files, inputFile{path: p, shown: filepath.Join(shownRoot, rel), rel: filepath.ToSlash(rel)})
 		}
 		return nil
 	})
@@ -273,6 +278,20 @@ func (in *input) partition(pf *partFilter) error {
 		}
 		return in.files[i].shown < in.files[j].shown
 	})
+	in.number()
+	if len(in.files) == 0 {
+		if pf.appliesTo(in.src) {
+			return &InputError{File: in.display, Msg: fmt.Sprintf("source %s has no files in partition %s", in.src.Name, pf.label(parts))}
+		}
+		return &InputError{File: in.display, Msg: fmt.Sprintf("source %s has no files", in.src.Name)}
+	}
+	return nil
+}
+
+// number numbers the runs of the (sorted) files: one per partition.
+func (in *input) number() {
+	parts := in.src.Partitions
+	in.runs = nil
 	for i := range in.files {
 		f := &in.files[i]
 		if n := len(in.runs); n == 0 || comparePart(in.runs[n-1].values, f.part) != 0 {
@@ -280,16 +299,9 @@ func (in *input) partition(pf *partFilter) error {
 		}
 		f.run = len(in.runs) - 1
 	}
-	if len(in.files) == 0 {
-		if pf.appliesTo(in.src) {
-			return &InputError{File: in.display, Msg: fmt.Sprintf("source %s has no files in partition %s", in.src.Name, pf.label(parts))}
-		}
-		return &InputError{File: in.display, Msg: fmt.Sprintf("source %s has no files", in.src.Name)}
-	}
-	if len(parts) == 0 {
+	if len(parts) == 0 && len(in.runs) > 0 {
 		in.runs[0].label = in.display
 	}
-	return nil
 }
 
 // appliesTo reports whether the filter selects partitions of src.
@@ -416,7 +428,7 @@ func (r *runner) download(ctx context.Context, in *input, loc string, pf *partFi
 			if err := getObject(ctx, client, bucket, key, dst); err != nil {
 				return r.s3Failed(in.src, fmt.Sprintf("cannot read s3://%s/%s", bucket, key), err)
 			}
-			in.files = append(in.files, inputFile{path: dst, shown: "s3://" + bucket + "/" + key})
+			in.files = append(in.files, inputFile{path: dst, shown: "s3://" + bucket + "/" + key, rel: rel})
 		}
 	}
 	return nil

@@ -89,6 +89,16 @@ func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) (string, error) 
 		want = append(want, c.Name+" "+info)
 		defs = append(defs, duck.Ident(c.Name)+" "+ddl)
 	}
+	if tb.OwnerCheck {
+		// The partition that computed the row (ownerCheck).
+		if len(have) > 0 && strings.Join(have, ", ") == strings.Join(want, ", ") {
+			// A table loaded before flowc checked ownership: its rows get
+			// NULL, "owner unknown", which no check fails on.
+			return "ALTER TABLE " + r.target(tb) + " ADD COLUMN " + duck.Ident(ir.OwnerColumn) + " VARCHAR", nil
+		}
+		want = append(want, ir.OwnerColumn+" VARCHAR")
+		defs = append(defs, duck.Ident(ir.OwnerColumn)+" VARCHAR")
+	}
 	if len(have) == 0 {
 		return "CREATE TABLE " + r.target(tb) + " (" + strings.Join(defs, ", ") + ")", nil
 	}
@@ -186,6 +196,11 @@ func (r *runner) loadTable(ctx context.Context, st *staged) error {
 			return err
 		}
 	}
+	if st.tb.Load == spec.LoadMerge && st.tb.OwnerCheck {
+		if err := r.ownerCheck(ctx, st.tb, st.stage, st.carries && st.shared); err != nil {
+			return err
+		}
+	}
 	n, err := r.load(ctx, st.tb, st.plan, st.stage, st.carries && st.shared)
 	if err != nil {
 		return fmt.Errorf("loading table %s: %s", st.rep.Table, cleanErr(err))
@@ -220,7 +235,7 @@ func rowSources(pl *ir.IR, from string) []string {
 // load writes the staged rows into the table with its load mode and returns
 // how many rows it inserted. lastWins: a merge key is in several runs' rows,
 // and the last run's win.
-func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, lastWins bool) (int64, error) {
+func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, lastWins bool) (_ int64, err error) {
 	tgt := r.target(tb)
 	var cols []string
 	for _, c := range tb.Columns {
@@ -252,6 +267,14 @@ func (r *runner) load(ctx context.Context, tb, plan *ir.Table, stage string, las
 		var conds []string
 		for _, k := range tb.Key {
 			conds = append(conds, "t."+duck.Ident(k)+" IS NOT DISTINCT FROM s."+duck.Ident(k))
+		}
+		if tb.OwnerCheck {
+			// loadTable checked ownership (ownerCheck).
+			defer func() {
+				if err == nil {
+					err = r.setOwners(ctx, tb, stage, conds)
+				}
+			}()
 		}
 		del := "DELETE FROM " + tgt + " AS t WHERE EXISTS (SELECT 1 FROM " + stage + " AS s WHERE " + strings.Join(conds, " AND ") + ")"
 		if _, err := r.exec(ctx, del); err != nil {

@@ -165,7 +165,7 @@ func emptyRuns(in *input, counts []int64) error {
 		return nil
 	}
 	for i, n := range counts {
-		if n == 0 {
+		if n == 0 && !in.loaded[in.runs[i].label] {
 			var files []string
 			for _, f := range in.files {
 				if f.run == i {

@@ -103,6 +103,20 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		}
 	}()
 
+	// Append tables read only the files their ledger does not hold.
+	lp, err := r.ledger(ctx, tables)
+	if err != nil {
+		return nil, err
+	}
+	all := tables
+	tables = lp.tables
+	order = order[:0:0]
+	for _, s := range r.pl.Sources {
+		if needed(tables, s.Name) {
+			order = append(order, s)
+		}
+	}
+
 	// When the order of the rows can change no result (orderSensitive),
 	// duckDB need not keep it: its parallel reads and inserts then do less
 	// work. Else the transforms run on one thread, below.
@@ -178,7 +192,21 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 			return nil, err
 		}
 		st.rep.Seconds += r.now().Sub(t0).Seconds()
-		rep.Tables = append(rep.Tables, *st.rep)
+	}
+	if err := r.recordLedger(ctx, lp); err != nil {
+		return nil, err
+	}
+	// The report lists every table of the run, those with nothing new to
+	// load too, in the spec's order.
+	i := 0
+	for _, tb := range all {
+		if lp.skipped[tb.Name] {
+			r.progress("table %s: nothing new to load (its ledger holds every file)", tb.Name)
+			rep.Tables = append(rep.Tables, TableReport{Table: r.schema() + "." + tb.Name, Load: tb.Load})
+			continue
+		}
+		rep.Tables = append(rep.Tables, *loads[i].rep)
+		i++
 	}
 	r.progress("committing the warehouse")
 	if err := r.commit(ctx); err != nil {

@@ -147,6 +147,19 @@ type Table struct {
 	// column names (those replace_partition deletes by).
 	Trigger          *Source
 	PartitionColumns []string
+	// OwnerCheck is set for a merge whose key does not prove that a group
+	// lies in one partition of Trigger (spec FC414): the table gets the
+	// hidden column OwnerColumn, naming the partition that produced each
+	// row, and a load fails rather than replace a group another partition
+	// produced (docs/run-model.md, requirement 3).
+	OwnerCheck bool
+	// Appends is, for an append table, the source whose files it loads
+	// once each (spec FC413 proved each row comes from one row of one of
+	// them): Trigger, or for a table without one, the source its from:
+	// chain starts at. The load records each file in the ledger (Ledger)
+	// in the transaction that inserts its rows, and a run reads only the
+	// files the ledger does not hold (docs/run-model.md, requirement 2).
+	Appends *Source
 	// Reads lists the sources and transforms the table needs, in
 	// dependency order (sources first, then transforms).
 	Reads []string

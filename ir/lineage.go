@@ -2,31 +2,72 @@ package ir
 
 import (
 	"path"
+	"sort"
 	"strings"
 )
 
-// Run is what a run started by the triggered source s does: the tables it
-// loads (in table order: those whose lineage has s as its triggered source,
-// and those whose lineage has none) and the partitioned sources it crawls
-// (in source order: s, when partitioned, and the partitioned sources those
-// tables read).
-func (p *IR) Run(s *Source) (tables []*Table, crawled []*Source) {
-	read := map[string]bool{}
+// RunPlan is what a run started by the triggered source Source does: the
+// tables it loads (in table order: those whose lineage has Source as its
+// triggered source, and those whose lineage has none) and the partitioned
+// sources it crawls (in source order: Source, when partitioned, and the
+// partitioned sources those tables read).
+type RunPlan struct {
+	Source  *Source
+	Tables  []*Table
+	Crawled []*Source
+}
+
+// Runs returns the plan of every triggered source, in source order. It
+// makes one pass over the tables, so a spec with thousands of sources and
+// tables costs what it holds, not their product.
+func (p *IR) Runs() []RunPlan {
+	var out []RunPlan
+	run := map[string]int{}   // triggered source -> index in out
+	order := map[string]int{} // source -> index in p.Sources
+	for i, s := range p.Sources {
+		order[s.Name] = i
+		if s.Triggered() {
+			run[s.Name] = len(out)
+			out = append(out, RunPlan{Source: s})
+		}
+	}
+	crawled := make([]map[int]bool, len(out)) // per run, indices of the crawled sources
+	for i, r := range out {
+		crawled[i] = map[int]bool{}
+		if len(r.Source.Partitions) > 0 {
+			crawled[i][order[r.Source.Name]] = true
+		}
+	}
+	add := func(i int, t *Table) {
+		out[i].Tables = append(out[i].Tables, t)
+		for _, n := range t.Reads {
+			if j, ok := order[n]; ok && len(p.Sources[j].Partitions) > 0 {
+				crawled[i][j] = true
+			}
+		}
+	}
 	for _, t := range p.Tables {
-		if t.Trigger != nil && t.Trigger.Name != s.Name {
+		if t.Trigger == nil { // no triggered source: every run loads it
+			for i := range out {
+				add(i, t)
+			}
 			continue
 		}
-		tables = append(tables, t)
-		for _, n := range t.Reads {
-			read[n] = true
+		if i, ok := run[t.Trigger.Name]; ok {
+			add(i, t)
 		}
 	}
-	for _, src := range p.Sources {
-		if len(src.Partitions) > 0 && (src == s || read[src.Name]) {
-			crawled = append(crawled, src)
+	for i := range out {
+		idx := make([]int, 0, len(crawled[i]))
+		for j := range crawled[i] {
+			idx = append(idx, j)
+		}
+		sort.Ints(idx)
+		for _, j := range idx {
+			out[i].Crawled = append(out[i].Crawled, p.Sources[j])
 		}
 	}
-	return tables, crawled
+	return out
 }
 
 // CrawledSources returns the sources the build gives a Glue crawler, in spec
@@ -36,12 +77,8 @@ func (p *IR) Run(s *Source) (tables []*Table, crawled []*Source) {
 // `flowc graph --aws`, that must show what the build creates.
 func (p *IR) CrawledSources() []*Source {
 	need := map[*Source]bool{}
-	for _, s := range p.Sources {
-		if !s.Triggered() {
-			continue
-		}
-		_, crawled := p.Run(s)
-		for _, c := range crawled {
+	for _, r := range p.Runs() {
+		for _, c := range r.Crawled {
 			need[c] = true
 		}
 	}

@@ -97,3 +97,22 @@ func init() {
 
 // IsRedshiftReserved reports whether name is a Redshift reserved word.
 func IsRedshiftReserved(name string) bool { return redshiftReserved[strings.ToLower(name)] }
+
+// Names of flowc's own bookkeeping in the warehouse (docs/run-model.md,
+// issue 16 requirements 2 and 3). Names starting with _flowc are reserved
+// for flowc (spec FC216), so no spec column collides with them.
+const (
+	// OwnerColumn is the hidden column of a merge table with OwnerCheck:
+	// the partition of the triggered source that produced the row
+	// ("year=2001/month=01/day=17"); NULL for rows loaded before it
+	// existed (owner unknown).
+	OwnerColumn = "_flowc_partition"
+	// OwnerColumnType is its Redshift type.
+	OwnerColumnType = "varchar(1024)"
+	// Ledger is the Redshift table, in the pipeline's schema, recording the
+	// objects each append table loaded (table, source, partition, object
+	// key, ETag), written in the transaction that inserts their rows.
+	Ledger = "flowc_ledger"
+	// LocalLedger is the same ledger in `flowc run`'s warehouse file.
+	LocalLedger = "_flowc_ledger"
+)

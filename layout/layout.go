@@ -55,6 +55,12 @@ func GlueScriptPath(table string) string { return glueDir + table + glueScriptEx
 // DDLPath is the build path of a table's Redshift DDL.
 func DDLPath(table string) string { return ddlDir + table + ddlExt }
 
+// SchemaDDLPath is the build path of the DDL an administrator runs once:
+// the schema, its grants and the ledger (ddl.SchemaFile). Table names
+// starting with _flowc are reserved (spec FC216), so no table's DDL is
+// there.
+const SchemaDDLPath = ddlDir + "_flowc_schema" + ddlExt
+
 // NestedStackPath is the build path of nested stack number shard:
 // stacks/tables-07.json.
 func NestedStackPath(shard int) string { return fmt.Sprintf("%stables-%02d.json", StacksDir, shard) }

@@ -83,11 +83,12 @@ type checker struct {
 	f  *File
 	ds *diag.Set
 
-	sources    map[string]*Source
-	transforms map[string]*Transform
-	order      []*Transform    // topological
-	untyped    map[string]bool // sources/transforms whose row is unknown after errors
-	triggered  int             // sources with a trigger
+	sources     map[string]*Source
+	sourceIndex map[*Source]int // position in f.Sources
+	transforms  map[string]*Transform
+	order       []*Transform    // topological
+	untyped     map[string]bool // sources/transforms whose row is unknown after errors
+	triggered   int             // sources with a trigger
 
 	facts
 }
@@ -104,20 +105,27 @@ type facts struct {
 	rt       map[*TableColumn]RedshiftType // a table column's type
 	feed     map[*TableColumn]expr.Type    // the type of the output column feeding it
 	trigger  map[*Table]*Source            // the triggered source of the table's lineage
-	typed    map[*Expr]expr.Expr           // the typed copy of an expression's AST
+	// ownerCheck marks the merge tables whose key does not prove that a
+	// group lies in one partition (FC414): their load checks ownership.
+	ownerCheck map[*Table]bool
+	// appends is the source whose files an append table loads once each.
+	appends map[*Table]*Source
+	typed   map[*Expr]expr.Expr // the typed copy of an expression's AST
 }
 
 func newFacts() facts {
 	return facts{
-		colType:  map[*Column]expr.Type{},
-		partType: map[*Partition]expr.Type{},
-		srcRow:   map[*Source][]expr.Column{},
-		stepRow:  map[*Step][]expr.Column{},
-		trRow:    map[*Transform][]expr.Column{},
-		rt:       map[*TableColumn]RedshiftType{},
-		feed:     map[*TableColumn]expr.Type{},
-		trigger:  map[*Table]*Source{},
-		typed:    map[*Expr]expr.Expr{},
+		colType:    map[*Column]expr.Type{},
+		partType:   map[*Partition]expr.Type{},
+		srcRow:     map[*Source][]expr.Column{},
+		stepRow:    map[*Step][]expr.Column{},
+		trRow:      map[*Transform][]expr.Column{},
+		rt:         map[*TableColumn]RedshiftType{},
+		feed:       map[*TableColumn]expr.Type{},
+		trigger:    map[*Table]*Source{},
+		ownerCheck: map[*Table]bool{},
+		appends:    map[*Table]*Source{},
+		typed:      map[*Expr]expr.Expr{},
 	}
 }
 
@@ -157,6 +165,7 @@ func (c *checker) run(env string) []*envValues {
 	c.graph()
 	c.types()
 	c.tables()
+	c.loads()
 	c.triggers()
 	c.laterChecks()
 	envs := f.Environments
@@ -409,8 +418,12 @@ func (c *checker) graph() {
 	c.sources = map[string]*Source{}
 	c.transforms = map[string]*Transform{}
 	var known []string
-	for _, s := range f.Sources {
-		c.sources[s.Name.Raw] = s
+	c.sourceIndex = map[*Source]int{}
+	for i, s := range f.Sources {
+		if _, ok := c.sources[s.Name.Raw]; !ok { // the first, as File.Source
+			c.sources[s.Name.Raw] = s
+		}
+		c.sourceIndex[s] = i
 		known = append(known, s.Name.Raw)
 	}
 	for _, t := range f.Transforms {

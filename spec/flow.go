@@ -280,7 +280,7 @@ func (c *checker) tables() {
 		case LoadReplacePartition:
 			if trig := c.trigger[t]; trig == nil {
 				if ok && !multi && c.triggered > 0 {
-					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use append or merge, or read from a source with a trigger"
+					c.errorf(t.Load.Pos, diag.FC405, "table %q loads with replace_partition but %q does not read a triggered source", t.Name.Raw, t.From.Raw).Hint = "use merge with a key:, or read from a source with a trigger"
 				}
 			} else {
 				for _, p := range trig.Partitions {
@@ -352,10 +352,10 @@ func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
 	if c.untyped[name] {
 		return nil, false
 	}
-	if s := c.f.Source(name); s != nil {
+	if s := c.sources[name]; s != nil {
 		return c.srcRow[s], true
 	}
-	if t := c.f.Transform(name); t != nil {
+	if t := c.transforms[name]; t != nil {
 		return c.trRow[t], true
 	}
 	return nil, false
@@ -366,12 +366,13 @@ func (c *checker) schemaOf(name string) ([]expr.Column, bool) {
 func (c *checker) tableTrigger(t *Table) bool {
 	lin := map[string]bool{}
 	c.lineage(t.From.Raw, lin, map[string]bool{})
-	var trig []*Source
-	for _, s := range c.f.Sources {
-		if lin[s.Name.Raw] && s.triggerKind() != triggerNone {
+	var trig []*Source // in spec order
+	for name := range lin {
+		if s := c.sources[name]; s != nil && s.triggerKind() != triggerNone {
 			trig = append(trig, s)
 		}
 	}
+	sort.Slice(trig, func(i, j int) bool { return c.sourceIndex[trig[i]] < c.sourceIndex[trig[j]] })
 	switch len(trig) {
 	case 0:
 	case 1:

@@ -43,6 +43,7 @@ warehouse:
   tables:
     spend_fact:
       from: spend
+      load: replace_partition
       columns: {day: varchar(10), id: bigint, amount: double precision, country_name: varchar(64)}
 glue: {version: "4.0", worker_type: G.1X}
 `

@@ -66,6 +66,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		pl.Transforms = append(pl.Transforms, tr)
 	}
 
+	idx := newReadsIndex(pl)
 	for _, t := range f.Tables() {
 		tb := &ir.Table{
 			Name:      t.Name.Raw,
@@ -96,12 +97,16 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			tb.Checks = append(tb.Checks, ck)
 		}
 		if trig := c.trigger[t]; trig != nil {
-			tb.Trigger = pl.Source(trig.Name.Raw)
+			tb.Trigger = pl.Sources[idx.src[trig.Name.Raw]]
 			for _, p := range tb.Trigger.Partitions {
 				tb.PartitionColumns = append(tb.PartitionColumns, p.Name)
 			}
 		}
-		tb.Reads = reads(pl, tb.From)
+		tb.OwnerCheck = c.ownerCheck[t]
+		if src := c.appends[t]; src != nil {
+			tb.Appends = pl.Sources[idx.src[src.Name.Raw]]
+		}
+		tb.Reads = idx.reads(pl, tb.From)
 		pl.Tables = append(pl.Tables, tb)
 	}
 
@@ -165,17 +170,45 @@ func raws(ss []Str) []string {
 	return out
 }
 
+// readsIndex finds the IR's sources and transforms by name and knows
+// their order, so listing what each table reads costs what it reads.
+type readsIndex struct {
+	src map[string]int // source name -> index in pl.Sources
+	tr  map[string]int // transform name -> index in pl.Transforms
+}
+
+func newReadsIndex(pl *ir.IR) *readsIndex {
+	x := &readsIndex{src: map[string]int{}, tr: map[string]int{}}
+	for i, s := range pl.Sources {
+		if _, dup := x.src[s.Name]; !dup {
+			x.src[s.Name] = i
+		}
+	}
+	for i, t := range pl.Transforms {
+		if _, dup := x.tr[t.Name]; !dup {
+			x.tr[t.Name] = i
+		}
+	}
+	return x
+}
+
 // reads lists what a table needs, sources first then transforms in
-// dependency order.
-func reads(pl *ir.IR, from string) []string {
+// dependency order (the order of pl.Sources and pl.Transforms).
+func (x *readsIndex) reads(pl *ir.IR, from string) []string {
 	need := map[string]bool{}
+	var srcs, trs []int
 	var mark func(string)
 	mark = func(n string) {
 		if need[n] {
 			return
 		}
 		need[n] = true
-		if t := pl.Transform(n); t != nil {
+		if i, ok := x.src[n]; ok {
+			srcs = append(srcs, i)
+		}
+		if i, ok := x.tr[n]; ok {
+			trs = append(trs, i)
+			t := pl.Transforms[i]
 			mark(t.From)
 			for _, s := range t.Steps {
 				if s.Kind == ir.StepJoin {
@@ -185,16 +218,14 @@ func reads(pl *ir.IR, from string) []string {
 		}
 	}
 	mark(from)
-	var out []string
-	for _, s := range pl.Sources {
-		if need[s.Name] {
-			out = append(out, s.Name)
-		}
+	sort.Ints(srcs)
+	sort.Ints(trs)
+	out := make([]string, 0, len(srcs)+len(trs))
+	for _, i := range srcs {
+		out = append(out, pl.Sources[i].Name)
 	}
-	for _, t := range pl.Transforms {
-		if need[t.Name] {
-			out = append(out, t.Name)
-		}
+	for _, i := range trs {
+		out = append(out, pl.Transforms[i].Name)
 	}
 	return out
 }

@@ -13,7 +13,11 @@
 # transforms with Spark SQL, run the table's checks and length checks (a
 # failure loads nothing), then copy the rows into the staging table of the
 # table and partition and move them into the target table in one Redshift
-# transaction.
+# transaction. docs/run-model.md says what a run reads and writes; an
+# append table reads only the files its ledger does not hold (see
+# "Exactly once"), a merge table may check who owns its groups (see
+# "Merge ownership"), and the schema is created only when missing (see
+# "Schema and tables").
 import hashlib
 import json
 
@@ -32,6 +36,7 @@ FIELDS = (
     "SCHEMA", "TARGET", "TARGET_REF", "STAGE_PREFIX", "COLUMNS", "PARTITION_COLUMNS", "MERGE_KEY",
     "TRIGGER", "TRIGGER_PARTITIONS", "SOURCES", "VALUE_CHECKS", "VIEWS",
     "ROWS_VIEW", "ROWS_SQL", "LOAD_SQL", "CHECKS", "LENGTH_COLUMNS", "LENGTH_SQL", "DDL",
+    "SCHEMA_NAME", "LEDGER", "LEDGER_SOURCE", "LEDGER_DDL", "OWNER_COLUMN", "OWNER_DDL",
 )
 
 
@@ -69,17 +74,28 @@ def log(message):
     print("flowc: " + message, flush=True)
 
 
-def job_arguments(argv):
-    """JOB_NAME and TempDir, plus flowc_partition ("" when absent or empty)."""
-    args = getResolvedOptions(argv, ["JOB_NAME", "TempDir"])
-    partition = ""
+def optional_argument(argv, name):
+    """The value of the job argument --name ("" when absent or empty)."""
+    value = ""
     for i, arg in enumerate(argv):
-        if arg == "--flowc_partition":
+        if arg == "--" + name:
             if i + 1 < len(argv) and not argv[i + 1].startswith("--"):
-                partition = argv[i + 1]
-        elif arg.startswith("--flowc_partition="):
-            partition = arg[len("--flowc_partition="):]
-    args["flowc_partition"] = partition
+                value = argv[i + 1]
+        elif arg.startswith("--" + name + "="):
+            value = arg[len(name) + 3:]
+    return value
+
+
+def job_arguments(argv):
+    """JOB_NAME and TempDir, plus flowc_partition ("" when absent or empty)
+    and the run's id for the ledger: --flowc_run_id when the state machine
+    passes one, else the --JOB_RUN_ID Glue passes a job run (unverified:
+    AWS's pages we found do not list it; public Glue scripts read it with
+    getResolvedOptions), else "". Only the ledger's run_id column, which
+    nothing reads, depends on it."""
+    args = getResolvedOptions(argv, ["JOB_NAME", "TempDir"])
+    args["flowc_partition"] = optional_argument(argv, "flowc_partition")
+    args["flowc_run_id"] = optional_argument(argv, "flowc_run_id") or optional_argument(argv, "JOB_RUN_ID")
     return args
 
 
@@ -120,12 +136,14 @@ def partition_label(pairs):
     return "/".join("%s=%s" % pair for pair in pairs)
 
 
-def list_files(src, pairs):
+def list_files(src, pairs, etags=None):
     """The source's data files under its location, or under the folder of
     the run's partition pairs (a leading part of the partition columns), as
     {partition values: [s3 path]}, in key order; each file's partition
     values come from its name=value folders (the last of each name), as
-    `flowc run` reads them."""
+    `flowc run` reads them. With etags (a dict), records each path's ETag
+    there: ListObjectsV2 returns it with every key (Contents[].ETag,
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html)."""
     location = src["location"]
     bucket, _, prefix = location[len("s3://"):].partition("/")
     if prefix and not prefix.endswith("/"):
@@ -150,7 +168,10 @@ def list_files(src, pairs):
                     raise BadInput("s3://%s/%s: not in a %s folder: source %s is partitioned by %s" % (
                         bucket, key, "/".join(c + "=VALUE" for c in src["partitions"]), src["name"], ", ".join(src["partitions"])))
                 values.append(value)
-            groups.setdefault(tuple(values), []).append("s3://%s/%s" % (bucket, key))
+            path = "s3://%s/%s" % (bucket, key)
+            groups.setdefault(tuple(values), []).append(path)
+            if etags is not None:
+                etags[path] = item.get("ETag", "").strip('"')
     return "s3://%s/%s" % (bucket, listed), groups
 
 
@@ -205,17 +226,21 @@ def read_files(spark, src, paths):
     return spark.read.schema(schema).options(**options).csv(paths)
 
 
-def read_source(t, spark, src, partition):
+def read_source(t, spark, src, partition, listing=None, loaded=0):
     """Registers src's raw view: the source's data files on S3, only the
     run's partition when the source triggers the run, as the declared
     columns in order (the file's, then the partition columns from the
     folder names), every one as text (the views cast them; VALUE_CHECKS
     finds the values that do not parse). Raises EmptyPartition when the
     run's partition has no data file, or a partition of it no row, and
-    BadInput when another source has no data file."""
+    BadInput when another source has no data file. listing is (where,
+    groups) of list_files when the caller listed the files (an append
+    table's new files); loaded is how many files of the run's partition
+    earlier runs loaded: new files without a row then are no empty
+    partition."""
     triggered = src["name"] == t.TRIGGER
     pairs = partition if triggered else []
-    where, groups = list_files(src, pairs)
+    where, groups = listing if listing is not None else list_files(src, pairs)
     label = partition_label(pairs) or "(all partitions)"
     if not groups:
         if triggered:
@@ -225,7 +250,7 @@ def read_source(t, spark, src, partition):
     for values in sorted(groups):
         paths = groups[values]
         df = read_files(spark, src, paths)
-        if triggered and not df.take(1):
+        if triggered and not loaded and not df.take(1):
             # Header-only files: no row for this partition.
             shown = partition_label(list(zip(src["partitions"], values))) or where
             raise EmptyPartition("flowc: partition %s of source %s is empty: no rows in %d file%s (%s): nothing was loaded" % (
@@ -319,12 +344,17 @@ def redshift_connection(t, spark, glue_context):
 
 
 def execute(conn, statements, transaction):
-    """Runs statements, in one transaction when asked."""
+    """Runs statements, in one transaction when asked. A statement may be a
+    function of the connection (a check inside the transaction): what it
+    raises rolls the transaction back."""
     stmt = conn.createStatement()
     try:
         if transaction:
             conn.setAutoCommit(False)
         for sql in statements:
+            if callable(sql):
+                sql(conn)
+                continue
             log("redshift: " + " ".join(sql.split())[:200])
             stmt.execute(sql)
         if transaction:
@@ -339,20 +369,199 @@ def execute(conn, statements, transaction):
         stmt.close()
 
 
+def query(conn, sql):
+    """The rows of a query, each a tuple of strings (None for NULL)."""
+    stmt = conn.createStatement()
+    try:
+        log("redshift: " + " ".join(sql.split())[:200])
+        rs = stmt.executeQuery(sql)
+        n = rs.getMetaData().getColumnCount()
+        rows = []
+        while rs.next():
+            rows.append(tuple(rs.getString(i + 1) for i in range(n)))
+        return rows
+    finally:
+        stmt.close()
+
+
+# Schema and tables (issue 16, AWS detail D7). CREATE SCHEMA needs
+# superuser or the CREATE SCHEMA privilege
+# (https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_SCHEMA.html),
+# which a least-privilege loader user lacks, even with IF NOT EXISTS. So the
+# job looks in the catalog first: "The standard PostgreSQL catalog tables
+# are accessible to Amazon Redshift users"
+# (https://docs.aws.amazon.com/redshift/latest/dg/c_intro_catalog_views.html):
+# pg_namespace for the schema, pg_tables for a table; SVV_COLUMNS for a
+# column ("All users can see all rows from the system catalog tables",
+# https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_COLUMNS.html).
+
+
+class SchemaMissing(Exception):
+    """The schema does not exist and the job's user may not create it."""
+
+
+def schema_exists(conn, schema):
+    return bool(query(conn, "SELECT 1 FROM pg_namespace WHERE nspname = %s" % redshift_string(schema)))
+
+
+def table_exists(conn, schema, table):
+    return bool(query(conn, "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s" % (
+        redshift_string(schema), redshift_string(table))))
+
+
+def column_exists(conn, schema, table, column):
+    return bool(query(conn, "SELECT 1 FROM svv_columns WHERE table_schema = %s AND table_name = %s AND column_name = %s" % (
+        redshift_string(schema), redshift_string(table), redshift_string(column))))
+
+
+def connection_user(conn):
+    try:
+        return conn.getMetaData().getUserName()
+    except Exception:  # only for the message
+        return "of connection"
+
+
+def ensure_schema(t, conn):
+    """Creates the schema only when pg_namespace has no such schema; raises
+    SchemaMissing when that fails."""
+    if schema_exists(conn, t.SCHEMA_NAME):
+        return
+    try:
+        execute(conn, ["CREATE SCHEMA IF NOT EXISTS %s" % t.SCHEMA], transaction=False)
+    except Exception as exc:
+        raise SchemaMissing("schema %s does not exist and user %s may not create it (%s): run sql/_flowc_schema.sql once as an administrator; nothing was loaded" % (
+            t.SCHEMA_NAME, connection_user(conn), " ".join(str(exc).split())[:300]))
+
+
+def ensure_tables(t, conn):
+    """Creates the schema, the table and (append) the ledger when missing;
+    adds the owner column (merge ownership) to a table created before it."""
+    ensure_schema(t, conn)
+    if not table_exists(conn, t.SCHEMA_NAME, t.TABLE):
+        execute(conn, t.DDL, transaction=False)
+    elif t.OWNER_COLUMN and not column_exists(conn, t.SCHEMA_NAME, t.TABLE, t.OWNER_COLUMN):
+        # A table loaded before flowc checked ownership: its rows get NULL,
+        # "owner unknown", which no check fails on.
+        execute(conn, [t.OWNER_DDL], transaction=False)
+    if t.LEDGER and not table_exists(conn, t.SCHEMA_NAME, "flowc_ledger"):
+        execute(conn, [t.LEDGER_DDL], transaction=False)
+
+
+# Exactly once (issue 16, requirement 2). An append table records each file
+# it loaded (table, source, partition, object, ETag) in the ledger table
+# LEDGER, in the transaction that inserts the file's rows: Redshift commits
+# the statements of a transaction together or not at all, and runs
+# concurrent transactions serializably
+# (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html).
+# A run reads only the files the ledger does not hold; a file whose ETag
+# changed since it was loaded fails the run before anything is written.
+
+
+class ObjectReplaced(Exception):
+    """A file the table loaded was replaced (same key, another ETag)."""
+
+
+def ledger_entries(t, conn, paths):
+    """{path: ETag} of the paths the ledger holds for the table and
+    LEDGER_SOURCE (a few hundred paths per query)."""
+    if not paths or not table_exists(conn, t.SCHEMA_NAME, "flowc_ledger"):
+        return {}
+    held = {}
+    paths = sorted(paths)
+    for i in range(0, len(paths), 500):
+        chunk = paths[i:i + 500]
+        for key, etag in query(conn, "SELECT object_key, etag FROM %s WHERE tbl = %s AND source = %s AND object_key IN (%s)" % (
+                t.LEDGER, redshift_string(t.TABLE), redshift_string(t.LEDGER_SOURCE), ", ".join(redshift_string(p) for p in chunk))):
+            held[key] = etag
+    return held
+
+
+def new_files(t, conn, groups, etags):
+    """The groups without the files the ledger holds, and how many it
+    holds; raises ObjectReplaced naming every file whose ETag changed."""
+    held = ledger_entries(t, conn, list(etags))
+    replaced = sorted(p for p, e in held.items() if e != etags.get(p))
+    if replaced:
+        raise ObjectReplaced("table %s loads with append and already loaded %s, which changed since (another ETag): append cannot take back the rows it loaded from %s; use replace_partition or merge, or restore the file; nothing was loaded" % (
+            t.TABLE, ", ".join(replaced[:5]) + (" and %d more" % (len(replaced) - 5) if len(replaced) > 5 else ""), "it" if len(replaced) == 1 else "them"))
+    fresh = {}
+    for values, paths in groups.items():
+        keep = [p for p in paths if p not in held]
+        if keep:
+            fresh[values] = keep
+    return fresh, len(held)
+
+
+def ledger_statements(t, partition, run_id, paths, etags):
+    """The INSERTs recording paths in the ledger (in the load's
+    transaction)."""
+    rows = ["(%s, %s, %s, %s, %s, %s)" % (
+        redshift_string(t.TABLE), redshift_string(t.LEDGER_SOURCE), redshift_string(partition_label(partition)),
+        redshift_string(p), redshift_string(etags[p]), redshift_string(run_id)) for p in sorted(paths)]
+    return ["INSERT INTO %s (tbl, source, part, object_key, etag, run_id) VALUES %s" % (t.LEDGER, ", ".join(rows[i:i + 500]))
+            for i in range(0, len(rows), 500)]
+
+
+# Merge ownership (issue 16, requirement 3). When the spec does not prove
+# that a group of a merge table lies in one partition (FC414), each row
+# remembers the partition that computed it (OWNER_COLUMN), and the load's
+# transaction first looks for target rows of the run's keys that another
+# partition computed: loading would replace a complete group with one
+# computed from this partition alone, so the table fails and nothing
+# changes. A row computed by a run of a leading part of this partition
+# (year=2001/month=01 for year=2001/month=01/day=17) or of the whole source
+# ("") counts as another partition's; rows of NULL owner (loaded before the
+# column existed) as nobody's.
+
+
+class SplitGroup(Exception):
+    """A merge would replace a group another partition computed."""
+
+
+def owner_check(t, stage, stage_ref, partition):
+    """The check, run first in the load's transaction (a function of the
+    connection; nothing to check for a run of the whole source)."""
+    label = partition_label(partition)
+    if not label:
+        return None
+    on = key_match(t, stage_ref)
+    owner = "%s.%s" % (t.TARGET_REF, t.OWNER_COLUMN)
+    sql = ("SELECT DISTINCT %s, %s FROM %s JOIN %s ON %s WHERE %s IS NOT NULL AND %s <> %s AND LEFT(%s, %d) <> %s ORDER BY %d LIMIT 10" % (
+        ", ".join("%s.%s" % (t.TARGET_REF, k) for k in t.MERGE_KEY), owner, t.TARGET, stage, on,
+        owner, owner, redshift_string(label), owner, len(label) + 1, redshift_string(label + "/"), len(t.MERGE_KEY) + 1))
+
+    def check(conn):
+        rows = query(conn, sql)
+        if rows:
+            keys = "; ".join("(%s) from partition %s" % (", ".join("NULL" if v is None else quote(v) for v in row[:-1]), row[-1]) for row in rows)
+            raise SplitGroup("table %s: merge key (%s): this run, of partition %s, computed groups that other partitions computed before: %s%s; a group spans partitions, and loading would replace it with the part of it in %s; nothing was loaded (fix the files, or key the table by the partition columns)" % (
+                t.TABLE, ", ".join(t.MERGE_KEY), label, keys, " (the first 10)" if len(rows) == 10 else "", label))
+    return check
+
+
+def key_match(t, stage_ref):
+    """The condition matching a target row and a staged row of one merge
+    key, NULL-safely."""
+    return " AND ".join(
+        "(%(t)s.%(k)s = %(s)s.%(k)s OR (%(t)s.%(k)s IS NULL AND %(s)s.%(k)s IS NULL))" % {"t": t.TARGET_REF, "s": stage_ref, "k": key}
+        for key in t.MERGE_KEY
+    )
+
+
 def load_statements(t, stage, stage_ref, partition):
     """The statements moving the staged rows into the target, run as one
     transaction."""
-    columns = ", ".join(t.COLUMNS)
+    names = t.COLUMNS + ([t.OWNER_COLUMN] if t.OWNER_COLUMN else [])
+    columns = ", ".join(names)
     insert = "INSERT INTO %s (%s) SELECT %s FROM %s" % (t.TARGET, columns, columns, stage)
     if t.LOAD == "replace_partition":
         where = " AND ".join("%s = %s" % (t.PARTITION_COLUMNS[name], redshift_string(value)) for name, value in partition)
         return ["DELETE FROM %s%s" % (t.TARGET, " WHERE " + where if where else ""), insert]
     if t.LOAD == "merge":
-        on = " AND ".join(
-            "(%(t)s.%(k)s = %(s)s.%(k)s OR (%(t)s.%(k)s IS NULL AND %(s)s.%(k)s IS NULL))" % {"t": t.TARGET_REF, "s": stage_ref, "k": key}
-            for key in t.MERGE_KEY
-        )
-        return ["DELETE FROM %s USING %s WHERE %s" % (t.TARGET, stage, on), insert]
+        on = key_match(t, stage_ref)
+        statements = ["DELETE FROM %s USING %s WHERE %s" % (t.TARGET, stage, on), insert]
+        check = owner_check(t, stage, stage_ref, partition) if t.OWNER_COLUMN else None
+        return ([check] if check else []) + statements
     return [insert]
 
 
@@ -364,20 +573,26 @@ def stage_name(t, partition):
     return t.STAGE_PREFIX + hashlib.sha1(partition_label(partition).encode("utf-8")).hexdigest()[:16]
 
 
-def load(t, spark, glue_context, temp_dir, rows, partition):
-    """Creates the target if needed, copies rows into the staging table of
-    the table and partition and moves them into the target in one
-    transaction. The staging table is dropped before it is created (a
-    killed run, whose finally never ran, left it) and after the load,
-    whatever happened."""
+def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()):
+    """Creates what is missing (schema, table, ledger, owner column), copies
+    rows into the staging table of the table and partition and moves them
+    into the target in one transaction, with the ledger's INSERTs (ledger:
+    statements) for an append table. The staging table is dropped before it
+    is created (a killed run, whose finally never ran, left it) and after
+    the load, whatever happened. conn, when given, is the connection to use
+    (and close)."""
     stage_ref = stage_name(t, partition)
     stage = t.SCHEMA + "." + stage_ref
-    conn = redshift_connection(t, spark, glue_context)
+    if conn is None:
+        conn = redshift_connection(t, spark, glue_context)
     try:
-        execute(conn, t.DDL, transaction=False)
+        ensure_tables(t, conn)
         execute(conn, ["DROP TABLE IF EXISTS %s" % stage, "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
         if rows > 0:
-            frame = DynamicFrame.fromDF(spark.sql(t.LOAD_SQL), glue_context, "load_" + t.TABLE)
+            df = spark.sql(t.LOAD_SQL)
+            if t.OWNER_COLUMN:
+                df = df.withColumn(t.OWNER_COLUMN, F.lit(partition_label(partition)))
+            frame = DynamicFrame.fromDF(df, glue_context, "load_" + t.TABLE)
             glue_context.write_dynamic_frame.from_jdbc_conf(
                 frame=frame,
                 catalog_connection=t.CONNECTION,
@@ -385,7 +600,7 @@ def load(t, spark, glue_context, temp_dir, rows, partition):
                 redshift_tmp_dir=temp_dir,
                 transformation_ctx="write_" + t.TABLE,
             )
-        execute(conn, load_statements(t, stage, stage_ref, partition), transaction=True)
+        execute(conn, load_statements(t, stage, stage_ref, partition) + list(ledger), transaction=True)
     finally:
         try:
             execute(conn, ["DROP TABLE IF EXISTS %s" % stage], transaction=False)
@@ -409,17 +624,41 @@ def main(argv, namespace):
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
-    for src in t.SOURCES:
-        read_source(t, spark, src, partition)
-    check_values(t, spark)
-    for view, sql in t.VIEWS:
-        spark.sql(sql).createOrReplaceTempView(view)
-    rows = spark.sql(t.ROWS_SQL).persist()
-    rows.createOrReplaceTempView(t.ROWS_VIEW)
-    count = rows.count()
-    log("table %s: %d rows for partition %r" % (t.TABLE, count, args["flowc_partition"]))
+    conn, ledger = None, []
+    try:
+        for src in t.SOURCES:
+            if src["name"] != t.LEDGER_SOURCE:
+                read_source(t, spark, src, partition)
+                continue
+            # An append table: only the files no run loaded.
+            etags = {}
+            pairs = partition if src["name"] == t.TRIGGER else []
+            where, groups = list_files(src, pairs, etags)
+            if not groups:
+                read_source(t, spark, src, partition, (where, groups))  # raises: no data file
+            conn = redshift_connection(t, spark, glue_context)
+            fresh, loaded = new_files(t, conn, groups, etags)
+            if not fresh:
+                log("table %s: nothing new to load: the ledger holds all %d file(s) under %s" % (t.TABLE, loaded, where))
+                conn.close()
+                job.commit()
+                return
+            log("table %s: %d new file(s), %d loaded before" % (t.TABLE, sum(len(p) for p in fresh.values()), loaded))
+            ledger = ledger_statements(t, partition, args["flowc_run_id"], [p for paths in fresh.values() for p in paths], etags)
+            read_source(t, spark, src, partition, (where, fresh), loaded)
+        check_values(t, spark)
+        for view, sql in t.VIEWS:
+            spark.sql(sql).createOrReplaceTempView(view)
+        rows = spark.sql(t.ROWS_SQL).persist()
+        rows.createOrReplaceTempView(t.ROWS_VIEW)
+        count = rows.count()
+        log("table %s: %d rows for partition %r" % (t.TABLE, count, args["flowc_partition"]))
 
-    run_checks(t, spark)
-    load(t, spark, glue_context, args["TempDir"], count, partition)
+        run_checks(t, spark)
+    except Exception:
+        if conn is not None:
+            conn.close()
+        raise
+    load(t, spark, glue_context, args["TempDir"], count, partition, conn, ledger)
     log("loaded %d rows into %s (%s)" % (count, t.TARGET, t.LOAD))
     job.commit()

@@ -108,7 +108,7 @@ func buildLimits(irs []*ir.IR) *diag.Set {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, sets[i] = compiler.Compile(pl)
+			sets[i] = compiler.CheckLimits(pl)
 		}()
 	}
 	wg.Wait()

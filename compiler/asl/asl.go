@@ -101,17 +101,13 @@ type route struct {
 func (a *asl) routes() []*route {
 	pl := a.pl
 	var out []*route
-	for _, s := range pl.Sources {
-		if !s.Triggered() {
-			continue
-		}
-		r := &route{src: s}
-		tables, crawled := pl.Run(s)
-		for _, t := range tables {
+	for _, run := range pl.Runs() {
+		r := &route{src: run.Source}
+		for _, t := range run.Tables {
 			r.jobs = append(r.jobs, pl.Names.GlueJob(t.Name))
 			r.tables = append(r.tables, t.Name)
 		}
-		for _, src := range crawled {
+		for _, src := range run.Crawled {
 			r.crawlers = append(r.crawlers, pl.Names.Crawler(src.Name))
 		}
 		out = append(out, r)

@@ -54,6 +54,10 @@ type glueData struct {
 	LengthSQL     string
 
 	DDL []string
+
+	SchemaName                      string  // the schema as named (pg_namespace, pg_tables)
+	Ledger, LedgerSource, LedgerDDL *string // append tables only
+	OwnerColumn, OwnerDDL           *string // merge tables that check ownership only
 }
 
 type glueSource struct {
@@ -108,9 +112,34 @@ func Runtime() ([]byte, error) {
 	return b, nil
 }
 
+// Script renders the Glue job script of table t. For every table of a
+// pipeline, use a Writer: it names the views once.
+func Script(pl *ir.IR, t *ir.Table) ([]byte, error) { return NewWriter(pl).Script(t) }
+
+// Writer renders the Glue job scripts of one pipeline.
+type Writer struct {
+	pl        *ir.IR
+	rawPrefix string // of the raw views: no source or transform name starts with it
+	rowsView  string // the rows view: no source or transform has this name
+}
+
+// NewWriter names the views the scripts of pl use: the sources' and
+// transforms' own names; the raw views and the rows view get a prefix no
+// source or transform name has.
+func NewWriter(pl *ir.IR) *Writer {
+	taken := map[string]bool{}
+	for _, s := range pl.Sources {
+		taken[s.Name] = true
+	}
+	for _, tr := range pl.Transforms {
+		taken[tr.Name] = true
+	}
+	return &Writer{pl: pl, rawPrefix: freePrefix("flowc_raw_", pl, taken), rowsView: freePrefix("flowc_rows", nil, taken)}
+}
+
 // Script renders the Glue job script of table t.
-func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
-	data, err := glueScriptData(pl, t)
+func (w *Writer) Script(t *ir.Table) ([]byte, error) {
+	data, err := w.scriptData(t)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +154,8 @@ func Script(pl *ir.IR, t *ir.Table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
+func (w *Writer) scriptData(t *ir.Table) (*glueData, error) {
+	pl := w.pl
 	d := sqlgen.Spark
 	rs := pl.Redshift
 	data := &glueData{
@@ -145,7 +175,16 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		StagePrefix:      stagePrefix(t.Name),
 		PartitionColumns: map[string]string{},
 		PartitionExample: `""`,
-		DDL:              redshift.Statements(pl, t),
+		DDL:              []string{redshift.CreateTable(pl, t)},
+		SchemaName:       rs.Schema,
+	}
+	if t.Appends != nil {
+		ledger, src, ddl := redshift.Ledger(pl), t.Appends.Name, redshift.LedgerDDL(pl)
+		data.Ledger, data.LedgerSource, data.LedgerDDL = &ledger, &src, &ddl
+	}
+	if t.OwnerCheck {
+		col, ddl := ir.OwnerColumn, redshift.OwnerDDL(pl, t)
+		data.OwnerColumn, data.OwnerDDL = &col, &ddl
 	}
 	for _, c := range t.Columns {
 		data.Columns = append(data.Columns, redshift.Ident(c.Name))
@@ -176,17 +215,8 @@ func glueScriptData(pl *ir.IR, t *ir.Table) (*glueData, error) {
 		}
 	}
 
-	// View names: the sources' and transforms' own names; the raw views
-	// and the rows view get a prefix no source or transform name has.
-	taken := map[string]bool{}
-	for _, s := range pl.Sources {
-		taken[s.Name] = true
-	}
-	for _, tr := range pl.Transforms {
-		taken[tr.Name] = true
-	}
-	rawPrefix := freePrefix("flowc_raw_", pl, taken)
-	data.RowsView = freePrefix("flowc_rows", nil, taken)
+	rawPrefix := w.rawPrefix
+	data.RowsView = w.rowsView
 	input := func(name string) string { return d.Ident(name) }
 	for _, name := range t.Reads {
 		if s := pl.Source(name); s != nil {

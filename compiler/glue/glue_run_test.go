@@ -269,7 +269,7 @@ func TestGlueRunMerge(t *testing.T) {
 		[]string{`DELETE FROM airlines.airport_delays USING airlines.airport_delays__flowc_stage_X WHERE ` +
 			`(airport_delays.flight_date = airport_delays__flowc_stage_X.flight_date OR (airport_delays.flight_date IS NULL AND airport_delays__flowc_stage_X.flight_date IS NULL)) AND ` +
 			`(airport_delays.dep_airport = airport_delays__flowc_stage_X.dep_airport OR (airport_delays.dep_airport IS NULL AND airport_delays__flowc_stage_X.dep_airport IS NULL))`},
-		[]string{`INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay) SELECT`},
+		[]string{`INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay, _flowc_partition) SELECT`},
 		[]string{`"commit"`},
 	)
 }
@@ -337,15 +337,15 @@ func TestGlueRunRedshiftFailureRollsBack(t *testing.T) {
 }
 
 func TestGlueRunEmptyAppend(t *testing.T) {
-	ev, errText := runGlue(t, "steps", "lines", map[string]any{"argv": jobArgs(""), "rows": 0})
+	ev, errText := runGlue(t, "steps", "plain", map[string]any{"argv": jobArgs(""), "rows": 0})
 	if errText != "" {
 		t.Fatalf("the run failed: %s", errText)
 	}
 	if index(ev, `"write"`) >= 0 {
 		t.Error("no rows: nothing to copy")
 	}
-	inOrder(t, ev, []string{`CREATE TABLE IF NOT EXISTS shop.lines (`, "DISTSTYLE EVEN", "COMPOUND SORTKEY (at, id)"},
-		[]string{"INSERT INTO shop.lines"}, []string{`"commit"`})
+	inOrder(t, ev, []string{`CREATE TABLE IF NOT EXISTS shop.plain (`},
+		[]string{"INSERT INTO shop.plain"}, []string{`"commit"`})
 	if index(ev, "DELETE") >= 0 {
 		t.Error("append deletes nothing")
 	}

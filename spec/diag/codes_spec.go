@@ -48,6 +48,8 @@ var (
 	FC218 = def("FC218", Error, "the region is not one of the AWS regions flowc knows")
 	FC112 = def("FC112", Error, "a YAML value that needs quoting: unquoted, YAML reads it as something else (a number, an alias, or several entries of a {...})")
 	FC412 = def("FC412", Error, "dedupe has an empty by: list")
+	FC413 = def("FC413", Error, "append cannot load each file once: the table's rows depend on several files (an aggregate, a dedupe, or a join that pairs or keeps rows across files)")
+	FC414 = def("FC414", Warning, "a merge key does not cover the partition columns of the triggered source, so a group can span partitions; the run checks it")
 	FC420 = def("FC420", Error, "a window measure or frame needs the window's order_by")
 	FC421 = def("FC421", Error, "a window frame's bounds are out of order, or a range frame has an offset")
 )

@@ -88,3 +88,24 @@ warehouse:
 	}
 	return b.String()
 }
+
+// Wide is a pipeline of the shape a large team's spec has: nsrc
+// partitioned sources, and n transforms (a filter and a derive) each
+// feeding its own table, transform i reading source i mod nsrc. With
+// nsrc == n every table has its own source.
+func Wide(n, nsrc int) string {
+	var b strings.Builder
+	b.WriteString("version: 1\npipeline: wide\nenvironments:\n  dev:\n    region: us-east-1\nsources:\n")
+	for i := 0; i < nsrc; i++ {
+		fmt.Fprintf(&b, "  s%04d:\n    location: s3://wide-landing-dev/raw/s%04d/\n    partitions: [day]\n    trigger: on_arrival\n    columns: {id: bigint, kind: string, amount: double}\n", i, i)
+	}
+	b.WriteString("transforms:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  x%04d:\n    from: s%04d\n    steps:\n      - filter: amount > 0\n      - derive: {big: amount * 2}\n", i, i%nsrc)
+	}
+	b.WriteString("warehouse:\n  redshift:\n    workgroup: wg\n    database: dev\n    schema: wide\n    connection: redshift-dev\n    iam_role: arn:aws:iam::111111111111:role/redshift\n  tables:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    t%04d:\n      from: x%04d\n      load: replace_partition\n      columns: {day: varchar(16), id: bigint, kind: varchar(32), amount: double precision, big: double precision}\n", i, i)
+	}
+	return b.String()
+}

@@ -160,6 +160,18 @@ SELECT
   COUNT(*) AS `n`
 FROM `rows`;
 
+-- table totals: check merge key unique(n)
+SELECT
+  CAST(COALESCE(SUM(`n`), 0) AS BIGINT) AS `n`
+FROM (
+  SELECT
+    COUNT(*) AS `n`
+  FROM `rows`
+  WHERE `n` IS NOT NULL
+  GROUP BY `n`
+  HAVING COUNT(*) > 1
+) AS `dups`;
+
 -- table copy: rows
 SELECT
   `k`,

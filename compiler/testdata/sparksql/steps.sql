@@ -281,6 +281,18 @@ SELECT
   `vip`
 FROM `order_lines`;
 
+-- table lines: check merge key unique(id)
+SELECT
+  CAST(COALESCE(SUM(`n`), 0) AS BIGINT) AS `n`
+FROM (
+  SELECT
+    COUNT(*) AS `n`
+  FROM `rows`
+  WHERE `id` IS NOT NULL
+  GROUP BY `id`
+  HAVING COUNT(*) > 1
+) AS `dups`;
+
 -- table lines: lengths
 SELECT
   COUNT(CASE WHEN octet_length(`status`) > 16 THEN 1 END) AS `status`,

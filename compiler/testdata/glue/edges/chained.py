@@ -274,11 +274,10 @@ SELECT
 FROM `_flowc_rows`
 """
 
-# Redshift DDL (sql/chained.sql), applied before every load.
+# The table's CREATE TABLE (sql/chained.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS edges
-""",
     """
 CREATE TABLE IF NOT EXISTS edges.chained (
   k     varchar(8),
@@ -291,6 +290,19 @@ CREATE TABLE IF NOT EXISTS edges.chained (
 )
 """,
 ]
+SCHEMA_NAME = "edges"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = None
+LEDGER_SOURCE = None
+LEDGER_DDL = None
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

@@ -147,11 +147,10 @@ SELECT
 FROM `_flowc_rows`
 """
 
-# Redshift DDL (sql/copy.sql), applied before every load.
+# The table's CREATE TABLE (sql/copy.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS edges
-""",
     """
 CREATE TABLE IF NOT EXISTS edges.copy (
   k    varchar(8),
@@ -161,6 +160,29 @@ CREATE TABLE IF NOT EXISTS edges.copy (
 )
 """,
 ]
+SCHEMA_NAME = "edges"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = "edges.flowc_ledger"
+LEDGER_SOURCE = "step1"
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS edges.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+)
+"""
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

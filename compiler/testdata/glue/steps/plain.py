@@ -211,11 +211,10 @@ SELECT
 FROM `flowc_rows`
 """
 
-# Redshift DDL (sql/plain.sql), applied before every load.
+# The table's CREATE TABLE (sql/plain.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS shop
-""",
     """
 CREATE TABLE IF NOT EXISTS shop.plain (
   order_id bigint,
@@ -226,6 +225,29 @@ CREATE TABLE IF NOT EXISTS shop.plain (
 )
 """,
 ]
+SCHEMA_NAME = "shop"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = "shop.flowc_ledger"
+LEDGER_SOURCE = "orders"
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS shop.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+)
+"""
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

@@ -274,11 +274,10 @@ SELECT
 FROM `flowc_rows`
 """
 
-# Redshift DDL (sql/joined.sql), applied before every load.
+# The table's CREATE TABLE (sql/joined.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS values_s
-""",
     """
 CREATE TABLE IF NOT EXISTS values_s.joined (
   dt     date,
@@ -294,6 +293,29 @@ CREATE TABLE IF NOT EXISTS values_s.joined (
 )
 """,
 ]
+SCHEMA_NAME = "values_s"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = "values_s.flowc_ledger"
+LEDGER_SOURCE = "readings"
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS values_s.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+)
+"""
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

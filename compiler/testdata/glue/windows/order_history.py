@@ -319,11 +319,10 @@ SELECT
 FROM `flowc_rows`
 """
 
-# Redshift DDL (sql/order_history.sql), applied before every load.
+# The table's CREATE TABLE (sql/order_history.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS shop
-""",
     """
 CREATE TABLE IF NOT EXISTS shop.order_history (
   id            bigint,
@@ -345,6 +344,19 @@ CREATE TABLE IF NOT EXISTS shop.order_history (
 )
 """,
 ]
+SCHEMA_NAME = "shop"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = None
+LEDGER_SOURCE = None
+LEDGER_DDL = None
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

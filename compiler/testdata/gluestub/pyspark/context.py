@@ -4,9 +4,43 @@ import stub
 _SEEN = {}
 
 
+class _ResultSet:
+    """The rows of a query: the first CONFIG["query_rows"] entry [needle,
+    rows] whose needle is in the query, else none; each row a list of
+    strings or None."""
+
+    def __init__(self, rows):
+        self._rows = rows
+        self._i = -1
+
+    def getMetaData(self):
+        meta = _Namespace()
+        n = len(self._rows[0]) if self._rows else 1
+        meta.getColumnCount = lambda: n
+        return meta
+
+    def next(self):
+        self._i += 1
+        return self._i < len(self._rows)
+
+    def getString(self, i):
+        return self._rows[self._i][i - 1]
+
+
 class _Statement:
+    def executeQuery(self, sql):
+        stub.event("query", " ".join(sql.split()))
+        self._fail(sql)
+        for needle, rows in stub.CONFIG.get("query_rows", []):
+            if needle in sql:
+                return _ResultSet(rows)
+        return _ResultSet([])
+
     def execute(self, sql):
         stub.event("sql", " ".join(sql.split()))
+        self._fail(sql)
+
+    def _fail(self, sql):
         for needle in stub.CONFIG.get("fail_sql", []):
             if needle in sql:
                 raise RuntimeError("redshift failed: " + needle)
@@ -24,6 +58,11 @@ class _Statement:
 class _Connection:
     def createStatement(self):
         return _Statement()
+
+    def getMetaData(self):
+        meta = _Namespace()
+        meta.getUserName = lambda: "loader"
+        return meta
 
     def setAutoCommit(self, on):
         stub.event("autocommit", on)

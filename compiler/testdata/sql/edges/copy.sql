@@ -10,3 +10,13 @@ CREATE TABLE IF NOT EXISTS edges.copy (
   y    double precision,
   note varchar(65535)
 );
+
+CREATE TABLE IF NOT EXISTS edges.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+);

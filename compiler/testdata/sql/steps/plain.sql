@@ -11,3 +11,13 @@ CREATE TABLE IF NOT EXISTS shop.plain (
   qty      bigint,
   at       timestamp
 );
+
+CREATE TABLE IF NOT EXISTS shop.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+);

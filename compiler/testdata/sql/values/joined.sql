@@ -16,3 +16,13 @@ CREATE TABLE IF NOT EXISTS values_s.joined (
   opened date,
   label  varchar(64)
 );
+
+CREATE TABLE IF NOT EXISTS values_s.flowc_ledger (
+  tbl        varchar(127),
+  source     varchar(127),
+  part       varchar(1024),
+  object_key varchar(1024),
+  etag       varchar(64),
+  run_id     varchar(255),
+  loaded_at  timestamp DEFAULT getdate()
+);

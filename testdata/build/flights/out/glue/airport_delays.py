@@ -348,23 +348,36 @@ SELECT
 FROM `flowc_rows`
 """
 
-# Redshift DDL (sql/airport_delays.sql), applied before every load.
+# The table's CREATE TABLE (sql/airport_delays.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
     """
-CREATE SCHEMA IF NOT EXISTS airlines
-""",
-    """
 CREATE TABLE IF NOT EXISTS airlines.airport_delays (
-  flight_date date,
-  dep_airport varchar(128),
-  flights     bigint,
-  routes      bigint,
-  worst_route varchar(16),
-  avg_delay   double precision,
-  max_delay   integer
+  flight_date      date,
+  dep_airport      varchar(128),
+  flights          bigint,
+  routes           bigint,
+  worst_route      varchar(16),
+  avg_delay        double precision,
+  max_delay        integer,
+  _flowc_partition varchar(1024)
 )
 """,
 ]
+SCHEMA_NAME = "airlines"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = None
+LEDGER_SOURCE = None
+LEDGER_DDL = None
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = "_flowc_partition"
+OWNER_DDL = "ALTER TABLE airlines.airport_delays ADD COLUMN _flowc_partition varchar(1024)"
 
 
 if __name__ == "__main__":

@@ -369,11 +369,10 @@ SELECT
 FROM `flowc_rows`
 """
 
-# Redshift DDL (sql/delayed_flights_fact.sql), applied before every load.
+# The table's CREATE TABLE (sql/delayed_flights_fact.sql), run when pg_tables has no
+# such table; the schema is created (CREATE SCHEMA) only when pg_namespace
+# has no SCHEMA_NAME.
 DDL = [
-    """
-CREATE SCHEMA IF NOT EXISTS airlines
-""",
     """
 CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (
   year        char(4),
@@ -399,6 +398,19 @@ DISTKEY (dep_airport)
 COMPOUND SORTKEY (flight_date)
 """,
 ]
+SCHEMA_NAME = "airlines"
+
+# append: the ledger of loaded files (docs/run-model.md, "Append is exactly
+# once per object"), the source whose files it records, its CREATE TABLE.
+LEDGER = None
+LEDGER_SOURCE = None
+LEDGER_DDL = None
+
+# merge whose key does not cover the partition columns (FC414): the hidden
+# column naming the partition that computed each row, checked at each load,
+# and the ALTER TABLE adding it to a table created without it.
+OWNER_COLUMN = None
+OWNER_DDL = None
 
 
 if __name__ == "__main__":

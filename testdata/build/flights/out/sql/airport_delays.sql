@@ -5,11 +5,12 @@
 CREATE SCHEMA IF NOT EXISTS airlines;
 
 CREATE TABLE IF NOT EXISTS airlines.airport_delays (
-  flight_date date,
-  dep_airport varchar(128),
-  flights     bigint,
-  routes      bigint,
-  worst_route varchar(16),
-  avg_delay   double precision,
-  max_delay   integer
+  flight_date      date,
+  dep_airport      varchar(128),
+  flights          bigint,
+  routes           bigint,
+  worst_route      varchar(16),
+  avg_delay        double precision,
+  max_delay        integer,
+  _flowc_partition varchar(1024)
 );

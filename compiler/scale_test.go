@@ -1,0 +1,192 @@
+package compiler_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/spec"
+)
+
+// TestCheckLimitsAgreesWithCompile: what validate reports about a build's
+// limits (CheckLimits, which writes no Glue script) is what the build
+// reports, for every spec of the build and validate goldens and for
+// generated specs within, near and beyond the limits.
+func TestCheckLimitsAgreesWithCompile(t *testing.T) {
+	srcs := map[string][]byte{}
+	for _, pat := range []string{"../testdata/build/*/spec.yaml", "../testdata/validate/*/spec.yaml", "../examples/*.yaml"} {
+		files, _ := filepath.Glob(pat)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srcs[f] = b
+		}
+	}
+	if len(srcs) < 10 {
+		t.Fatalf("only %d specs found", len(srcs))
+	}
+	srcs["wide 300/300 (over the limits)"] = []byte(testspec.Wide(300, 300))
+	srcs["wide 150/150"] = []byte(testspec.Wide(150, 150))
+	srcs["wide 400/10 (nested stacks)"] = []byte(testspec.Wide(400, 10))
+	checked, reported := 0, 0
+	for name, src := range srcs {
+		f, ds := spec.Parse(name, src)
+		if ds.HasErrors() {
+			continue
+		}
+		irs, ds := spec.CheckAll(f)
+		if ds.HasErrors() {
+			continue
+		}
+		for _, pl := range irs {
+			_, want := compiler.Compile(pl)
+			got := compiler.CheckLimits(pl)
+			if !reflect.DeepEqual(got.Sorted(), want.Sorted()) {
+				t.Errorf("%s, env %s:\nCheckLimits: %v\nCompile:     %v", name, pl.Env, got.Sorted(), want.Sorted())
+			}
+			checked++
+			reported += len(want.Sorted())
+		}
+	}
+	if checked < 10 || reported < 3 {
+		t.Errorf("only %d environments compiled, %d limit diagnostics compared", checked, reported)
+	}
+}
+
+// BenchmarkValidate is `flowc validate`'s work on a valid spec (parse,
+// check every environment, the build's limits) at 100, 500 and 2000
+// transforms and tables over 10 sources, and at 2000 with a source each
+// (which is over CloudFormation's limits: validate reports them).
+// bench/scale.sh prints the ratios.
+func BenchmarkValidate(b *testing.B) {
+	for _, c := range wideCases() {
+		src := []byte(testspec.Wide(c.n, c.nsrc))
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, ds := spec.Parse("spec.yaml", src)
+				if ds.HasErrors() {
+					b.Fatal(ds)
+				}
+				irs, _ := spec.CheckAll(f)
+				for _, pl := range irs {
+					compiler.CheckLimits(pl)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBuild is `flowc build`'s work in memory (parse, check, compile
+// every file) for the cases of BenchmarkValidate that build.
+func BenchmarkBuild(b *testing.B) {
+	for _, c := range wideCases() {
+		if c.n == c.nsrc && c.n > 100 {
+			continue // over the limits: no build
+		}
+		src := []byte(testspec.Wide(c.n, c.nsrc))
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				pl, ds := spec.Load("spec.yaml", src, "dev")
+				if ds.HasErrors() {
+					b.Fatal(ds)
+				}
+				if _, ds := compiler.Compile(pl); ds.HasErrors() {
+					b.Fatal(ds)
+				}
+			}
+		})
+	}
+}
+
+type wideCase struct {
+	name    string
+	n, nsrc int
+}
+
+func wideCases() []wideCase {
+	var out []wideCase
+	for _, n := range []int{100, 500, 2000} {
+		out = append(out, wideCase{fmt.Sprintf("tables=%d/sources=10", n), n, 10})
+	}
+	return append(out, wideCase{"tables=2000/sources=2000", 2000, 2000})
+}
+
+// TestRunsAsDefined: ir.Runs (one pass over the tables) plans, for every
+// triggered source s, the tables whose triggered source is s or who have
+// none, in table order, and the partitioned sources that are s or that
+// those tables read, in source order, for every golden spec and a wide one.
+func TestRunsAsDefined(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/build/*/spec.yaml")
+	files = append(files, "../examples/flights.yaml")
+	srcs := map[string][]byte{"wide": []byte(testspec.Wide(40, 7))}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[f] = b
+	}
+	runs := 0
+	for name, src := range srcs {
+		f, ds := spec.Parse(name, src)
+		if ds.HasErrors() {
+			continue
+		}
+		irs, _ := spec.CheckAll(f)
+		for _, pl := range irs {
+			if pl == nil {
+				continue
+			}
+			var want []string
+			for _, s := range pl.Sources {
+				if !s.Triggered() {
+					continue
+				}
+				line := s.Name + ":"
+				read := map[string]bool{}
+				for _, tb := range pl.Tables {
+					if tb.Trigger == nil || tb.Trigger.Name == s.Name {
+						line += " " + tb.Name
+						for _, r := range tb.Reads {
+							read[r] = true
+						}
+					}
+				}
+				line += " |"
+				for _, src := range pl.Sources {
+					if len(src.Partitions) > 0 && (src == s || read[src.Name]) {
+						line += " " + src.Name
+					}
+				}
+				want = append(want, line)
+			}
+			var got []string
+			for _, r := range pl.Runs() {
+				line := r.Source.Name + ":"
+				for _, tb := range r.Tables {
+					line += " " + tb.Name
+				}
+				line += " |"
+				for _, src := range r.Crawled {
+					line += " " + src.Name
+				}
+				got = append(got, line)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (%s):\ngot  %q\nwant %q", name, pl.Env, got, want)
+			}
+			runs += len(got)
+		}
+	}
+	if runs < 10 {
+		t.Errorf("only %d runs compared", runs)
+	}
+}
