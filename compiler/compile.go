@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,24 +58,22 @@ func (o *Output) File(path string) []byte {
 
 // Options tune a build. The zero value is what `flowc build` uses.
 type Options struct {
-	// CrawlerPollSeconds is the default of the template parameter
-	// CrawlerPollSeconds, the wait between two GetCrawler polls (default
-	// 30). Tests against an emulator set 1.
-	CrawlerPollSeconds int
-	// CrawlerMaxPolls is the default of the template parameter
-	// CrawlerMaxPolls, after which a crawl still running fails the run
-	// (default 120, one hour at 30 s).
-	CrawlerMaxPolls int
+	// SlotPollSeconds is how long a partition that finds every slot taken
+	// (runs: max_parallel_partitions) waits before it tries again
+	// (default 30). Tests against an emulator set 1.
+	SlotPollSeconds int
+	// AllowDestructive names tables whose Glue job may make destructive
+	// changes although the spec says on_destructive_change: error (flowc
+	// deploy --allow-destructive): their scripts' TABLE_DESCRIPTION says
+	// allow. The rest of the build is the same.
+	AllowDestructive []string
 
 	limitsOnly bool // CheckLimits: no Glue scripts, DDL or manifest
 }
 
 func (o Options) withDefaults() Options {
-	if o.CrawlerPollSeconds <= 0 {
-		o.CrawlerPollSeconds = 30
-	}
-	if o.CrawlerMaxPolls <= 0 {
-		o.CrawlerMaxPolls = 120
+	if o.SlotPollSeconds <= 0 {
+		o.SlotPollSeconds = 30
 	}
 	return o
 }
@@ -130,7 +129,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	}
 	var scripts []script
 	if !opt.limitsOnly {
-		scripts = glueScripts(pl)
+		scripts = glueScripts(pl, opt.AllowDestructive)
 	}
 	for i, t := range pl.Tables {
 		if opt.limitsOnly {
@@ -158,7 +157,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 
-	def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: opt.CrawlerPollSeconds, CrawlerMaxPolls: opt.CrawlerMaxPolls})
+	def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: opt.SlotPollSeconds})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the state machine", err)
 		return nil, ds
@@ -221,8 +220,9 @@ type script struct {
 
 // glueScripts renders the Glue script of every table, in table order, on
 // every core: the scripts are independent and most of a large build's
-// work. The result is the same however the work is scheduled.
-func glueScripts(pl *ir.IR) []script {
+// work. The result is the same however the work is scheduled. The tables
+// allow names may make destructive changes (Options.AllowDestructive).
+func glueScripts(pl *ir.IR, allow []string) []script {
 	gw := glue.NewWriter(pl)
 	out := make([]script, len(pl.Tables))
 	next := make(chan int)
@@ -232,7 +232,8 @@ func glueScripts(pl *ir.IR) []script {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i].py, out[i].err = gw.Script(pl.Tables[i])
+				t := pl.Tables[i]
+				out[i].py, out[i].err = gw.ScriptWith(t, glue.ScriptOptions{AllowDestructive: slices.Contains(allow, t.Name)})
 			}
 		}()
 	}

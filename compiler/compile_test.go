@@ -115,7 +115,7 @@ func TestManifest(t *testing.T) {
 	}
 	l := m.Limits
 	if l.Resources.Used != 18 || l.Resources.Limit != 500 || l.InlineBytes.Limit != 51200 || l.TemplateBytes.Limit != 1000000 ||
-		l.DefinitionBytes.Limit != 1<<20 || l.InlineBytes.Used != len(out.File(layout.TemplatePath)) || !l.Inline {
+		l.DefinitionBytes.Limit != 1<<20 || l.InlineBytes.Used != len(out.File(layout.TemplatePath)) || l.Inline != (l.InlineBytes.Used <= l.InlineBytes.Limit) {
 		t.Errorf("limits: %+v", l)
 	}
 	if l.DefinitionBytes.Used <= 0 || l.DefinitionBytes.Used >= len(out.File(layout.StateMachinePath)) {

@@ -19,6 +19,8 @@ var createOnlyProperties = map[string][]string{
 	"AWS::CloudFormation::ResourceVersion":      {"ExecutionRoleArn", "LoggingConfig", "SchemaHandlerPackage", "TypeName"},
 	"AWS::CloudFormation::StackSet":             {"PermissionModel", "StackSetName"},
 	"AWS::CloudFormation::TypeActivation":       {"LoggingConfig"},
+	"AWS::DynamoDB::GlobalTable":                {"TableName"},
+	"AWS::DynamoDB::Table":                      {"ImportSourceSpecification", "TableName"},
 	"AWS::Events::ApiDestination":               {"Name"},
 	"AWS::Events::Archive":                      {"ArchiveName", "SourceArn"},
 	"AWS::Events::Connection":                   {"Name"},

@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 
+	"github.com/flowc-dev/flowc/compiler/evolve"
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
@@ -59,39 +60,69 @@ func descriptions(in planInput, oldT *template) (oldD, newD *ir.Description, not
 // column is a named, typed column.
 type column struct{ name, typ string }
 
-func describedColumns(cs []ir.ColumnDescription) []column {
-	out := make([]column, len(cs))
-	for i, c := range cs {
-		out[i] = column{name: c.Name, typ: c.Type}
-	}
-	return out
-}
-
-// tableWords compares the Redshift tables of two descriptions; nothing
-// when either is unknown.
-func tableWords(old, new *ir.Description) []string {
+// tableChanges compares the Redshift tables of two descriptions: the
+// pipeline words (a line per column or key change, "+ table"/"- table"
+// for a whole table) and the typed changes of each table that both sides
+// have (compiler/evolve); nothing when either side is unknown.
+func tableChanges(old, new *ir.Description) ([]string, []evolve.TableChanges) {
 	if old == nil || new == nil {
-		return nil
+		return nil, nil
 	}
-	oldT, newT := map[string][]column{}, map[string][]column{}
-	for _, t := range old.Tables {
-		oldT[t.Name] = describedColumns(t.Columns)
+	oldT, newT := map[string]*ir.TableDescription{}, map[string]*ir.TableDescription{}
+	for i := range old.Tables {
+		oldT[old.Tables[i].Name] = &old.Tables[i]
 	}
-	for _, t := range new.Tables {
-		newT[t.Name] = describedColumns(t.Columns)
+	for i := range new.Tables {
+		newT[new.Tables[i].Name] = &new.Tables[i]
 	}
 	var w []string
+	var tables []evolve.TableChanges
 	for _, name := range unionKeys(oldT, newT) {
-		o, oOK := oldT[name]
-		n, nOK := newT[name]
+		o, n := oldT[name], newT[name]
 		switch {
-		case !oOK:
-			w = append(w, fmt.Sprintf("+ table %s (%d columns)", name, len(n)))
-		case !nOK:
+		case o == nil:
+			w = append(w, fmt.Sprintf("+ table %s (%d columns)", name, len(n.Columns)))
+		case n == nil:
 			w = append(w, fmt.Sprintf("- table %s (the Redshift table itself is not dropped)", name))
 		default:
-			w = append(w, columnWords("table "+name, o, n)...)
+			changes := evolve.Compare(o, n, evolve.Options{Keys: true})
+			if len(changes) == 0 {
+				continue
+			}
+			for _, c := range changes {
+				w = append(w, "~ table "+name+": "+c.Words())
+			}
+			tables = append(tables, evolve.TableChanges{Table: name, Changes: changes})
 		}
 	}
-	return w
+	return w, tables
+}
+
+// AllowFlag is the deploy flag that allows one table's destructive changes.
+const AllowFlag = "--allow-destructive"
+
+// refuseDestructive returns an *evolve.RefusedError for the first table
+// (by name) with a destructive change that neither its spec
+// (on_destructive_change: allow) nor allow permits, before anything is
+// deployed; nil when there is none, or when the deployed side's tables are
+// unknown (no description: the Glue job still refuses at its next load).
+func refuseDestructive(in planInput, allow []string) error {
+	if in.Old.Template == nil {
+		return nil
+	}
+	oldT, err := parseTemplate(in.Old.Template)
+	if err != nil {
+		return err
+	}
+	oldD, newD, _, err := descriptions(in, oldT)
+	if err != nil || oldD == nil || newD == nil {
+		return err
+	}
+	_, tables := tableChanges(oldD, newD)
+	for _, t := range tables {
+		if err := evolve.Check(newD.Table(t.Table), t.Changes, allow, AllowFlag); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
+	"github.com/flowc-dev/flowc/compiler/evolve"
 	"github.com/flowc-dev/flowc/deploy/deploytest"
 	"github.com/flowc-dev/flowc/layout"
 )
@@ -96,15 +97,63 @@ func TestAssetBucket(t *testing.T) {
 		t.Fatalf("update: %v\n%s", err, out.String())
 	}
 	// The table words come from the deployed description, read back from the asset bucket.
-	mustContain(t, "update output", out.String(), "Assets: 2 uploaded, 0 already", "~ table delayed_flights_fact gained column distance integer")
+	mustContain(t, "update output", out.String(), "Assets: 2 uploaded, 0 already", "~ table delayed_flights_fact: + column distance integer (additive)")
 	if strings.Contains(out.String(), "Created asset bucket") {
 		t.Errorf("the asset bucket was created twice:\n%s", out.String())
 	}
 	out.Reset()
-	if res, err := d.Deploy(ctx, b, DeployOptions{}); err != nil || res.NoChanges {
+	// Back to base drops the column: a destructive change, allowed here.
+	if res, err := d.Deploy(ctx, b, DeployOptions{AllowDestructive: []string{"delayed_flights_fact"}}); err != nil || res.NoChanges {
 		t.Fatalf("back to base: %v %+v", err, res)
 	}
-	mustContain(t, "third output", out.String(), "Assets: 0 uploaded, 2 already", "~ table delayed_flights_fact lost column distance integer")
+	mustContain(t, "third output", out.String(), "Assets: 0 uploaded, 2 already", "~ table delayed_flights_fact: - column distance integer (destructive: drop)")
+}
+
+// TestDeployRefusesDestructive: a deploy whose table change is destructive
+// (integer -> varchar(8)) and allowed neither by the spec nor by
+// --allow-destructive fails naming the table and the column, and leaves
+// the stack as it was; the flag, or the spec's on_destructive_change:
+// allow, lets it through.
+func TestDeployRefusesDestructive(t *testing.T) {
+	srv := deploytest.Moto(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	d := testDeployer(t, srv.URL, &out, Options{})
+	if _, err := d.Deploy(ctx, loadTree(t, "testdata/trees/column"), DeployOptions{}); err != nil {
+		t.Fatalf("deploy: %v\n%s", err, out.String())
+	}
+	before := stackTemplate(ctx, t, srv.URL)
+	retype := loadTree(t, "testdata/trees/retype")
+	_, err := d.Deploy(ctx, retype, DeployOptions{AllowDestructive: []string{"other_table"}})
+	var refused *evolve.RefusedError
+	if !errors.As(err, &refused) {
+		t.Fatalf("deploy of a destructive change: err = %v\n%s", err, out.String())
+	}
+	mustContain(t, "refusal", err.Error(), "table delayed_flights_fact", "column delay integer -> varchar(8) (destructive: rebuild)", "--allow-destructive delayed_flights_fact")
+	if strings.Contains(err.Error(), "dep_airport") {
+		t.Errorf("the refusal names the in-place change: %v", err)
+	}
+	if after := stackTemplate(ctx, t, srv.URL); after != before {
+		t.Error("the refused deploy changed the stack")
+	}
+
+	if _, err := d.Deploy(ctx, retype, DeployOptions{AllowDestructive: []string{"delayed_flights_fact"}}); err != nil {
+		t.Fatalf("deploy with --allow-destructive: %v\n%s", err, out.String())
+	}
+	// The spec's allow: back to integer, the table allowing it.
+	if _, err := d.Deploy(ctx, loadTree(t, "testdata/trees/column-allow"), DeployOptions{}); err != nil {
+		t.Fatalf("deploy allowed by the spec: %v\n%s", err, out.String())
+	}
+}
+
+// stackTemplate is the deployed template of the test stack.
+func stackTemplate(ctx context.Context, t *testing.T, url string) string {
+	t.Helper()
+	got, err := cfnClient(url).GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String("flights-dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(got.TemplateBody)
 }
 
 // TestDeployedDescription: the table words against a deployed stack come

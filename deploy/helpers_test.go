@@ -18,19 +18,7 @@ import (
 // replaced by PATH's content-addressed key, as the compiler writes them.
 func loadTree(t *testing.T, dir string) *Bundle {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := treeFiles(t, dir)
 	b := &Bundle{Pipeline: "flights", Env: "dev", Stack: "flights-dev", Region: "us-east-1"}
 	keys := map[string]string{}
 	subst := func(p string) {
@@ -93,4 +81,27 @@ func olderFlowc(t *testing.T, b *Bundle) *Bundle {
 		}
 	}
 	return old
+}
+
+// treeFiles reads a tree's files by build path. A tree with a file BASE
+// holds only what differs from the tree BASE names (a sibling directory).
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	if base, err := os.ReadFile(filepath.Join(dir, "BASE")); err == nil {
+		files = treeFiles(t, filepath.Join(filepath.Dir(dir), strings.TrimSpace(string(base))))
+	}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "BASE" {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

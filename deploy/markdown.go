@@ -25,8 +25,8 @@ func renderMarkdown(p *Plan) string {
 		return b.String()
 	}
 	s := p.Summary
-	fmt.Fprintf(&b, "**%d to add, %d to modify, %d to replace, %d to remove; %d generated files changed.**\n",
-		s.Add, s.Modify, s.Replace, s.Remove, s.Files)
+	fmt.Fprintf(&b, "**%d to add, %d to modify, %d to replace, %d to remove; %d generated files changed%s.**\n",
+		s.Add, s.Modify, s.Replace, s.Remove, s.Files, destructiveCount(s))
 	if len(p.Pipeline) > 0 {
 		b.WriteString("\nPipeline:\n\n")
 		for _, l := range p.Pipeline {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/evolve"
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -22,13 +24,20 @@ type Plan struct {
 	ReplacementsFrom string `json:"replacements_from"`
 	// DetailsFrom says where property-level detail comes from: "change set"
 	// or "template diff".
-	DetailsFrom string           `json:"details_from"`
-	Pipeline    []string         `json:"pipeline"`
-	Resources   []ResourceChange `json:"resources"`
-	Parameters  []PropertyChange `json:"parameters"`
-	Files       []FileDiff       `json:"files"`
-	Notes       []string         `json:"notes"`
-	Summary     Summary          `json:"summary"`
+	DetailsFrom string   `json:"details_from"`
+	Pipeline    []string `json:"pipeline"`
+	// Tables are the changes of the Redshift tables both sides have, typed
+	// (compiler/evolve); a table added or removed is a Pipeline line only.
+	Tables     []evolve.TableChanges `json:"tables"`
+	Resources  []ResourceChange      `json:"resources"`
+	Parameters []PropertyChange      `json:"parameters"`
+	Files      []FileDiff            `json:"files"`
+	Notes      []string              `json:"notes"`
+	Summary    Summary               `json:"summary"`
+
+	// newDesc is the new side's pipeline description (nil when unknown):
+	// its tables' on_destructive_change decide what a deploy refuses.
+	newDesc *ir.Description
 }
 
 // Replacement sources.
@@ -78,6 +87,8 @@ type Summary struct {
 	Replace int `json:"replace"`
 	Remove  int `json:"remove"`
 	Files   int `json:"files"`
+	// Destructive counts the destructive table changes (drops, rebuilds).
+	Destructive int `json:"destructive"`
 }
 
 // Empty reports whether the plan changes nothing.
@@ -167,7 +178,12 @@ func buildPlan(in planInput) (*Plan, error) {
 	if note != "" {
 		p.Notes = append(p.Notes, note)
 	}
-	p.Pipeline = pipelineWords(oldT, newT, oldD, newD)
+	words, tables := tableChanges(oldD, newD)
+	p.Pipeline = pipelineWords(oldT, newT, words)
+	p.Tables, p.newDesc = tables, newD
+	for _, t := range tables {
+		p.Summary.Destructive += len(evolve.DestructiveOnly(t.Changes))
+	}
 	for _, r := range p.Resources {
 		switch {
 		case r.Action == "Add":

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/flowc-dev/flowc/compiler/evolve"
 	"github.com/flowc-dev/flowc/layout"
 )
 
@@ -38,6 +39,9 @@ func renderJSON(w io.Writer, p *Plan) error {
 	q := *p
 	if q.Pipeline == nil {
 		q.Pipeline = []string{}
+	}
+	if q.Tables == nil {
+		q.Tables = []evolve.TableChanges{}
 	}
 	if q.Resources == nil {
 		q.Resources = []ResourceChange{}
@@ -116,8 +120,8 @@ func renderText(p *Plan) string {
 	}
 	writeNotes(&b, p.Notes)
 	s := p.Summary
-	fmt.Fprintf(&b, "\n%d to add, %d to modify, %d to replace, %d to remove; %d generated files changed.\n",
-		s.Add, s.Modify, s.Replace, s.Remove, s.Files)
+	fmt.Fprintf(&b, "\n%d to add, %d to modify, %d to replace, %d to remove; %d generated files changed%s.\n",
+		s.Add, s.Modify, s.Replace, s.Remove, s.Files, destructiveCount(s))
 	return b.String()
 }
 
@@ -188,4 +192,16 @@ func writeNotes(b *strings.Builder, notes []string) {
 	for _, n := range notes {
 		b.WriteString("  - " + n + "\n")
 	}
+}
+
+// destructiveCount adds the destructive table changes to the summary line,
+// when there are any.
+func destructiveCount(s Summary) string {
+	switch s.Destructive {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 destructive table change"
+	}
+	return fmt.Sprintf("; %d destructive table changes", s.Destructive)
 }

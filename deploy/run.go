@@ -27,6 +27,10 @@ type DeployOptions struct {
 	// AssetBucket, which flowc sets. Parameters left out take the
 	// template's defaults.
 	Parameters map[string]string
+	// AllowDestructive names tables whose destructive changes this deploy
+	// may make although their spec says on_destructive_change: error
+	// (--allow-destructive, repeatable).
+	AllowDestructive []string
 }
 
 // Result is what a deploy did.
@@ -102,6 +106,9 @@ func (d *Deployer) Deploy(ctx context.Context, b *Bundle, o DeployOptions) (*Res
 	in, err := d.planInput(ctx, b, st, newT, bucket, o.Parameters)
 	if err != nil {
 		return nil, err
+	}
+	if err := refuseDestructive(in, o.AllowDestructive); err != nil {
+		return res, err
 	}
 	creating := st == nil || st.StackStatus == cfntypes.StackStatusReviewInProgress
 	if o.Method == MethodDirect {

@@ -4,19 +4,16 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/flowc-dev/flowc/ir"
 )
 
 // pipelineWords says what changed in the words of the spec: Redshift
-// tables and their columns (from the pipeline's descriptions, nil when a
-// side has none), source columns and locations (Glue catalog tables),
+// tables and their columns (tableChanges, from the pipeline's
+// descriptions), source columns and locations (Glue catalog tables),
 // triggers (EventBridge rules), alert recipients (SNS subscriptions), Glue
 // job settings and data buckets (from the templates). Each line starts
 // with "+", "-" or "~".
-func pipelineWords(old, new *template, oldD, newD *ir.Description) []string {
-	var w []string
-	w = append(w, tableWords(oldD, newD)...)
+func pipelineWords(old, new *template, tables []string) []string {
+	w := append([]string(nil), tables...)
 	w = append(w, sourceWords(old, new)...)
 	w = append(w, triggerWords(old, new)...)
 	w = append(w, recipientWords(old, new)...)

@@ -96,6 +96,9 @@ type TableReport struct {
 	ChecksPassed int     `json:"checks_passed"`
 	Checks       int     `json:"checks"`
 	Seconds      float64 `json:"seconds"`
+	// Migrated lists the changes made to the warehouse's table before the
+	// load, in `flowc diff`'s words (docs/table-evolution.md).
+	Migrated []string `json:"migrated,omitempty"`
 }
 
 // Run runs the pipeline ir and loads the warehouse; see the package doc.

@@ -65,57 +65,13 @@ func (r *runner) createSchema(ctx context.Context) error {
 	return err
 }
 
-// ensureTable checks that the table in the warehouse, if there is one, has
-// the spec's columns, and returns the statement that creates it when there
-// is none ("" when there is).
-func (r *runner) ensureTable(ctx context.Context, tb *ir.Table) (string, error) {
-	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? ORDER BY ordinal_position", r.schema(), tb.Name)
-	if err != nil {
-		return "", err
-	}
-	var have []string
-	for rows.Next() {
-		var n, t string
-		if err := rows.Scan(&n, &t); err != nil {
-			rows.Close()
-			return "", err
-		}
-		have = append(have, n+" "+t)
-	}
-	rows.Close()
-	var want, defs []string
-	for _, c := range tb.Columns {
-		ddl, info := warehouseType(c.Type)
-		want = append(want, c.Name+" "+info)
-		defs = append(defs, duck.Ident(c.Name)+" "+ddl)
-	}
-	if tb.OwnerCheck {
-		// The partition that computed the row (ownerCheck).
-		if len(have) > 0 && strings.Join(have, ", ") == strings.Join(want, ", ") {
-			// A table loaded before flowc checked ownership: its rows get
-			// NULL, "owner unknown", which no check fails on.
-			return "ALTER TABLE " + r.target(tb) + " ADD COLUMN " + duck.Ident(ir.OwnerColumn) + " VARCHAR", nil
-		}
-		want = append(want, ir.OwnerColumn+" VARCHAR")
-		defs = append(defs, duck.Ident(ir.OwnerColumn)+" VARCHAR")
-	}
-	if len(have) == 0 {
-		return "CREATE TABLE " + r.target(tb) + " (" + strings.Join(defs, ", ") + ")", nil
-	}
-	if strings.Join(have, ", ") != strings.Join(want, ", ") {
-		return "", settledError{fmt.Errorf("table %s.%s in the warehouse %s has the columns (%s), but the spec declares (%s); drop the table or delete the file to start over",
-			r.schema(), tb.Name, r.opts.Warehouse, strings.Join(have, ", "), strings.Join(want, ", "))}
-	}
-	return "", nil
-}
-
 // staged is a table whose rows are staged and checked, ready to load.
 type staged struct {
 	tb, plan *ir.Table
 	stage    string // the relation of its rows
 	carries  bool
-	shared   bool   // merge: a key is in the rows of several runs (sharedKeys)
-	create   string // the CREATE TABLE, when the warehouse has no such table
+	shared   bool     // merge: a key is in the rows of several runs (sharedKeys)
+	ddl      []string // creates or migrates the warehouse's table (tableDDL)
 	rep      *TableReport
 }
 
@@ -155,11 +111,12 @@ func (r *runner) stageTable(ctx context.Context, tb *ir.Table) (*staged, error) 
 	if err := r.lengths(ctx, tb, stage); err != nil {
 		return nil, err
 	}
-	create, err := r.ensureTable(ctx, tb)
+	ddl, migrated, err := r.tableDDL(ctx, tb)
 	if err != nil {
 		return nil, err
 	}
-	st := &staged{tb: tb, plan: plan, stage: stage, carries: carries, create: create, rep: rep}
+	rep.Migrated = migrated
+	st := &staged{tb: tb, plan: plan, stage: stage, carries: carries, ddl: ddl, rep: rep}
 	if tb.Load == spec.LoadMerge && carries {
 		if st.shared, err = r.sharedKeys(ctx, tb, stage); err != nil {
 			return nil, fmt.Errorf("computing the rows of table %s: %s", name, cleanErr(err))
@@ -188,12 +145,12 @@ func (r *runner) sharedKeys(ctx context.Context, tb *ir.Table, stage string) (bo
 	return shared, err
 }
 
-// loadTable creates the table if needed and loads its staged rows, in the
-// run's transaction.
+// loadTable creates or migrates the table if needed and loads its staged
+// rows, in the run's transaction.
 func (r *runner) loadTable(ctx context.Context, st *staged) error {
-	if st.create != "" {
-		if _, err := r.exec(ctx, st.create); err != nil {
-			return err
+	for _, q := range st.ddl {
+		if _, err := r.exec(ctx, q); err != nil {
+			return fmt.Errorf("migrating table %s: %s", st.rep.Table, cleanErr(err))
 		}
 	}
 	if st.tb.Load == spec.LoadMerge && st.tb.OwnerCheck {

@@ -167,7 +167,7 @@ func TestTypedNoRetry(t *testing.T) {
 	f.pl = loadSpec(t, "flights.yaml", exampleSpec(t, replace("max_delay: integer}", "max_delay: bigint}")))
 	var msgs []string
 	_, err := Run(context.Background(), f.pl, Options{SpecDir: f.dir, Warehouse: f.wh, Progress: func(msg string) { msgs = append(msgs, msg) }})
-	if err == nil || !strings.Contains(err.Error(), "in the warehouse") {
+	if err == nil || !strings.Contains(err.Error(), "destructive change not allowed") {
 		t.Fatalf("got %v", err)
 	}
 	for _, m := range msgs {

@@ -36,12 +36,6 @@ func resource(id, what string, lines ...string) *Node {
 }
 
 func (b *builder) sources() {
-	crawled := map[string]bool{}
-	if b.opt.AWS {
-		for _, s := range b.pl.CrawledSources() {
-			crawled[s.Name] = true
-		}
-	}
 	for _, s := range b.pl.Sources {
 		id := sourceID(s.Name)
 		detail := s.Format
@@ -58,9 +52,6 @@ func (b *builder) sources() {
 			res = append(res,
 				resource(id+"_bucket", "S3 bucket", shorten(s.Bucket), shorten(s.Prefix+"*"+s.Suffix())),
 				resource(id+"_table", "Glue catalog table", shorten(b.pl.Names.GlueDatabase()+"."+s.Name)))
-			if crawled[s.Name] {
-				res = append(res, resource(id+"_crawler", "Glue crawler", b.pl.Names.Crawler(s.Name)))
-			}
 			if s.Triggered() {
 				res = append(res, resource(id+"_rule", "EventBridge rule", b.pl.Names.Rule(s.Name)))
 			}

@@ -39,7 +39,7 @@ var Formats = []Format{FormatMermaid, FormatDOT, FormatSVG}
 // Options tune what the graph shows.
 type Options struct {
 	// AWS adds the AWS resources a build creates (buckets, rules, the state
-	// machine, crawlers, jobs, the topic), grouped under the pipeline nodes
+	// machine, jobs, the topic), grouped under the pipeline nodes
 	// they serve. Their names depend on the environment.
 	AWS bool
 }

@@ -6,10 +6,19 @@ import (
 	"fmt"
 )
 
-// descriptionVersion is the format version of a Description. A reader
-// refuses a description with a version it does not know; a change that an
-// older reader would misread takes the next number.
-const descriptionVersion = 1
+// descriptionVersion is the newest format version of a Description. A
+// reader refuses a description with a version it does not know; a change
+// that an older reader would misread takes the next number.
+//
+// Version 2 adds a table's on_destructive_change and a column's
+// renamed_from: a version-1 reader would read a rename as a drop and an
+// add. A description that uses neither is written as version 1, byte for
+// byte what an older flowc wrote, so older readers keep reading it.
+const descriptionVersion = 2
+
+// descriptionV1 is the first format version, still written when a
+// description needs nothing newer.
+const descriptionV1 = 1
 
 // Description is the typed description of a pipeline that `flowc build`
 // writes (pipeline.json, and manifest.json's "description") and `flowc
@@ -39,14 +48,17 @@ type SourceDescription struct {
 
 // TableDescription describes a Redshift table the pipeline loads.
 type TableDescription struct {
-	Name      string              `json:"name"`
-	From      string              `json:"from"` // the source or transform loaded
-	Load      string              `json:"load"` // append | replace_partition | merge
-	Key       []string            `json:"key,omitempty"`
-	Distkey   string              `json:"distkey,omitempty"`
-	Diststyle string              `json:"diststyle,omitempty"` // as the DDL declares it: "key" with a distkey; "" = Redshift's default (auto)
-	Sortkey   []string            `json:"sortkey,omitempty"`
-	Columns   []ColumnDescription `json:"columns"` // Redshift types, as DDL
+	Name      string   `json:"name"`
+	From      string   `json:"from"` // the source or transform loaded
+	Load      string   `json:"load"` // append | replace_partition | merge
+	Key       []string `json:"key,omitempty"`
+	Distkey   string   `json:"distkey,omitempty"`
+	Diststyle string   `json:"diststyle,omitempty"` // as the DDL declares it: "key" with a distkey; "" = Redshift's default (auto)
+	Sortkey   []string `json:"sortkey,omitempty"`
+	// OnDestructiveChange is "allow" when the spec allows destructive
+	// changes, "" for the default (error). Version 2.
+	OnDestructiveChange string              `json:"on_destructive_change,omitempty"`
+	Columns             []ColumnDescription `json:"columns"` // Redshift types, as DDL
 	// Trigger is the triggered source in the table's lineage ("" if none).
 	Trigger string `json:"trigger,omitempty"`
 }
@@ -57,11 +69,14 @@ type TableDescription struct {
 type ColumnDescription struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
+	// RenamedFrom is a table column's earlier name, when the spec renames
+	// it. Version 2.
+	RenamedFrom string `json:"renamed_from,omitempty"`
 }
 
 // Describe returns the description of the pipeline.
 func (ir *IR) Describe() *Description {
-	d := &Description{Version: descriptionVersion, Pipeline: ir.Pipeline, Env: ir.Env,
+	d := &Description{Version: descriptionV1, Pipeline: ir.Pipeline, Env: ir.Env,
 		Sources: []SourceDescription{}, Tables: []TableDescription{}}
 	for _, s := range ir.Sources {
 		sd := SourceDescription{Name: s.Name, Location: s.Location, Format: s.Format,
@@ -75,20 +90,38 @@ func (ir *IR) Describe() *Description {
 		d.Sources = append(d.Sources, sd)
 	}
 	for _, t := range ir.Tables {
-		td := TableDescription{Name: t.Name, From: t.From, Load: t.Load, Key: t.Key,
-			Distkey: t.Distkey, Diststyle: t.Diststyle, Sortkey: t.Sortkey, Columns: []ColumnDescription{}}
-		for _, c := range t.Columns {
-			td.Columns = append(td.Columns, ColumnDescription{Name: c.Name, Type: c.Type.String()})
+		td := t.Describe()
+		if td.OnDestructiveChange != "" {
+			d.Version = descriptionVersion
 		}
-		if t.Distkey != "" { // a distkey implies diststyle key (a spec rule)
-			td.Diststyle = "key"
-		}
-		if t.Trigger != nil {
-			td.Trigger = t.Trigger.Name
+		for _, c := range td.Columns {
+			if c.RenamedFrom != "" {
+				d.Version = descriptionVersion
+			}
 		}
 		d.Tables = append(d.Tables, td)
 	}
 	return d
+}
+
+// Describe returns the description of the table (an entry of
+// IR.Describe's Tables).
+func (t *Table) Describe() TableDescription {
+	td := TableDescription{Name: t.Name, From: t.From, Load: t.Load, Key: t.Key,
+		Distkey: t.Distkey, Diststyle: t.Diststyle, Sortkey: t.Sortkey, Columns: []ColumnDescription{}}
+	for _, c := range t.Columns {
+		td.Columns = append(td.Columns, ColumnDescription{Name: c.Name, Type: c.Type.String(), RenamedFrom: c.RenamedFrom})
+	}
+	if t.OnDestructive == OnDestructiveAllow {
+		td.OnDestructiveChange = OnDestructiveAllow
+	}
+	if t.Distkey != "" { // a distkey implies diststyle key (a spec rule)
+		td.Diststyle = "key"
+	}
+	if t.Trigger != nil {
+		td.Trigger = t.Trigger.Name
+	}
+	return td
 }
 
 // JSON renders the description as pipeline.json: indented by two spaces,
@@ -112,7 +145,7 @@ func ParseDescription(data []byte) (*Description, error) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("pipeline description: %w", err)
 	}
-	if d.Version != descriptionVersion {
+	if d.Version < descriptionV1 || d.Version > descriptionVersion {
 		return nil, fmt.Errorf("pipeline description: format version %d, this flowc reads version %d", d.Version, descriptionVersion)
 	}
 	return &d, nil

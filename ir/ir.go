@@ -37,6 +37,9 @@ type IR struct {
 	Redshift   Redshift
 	Alerts     Alerts
 	Glue       GlueSettings
+	// MaxParallelPartitions is how many partitions load at once (runs:
+	// max_parallel_partitions), and every Glue job's MaxConcurrentRuns.
+	MaxParallelPartitions int
 }
 
 // Source is a dataset read by the pipeline.
@@ -51,9 +54,20 @@ type Source struct {
 	Columns    []expr.Column // the file's columns, in order
 	Partitions []expr.Column // Hive partition columns, in order
 	Trigger    TriggerKind
-	Schedule   string // cron(...) or rate(...) when Trigger is schedule
+	Schedule   string  // cron(...) or rate(...) when Trigger is schedule
+	Arrival    Arrival // when Trigger is on_arrival, defaults applied
 	// Schema is Columns then Partitions: the row every step starts from.
 	Schema []expr.Column
+}
+
+// Arrival is how the runs of an on_arrival source wait for its files
+// (docs/run-model.md): a partition loads once it has had no new file for
+// SettleSeconds, or MaxWaitSeconds after its run took the lease; with a
+// Marker only an object of that name announces a partition.
+type Arrival struct {
+	SettleSeconds  int
+	MaxWaitSeconds int
+	Marker         string // "" when none
 }
 
 // Triggered reports whether the source starts runs.
@@ -140,8 +154,11 @@ type Table struct {
 	Distkey   string
 	Diststyle string // auto | even | all | key; "" = Redshift's default (auto)
 	Sortkey   []string
-	Columns   []*TableColumn
-	Checks    []*Check
+	// OnDestructive is error or allow: whether a migration may rebuild
+	// the table or drop data to match the spec (on_destructive_change:).
+	OnDestructive string
+	Columns       []*TableColumn
+	Checks        []*Check
 	// Trigger is the triggered source in the table's lineage (nil if none);
 	// a run reads only its partition. PartitionColumns are its partition
 	// column names (those replace_partition deletes by).
@@ -171,6 +188,8 @@ type TableColumn struct {
 	Type RedshiftType
 	From expr.Type
 	Pos  Pos
+	// RenamedFrom is the column's earlier name ("" if not renamed).
+	RenamedFrom string
 }
 
 // Check is a data check run before a load; a failure loads nothing.

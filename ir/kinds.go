@@ -41,3 +41,9 @@ const (
 	LoadReplacePartition = "replace_partition"
 	LoadMerge            = "merge"
 )
+
+// A table's policy for a destructive change (on_destructive_change:).
+const (
+	OnDestructiveError = "error"
+	OnDestructiveAllow = "allow"
+)

@@ -2,19 +2,15 @@ package ir
 
 import (
 	"path"
-	"sort"
 	"strings"
 )
 
 // RunPlan is what a run started by the triggered source Source does: the
-// tables it loads (in table order: those whose lineage has Source as its
-// triggered source, and those whose lineage has none) and the partitioned
-// sources it crawls (in source order: Source, when partitioned, and the
-// partitioned sources those tables read).
+// tables it loads, in table order: those whose lineage has Source as its
+// triggered source, and those whose lineage has none.
 type RunPlan struct {
-	Source  *Source
-	Tables  []*Table
-	Crawled []*Source
+	Source *Source
+	Tables []*Table
 }
 
 // Runs returns the plan of every triggered source, in source order. It
@@ -22,69 +18,44 @@ type RunPlan struct {
 // tables costs what it holds, not their product.
 func (p *IR) Runs() []RunPlan {
 	var out []RunPlan
-	run := map[string]int{}   // triggered source -> index in out
-	order := map[string]int{} // source -> index in p.Sources
-	for i, s := range p.Sources {
-		order[s.Name] = i
+	run := map[string]int{} // triggered source -> index in out
+	for _, s := range p.Sources {
 		if s.Triggered() {
 			run[s.Name] = len(out)
 			out = append(out, RunPlan{Source: s})
 		}
 	}
-	crawled := make([]map[int]bool, len(out)) // per run, indices of the crawled sources
-	for i, r := range out {
-		crawled[i] = map[int]bool{}
-		if len(r.Source.Partitions) > 0 {
-			crawled[i][order[r.Source.Name]] = true
-		}
-	}
-	add := func(i int, t *Table) {
-		out[i].Tables = append(out[i].Tables, t)
-		for _, n := range t.Reads {
-			if j, ok := order[n]; ok && len(p.Sources[j].Partitions) > 0 {
-				crawled[i][j] = true
-			}
-		}
-	}
 	for _, t := range p.Tables {
 		if t.Trigger == nil { // no triggered source: every run loads it
 			for i := range out {
-				add(i, t)
+				out[i].Tables = append(out[i].Tables, t)
 			}
 			continue
 		}
 		if i, ok := run[t.Trigger.Name]; ok {
-			add(i, t)
-		}
-	}
-	for i := range out {
-		idx := make([]int, 0, len(crawled[i]))
-		for j := range crawled[i] {
-			idx = append(idx, j)
-		}
-		sort.Ints(idx)
-		for _, j := range idx {
-			out[i].Crawled = append(out[i].Crawled, p.Sources[j])
+			out[i].Tables = append(out[i].Tables, t)
 		}
 	}
 	return out
 }
 
-// CrawledSources returns the sources the build gives a Glue crawler, in spec
-// order: the partitioned sources that some run crawls (a triggered source,
-// and the partitioned sources its tables read). Every source gets a Glue
-// catalog table; only these get a crawler. For readers of the IR, such as
-// `flowc graph --aws`, that must show what the build creates.
-func (p *IR) CrawledSources() []*Source {
-	need := map[*Source]bool{}
-	for _, r := range p.Runs() {
-		for _, c := range r.Crawled {
-			need[c] = true
-		}
-	}
+// Registers reports whether a run of s registers the partition it runs in
+// the Glue Data Catalog: s is partitioned and starts a run per object
+// that lands (the object's key names the partition). Other sources have
+// no partition a run knows of; their catalog tables list no partitions
+// unless someone adds them (Athena's MSCK REPAIR TABLE, for one).
+func (s *Source) Registers() bool {
+	return s.Trigger == TriggerOnArrival && len(s.Partitions) > 0
+}
+
+// RegisteredSources returns, in spec order, the sources whose runs
+// register their partitions (Source.Registers). For readers of the IR, such
+// as the template's IAM policies, that must know which catalog tables the
+// state machine writes to.
+func (p *IR) RegisteredSources() []*Source {
 	var out []*Source
 	for _, s := range p.Sources {
-		if need[s] {
+		if s.Registers() {
 			out = append(out, s)
 		}
 	}

@@ -35,15 +35,14 @@ func (n Names) Role(purpose string) string { return n.base() + "-" + purpose }
 // GlueDatabase is the Glue Data Catalog database.
 func (n Names) GlueDatabase() string { return strings.ReplaceAll(n.base(), "-", "_") }
 
-// Crawler is the Glue crawler of a source.
-func (n Names) Crawler(source string) string {
-	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")
-}
-
 // GlueJob is the Glue job loading a table.
 func (n Names) GlueJob(table string) string {
 	return n.base() + "-" + strings.ReplaceAll(table, "_", "-")
 }
+
+// RunsTable is the DynamoDB table of the runs: partition leases, the
+// S3 events seen, the slots (docs/run-model.md).
+func (n Names) RunsTable() string { return n.base() + "-runs" }
 
 // Topic is the SNS topic for alerts.
 func (n Names) Topic() string { return n.base() + "-alerts" }

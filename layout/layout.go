@@ -97,20 +97,29 @@ const (
 // not know the partition either.
 const (
 	SubstAlertTopicArn = "AlertTopicArn"
+	// SubstRunsTable is the name of the runs table (leases, arrivals,
+	// slots; docs/run-model.md).
+	SubstRunsTable = "RunsTable"
 
-	IntegrationGlueStartCrawler    = "GlueStartCrawlerArn"
-	IntegrationGlueGetCrawler      = "GlueGetCrawlerArn"
-	IntegrationGlueStartJobRunSync = "GlueStartJobRunSyncArn"
-	IntegrationSNSPublish          = "SnsPublishArn"
+	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
+	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
+	IntegrationSNSPublish               = "SnsPublishArn"
+	IntegrationDynamoDBPutItem          = "DynamoDBPutItemArn"
+	IntegrationDynamoDBUpdateItem       = "DynamoDBUpdateItemArn"
+	IntegrationDynamoDBGetItem          = "DynamoDBGetItemArn"
+	IntegrationSfnDescribeExecution     = "SfnDescribeExecutionArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
 // resource: the ARN is arn:<partition>:states:::<resource>.
 var IntegrationResource = map[string]string{
-	IntegrationGlueStartCrawler:    "aws-sdk:glue:startCrawler",
-	IntegrationGlueGetCrawler:      "aws-sdk:glue:getCrawler",
-	IntegrationGlueStartJobRunSync: "glue:startJobRun.sync",
-	IntegrationSNSPublish:          "sns:publish",
+	IntegrationGlueBatchCreatePartition: "aws-sdk:glue:batchCreatePartition",
+	IntegrationGlueStartJobRunSync:      "glue:startJobRun.sync",
+	IntegrationSNSPublish:               "sns:publish",
+	IntegrationDynamoDBPutItem:          "dynamodb:putItem",
+	IntegrationDynamoDBUpdateItem:       "dynamodb:updateItem",
+	IntegrationDynamoDBGetItem:          "dynamodb:getItem",
+	IntegrationSfnDescribeExecution:     "aws-sdk:sfn:describeExecution",
 }
 
 // S3 key prefixes in the asset bucket.

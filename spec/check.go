@@ -608,7 +608,6 @@ func (c *checker) environment(v *envValues) {
 	}
 	long(envPos, "SNS topic", n.Topic(), maxTopicName)
 	for i, s := range f.Sources {
-		long(s.Name.Pos, "Glue crawler", n.Crawler(s.Name.Raw), maxGlueName)
 		if s.triggerKind() != triggerNone {
 			long(s.Name.Pos, "EventBridge rule", n.Rule(s.Name.Raw), maxRuleName)
 		}

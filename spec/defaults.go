@@ -6,11 +6,12 @@ import "github.com/flowc-dev/flowc/ir"
 // The checker applies them once, here and in the syntax accessors below,
 // and the IR holds the result; nothing after the checker applies a default.
 const (
-	defaultFormat   = "csv"       // a source's format:
-	defaultLoad     = loadAppend  // a table's load:
-	defaultJoinKind = "inner"     // a join step's kind:
-	defaultTrigger  = triggerNone // a source without trigger:
-	defaultPartType = "string"    // a partition's type:
+	defaultFormat        = "csv"                 // a source's format:
+	defaultLoad          = loadAppend            // a table's load:
+	defaultOnDestructive = ir.OnDestructiveError // a table's on_destructive_change:
+	defaultJoinKind      = "inner"               // a join step's kind:
+	defaultTrigger       = triggerNone           // a source without trigger:
+	defaultPartType      = "string"              // a partition's type:
 
 	defaultCSVHeader    = true // csv: header:
 	defaultCSVDelimiter = ","  // csv: delimiter:
@@ -22,7 +23,48 @@ const (
 	defaultGlueWorkerType = "G.1X" // glue: worker_type:
 	defaultGlueWorkers    = 2      // glue: workers:
 	defaultGlueTimeout    = 60     // glue: timeout_minutes:
+
+	// trigger: {on_arrival: {...}} and runs: (docs/run-model.md).
+	defaultSettleSeconds         = 60  // settle_seconds: without a marker
+	defaultMarkerSettleSeconds   = 0   // settle_seconds: with a marker
+	defaultMaxWaitSeconds        = 900 // max_wait_seconds:
+	defaultMaxParallelPartitions = 4   // runs: max_parallel_partitions:
+	minSettleSeconds             = 0
+	maxSettleSeconds             = 900
+	minMaxWaitSeconds            = 60
+	maxMaxWaitSeconds            = 86400
+	maxParallelPartitionsLimit   = 50
 )
+
+// arrival returns the source's on_arrival options with the defaults
+// applied (settle 0 with a marker, 60 without; max wait 900).
+func (s *Source) arrival() ir.Arrival {
+	a := ir.Arrival{SettleSeconds: defaultSettleSeconds, MaxWaitSeconds: defaultMaxWaitSeconds}
+	if s.Trigger == nil || s.Trigger.Arrival == nil {
+		return a
+	}
+	o := s.Trigger.Arrival
+	a.Marker = o.Marker.Raw
+	if a.Marker != "" {
+		a.SettleSeconds = defaultMarkerSettleSeconds
+	}
+	if o.SettleSeconds.Set {
+		a.SettleSeconds = o.SettleSeconds.Value
+	}
+	if o.MaxWaitSeconds.Set {
+		a.MaxWaitSeconds = o.MaxWaitSeconds.Value
+	}
+	return a
+}
+
+// maxParallelPartitions returns runs: max_parallel_partitions, default
+// defaultMaxParallelPartitions.
+func (f *File) maxParallelPartitions() int {
+	if f.Runs == nil || !f.Runs.MaxParallelPartitions.Set {
+		return defaultMaxParallelPartitions
+	}
+	return f.Runs.MaxParallelPartitions.Value
+}
 
 // formatName returns the source's format, defaultFormat when unset.
 func (s *Source) formatName() string {
@@ -30,6 +72,14 @@ func (s *Source) formatName() string {
 		return defaultFormat
 	}
 	return s.Format.Raw
+}
+
+// onDestructive returns the table's on_destructive_change, error when unset.
+func (t *Table) onDestructive() string {
+	if t.OnDestructiveChange.Raw == "" {
+		return defaultOnDestructive
+	}
+	return t.OnDestructiveChange.Raw
 }
 
 // loadMode returns the table's load mode, defaultLoad when unset.

@@ -214,7 +214,7 @@ func (c *checker) tables() {
 		for _, tc := range t.Columns {
 			cols[tc.Name.Raw] = tc
 			colNames = append(colNames, tc.Name.Raw)
-			rt, err := parseRedshiftType(tc.Type.Raw)
+			rt, err := ParseRedshiftType(tc.Type.Raw)
 			if err != nil {
 				if tc.Type.IsSet() {
 					c.errorf(tc.Type.Pos, diag.FC400, "%v", err).Hint = "Redshift types: " + strings.Join(redshiftTypeNames, ", ")
@@ -263,6 +263,7 @@ func (c *checker) tables() {
 		}
 		inTable(t.Key, "key")
 		inTable(t.Sortkey, "sortkey")
+		c.renames(t, cols)
 		if t.Distkey.IsSet() {
 			inTable([]Str{t.Distkey}, "distkey")
 			if t.Diststyle.IsSet() && t.Diststyle.Raw != "key" {
@@ -414,6 +415,33 @@ func (c *checker) tableChecks(t *Table, row []expr.Column, ok bool) {
 			if ok {
 				c.wantBool(ck.Expect, c.check(ck.Expect, &expr.Scope{Columns: tcols}, expr.Options{}), "expect")
 			}
+		}
+	}
+}
+
+// renames checks the columns' renamed_from: a valid name, neither the
+// column's own name nor another declared column (the warehouse would hold
+// both), and no earlier name claimed by two columns.
+func (c *checker) renames(t *Table, cols map[string]*TableColumn) {
+	claimed := map[string]*TableColumn{}
+	for _, tc := range t.Columns {
+		old := tc.RenamedFrom
+		if !old.IsSet() {
+			continue
+		}
+		switch {
+		case !nameRe.MatchString(old.Raw):
+			c.errorf(old.Pos, diag.FC415, "renamed_from %q of column %q is not a valid column name", old.Raw, tc.Name.Raw)
+		case old.Raw == tc.Name.Raw:
+			c.errorf(old.Pos, diag.FC415, "column %q is renamed from itself", tc.Name.Raw).Hint = "remove renamed_from"
+		case cols[old.Raw] != nil:
+			c.errorf(old.Pos, diag.FC415, "column %q is renamed from %q, which table %q still declares", tc.Name.Raw, old.Raw, t.Name.Raw).Hint =
+				"a rename moves the column; remove " + old.Raw + " from columns:, or renamed_from"
+		case claimed[old.Raw] != nil:
+			dg := c.errorf(old.Pos, diag.FC415, "columns %q and %q are both renamed from %q", claimed[old.Raw].Name.Raw, tc.Name.Raw, old.Raw)
+			dg.Related = diag.Related{Pos: claimed[old.Raw].RenamedFrom.Pos, Message: "first renamed here"}
+		default:
+			claimed[old.Raw] = tc
 		}
 	}
 }

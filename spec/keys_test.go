@@ -62,7 +62,7 @@ func TestSchemaAgreesWithDecoder(t *testing.T) {
 		{"partition", partKeys}, {"transform", transformKeys}, {"join step", joinKeys},
 		{"dedupe step", dedupeKeys}, {"aggregate step", aggKeys}, {"warehouse", warehouseKeys},
 		{"redshift", redshiftKeys}, {"table", tableKeys}, {"row_count check", rowCountKeys},
-		{"alerts", alertsKeys}, {"alert", alertKeys}, {"glue", glueKeys},
+		{"alerts", alertsKeys}, {"alert", alertKeys}, {"glue", glueKeys}, {"table column", tableColKeys},
 	} {
 		m := map[string]any{}
 		for _, k := range l.keys {

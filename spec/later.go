@@ -260,10 +260,39 @@ func (c *checker) redshiftDatabase(s Str, v, env string) {
 	}
 }
 
+// arrivalOptions checks `trigger: {on_arrival: {...}}` as a whole
+// (FC220); each value's range is checked where it is read (FC108).
+func (c *checker) arrivalOptions(s *Source) {
+	if s.Trigger == nil || s.Trigger.Arrival == nil {
+		return
+	}
+	o, a := s.Trigger.Arrival, s.arrival()
+	if a.SettleSeconds > a.MaxWaitSeconds {
+		pos := o.SettleSeconds.Pos
+		if !o.SettleSeconds.Set {
+			pos = o.MaxWaitSeconds.Pos
+		}
+		c.errorf(pos, diag.FC220, "settle_seconds %d is more than max_wait_seconds %d: a partition would never wait for quiet", a.SettleSeconds, a.MaxWaitSeconds).Hint =
+			"make max_wait_seconds at least settle_seconds"
+	}
+	if !o.Marker.IsSet() {
+		return
+	}
+	m := o.Marker.Raw
+	ext := "." + s.formatName()
+	switch {
+	case m == "" || strings.ContainsAny(m, "/*?") || m == "." || m == "..":
+		c.errorf(o.Marker.Pos, diag.FC220, "marker %q is not a file name", m).Hint = "name the file the producer writes into a complete partition folder, e.g. _SUCCESS"
+	case strings.HasSuffix(strings.ToLower(m), ext):
+		c.errorf(o.Marker.Pos, diag.FC220, "marker %q ends in %s, so it would be read as a data file", m, ext).Hint = "use a name that does not end in " + ext + ", e.g. _SUCCESS"
+	}
+}
+
 // laterChecks runs the checks above that need no environment.
 func (c *checker) laterChecks() {
 	for _, s := range c.f.Sources {
 		c.csvOptions(s)
+		c.arrivalOptions(s)
 	}
 	c.glueSettings()
 	c.reservedNames()

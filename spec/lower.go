@@ -23,6 +23,8 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		Redshift:    v.redshift,
 		Alerts:      ir.Alerts{OnFailure: v.onFailure, OnSuccess: v.onSuccess},
 		Glue:        f.glue(),
+
+		MaxParallelPartitions: f.maxParallelPartitions(),
 	}
 	buckets := map[string]*ir.Bucket{}
 	for i, s := range f.Sources {
@@ -44,6 +46,9 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		}
 		if s.Trigger != nil {
 			src.Schedule = s.Trigger.Schedule.Raw
+		}
+		if src.Trigger == ir.TriggerOnArrival {
+			src.Arrival = s.arrival()
 		}
 		pl.Sources = append(pl.Sources, src)
 		if src.Bucket != "" {
@@ -77,9 +82,11 @@ func (c *checker) lower(v *envValues) *ir.IR {
 			Diststyle: t.Diststyle.Raw,
 			Key:       raws(t.Key),
 			Sortkey:   raws(t.Sortkey),
+
+			OnDestructive: t.onDestructive(),
 		}
 		for _, col := range t.Columns {
-			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos})
+			tb.Columns = append(tb.Columns, &ir.TableColumn{Name: col.Name.Raw, Type: c.rt[col], From: c.feed[col], Pos: col.Name.Pos, RenamedFrom: col.RenamedFrom.Raw})
 		}
 		for _, k := range t.Checks {
 			ck := &ir.Check{Kind: k.Kind, Name: k.Name(), Pos: k.Pos, Columns: raws(k.Columns)}

@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/diag"
 	"github.com/flowc-dev/flowc/spec/expr"
 )
@@ -14,7 +15,7 @@ import (
 // Keys allowed in each mapping of the language. The JSON Schema (schema.json)
 // says the same; TestSchemaAgreesWithDecoder keeps them together.
 var (
-	topKeys       = []string{"version", "pipeline", "description", "environments", "sources", "transforms", "warehouse", "alerts", "glue"}
+	topKeys       = []string{"version", "pipeline", "description", "environments", "sources", "transforms", "warehouse", "alerts", "glue", "runs"}
 	envKeys       = []string{"region", "account", "stack", "params"}
 	sourceKeys    = []string{"description", "location", "format", "csv", "partitions", "trigger", "columns"}
 	csvKeys       = []string{"header", "delimiter", "quote", "escape", "null"}
@@ -28,12 +29,15 @@ var (
 	frameKeys     = []string{"rows", "range"}
 	warehouseKeys = []string{"redshift", "tables"}
 	redshiftKeys  = []string{"workgroup", "cluster", "database", "schema", "connection", "iam_role"}
-	tableKeys     = []string{"description", "from", "load", "key", "distkey", "diststyle", "sortkey", "columns", "checks"}
+	tableKeys     = []string{"description", "from", "load", "key", "distkey", "diststyle", "sortkey", "on_destructive_change", "columns", "checks"}
+	tableColKeys  = []string{"type", "renamed_from"}
 	checkKinds    = []string{"not_null", "unique", "expect", "row_count"}
 	rowCountKeys  = []string{"min", "max"}
 	alertsKeys    = []string{"on_failure", "on_success"}
 	alertKeys     = []string{"email"}
 	glueKeys      = []string{"version", "worker_type", "workers", "timeout_minutes"}
+	runsKeys      = []string{"max_parallel_partitions"}
+	arrivalKeys   = []string{"settle_seconds", "max_wait_seconds", "marker"}
 )
 
 const emptyHint = "start with `version: 1` and `pipeline: NAME`; `flowc init` writes a starter spec"
@@ -116,6 +120,9 @@ func Parse(name string, src []byte) (*File, *diag.Set) {
 	if n := top.get("alerts"); n != nil {
 		f.Alerts = d.alerts(n)
 	}
+	if n := top.get("runs"); n != nil {
+		f.Runs = d.runs(n)
+	}
 	if n := top.get("glue"); n != nil {
 		f.Glue = d.glue(n)
 	}
@@ -197,7 +204,15 @@ func (d *decoder) source(e entry) *Source {
 func (d *decoder) trigger(n *yaml.Node) *Trigger {
 	t := &Trigger{Pos: d.pos(n)}
 	if resolve(n).Kind == yaml.MappingNode {
-		fs := d.fields(n, "trigger", []string{"schedule"})
+		fs := d.fields(n, "trigger", []string{"schedule", "on_arrival"})
+		if a := fs.get("on_arrival"); a != nil {
+			t.Kind = TriggerOnArrival
+			t.Arrival = d.arrival(a)
+			if fs.get("schedule") != nil {
+				d.errorf(fs.key("schedule"), diag.FC105, "a trigger is either on_arrival or a schedule, not both")
+			}
+			return t
+		}
 		fs.require("trigger", "schedule")
 		t.Kind = TriggerSchedule
 		t.Schedule = d.str(fs.get("schedule"), "schedule")
@@ -482,10 +497,12 @@ func (d *decoder) table(e entry) *Table {
 	t.Diststyle = d.str(fs.get("diststyle"), "diststyle")
 	d.enum(t.Diststyle, "diststyle", "auto", "even", "all", "key")
 	t.Sortkey = d.strList(fs.get("sortkey"), "sortkey")
+	t.OnDestructiveChange = d.str(fs.get("on_destructive_change"), "on_destructive_change")
+	d.enum(t.OnDestructiveChange, "on_destructive_change", ir.OnDestructiveError, ir.OnDestructiveAllow)
 	if n := fs.get("columns"); n != nil {
 		cs, _ := d.mapping(n, what+" columns", nil)
 		for _, c := range cs {
-			t.Columns = append(t.Columns, &TableColumn{Name: d.keyStr(c.Key), Type: d.str(c.Val, "column type")})
+			t.Columns = append(t.Columns, d.tableColumn(c))
 		}
 	}
 	for _, cn := range d.list(fs.get("checks"), "checks") {
@@ -494,6 +511,22 @@ func (d *decoder) table(e entry) *Table {
 		}
 	}
 	return t
+}
+
+// tableColumn reads a table column: `name: TYPE`, or `name: {type: TYPE,
+// renamed_from: OLD}` for a column the warehouse holds under another name.
+func (d *decoder) tableColumn(c entry) *TableColumn {
+	tc := &TableColumn{Name: d.keyStr(c.Key)}
+	if resolve(c.Val) != nil && resolve(c.Val).Kind == yaml.MappingNode {
+		what := fmt.Sprintf("column %q", c.Key.Value)
+		cf := d.fields(c.Val, what, tableColKeys)
+		cf.require(what, "type")
+		tc.Type = d.str(cf.get("type"), "column type")
+		tc.RenamedFrom = d.str(cf.get("renamed_from"), "renamed_from")
+		return tc
+	}
+	tc.Type = d.str(c.Val, "column type")
+	return tc
 }
 
 func (d *decoder) check(n *yaml.Node) *TableCheck {
@@ -551,6 +584,40 @@ func (d *decoder) alerts(n *yaml.Node) *Alerts {
 	a.OnFailure = one("on_failure")
 	a.OnSuccess = one("on_success")
 	return a
+}
+
+// arrival reads `on_arrival: {settle_seconds, max_wait_seconds, marker}`
+// (the ranges: docs/spec.md, runs).
+func (d *decoder) arrival(n *yaml.Node) *Arrival {
+	a := &Arrival{Pos: d.pos(n)}
+	if resolve(n).Kind != yaml.MappingNode {
+		// `on_arrival:` with no options (null) takes the defaults.
+		if resolve(n).Tag != "!!null" {
+			d.ds.Errorf(d.pos(n), diag.FC105, "on_arrival takes a mapping of settle_seconds, max_wait_seconds and marker")
+		}
+		return a
+	}
+	fs := d.fields(n, "on_arrival", arrivalKeys)
+	a.SettleSeconds = d.integer(fs.get("settle_seconds"), "settle_seconds")
+	a.MaxWaitSeconds = d.integer(fs.get("max_wait_seconds"), "max_wait_seconds")
+	a.Marker = d.str(fs.get("marker"), "marker")
+	if v := a.SettleSeconds; v.Set && (v.Value < minSettleSeconds || v.Value > maxSettleSeconds) {
+		d.ds.Errorf(v.Pos, diag.FC108, "settle_seconds must be between %d and %d, got %d", minSettleSeconds, maxSettleSeconds, v.Value)
+	}
+	if v := a.MaxWaitSeconds; v.Set && (v.Value < minMaxWaitSeconds || v.Value > maxMaxWaitSeconds) {
+		d.ds.Errorf(v.Pos, diag.FC108, "max_wait_seconds must be between %d and %d, got %d", minMaxWaitSeconds, maxMaxWaitSeconds, v.Value)
+	}
+	return a
+}
+
+// runs reads the top-level `runs:` mapping.
+func (d *decoder) runs(n *yaml.Node) *Runs {
+	fs := d.fields(n, "runs", runsKeys)
+	r := &Runs{Pos: d.pos(n), MaxParallelPartitions: d.integer(fs.get("max_parallel_partitions"), "max_parallel_partitions")}
+	if v := r.MaxParallelPartitions; v.Set && (v.Value < 1 || v.Value > maxParallelPartitionsLimit) {
+		d.ds.Errorf(v.Pos, diag.FC108, "max_parallel_partitions must be between 1 and %d, got %d", maxParallelPartitionsLimit, v.Value)
+	}
+	return r
 }
 
 func (d *decoder) glue(n *yaml.Node) *Glue {

@@ -47,9 +47,9 @@ var rsAliases = map[string]string{
 
 var rsParamRe = regexp.MustCompile(`^(decimal|numeric|char|character|varchar|character varying)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$`)
 
-// parseRedshiftType parses a table column type. The error's text is
+// ParseRedshiftType parses a table column type. The error's text is
 // user-facing; it suggests the spelling flowc expects.
-func parseRedshiftType(s string) (RedshiftType, error) {
+func ParseRedshiftType(s string) (RedshiftType, error) {
 	t := strings.Join(strings.Fields(strings.ToLower(s)), " ")
 	if rt, ok := ir.RedshiftTypeNamed(t); ok {
 		return rt, nil

@@ -68,6 +68,7 @@ type File struct {
 	Warehouse    *Warehouse
 	Alerts       *Alerts
 	Glue         *Glue
+	Runs         *Runs
 
 	root        *yaml.Node // for the JSON Schema pass
 	refs        []*Str     // every string value, for ${...} checks
@@ -140,7 +141,23 @@ const (
 type Trigger struct {
 	Kind     TriggerKind
 	Schedule Str // cron(...) or rate(...) when Kind is schedule
+	Arrival  *Arrival
 	Pos      Pos
+}
+
+// Arrival holds the options of `trigger: {on_arrival: {...}}` (nil for
+// the shorthand `trigger: on_arrival`).
+type Arrival struct {
+	SettleSeconds  Int // quiet time before a partition loads
+	MaxWaitSeconds Int // longest a partition waits for quiet
+	Marker         Str // file name that alone announces a partition
+	Pos            Pos
+}
+
+// Runs is the top-level `runs:` mapping.
+type Runs struct {
+	MaxParallelPartitions Int // partitions loading at once, per pipeline
+	Pos                   Pos
 }
 
 // Column is a source column: name and declared type.
@@ -275,15 +292,21 @@ type Table struct {
 	Distkey   Str
 	Diststyle Str
 	Sortkey   []Str
-	Columns   []*TableColumn
-	Checks    []*TableCheck
-	Pos       Pos
+	// OnDestructiveChange is error (default) or allow: whether a deploy or
+	// run may rebuild the table or drop its data to match the spec.
+	OnDestructiveChange Str
+	Columns             []*TableColumn
+	Checks              []*TableCheck
+	Pos                 Pos
 }
 
 // TableColumn is a Redshift column of a table.
 type TableColumn struct {
 	Name Str
 	Type Str
+	// RenamedFrom is the column's earlier name in the warehouse, when the
+	// spec renames it (`name: {type: T, renamed_from: OLD}`).
+	RenamedFrom Str
 }
 
 // CheckKind names a table check (the IR's vocabulary).

@@ -108,7 +108,7 @@ func TestRedshiftAssignable(t *testing.T) {
 		{"boolean", "boolean", true, false},
 	}
 	for _, c := range cases {
-		rt, err := parseRedshiftType(c.to)
+		rt, err := ParseRedshiftType(c.to)
 		if err != nil {
 			t.Fatal(err)
 		}

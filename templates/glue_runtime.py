@@ -37,6 +37,7 @@ FIELDS = (
     "TRIGGER", "TRIGGER_PARTITIONS", "SOURCES", "VALUE_CHECKS", "VIEWS",
     "ROWS_VIEW", "ROWS_SQL", "LOAD_SQL", "CHECKS", "LENGTH_COLUMNS", "LENGTH_SQL", "DDL",
     "SCHEMA_NAME", "LEDGER", "LEDGER_SOURCE", "LEDGER_DDL", "OWNER_COLUMN", "OWNER_DDL",
+    "TABLE_DESCRIPTION",
 )
 
 
@@ -586,8 +587,10 @@ def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()
     if conn is None:
         conn = redshift_connection(t, spark, glue_context)
     try:
+        migration = plan_migration(t, conn, allow_destructive(t))
+        execute(conn, migration.before, transaction=False)
         ensure_tables(t, conn)
-        execute(conn, ["DROP TABLE IF EXISTS %s" % stage, "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)], transaction=False)
+        execute(conn, ["DROP TABLE IF EXISTS %s" % stage, migration.stage_ddl(t, stage)], transaction=False)
         if rows > 0:
             df = spark.sql(t.LOAD_SQL)
             if t.OWNER_COLUMN:
@@ -600,7 +603,7 @@ def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()
                 redshift_tmp_dir=temp_dir,
                 transformation_ctx="write_" + t.TABLE,
             )
-        execute(conn, load_statements(t, stage, stage_ref, partition) + list(ledger), transaction=True)
+        execute(conn, migration.statements + load_statements(t, stage, stage_ref, partition) + list(ledger), transaction=True)
     finally:
         try:
             execute(conn, ["DROP TABLE IF EXISTS %s" % stage], transaction=False)
@@ -608,6 +611,222 @@ def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()
             log("could not drop staging table %s (the next run of the partition drops it): %s" % (stage, exc))
         finally:
             conn.close()
+
+
+# Table evolution (docs/table-evolution.md; compiler/evolve is the same
+# comparison in Go, for `flowc diff`, `flowc deploy` and `flowc run`). Before
+# each load the runtime reads the live columns of the target
+# (SVV_COLUMNS), compares them with TABLE_DESCRIPTION and
+# migrates the table: varchar widenings first, each on its own (Redshift's
+# ALTER COLUMN ... TYPE "can't alter columns within a transaction block"),
+# then renames, added and dropped columns, or one deep copy keeping the
+# distribution and sort keys, in the load's own transaction. A rerun after
+# a crash reads the live table again and finds the work done or left as it
+# was. Keys are not compared here: `flowc deploy` reports their changes.
+
+
+class DestructiveChangeRefused(Exception):
+    """A destructive change that the table does not allow: nothing was
+    loaded or changed."""
+
+
+_REDSHIFT_TYPES = {
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def live_type(data_type, length, precision, scale):
+    """The flowc spelling of a Redshift column type from
+    SVV_COLUMNS."""
+    if data_type == "character varying":
+        return "varchar(%d)" % length
+    if data_type == "character":
+        return "char(%d)" % length
+    if data_type == "numeric":
+        return "decimal(%d,%d)" % (precision, scale)
+    return _REDSHIFT_TYPES.get(data_type, data_type)
+
+
+def live_columns(t, conn):
+    """([(name, type)], owned): the columns of the target in the warehouse,
+    in order, without the owner column (merge ownership, flowc's own), and
+    whether it has that column; [] when there is no such table."""
+    rows = query(conn, (
+        "SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale "
+        "FROM svv_columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position"
+    ) % (redshift_string(t.SCHEMA_NAME), redshift_string(t.TABLE)))
+    cols = [(name, live_type(typ, int(length or 0), int(precision or 0), int(scale or 0)))
+            for name, typ, length, precision, scale in rows if name != t.OWNER_COLUMN]
+    return cols, any(row[0] == t.OWNER_COLUMN for row in rows if t.OWNER_COLUMN)
+
+
+def varchar_length(typ):
+    if typ.startswith("varchar(") and typ.endswith(")") and typ[8:-1].isdigit():
+        return int(typ[8:-1])
+    return None
+
+
+def compare_columns(live, want):
+    """The changes from the live columns [(name, type)] to the described
+    ones, as compiler/evolve.Compare without keys: dicts of column, change
+    (add|drop|retype|rename), before, after, class, rebuild, and the live
+    name ("from") of a kept column."""
+    live_types = dict(live)
+    kept = set()
+    changes = []
+    for col in want["columns"]:
+        name, typ, old = col["name"], col["type"], col.get("renamed_from", "")
+        source = name if name in live_types else None
+        if source is None and old and old in live_types:
+            source = old
+            changes.append({"column": name, "change": "rename", "before": old, "after": name, "class": "in_place", "rebuild": False})
+        if source is None:
+            changes.append({"column": name, "change": "add", "before": "", "after": typ, "class": "additive", "rebuild": False})
+            continue
+        kept.add(source)
+        before = live_types[source]
+        if before != typ:
+            a, b = varchar_length(before), varchar_length(typ)
+            in_place = a is not None and b is not None and b > a
+            changes.append({"column": name, "change": "retype", "before": before, "after": typ, "from": source,
+                            "class": "in_place" if in_place else "destructive", "rebuild": not in_place})
+    for name, typ in live:
+        if name not in kept:
+            changes.append({"column": name, "change": "drop", "before": typ, "after": "", "class": "destructive", "rebuild": False})
+    return changes
+
+
+def change_words(c):
+    """A change as `flowc diff` says it."""
+    cls = c["class"]
+    if cls == "destructive":
+        cls = "destructive: rebuild" if c["rebuild"] else "destructive: drop"
+    if c["change"] == "add":
+        return "+ column %s %s (%s)" % (c["column"], c["after"], cls)
+    if c["change"] == "drop":
+        return "- column %s %s (%s)" % (c["column"], c["before"], cls)
+    if c["change"] == "rename":
+        return "~ column %s renamed to %s (%s)" % (c["before"], c["after"], cls)
+    return "~ column %s %s -> %s (%s)" % (c["column"], c["before"], c["after"], cls)
+
+
+def qi(name):
+    """A Redshift identifier, always quoted (the same name for Redshift,
+    whose names flowc writes in lower case)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def column_defs(want):
+    return ", ".join("%s %s" % (qi(c["name"]), c["type"]) for c in want["columns"])
+
+
+class Migration:
+    """The statements migrating the target: before (each on its own, outside
+    any transaction) and statements (in the load's transaction); and how the
+    staging table is made."""
+
+    def __init__(self, before=(), statements=(), declare_stage=False):
+        self.before = list(before)
+        self.statements = list(statements)
+        self.declare_stage = declare_stage
+
+    def stage_ddl(self, t, stage):
+        """The staging table is LIKE the target, or declared from the
+        description when the target is migrated in the load's transaction
+        (it does not have its new shape yet) or its columns are in another
+        order than the description's (ADD COLUMN appends): the staged rows
+        are written in the description's order."""
+        if not self.declare_stage:
+            return "CREATE TABLE %s (LIKE %s)" % (stage, t.TARGET)
+        return "CREATE TABLE %s (%s%s)" % (stage, column_defs(t.TABLE_DESCRIPTION), owner_def(t))
+
+
+def owner_def(t):
+    """", COLUMN TYPE" of the owner column (merge ownership), "" without."""
+    if not t.OWNER_COLUMN:
+        return ""
+    return ", " + t.OWNER_DDL.split(" ADD COLUMN ", 1)[1]
+
+
+def allow_destructive(t):
+    """Whether destructive changes may be made: the table says
+    on_destructive_change: allow, or the deploy that built this script was
+    given --allow-destructive for it."""
+    return t.TABLE_DESCRIPTION.get("on_destructive_change") == "allow"
+
+
+def plan_migration(t, conn, allowed):
+    """Reads the live target and plans its migration to TABLE_DESCRIPTION;
+    raises DestructiveChangeRefused for a destructive change not allowed."""
+    want = t.TABLE_DESCRIPTION
+    # owned: the table has the owner column (a table loaded before flowc
+    # checked ownership has not; ensure_tables adds it then).
+    live, owned = live_columns(t, conn)
+    if not live:
+        return Migration()
+    changes = compare_columns(live, want)
+    if not changes:
+        reordered = [name for name, _ in live] != [c["name"] for c in want["columns"]]
+        return Migration(declare_stage=reordered)
+    destructive = [c for c in changes if c["class"] == "destructive"]
+    if destructive and not allowed:
+        raise DestructiveChangeRefused(
+            "table %s: destructive change not allowed: %s; set on_destructive_change: allow on the table, or deploy with --allow-destructive %s; nothing was loaded"
+            % (t.TABLE, "; ".join(change_words(c) for c in destructive), t.TABLE))
+    for c in changes:
+        log("table %s: migrating: %s" % (t.TABLE, change_words(c)))
+    alter = "ALTER TABLE %s " % t.TARGET
+    if any(c["rebuild"] for c in changes):
+        return Migration(statements=deep_copy(t, want, changes, owned), declare_stage=True)
+    before = ["%sALTER COLUMN %s TYPE %s" % (alter, qi(c["from"]), c["after"]) for c in changes if c["change"] == "retype"]
+    statements = ["%sRENAME COLUMN %s TO %s" % (alter, qi(c["before"]), qi(c["after"])) for c in changes if c["change"] == "rename"]
+    statements += ["%sADD COLUMN %s %s" % (alter, qi(c["column"]), c["after"]) for c in changes if c["change"] == "add"]
+    statements += ["%sDROP COLUMN %s" % (alter, qi(c["column"])) for c in changes if c["change"] == "drop"]
+    return Migration(before, statements, declare_stage=True)
+
+
+def deep_copy(t, want, changes, owned):
+    """The deep copy: the new table with the description's columns and
+    keys, the old rows with casts (added columns NULL), the old table
+    dropped, the new one renamed, all in the load's transaction."""
+    new_name = t.TABLE + "__flowc_new"
+    if len(new_name) > 127:  # Redshift's longest name, in bytes
+        new_name = t.TABLE[:127 - len("__flowc_new")] + "__flowc_new"
+    tmp = t.SCHEMA + "." + qi(new_name)
+    create = "CREATE TABLE %s (%s%s)" % (tmp, column_defs(want), owner_def(t))
+    if want.get("distkey"):
+        create += " DISTSTYLE KEY DISTKEY (%s)" % qi(want["distkey"])
+    elif want.get("diststyle"):
+        create += " DISTSTYLE " + want["diststyle"].upper()
+    if want.get("sortkey"):
+        create += " COMPOUND SORTKEY (%s)" % ", ".join(qi(k) for k in want["sortkey"])
+    source = {}
+    for c in changes:
+        if c["change"] == "rename":
+            source[c["after"]] = c["before"]
+    added = {c["column"] for c in changes if c["change"] == "add"}
+    retyped = {c["column"]: c["after"] for c in changes if c["change"] == "retype"}
+    cols, exprs = [], []
+    if t.OWNER_COLUMN and owned:  # the rows keep the partition that computed them
+        cols.append(t.OWNER_COLUMN)
+        exprs.append(t.OWNER_COLUMN)
+    for col in want["columns"]:
+        name = col["name"]
+        if name in added:
+            continue
+        expr = qi(source.get(name, name))
+        if name in retyped:
+            expr = "CAST(%s AS %s)" % (expr, retyped[name])
+        cols.append(qi(name))
+        exprs.append(expr)
+    return [
+        "DROP TABLE IF EXISTS " + tmp,
+        create,
+        "INSERT INTO %s (%s) SELECT %s FROM %s" % (tmp, ", ".join(cols), ", ".join(exprs), t.TARGET),
+        "DROP TABLE " + t.TARGET,
+        "ALTER TABLE %s RENAME TO %s" % (tmp, qi(t.TABLE)),
+    ]
 
 
 def main(argv, namespace):

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,11 +73,26 @@ Example:
 // printing diagnostics (warnings too) to stderr. Errors in the spec are
 // exit 1; an unreadable file or a missing --env is a usage error.
 func compileSpec(e *env, name, envName string) (*compiler.Output, error) {
+	return compileSpecWith(e, name, envName, compiler.Options{})
+}
+
+// compileSpecWith is compileSpec with compiler options; a table that
+// --allow-destructive names must be a table of the spec (exit 2).
+func compileSpecWith(e *env, name, envName string, opt compiler.Options) (*compiler.Output, error) {
 	s, err := loadSpec(e, name, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
 		return nil, err
 	}
-	return s.compile(e)
+	var tables []string
+	for _, t := range s.ir.Tables {
+		tables = append(tables, t.Name)
+	}
+	for _, a := range opt.AllowDestructive {
+		if !slices.Contains(tables, a) {
+			return nil, usageErr("--allow-destructive %s: the spec has no table %s (its tables: %s)", a, a, strings.Join(tables, ", "))
+		}
+	}
+	return s.compile(e, opt)
 }
 
 // safePath resolves a build path inside dir, rejecting any that would

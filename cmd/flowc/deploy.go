@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/evolve"
 	"github.com/flowc-dev/flowc/deploy"
 )
 
@@ -20,6 +21,7 @@ type deployFlags struct {
 	yes    bool
 	method deploy.Method
 	params map[string]string
+	allow  []string // --allow-destructive
 	spec   string
 }
 
@@ -38,7 +40,10 @@ func deployCommand(e *env) *cli.Command {
      property, replacements flagged, and in pipeline words where flowc can tell;
   4. asks for confirmation (on a terminal; --yes for CI, where there is none);
   5. executes it, streams the stack events, and prints the stack outputs.
-A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
+A destructive change of a Redshift table (a dropped column, a type change other than a varchar
+widening, a distkey or diststyle change; see docs/table-evolution.md) is refused, exit 1 and
+nothing deployed, unless the table says on_destructive_change: allow or --allow-destructive TABLE
+names it (the table's Glue job then makes the change at its next run). A deploy that changes nothing says "No changes" and exits 0. A failed deploy shows the first
 resource that failed and why. A stack left in ROLLBACK_COMPLETE by a failed first deploy is
 deleted and created again (after confirmation). An operation already in progress on the stack is
 waited for. Ctrl-C stops waiting; the operation goes on in AWS and a new deploy waits for it.
@@ -47,8 +52,9 @@ waited for. Ctrl-C stops waiting; the operation goes on in AWS and a new deploy 
 AWS configuration is the SDK's standard chain: AWS_PROFILE, credentials, AWS_ENDPOINT_URL for an
 emulator. The region is the environment's region:, whatever AWS_REGION says; AWS_REGION (or
 AWS_DEFAULT_REGION) is used only when the environment has none. Each AWS call waits at most FLOWC_AWS_TIMEOUT (default
-60s) for an answer and is tried again once. Exit codes: 0 deployed or no changes; 1 spec errors
-or the deploy was declined at the prompt; 2 usage errors, refusals and AWS failures.
+60s) for an answer and is tried again once. Exit codes: 0 deployed or no changes; 1 spec errors,
+a refused destructive table change, or the deploy was declined at the prompt; 2 usage errors,
+other refusals and AWS failures.
 
 Example:
    flowc deploy --env dev examples/flights.yaml
@@ -58,6 +64,7 @@ Example:
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "deploy without asking (for CI)"},
 			&cli.StringFlag{Name: "method", Value: string(deploy.MethodChangeSet), Usage: "`HOW` to change the stack: change-set or direct (CreateStack/UpdateStack)"},
 			parameterFlag(),
+			&cli.StringSliceFlag{Name: "allow-destructive", Usage: "allow the destructive changes of Redshift table `TABLE` in this deploy (repeatable)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -71,13 +78,15 @@ Example:
 			if err != nil {
 				return err
 			}
-			return runDeploy(e, deployFlags{env: c.String("env"), yes: c.Bool("yes"), method: m, params: params, spec: c.Args().First()})
+			return runDeploy(e, deployFlags{env: c.String("env"), yes: c.Bool("yes"), method: m, params: params, allow: c.StringSlice("allow-destructive"), spec: c.Args().First()})
 		},
 	}
 }
 
 func runDeploy(e *env, fl deployFlags) error {
-	out, err := compileSpec(e, fl.spec, fl.env)
+	// A table --allow-destructive names gets a Glue script that may make
+	// the destructive change at its next run (docs/table-evolution.md).
+	out, err := compileSpecWith(e, fl.spec, fl.env, compiler.Options{AllowDestructive: fl.allow})
 	if err != nil {
 		return err
 	}
@@ -91,7 +100,13 @@ func runDeploy(e *env, fl deployFlags) error {
 		Confirm:    confirmer(e, fl.yes, "deploy"),
 		Again:      again("deploy", b.Env, fl.spec),
 		Parameters: fl.params,
+
+		AllowDestructive: fl.allow,
 	})
+	var refused *evolve.RefusedError
+	if errors.As(err, &refused) {
+		return &exitError{code: exitFail, err: fmt.Errorf("%w\nNothing was deployed.", err)}
+	}
 	if err != nil {
 		return awsFailure(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,14 +84,13 @@ func TestEndToEnd(t *testing.T) {
 	srv.SetEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	spec := exampleSpec(t)
+	// A settle window of one second: the emulator's Wait states sleep.
+	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}} ")
 
 	args := []string{"deploy", "--env", "dev", "--yes"}
-	for _, p := range fastPolls(t, spec) {
-		args = append(args, "--parameter", p)
-	}
 	out, _ := flowcExit(t, 0, append(args, spec)...)
 	contains(t, "deploy", out, "CREATE_COMPLETE", "AWS::Glue::Job", "TableDelayedFlightsFactJob", "StateMachineArn = ")
+	srv.CreateCatalogTables(t, builtTemplate(t, spec), "flights_dev")
 	// The emulator answers an unchanged template as AWS does: a FAILED change set.
 	out, _ = flowcExit(t, 0, append(args, spec)...)
 	contains(t, "redeploy", out, "No changes: stack flights-dev is up to date.")
@@ -159,24 +157,15 @@ func TestEndToEnd(t *testing.T) {
 	contains(t, "published", msgs, "day=02", "failed")
 }
 
-// fastPolls returns --parameter values that shorten the state machine's
-// waits on the emulator, for the parameters the template declares.
-func fastPolls(t *testing.T, spec string) []string {
+// builtTemplate is the dev template flowc builds from spec.
+func builtTemplate(t *testing.T, spec string) []byte {
 	dir := t.TempDir()
 	flowcExit(t, 0, "build", "--env", "dev", "--out", dir, spec)
 	b, err := os.ReadFile(filepath.Join(dir, "template.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tmpl struct{ Parameters map[string]any }
-	if err := json.Unmarshal(b, &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	if _, ok := tmpl.Parameters["CrawlerPollSeconds"]; ok {
-		out = append(out, "CrawlerPollSeconds=1")
-	}
-	return out
+	return b
 }
 
 func describe(ctx context.Context, t *testing.T, c *sfn.Client, ex sfntypes.ExecutionListItem) string {

@@ -18,7 +18,7 @@ func graphCommand(e *env) *cli.Command {
 		Description: `Prints the pipeline as a left-to-right graph: sources (format, partitions, trigger),
 transforms (their steps, briefly), tables (load mode, columns, checks) and alerts.
 With --aws, also the AWS resources a build creates for the environment (S3 buckets,
-EventBridge rules, the Step Functions state machine, Glue crawlers and jobs, Redshift
+EventBridge rules, the Step Functions state machine, Glue jobs, Redshift
 tables, the SNS topic), grouped under the pipeline nodes they serve.
 
 Formats: mermaid (GitHub draws it in Markdown), dot (Graphviz), svg (a picture, laid out

@@ -35,6 +35,9 @@ a DuckDB file, with the tables' load modes. The run is all or nothing: bad input
 check loads nothing and leaves the warehouse as it was. The run loads a copy of the warehouse
 and renames it over the file at the end, so even a killed run leaves the warehouse as it was
 before or as the run left it. SIGINT (Ctrl-C) and SIGTERM roll the run back: exit 130 and 143.
+A table whose columns changed in the spec is migrated before its load, in the same transaction,
+with the classes flowc deploy uses (docs/table-evolution.md): additive and in-place changes
+always, destructive ones only when the table says on_destructive_change: allow (else exit 1).
 
 Where each source is read from, first match wins:
    1. --input NAME=PATH        a folder or file, a file:// URL or an s3:// URL
@@ -178,6 +181,11 @@ func writeRunText(w io.Writer, rep *engine.Report) {
 			fmt.Sprintf("%d/%d", t.ChecksPassed, t.Checks), fmt.Sprintf("%.2fs", t.Seconds)})
 	}
 	writeTable(w, tab, "llrrrr")
+	for _, t := range rep.Tables {
+		for _, m := range t.Migrated {
+			fmt.Fprintf(w, "migrated table %s: %s\n", t.Table, m)
+		}
+	}
 	fmt.Fprintf(w, "\nok: %s loaded in %.2fs\n", pluralize(len(rep.Tables), "table"), rep.Seconds)
 }
 

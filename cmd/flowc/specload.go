@@ -118,8 +118,8 @@ func (s *loadedSpec) printWarnings(e *env) error {
 // compile compiles the spec for its environment and prints the checks'
 // warnings with the compiler's diagnostics, as one sorted set, to stderr.
 // Errors are exit 1.
-func (s *loadedSpec) compile(e *env) (*compiler.Output, error) {
-	out, cds := compiler.Compile(s.ir)
+func (s *loadedSpec) compile(e *env, opt compiler.Options) (*compiler.Output, error) {
+	out, cds := compiler.CompileWith(s.ir, opt)
 	s.diags.Merge(cds)
 	if err := s.printWarnings(e); err != nil {
 		return nil, err

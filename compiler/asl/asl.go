@@ -15,17 +15,19 @@
 //  2. checks the key has the source's partition layout and takes the
 //     partition from it ("year=2001/month=01/day=17"; sources without
 //     partitions and scheduled runs read everything: "");
-//  3. crawls the partitioned sources the run reads (a Map over their
-//     crawlers; steps 3 and 4 are shared by every source): starts the crawler; when one is already running, waits
-//     until it is READY and starts it again, so the crawl sees the new
-//     object; polls GetCrawler every CrawlerPollSeconds until READY, at
-//     most CrawlerMaxPolls times; fails unless LastCrawl succeeded;
+//  3. registers the partition in the Glue Data Catalog
+//     (glue:BatchCreatePartition with the source table's StorageDescriptor;
+//     a partition that exists already is not an error): one call, whatever
+//     the number of partitions already there;
 //  4. runs the Glue job of every table loaded from the source (a Map,
-//     glue:startJobRun.sync) with --flowc_partition, retrying throttling
-//     and concurrent-run errors with backoff;
-//  5. publishes a success message and succeeds. Any failure of 3-5 is
-//     caught into a failure message (pipeline, environment, source,
-//     partition, error, cause) and ends in a Fail state.
+//     glue:startJobRun.sync, shared by every source) with
+//     --flowc_partition, retrying throttling and concurrent-run errors with
+//     backoff; each table's failure is caught in its own iteration, so the
+//     other tables load;
+//  5. publishes a success message and succeeds, or, when a table failed,
+//     one failure message listing every failed table. Any other failure of
+//     3-5 is caught into a failure message (pipeline, environment, source,
+//     partition, error, cause). A failed run ends in a Fail state.
 //
 // Messages carry the message attribute "outcome" (success | failure) that
 // the e-mail subscriptions filter on (layout.OutcomeAttribute).
@@ -45,8 +47,10 @@ import (
 // State names shared by every route.
 const (
 	stCheckSource   = "Check source"
-	stCrawl         = "Crawl sources"
 	stLoad          = "Load tables"
+	stAnyFailed     = "Count failed tables"
+	stTablesFailed  = "Tables failed?"
+	stListFailures  = "List failed tables"
 	stBadInput      = "Bad input"
 	stNotifySuccess = "Notify success"
 	stNotifyFailure = "Notify failure"
@@ -61,17 +65,15 @@ const loadConcurrency = 10
 // DefinitionSubstitutions fill with the ARN in the stack's partition
 // (layout.IntegrationResource), so no ARN names a partition.
 const (
-	arnStartCrawler = "${" + layout.IntegrationGlueStartCrawler + "}"
-	arnGetCrawler   = "${" + layout.IntegrationGlueGetCrawler + "}"
-	arnStartJobSync = "${" + layout.IntegrationGlueStartJobRunSync + "}"
-	arnPublish      = "${" + layout.IntegrationSNSPublish + "}"
+	arnBatchCreatePartition = "${" + layout.IntegrationGlueBatchCreatePartition + "}"
+	arnStartJobSync         = "${" + layout.IntegrationGlueStartJobRunSync + "}"
+	arnPublish              = "${" + layout.IntegrationSNSPublish + "}"
 )
 
-// Options are the crawler polling of the state machine; compiler.Compile
-// fills them from its own options, defaults applied.
+// Options tune the state machine; compiler.Compile fills them from its own
+// options, defaults applied.
 type Options struct {
-	CrawlerPollSeconds int // wait between two GetCrawler polls
-	CrawlerMaxPolls    int // polls after which a crawl still running fails the run
+	SlotPollSeconds int // wait of a partition for a free slot before it tries again
 }
 
 // StateMachine renders the state machine definition, pretty-printed.
@@ -84,16 +86,32 @@ type asl struct {
 	pl     *ir.IR
 	opt    Options
 	states obj
+	leased bool // an on_arrival source: runs hold leases and slots (asl_runs.go)
+}
+
+// afterSuccess and afterFailure are where a run goes after its tables:
+// through the release of its lease and slot when runs hold them.
+func (a *asl) afterSuccess() string {
+	if a.leased {
+		return stReleaseOnSuccess
+	}
+	return stNotifySuccess
+}
+
+func (a *asl) afterFailure() string {
+	if a.leased {
+		return stReleaseOnFailure
+	}
+	return stNotifyFailure
 }
 
 func (a *asl) add(name string, state obj) { a.states = a.states.Set(name, state) }
 
 // route is what one triggered source runs.
 type route struct {
-	src      *ir.Source
-	crawlers []string // crawler names, sorted by source order
-	jobs     []string // Glue job names, in table order
-	tables   []string
+	src    *ir.Source
+	loads  []any // {"table": NAME, "job": GLUE JOB}, in table order
+	tables []string
 }
 
 // routes groups the tables by the triggered source that starts their runs.
@@ -104,11 +122,8 @@ func (a *asl) routes() []*route {
 	for _, run := range pl.Runs() {
 		r := &route{src: run.Source}
 		for _, t := range run.Tables {
-			r.jobs = append(r.jobs, pl.Names.GlueJob(t.Name))
+			r.loads = append(r.loads, obj{}.Set("table", t.Name).Set("job", pl.Names.GlueJob(t.Name)))
 			r.tables = append(r.tables, t.Name)
-		}
-		for _, src := range run.Crawled {
-			r.crawlers = append(r.crawlers, pl.Names.Crawler(src.Name))
 		}
 		out = append(out, r)
 	}
@@ -134,12 +149,18 @@ func (a *asl) definition() obj {
 		"the run input {} names no source that starts runs of this pipeline (expected \"source\": one of "+strings.Join(names, ", ")+")",
 		"States.JsonToString($)")))
 	for _, r := range routes {
+		a.leased = a.leased || r.src.Trigger == ir.TriggerOnArrival
+	}
+	for _, r := range routes {
 		a.route(r)
+	}
+	if a.leased {
+		a.lease()
 	}
 	a.work()
 	a.notify()
 	return obj{}.
-		Set("Comment", fmt.Sprintf("flowc pipeline %s (%s): crawl the new partition, load the tables, notify. Generated by flowc; do not edit.", pl.Pipeline, pl.Env)).
+		Set("Comment", fmt.Sprintf("flowc pipeline %s (%s): register the new partition, load the tables, notify. Generated by flowc; do not edit.", pl.Pipeline, pl.Env)).
 		Set("StartAt", stCheckSource).
 		Set("States", a.states)
 }
@@ -170,19 +191,34 @@ func (a *asl) route(r *route) {
 	s := r.src
 	// run is what the rest of the run reads: $.run.
 	run := func(partition, scope string) obj {
-		return obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
-			Set("tables", strings.Join(r.tables, ", ")).Set("crawlers", nonNil(r.crawlers)).Set("jobs", nonNil(r.jobs))
+		o := obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
+			Set("tables", strings.Join(r.tables, ", ")).Set("loads", nonNilAny(r.loads))
+		if s.Trigger == ir.TriggerOnArrival {
+			settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
+			o = o.Set("settle", settle).Set("max_waits", waits)
+		}
+		return o
 	}
 	start := a.st(r, "start")
 	switch {
 	case s.Trigger == ir.TriggerOnArrival && len(s.Partitions) > 0:
 		// The key's layout: prefix, then one name=value folder per
 		// partition column, then the file.
-		var pat, args []string
+		var pat, args, values []string
+		var empty []any // a key with an empty partition value is a bad key
 		depth := strings.Count(s.Prefix, "/")
 		for i, p := range s.Partitions {
 			pat = append(pat, matchEscape(p.Name)+"=*")
-			args = append(args, fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", depth+i))
+			folder := fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", depth+i)
+			args = append(args, folder)
+			// The value is what follows "name=" (Hive escapes "=" in
+			// values, so the folder holds one).
+			values = append(values, fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder))
+			before := "*/"
+			if i == 0 {
+				before = ""
+			}
+			empty = append(empty, obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(s.Prefix)+before+matchEscape(p.Name)+"=/*").Set("Next", a.st(r, "bad key")))
 		}
 		// The file name is not checked: the rule lets through only the
 		// format's extension, in any case, which StringMatches (case
@@ -190,21 +226,24 @@ func (a *asl) route(r *route) {
 		pattern := matchEscape(s.Prefix) + strings.Join(pat, "/") + "/*"
 		layout := s.Prefix + strings.Join(pat, "/") + "/FILE" + s.Suffix()
 		bad := a.st(r, "bad key")
-		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		choices := []any{
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
 			a.outsideSource(r).Set("Next", a.st(r, stOtherObject)),
-			obj{}.Set("Variable", "$.key").Set("StringMatches", pattern).Set("Next", a.st(r, "partition")),
-		}).Set("Default", bad))
+		}
+		choices = append(choices, empty...)
+		choices = append(choices, obj{}.Set("Variable", "$.key").Set("StringMatches", pattern).Set("Next", a.st(r, "partition")))
+		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", choices).Set("Default", bad))
 		a.add(bad, a.failWith(s.Name, "flowc.BadKey", formatFn(
 			"the run input {} has no object key of the form "+layout, "States.JsonToString($)")))
 		tmpl := strings.TrimSuffix(strings.Repeat("{}/", len(s.Partitions)), "/")
 		a.add(a.st(r, "partition"), obj{}.Set("Type", "Pass").
-			Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...))).
+			Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...)).Set("values.$", "States.Array("+strings.Join(values, ", ")+")")).
 			Set("ResultPath", "$.run").Set("Next", a.st(r, "run")))
 		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
-			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition"))).
-			Set("ResultPath", "$.run").Set("Next", stCrawl))
+			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition")).Set("values.$", "$.run.values")).
+			Set("ResultPath", "$.run").Set("Next", a.st(r, stRegister)))
+		a.register(r)
 	case s.Trigger == ir.TriggerOnArrival:
 		// An object outside the source's location ends the run; without
 		// a key (a start by hand) the run reads everything.
@@ -216,10 +255,10 @@ func (a *asl) route(r *route) {
 				a.outsideSource(r),
 			}).Set("Next", a.st(r, stOtherObject)),
 		}).Set("Default", all))
-		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stCrawl))
+		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stArrival))
 	default:
 		// Scheduled runs read everything.
-		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stCrawl))
+		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stLoad))
 	}
 }
 
@@ -238,27 +277,49 @@ func (a *asl) outsideSource(r *route) obj {
 	return obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(r.src.Prefix)+"*"))
 }
 
-// work adds the states every route shares: crawl the run's crawlers, then
-// run its jobs. Both are Maps over lists in $.run (an empty list does
-// nothing), so the definition grows with the sources and tables only by
-// their names.
+// work adds the states every route shares: run the jobs of the run's
+// tables, a Map over a list in $.run (an empty list does nothing), so the
+// definition grows with the tables only by their names.
 func (a *asl) work() {
-	a.add(stCrawl, obj{}.Set("Type", "Map").
-		Set("ItemsPath", "$.run.crawlers").
-		Set("ItemSelector", obj{}.Set("crawler.$", "$$.Map.Item.Value").Set("polls", 0)).
-		Set("ItemProcessor", a.crawlProcessor()).
-		Set("ResultPath", null).
-		Set("Catch", catchAll()).
-		Set("Next", stLoad))
+	// Each iteration catches its own failure (see loadProcessor), so the
+	// Map itself fails only on an error of its own; its result is one
+	// {"table", "ok", "line", ...} per table.
 	a.add(stLoad, obj{}.Set("Type", "Map").
-		Set("ItemsPath", "$.run.jobs").
-		Set("ItemSelector", obj{}.Set("job.$", "$$.Map.Item.Value").Set("partition.$", "$.run.partition")).
+		Set("ItemsPath", "$.run.loads").
+		Set("ItemSelector", obj{}.
+			Set("table.$", "$$.Map.Item.Value.table").
+			Set("job.$", "$$.Map.Item.Value.job").
+			Set("partition.$", "$.run.partition").
+			Set("scope.$", "$.run.scope")).
 		Set("MaxConcurrency", loadConcurrency).
 		Set("ItemProcessor", a.loadProcessor()).
-		Set("ResultPath", null).
-		Set("Catch", catchAll()).
-		Set("Next", stNotifySuccess))
+		Set("ResultPath", "$.results").
+		Set("Catch", []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", a.afterFailure())}).
+		Set("Next", stAnyFailed))
+	// The filter $.results[?(@.ok == false)] is read only when a table
+	// failed: on a list without a match moto raises "could not be found"
+	// (its jsonpath_ng lookup), where AWS gives an empty list. The
+	// wildcard $.results[*].ok, which both give as a list, decides first.
+	a.add(stAnyFailed, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.Set("failed.$", "States.ArrayContains($.results[*].ok, false)")).
+		Set("ResultPath", "$.outcome").
+		Set("Next", stTablesFailed))
+	a.add(stTablesFailed, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.outcome.failed").Set("BooleanEquals", true).Set("Next", stListFailures),
+	}).Set("Default", a.afterSuccess()))
+	failed := "$.results[?(@.ok == false)]"
+	a.add(stListFailures, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("Error", errTablesFailed).
+			Set("Cause.$", formatFn("{} of {} tables failed: {}",
+				"States.ArrayLength("+failed+")", "States.ArrayLength($.results)", "States.JsonToString("+failed+".line)"))).
+		Set("ResultPath", "$.error").
+		Set("Next", a.afterFailure()))
 }
+
+// errTablesFailed is the error of a run in which a table failed; the
+// cause lists every failed table with the run's partition and the reason.
+const errTablesFailed = "flowc.TablesFailed"
 
 // pathSuffix is ".$" when v is a path or an intrinsic, for a Parameters
 // key.
@@ -269,9 +330,9 @@ func pathSuffix(v string) string {
 	return ""
 }
 
-func nonNil(ss []string) []string {
-	if ss == nil {
-		return []string{}
+func nonNilAny(xs []any) []any {
+	if xs == nil {
+		return []any{}
 	}
-	return ss
+	return xs
 }

@@ -2,6 +2,8 @@ package asl
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/layout"
@@ -9,26 +11,12 @@ import (
 
 // States of the Map iterations and the notifications.
 
-// Crawl iteration states. The iteration's input is {"crawler": NAME,
-// "polls": N}.
+// Load iteration states. The iteration's input is {"table", "job",
+// "partition", "scope"}.
 const (
-	stStartCrawler      = "Start crawler"
-	stWaitOtherCrawl    = "Wait for the running crawl"
-	stPollOtherCrawl    = "Poll the running crawl"
-	stOtherCrawlDone    = "Running crawl done?"
-	stCountOtherPoll    = "Count poll of the running crawl"
-	stStartCrawlerAgain = "Start crawler again"
-	stWaitCrawl         = "Wait for crawl"
-	stPollCrawl         = "Poll crawl"
-	stCrawlDone         = "Crawl done?"
-	stCountPoll         = "Count poll"
-	stCrawled           = "Crawled"
-	stCrawlFailed       = "Crawl failed"
-	stCrawlNoResult     = "Crawl without result"
-	stCrawlerCallFailed = "Crawler call failed"
-	stJobFailed         = "Job failed"
-	stCrawlTimedOut     = "Crawl timed out"
-	stRunJob            = "Run job"
+	stRunJob      = "Run job"
+	stTableFailed = "Table failed"
+	stTableLoaded = "Table loaded"
 )
 
 // retry is a Retry rule with exponential backoff and full jitter.
@@ -42,86 +30,81 @@ func retry(interval, attempts, maxDelay int, errs ...string) obj {
 }
 
 // catchInto catches every error of a state inside a Map iteration into
-// $.error and a Fail state that names what failed. The Map fails with that
-// error, which its own Catch sends to the failure notification.
+// $.error and the state next.
 func catchInto(next string) obj {
 	return obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", next)
 }
 
-// glueAPIRetry retries the Glue API's throttling errors.
-func glueAPIRetry() []any {
-	return []any{retry(5, 6, 60, "Glue.ThrottlingException", "Glue.OperationTimeoutException")}
-}
+// States of a route that registers its partition (ir.Source.Registers).
+const (
+	stRegister      = "register partition"
+	stRegistered    = "partition registered?"
+	stNotRegistered = "partition not registered"
+)
 
-// crawlProcessor crawls one crawler to completion. A crawler already
-// running may have started before the run's object landed, so the run
-// waits for it to finish and starts the crawler again; if that second
-// start finds it running too, the crawl in progress began after the first
-// was seen to finish, so it covers the object and the run just waits.
-func (a *asl) crawlProcessor() obj {
-	o := a.opt
-	var st obj
-	add := func(name string, s obj) { st = st.Set(name, s) }
-	startCrawler := func(onRunning string) obj {
-		return obj{}.Set("Type", "Task").Set("Resource", arnStartCrawler).
-			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
-			Set("ResultPath", null).
-			Set("Retry", glueAPIRetry()).
-			Set("Catch", []any{
-				obj{}.Set("ErrorEquals", []string{"Glue.CrawlerRunningException"}).Set("ResultPath", null).Set("Next", onRunning),
-				catchInto(stCrawlerCallFailed),
-			}).
-			Set("Next", stWaitCrawl)
-	}
-	wait := func(next string) obj {
-		return obj{}.Set("Type", "Wait").Set("Seconds", o.CrawlerPollSeconds).Set("Next", next)
-	}
-	poll := func(next string) obj {
-		return obj{}.Set("Type", "Task").Set("Resource", arnGetCrawler).
-			Set("Parameters", obj{}.Set("Name.$", "$.crawler")).
-			Set("ResultSelector", obj{}.Set("State.$", "$.Crawler.State").Set("Crawler.$", "$.Crawler")).
-			Set("ResultPath", "$.status").
-			Set("Retry", glueAPIRetry()).
-			Set("Catch", []any{catchInto(stCrawlerCallFailed)}).
-			Set("Next", next)
-	}
-	count := func(next string) obj {
-		return obj{}.Set("Type", "Pass").
-			Set("Parameters", obj{}.Set("crawler.$", "$.crawler").Set("polls.$", "States.MathAdd($.polls, 1)")).
-			Set("Next", next)
-	}
-	timedOut := obj{}.Set("Variable", "$.polls").Set("NumericGreaterThanEquals", o.CrawlerMaxPolls).Set("Next", stCrawlTimedOut)
+// errNotRegistered is the error of a run whose partition Glue did not
+// register.
+const errNotRegistered = "flowc.PartitionNotRegistered"
 
-	add(stStartCrawler, startCrawler(stWaitOtherCrawl))
-	add(stWaitOtherCrawl, wait(stPollOtherCrawl))
-	add(stPollOtherCrawl, poll(stOtherCrawlDone))
-	add(stOtherCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
-		timedOut,
-		obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY").Set("Next", stStartCrawlerAgain),
-	}).Set("Default", stCountOtherPoll))
-	add(stCountOtherPoll, count(stWaitOtherCrawl))
-	add(stStartCrawlerAgain, startCrawler(stWaitCrawl))
-	add(stWaitCrawl, wait(stPollCrawl))
-	add(stPollCrawl, poll(stCrawlDone))
-	// Only READY ends the wait (RUNNING and STOPPING do not); then only a
-	// SUCCEEDED last crawl lets the run go on.
-	add(stCrawlDone, obj{}.Set("Type", "Choice").Set("Choices", []any{
-		timedOut,
-		obj{}.Set("Not", obj{}.Set("Variable", "$.status.State").Set("StringEquals", "READY")).Set("Next", stCountPoll),
-		obj{}.Set("Not", obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("IsPresent", true)).Set("Next", stCrawlNoResult),
-		obj{}.Set("Variable", "$.status.Crawler.LastCrawl.Status").Set("StringEquals", "SUCCEEDED").Set("Next", stCrawled),
-	}).Set("Default", stCrawlFailed))
-	add(stCountPoll, count(stWaitCrawl))
-	add(stCrawled, obj{}.Set("Type", "Succeed"))
-	add(stCrawlFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
-		Set("CausePath", formatFn("crawler {} ended {}: {}", "$.crawler", "$.status.Crawler.LastCrawl.Status", "States.JsonToString($.status.Crawler.LastCrawl)")))
-	add(stCrawlNoResult, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
-		Set("CausePath", formatFn("crawler {} is READY but reports no last crawl", "$.crawler")))
-	add(stCrawlerCallFailed, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlFailed").
-		Set("CausePath", formatFn("crawler {}: {}: {}", "$.crawler", "$.error.Error", "$.error.Cause")))
-	add(stCrawlTimedOut, obj{}.Set("Type", "Fail").Set("Error", "flowc.CrawlTimeout").
-		Set("CausePath", formatFn(fmt.Sprintf("crawler {} was not READY after {} polls %d seconds apart", o.CrawlerPollSeconds), "$.crawler", "$.polls")))
-	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stStartCrawler).Set("States", st)
+// register adds the states that register the run's partition in the Glue
+// Data Catalog: one glue:BatchCreatePartition call with the partition's
+// values and the StorageDescriptor of the source's catalog table
+// (ir.Source.Catalog, as the template's AWS::Glue::Table has it) at the
+// partition's folder. A crawler would list the source's whole location;
+// this call costs the same for the first partition and the thousandth.
+//
+// BatchCreatePartition reports a partition it could not create in the
+// response's Errors (PartitionValues, ErrorDetail.ErrorCode), not as a
+// failed call (https://docs.aws.amazon.com/glue/latest/webapi/API_BatchCreatePartition.html,
+// and the PartitionError structure); AlreadyExistsException there means
+// the partition is registered already (a second file of a day), which is
+// what the run wants. Any other error code fails the run. The request's
+// member names are the API's, in PascalCase, as the AWS SDK integrations
+// take them (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+func (a *asl) register(r *route) {
+	s, cat := r.src, r.src.Catalog()
+	var cols []any
+	for _, c := range cat.Columns {
+		col := obj{}.Set("Name", c.Name).Set("Type", c.Type)
+		if c.Comment != "" {
+			col = col.Set("Comment", c.Comment)
+		}
+		cols = append(cols, col)
+	}
+	serde := obj{}.Set("SerializationLibrary", cat.SerdeLibrary)
+	if cat.SerdeParams != nil {
+		var params obj
+		for _, k := range slices.Sorted(maps.Keys(cat.SerdeParams)) {
+			params = params.Set(k, cat.SerdeParams[k])
+		}
+		serde = serde.Set("Parameters", params)
+	}
+	sd := obj{}.
+		Set("Columns", cols).
+		Set("Location.$", formatFn(cat.Location+"{}/", "$.run.partition")).
+		Set("InputFormat", cat.InputFormat).
+		Set("OutputFormat", cat.OutputFormat).
+		Set("SerdeInfo", serde)
+	a.add(a.st(r, stRegister), obj{}.Set("Type", "Task").Set("Resource", arnBatchCreatePartition).
+		Set("Parameters", obj{}.
+			Set("DatabaseName", a.pl.Names.GlueDatabase()).
+			Set("TableName", s.Name).
+			Set("PartitionInputList", []any{obj{}.Set("Values.$", "$.run.values").Set("StorageDescriptor", sd)})).
+		Set("ResultPath", "$.registered").
+		Set("Retry", []any{retry(5, 6, 60, "Glue.ThrottlingException", "Glue.OperationTimeoutException", "Glue.InternalServiceException")}).
+		Set("Catch", catchAll()).
+		Set("Next", a.st(r, stRegistered)))
+	a.add(a.st(r, stRegistered), obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stArrival),
+		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stArrival),
+	}).Set("Default", a.st(r, stNotRegistered)))
+	a.add(a.st(r, stNotRegistered), obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("Error", errNotRegistered).
+			Set("Cause.$", formatFn("Glue did not register partition {} of table "+a.pl.Names.GlueDatabase()+"."+s.Name+": {}",
+				"$.run.partition", "States.JsonToString($.registered.Errors)"))).
+		Set("ResultPath", "$.error").
+		Set("Next", stNotifyFailure))
 }
 
 // jobRetry is the Retry of glue:startJobRun.sync: concurrent-run errors
@@ -151,7 +134,17 @@ func jobRetry() []any {
 }
 
 // loadProcessor runs one table's Glue job for the run's partition. The
-// iteration's input is {"job": NAME, "partition": P}.
+// iteration's input is {"table", "job", "partition", "scope"}; its output is
+// {"table", "ok": true, ...} when the job run succeeded and {"table",
+// "ok": false, "error", "cause", ...} when it failed.
+//
+// In Inline mode a failing iteration fails the Map state, and when the Map
+// state fails all its iterations stop (ProcessorConfig, Mode INLINE, in
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html),
+// and a tolerated failure threshold exists only for the Distributed Map
+// (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#maprun-fail-threshold).
+// So the iteration catches every error of its job itself and ends as a
+// result: one table's failure never stops another table's job.
 func (a *asl) loadProcessor() obj {
 	run := obj{}.Set("Type", "Task").Set("Resource", arnStartJobSync).
 		Set("Parameters", obj{}.
@@ -161,13 +154,27 @@ func (a *asl) loadProcessor() obj {
 			Set("JobName.$", "$.JobName").
 			Set("JobRunId.$", "$.Id").
 			Set("JobRunState.$", "$.JobRunState")).
+		Set("ResultPath", "$.result").
 		Set("Retry", jobRetry()).
-		Set("Catch", []any{catchInto(stJobFailed)}).
+		Set("Catch", []any{catchInto(stTableFailed)}).
+		Set("Next", stTableLoaded)
+	loaded := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("table.$", "$.table").
+			Set("ok", true).
+			Set("job_run.$", "$.result.JobRunId").
+			Set("line.$", formatFn("{} ({}): loaded by Glue job run {}", "$.table", "$.scope", "$.result.JobRunId"))).
 		Set("End", true)
-	failed := obj{}.Set("Type", "Fail").Set("Error", "flowc.JobFailed").
-		Set("CausePath", formatFn("Glue job {} failed: {}: {}", "$.job", "$.error.Error", "$.error.Cause"))
+	failed := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("table.$", "$.table").
+			Set("ok", false).
+			Set("error.$", "$.error.Error").
+			Set("cause.$", "$.error.Cause").
+			Set("line.$", formatFn("{} ({}): Glue job {} failed: {}: {}", "$.table", "$.scope", "$.job", "$.error.Error", "$.error.Cause"))).
+		Set("End", true)
 	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stRunJob).
-		Set("States", obj{}.Set(stRunJob, run).Set(stJobFailed, failed))
+		Set("States", obj{}.Set(stRunJob, run).Set(stTableLoaded, loaded).Set(stTableFailed, failed))
 }
 
 // notify adds the two notifications and the end states.

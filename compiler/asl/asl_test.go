@@ -2,6 +2,7 @@ package asl_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -47,8 +48,9 @@ func hasCatchAll(s map[string]any) bool {
 
 // TestEveryFailureIsNotified: every Task and Map of the run catches every
 // error into the failure notification, which ends in a Fail state; inside
-// the Maps every Task catches into a Fail state, so the Map fails and its
-// Catch notifies. Nothing ends a failed run as a success.
+// the load Map every Task catches every error into its table's result,
+// which the run reports after the Map (TestTablesFailIndependently).
+// Nothing ends a failed run as a success.
 func TestEveryFailureIsNotified(t *testing.T) {
 	def := definition(t, compiler.Options{})
 	top := states(t, def)
@@ -75,7 +77,7 @@ func TestEveryFailureIsNotified(t *testing.T) {
 				if ps["Type"] == "Task" && !hasCatchAll(ps) {
 					t.Errorf("%s / %s does not catch States.ALL", name, pn)
 				}
-				if ps["Type"] == "Succeed" && pn != asl.StCrawled {
+				if ps["Type"] == "Succeed" {
 					t.Errorf("%s / %s succeeds", name, pn)
 				}
 			}
@@ -92,49 +94,36 @@ func TestEveryFailureIsNotified(t *testing.T) {
 	}
 }
 
-// TestCrawlWaitsForReady: the crawl loop polls with the configured wait,
-// treats only READY as done, needs a SUCCEEDED last crawl, and gives up
-// after the configured number of polls.
-func TestCrawlWaitsForReady(t *testing.T) {
-	def := definition(t, compiler.Options{CrawlerPollSeconds: 1, CrawlerMaxPolls: 7})
-	crawl := states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
-	for _, w := range []string{asl.StWaitCrawl, asl.StWaitOtherCrawl} {
-		if crawl[w]["Seconds"] != 1.0 {
-			t.Errorf("%s waits %v s, want 1", w, crawl[w]["Seconds"])
-		}
-	}
-	b, _ := json.Marshal(crawl[asl.StCrawlDone]["Choices"])
-	for _, want := range []string{
-		`{"Next":"Crawl timed out","NumericGreaterThanEquals":7,"Variable":"$.polls"}`,
-		`{"Next":"Count poll","Not":{"StringEquals":"READY","Variable":"$.status.State"}}`,
-		`{"Next":"Crawled","StringEquals":"SUCCEEDED","Variable":"$.status.Crawler.LastCrawl.Status"}`,
-	} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("Crawl done? lacks %s:\n%s", want, b)
-		}
-	}
-	if crawl[asl.StCrawlDone]["Default"] != asl.StCrawlFailed {
-		t.Error("a crawl that did not succeed does not fail the run")
-	}
-	// The defaults: 30 s apart, at most 120 polls.
-	def = definition(t, compiler.Options{})
-	crawl = states(t, states(t, def)[asl.StCrawl]["ItemProcessor"].(map[string]any))
-	if crawl[asl.StWaitCrawl]["Seconds"] != 30.0 {
-		t.Errorf("default wait %v", crawl[asl.StWaitCrawl]["Seconds"])
-	}
-}
-
 // TestRunPartition: the partition comes from the key, past the source's
-// prefix, and is passed to every job.
+// prefix, and is passed to every job; its values (what follows "name=" in
+// each folder) are registered in the catalog. A key with an empty
+// partition value is a bad key (its value could not be registered).
 func TestRunPartition(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
 	b, _ := json.Marshal(top["flights: partition"]["Parameters"])
-	want := `{"partition.$":"States.Format('{}/{}/{}', States.ArrayGetItem(States.StringSplit($.key, '/'), 2), States.ArrayGetItem(States.StringSplit($.key, '/'), 3), States.ArrayGetItem(States.StringSplit($.key, '/'), 4))"}`
+	folder := func(i int) string { return fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", i) }
+	value := func(i int) string {
+		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder(i))
+	}
+	want := `{"partition.$":"States.Format('{}/{}/{}', ` + folder(2) + ", " + folder(3) + ", " + folder(4) + `)",` +
+		`"values.$":"States.Array(` + value(2) + ", " + value(3) + ", " + value(4) + `)"}`
 	if string(b) != want {
 		t.Errorf("partition:\n got %s\nwant %s", b, want)
 	}
-	if m := top["flights: start"]["Choices"].([]any)[3].(map[string]any); m["StringMatches"] != "raw/flights/year=*/month=*/day=*/*" {
-		t.Errorf("key pattern %v", m["StringMatches"])
+	var patterns []string
+	for _, c := range top["flights: start"]["Choices"].([]any) {
+		m := c.(map[string]any)
+		if p, ok := m["StringMatches"].(string); ok {
+			patterns = append(patterns, p+" -> "+m["Next"].(string))
+		}
+	}
+	if got, want := strings.Join(patterns, "\n"), strings.Join([]string{
+		"raw/flights/year=/* -> flights: bad key",
+		"raw/flights/*/month=/* -> flights: bad key",
+		"raw/flights/*/day=/* -> flights: bad key",
+		"raw/flights/year=*/month=*/day=*/* -> flights: partition",
+	}, "\n"); got != want {
+		t.Errorf("key patterns:\n%s\nwant\n%s", got, want)
 	}
 	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
 	b, _ = json.Marshal(job["Parameters"])
@@ -271,5 +260,230 @@ func TestSubjectsUnder100(t *testing.T) {
 				t.Errorf("cut of %q: %q (%d bytes)", who, got, len(got))
 			}
 		}
+	}
+}
+
+// TestTablesFailIndependently: each iteration of the load Map catches
+// every error of its job into a result (Table failed, ok false, the
+// table, the run's partition and the error), so a failing job never fails
+// the Map and stops the other jobs; a loaded table is a result with ok
+// true. After the Map, a failed table sends the run to the failure
+// notification with one cause listing every failed table; otherwise it
+// goes to the success notification as before.
+func TestTablesFailIndependently(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	load := top[asl.StLoad]
+	if load["ResultPath"] != "$.results" || load["Next"] != asl.StAnyFailed || !hasCatchAll(load) || load["Catch"].([]any)[0].(map[string]any)["Next"] != asl.StReleaseOnFailure {
+		t.Errorf("load Map: ResultPath %v, Next %v", load["ResultPath"], load["Next"])
+	}
+	proc := states(t, load["ItemProcessor"].(map[string]any))
+	job := proc[asl.StRunJob]
+	catches := job["Catch"].([]any)
+	if len(catches) != 1 || catches[0].(map[string]any)["Next"] != asl.StTableFailed || !hasCatchAll(job) || job["Next"] != asl.StTableLoaded {
+		t.Errorf("Run job must catch States.ALL into %s and go on to %s: %v", asl.StTableFailed, asl.StTableLoaded, job)
+	}
+	for name, ok := range map[string]bool{asl.StTableFailed: false, asl.StTableLoaded: true} {
+		s := proc[name]
+		p := s["Parameters"].(map[string]any)
+		if s["Type"] != "Pass" || s["End"] != true || p["ok"] != ok || p["table.$"] != "$.table" {
+			t.Errorf("%s: %v", name, s)
+		}
+		line, _ := p["line.$"].(string)
+		for _, part := range []string{"$.table", "$.scope"} {
+			if !strings.Contains(line, part) {
+				t.Errorf("%s: line %s lacks %s", name, line, part)
+			}
+		}
+		if !ok && (!strings.Contains(line, "$.error.Error") || !strings.Contains(line, "$.error.Cause")) {
+			t.Errorf("%s: line %s lacks the error and its cause", name, line)
+		}
+	}
+	for name, s := range proc {
+		if s["Type"] == "Fail" {
+			t.Errorf("%s: a Fail state in a load iteration fails the Map and stops the other tables", name)
+		}
+	}
+	b, _ := json.Marshal(top[asl.StTablesFailed])
+	if want := `{"Choices":[{"BooleanEquals":true,"Next":"` + asl.StListFailures + `","Variable":"$.outcome.failed"}],"Default":"` + asl.StReleaseOnSuccess + `","Type":"Choice"}`; string(b) != want {
+		t.Errorf("%s:\n got %s\nwant %s", asl.StTablesFailed, b, want)
+	}
+	list := top[asl.StListFailures]
+	p := list["Parameters"].(map[string]any)
+	if list["Next"] != asl.StReleaseOnFailure || list["ResultPath"] != "$.error" || p["Error"] != asl.ErrTablesFailed ||
+		!strings.Contains(p["Cause.$"].(string), "States.JsonToString($.results[?(@.ok == false)].line)") {
+		t.Errorf("%s: %v", asl.StListFailures, list)
+	}
+}
+
+// TestRegisterPartitionAsTableStores: a run of a partitioned source
+// registers its partition with one glue:BatchCreatePartition call whose
+// StorageDescriptor is the one of the source's AWS::Glue::Table in the
+// template, at the partition's folder; the run goes on to the load when
+// Glue reports no error or AlreadyExistsException, and fails, notified,
+// on any other error.
+func TestRegisterPartitionAsTableStores(t *testing.T) {
+	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	if top["flights: run"]["Next"] != "flights: "+asl.StRegister {
+		t.Fatalf("the run does not register its partition: %v", top["flights: run"])
+	}
+	reg := top["flights: "+asl.StRegister]
+	params := reg["Parameters"].(map[string]any)
+	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName"] != "flights" || !hasCatchAll(reg) {
+		t.Errorf("register task: %v", reg)
+	}
+	inputs := params["PartitionInputList"].([]any)
+	if len(inputs) != 1 {
+		t.Fatalf("%d partition inputs, want 1", len(inputs))
+	}
+	in := inputs[0].(map[string]any)
+	if in["Values.$"] != "$.run.values" {
+		t.Errorf("Values: %v", in)
+	}
+	sd := in["StorageDescriptor"].(map[string]any)
+	if loc := sd["Location.$"]; loc != "States.Format('s3://acme-flights-landing-dev/raw/flights/{}/', $.run.partition)" {
+		t.Errorf("partition location %v", loc)
+	}
+	delete(sd, "Location.$")
+
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties struct {
+				TableInput struct {
+					Name              string
+					StorageDescriptor map[string]any
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out.File(layout.TemplatePath), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	var tableSD map[string]any
+	for _, r := range tmpl.Resources {
+		if r.Type == "AWS::Glue::Crawler" {
+			t.Error("the template has a Glue crawler")
+		}
+		if r.Type == "AWS::Glue::Table" && r.Properties.TableInput.Name == "flights" {
+			tableSD = r.Properties.TableInput.StorageDescriptor
+		}
+	}
+	if tableSD["Location"] != "s3://acme-flights-landing-dev/raw/flights/" {
+		t.Errorf("table location %v", tableSD["Location"])
+	}
+	delete(tableSD, "Location")
+	a, _ := json.Marshal(sd)
+	b, _ := json.Marshal(tableSD)
+	if string(a) != string(b) {
+		t.Errorf("the registered partition's StorageDescriptor differs from its table's:\n got %s\nwant %s", a, b)
+	}
+
+	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
+	want := `{"Choices":[{"Next":"` + asl.StArrival + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+		`{"Next":"` + asl.StArrival + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
+		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
+	if string(b) != want {
+		t.Errorf("registered?\n got %s\nwant %s", b, want)
+	}
+	bad := top["flights: "+asl.StNotRegistered]
+	if bad["Next"] != asl.StNotifyFailure || bad["ResultPath"] != "$.error" || bad["Parameters"].(map[string]any)["Error"] != asl.ErrNotRegistered {
+		t.Errorf("not registered: %v", bad)
+	}
+}
+
+// TestOneRunPerPartition: an on_arrival run records its S3 event (a
+// second delivery ends at Duplicate event), counts the arrival, takes the
+// partition's lease (a held lease ends the run quietly, or is taken over
+// from an execution that is no longer running), waits for quiet, takes a
+// slot (at most runs.max_parallel_partitions), loads, releases the slot
+// and, if no file arrived meanwhile, the lease; else it goes round again.
+// A start by hand (no sequencer) skips the event record. Every failure
+// after the lease releases it before the failure notification.
+func TestOneRunPerPartition(t *testing.T) {
+	src := strings.Replace(testspec.Example(t), "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 7, max_wait_seconds: 60}}", 1)
+	src = strings.Replace(src, "\nalerts:", "\nruns: {max_parallel_partitions: 3}\nalerts:", 1)
+	out := testspec.Compile(t, src, "dev", compiler.Options{SlotPollSeconds: 5})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	top := states(t, def)
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	run := top["flights: run"]["Parameters"].(map[string]any)
+	if run["settle"] != 7.0 || run["max_waits"] != 9.0 { // ceil(60 / 7)
+		t.Errorf("settle %v, max_waits %v; want 7 and 9", run["settle"], run["max_waits"])
+	}
+	if got := js(top[asl.StArrival]["Choices"]); !strings.Contains(got, `"Next":"`+asl.StRecordArrival+`"`) || top[asl.StArrival]["Default"] != asl.StCountArrival {
+		t.Errorf("a start by hand must skip the event record: %s", got)
+	}
+	rec := top[asl.StRecordArrival]
+	if got := js(rec["Parameters"]); !strings.Contains(got, `"ConditionExpression":"attribute_not_exists(pk)"`) || !strings.Contains(got, "O#{}#{}#{}', $.run.source, $.key, $.sequencer") {
+		t.Errorf("record arrival: %s", got)
+	}
+	if c := rec["Catch"].([]any)[0].(map[string]any); js(c["ErrorEquals"]) != `["DynamoDB.ConditionalCheckFailedException"]` || c["Next"] != asl.StDuplicate || top[asl.StDuplicate]["Type"] != "Succeed" {
+		t.Errorf("a duplicate event must end quietly: %v", c)
+	}
+	if got := js(top[asl.StCountArrival]["Parameters"]); !strings.Contains(got, `"UpdateExpression":"ADD gen :one SET last_at = :t"`) {
+		t.Errorf("count arrival: %s", got)
+	}
+	take := top[asl.StTakeLease]
+	if got := js(take["Parameters"]); !strings.Contains(got, `"ConditionExpression":"attribute_not_exists(holder)"`) || take["Next"] != asl.StSettle {
+		t.Errorf("take lease: %s", got)
+	}
+	if c := take["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StLeaseHeld {
+		t.Errorf("a held lease must be looked at: %v", c)
+	}
+	if top[asl.StHolderRunning]["Default"] != asl.StTakeOver || !strings.Contains(js(top[asl.StTakeOver]["Parameters"]), `"ConditionExpression":"holder = :old"`) {
+		t.Error("a lease whose holder is not running must be taken over, conditionally")
+	}
+	if top[asl.StWaitQuiet]["SecondsPath"] != "$.run.settle" {
+		t.Errorf("settle wait %v", top[asl.StWaitQuiet])
+	}
+	if got := js(top[asl.StQuiet]["Choices"]); !strings.Contains(got, `"StringEqualsPath":"$.lease.seen","Variable":"$.now.gen"`) || !strings.Contains(got, `"NumericGreaterThanEqualsPath":"$.run.max_waits"`) {
+		t.Errorf("quiet?: %s", got)
+	}
+	params := top[asl.StTakeSlot]["Parameters"].(map[string]any)
+	if params["ConditionExpression"] != "attribute_not_exists(holders) OR size(holders) < :max" || !strings.Contains(js(params), `":max":{"N":"3"}`) {
+		t.Errorf("take slot: %s", js(params))
+	}
+	if top[asl.StTakeSlot]["Next"] != asl.StLoad || top[asl.StWaitSlot]["Seconds"] != 5.0 {
+		t.Errorf("slot: next %v, wait %v", top[asl.StTakeSlot]["Next"], top[asl.StWaitSlot]["Seconds"])
+	}
+	rel := top[asl.StReleaseLease]
+	if got := js(rel["Parameters"]); !strings.Contains(got, `"ConditionExpression":"holder = :me AND gen = :seen"`) || rel["Next"] != asl.StNotifySuccess {
+		t.Errorf("release lease: %s", got)
+	}
+	if c := rel["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StNextPass || top[asl.StNextPass]["Next"] != asl.StSettle {
+		t.Error("a file that arrived during the load must make the run go round again")
+	}
+	if top[asl.StReleaseOnFailure]["Default"] != asl.StNotifyFailure || top[asl.StFailReleaseLease]["Next"] != asl.StNotifyFailure {
+		t.Error("the failure path must release, then notify")
+	}
+	// Every Glue job allows as many runs as there are slots.
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(out.File(layout.TemplatePath), &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	jobs := 0
+	for id, r := range tmpl.Resources {
+		if r.Type == "AWS::Glue::Job" {
+			jobs++
+			if got := js(r.Properties["ExecutionProperty"]); got != `{"MaxConcurrentRuns":3}` {
+				t.Errorf("%s: ExecutionProperty %s", id, got)
+			}
+		}
+	}
+	if jobs == 0 {
+		t.Error("no Glue job")
 	}
 }

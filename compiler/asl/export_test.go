@@ -3,20 +3,43 @@ package asl
 // Names the external tests (package asl_test, which compile specs through
 // package compiler and so cannot be in package asl) read.
 const (
-	ArnStartJobSync  = arnStartJobSync
-	StCrawl          = stCrawl
-	StCrawlDone      = stCrawlDone
-	StCrawlFailed    = stCrawlFailed
-	StCrawled        = stCrawled
-	StFailed         = stFailed
-	StLoad           = stLoad
-	StNotifyFailure  = stNotifyFailure
-	StNotifySuccess  = stNotifySuccess
-	StOtherObject    = stOtherObject
-	StRunJob         = stRunJob
-	StSucceeded      = stSucceeded
-	StWaitCrawl      = stWaitCrawl
-	StWaitOtherCrawl = stWaitOtherCrawl
+	ArnBatchCreatePartition = arnBatchCreatePartition
+	StArrival               = stArrival
+	StRecordArrival         = stRecordArrival
+	StDuplicate             = stDuplicate
+	StCountArrival          = stCountArrival
+	StTakeLease             = stTakeLease
+	StLeaseHeld             = stLeaseHeld
+	StHolderRunning         = stHolderRunning
+	StTakeOver              = stTakeOver
+	StSettle                = stSettle
+	StWaitQuiet             = stWaitQuiet
+	StQuiet                 = stQuiet
+	StTakeSlot              = stTakeSlot
+	StWaitSlot              = stWaitSlot
+	StReleaseOnSuccess      = stReleaseOnSuccess
+	StReleaseOnFailure      = stReleaseOnFailure
+	StReleaseLease          = stReleaseLease
+	StFailReleaseLease      = stFailReleaseLease
+	StNextPass              = stNextPass
+	ArnStartJobSync         = arnStartJobSync
+	ErrNotRegistered        = errNotRegistered
+	ErrTablesFailed         = errTablesFailed
+	StAnyFailed             = stAnyFailed
+	StFailed                = stFailed
+	StListFailures          = stListFailures
+	StLoad                  = stLoad
+	StNotRegistered         = stNotRegistered
+	StNotifyFailure         = stNotifyFailure
+	StNotifySuccess         = stNotifySuccess
+	StOtherObject           = stOtherObject
+	StRegister              = stRegister
+	StRegistered            = stRegistered
+	StRunJob                = stRunJob
+	StSucceeded             = stSucceeded
+	StTableFailed           = stTableFailed
+	StTableLoaded           = stTableLoaded
+	StTablesFailed          = stTablesFailed
 )
 
 // SnsSubject is snsSubject.

@@ -23,7 +23,7 @@ func BenchmarkRender(b *testing.B) {
 		if ds.HasErrors() {
 			b.Fatal(ds)
 		}
-		def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: 30, CrawlerMaxPolls: 120})
+		def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: 30})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -126,16 +126,15 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	for _, b := range pl.Buckets {
 		c.bucket(t, b)
 	}
-	crawled := map[*ir.Source]bool{}
-	for _, s := range pl.CrawledSources() {
-		crawled[s] = true
-	}
 	for _, s := range pl.Sources {
-		c.source(t, s, crawled[s])
+		c.source(t, s)
 	}
 	t.Resources[idGlueRole] = c.glueRole()
 	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
+	}
+	if c.leased() {
+		c.runsTable(t)
 	}
 	t.Resources[idStateMachineRole] = c.stateMachineRole()
 	t.Resources[idEventsRole] = role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
@@ -172,6 +171,9 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
 func (c *cfn) definitionSubstitutions() map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
+	if bytes.Contains(c.defn, []byte("${"+layout.SubstRunsTable+"}")) {
+		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
+	}
 	for name, resource := range layout.IntegrationResource {
 		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
 			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)

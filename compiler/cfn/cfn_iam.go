@@ -121,23 +121,38 @@ var logsDeliveryActions = []string{
 	"logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
 }
 
-// stateMachineRole may start and watch the pipeline's crawlers and jobs,
-// publish to its topic, and deliver its logs.
+// stateMachineRole may register the partitions of the sources that start
+// runs, start and watch the pipeline's jobs, publish to its topic, and
+// deliver its logs.
 func (c *cfn) stateMachineRole() *iam.Role {
 	pl, n := c.pl, c.pl.Names
-	var crawlers, jobs []string
-	for _, s := range pl.CrawledSources() {
-		crawlers = append(crawlers, n.Crawler(s.Name))
+	var registered, jobs []string
+	for _, s := range pl.RegisteredSources() {
+		registered = append(registered, s.Name)
 	}
 	for _, t := range pl.Tables {
 		jobs = append(jobs, n.GlueJob(t.Name))
 	}
 	sts := []statement{}
-	if len(crawlers) > 0 {
-		sts = append(sts, allow("RunCrawlers", []string{"glue:GetCrawler", "glue:StartCrawler"}, scoped("glue", "crawler/", n.Crawler(""), crawlers)...))
+	if len(registered) > 0 {
+		// BatchCreatePartition is authorised on the catalog, the database
+		// and the table: a Data Catalog resource's ARN and its parents'
+		// (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
+		db := n.GlueDatabase()
+		res := []string{arn("glue", "catalog"), arn("glue", "database/"+db)}
+		res = append(res, scoped("glue", "table/"+db+"/", "", registered)...)
+		sts = append(sts, allow("RegisterPartitions", []string{"glue:BatchCreatePartition"}, res...))
 	}
 	if len(jobs) > 0 {
 		sts = append(sts, allow("RunJobs", []string{"glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"}, scoped("glue", "job/", n.GlueJob(""), jobs)...))
+	}
+	if c.leased() {
+		// The runs table through the optimized DynamoDB integration, and
+		// the status of this state machine's executions (a lease or slot
+		// holder that is no longer running is taken over).
+		sts = append(sts,
+			allow("CoordinateRuns", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, cloudformation.GetAtt(idRunsTable, "Arn")),
+			allow("WatchRuns", []string{"states:DescribeExecution"}, arn("states", "execution:"+n.StateMachine()+":*")))
 	}
 	sts = append(sts,
 		allow("PublishAlerts", []string{"sns:Publish"}, cloudformation.Ref(idAlertTopic)),
@@ -146,9 +161,9 @@ func (c *cfn) stateMachineRole() *iam.Role {
 	return role(n.Role("sfn"), "flowc: the state machine of "+n.Stack(), "states.amazonaws.com", inline("run-pipeline", sts...))
 }
 
-// glueRole is the role of the Glue jobs and crawlers: read the sources and
-// the assets, use the TempDir, the pipeline's catalog database and its
-// Redshift connection, and write logs under /aws-glue/.
+// glueRole is the role of the Glue jobs: read the sources and the assets,
+// use the TempDir and the pipeline's Redshift connection, and write logs
+// under /aws-glue/. The jobs read S3 directly, not the Data Catalog.
 func (c *cfn) glueRole() *iam.Role {
 	pl, n := c.pl, c.pl.Names
 	var objects, buckets, prefixes []string
@@ -181,7 +196,6 @@ func (c *cfn) glueRole() *iam.Role {
 	}
 	listTmp := allow("ListTempDir", []string{"s3:ListBucket"}, s3ARN(asset))
 	listTmp.Condition = map[string]any{"StringLike": map[string]any{"s3:prefix": []string{tmp + "*"}}}
-	db := n.GlueDatabase()
 	sts := []statement{
 		allow("ReadSources", []string{"s3:GetObject"}, objects...),
 		list,
@@ -189,10 +203,6 @@ func (c *cfn) glueRole() *iam.Role {
 		allow("UseTempDir", []string{"s3:DeleteObject", "s3:GetObject", "s3:PutObject"}, s3ARN(asset+"/"+subEscape(tmp)+"*")),
 		listTmp,
 		allow("LocateAssetBucket", []string{"s3:GetBucketLocation"}, s3ARN(asset)),
-		allow("UseCatalog", []string{
-			"glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:CreatePartition", "glue:GetDatabase",
-			"glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables", "glue:UpdatePartition", "glue:UpdateTable",
-		}, arn("glue", "catalog"), arn("glue", "database/"+db), arn("glue", "table/"+db+"/*")),
 		allow("WriteLogs", []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
 			arn("logs", "log-group:/aws-glue/*"), arn("logs", "log-group:/aws-glue/*:log-stream:*")),
 	}
@@ -214,7 +224,7 @@ func (c *cfn) glueRole() *iam.Role {
 			},
 		)
 	}
-	return role(n.Role("glue"), "flowc: the Glue jobs and crawlers of "+n.Stack(), "glue.amazonaws.com", inline("load-tables", sts...))
+	return role(n.Role("glue"), "flowc: the Glue jobs of "+n.Stack(), "glue.amazonaws.com", inline("load-tables", sts...))
 }
 
 // connectionSecret lets the Glue role read the Secrets Manager secret of

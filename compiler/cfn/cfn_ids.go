@@ -34,6 +34,7 @@ const (
 	idAlertTopic       = "AlertTopic"
 	idAlertTopicPolicy = "AlertTopicPolicy"
 	idGlueSecretPolicy = "GlueRoleSecretPolicy"
+	idRunsTable        = "RunsTable"
 
 	paramRedshiftSecret = "RedshiftSecretArn"
 	condRedshiftSecret  = "HasRedshiftSecret"
@@ -81,9 +82,8 @@ func hashID(name string) string {
 }
 
 // Per-source logical IDs.
-func idSourceTable(source string) string   { return "Source" + camel(source, '_') + "Table" }
-func idSourceCrawler(source string) string { return "Source" + camel(source, '_') + "Crawler" }
-func idSourceRule(source string) string    { return "Source" + camel(source, '_') + "Rule" }
+func idSourceTable(source string) string { return "Source" + camel(source, '_') + "Table" }
+func idSourceRule(source string) string  { return "Source" + camel(source, '_') + "Rule" }
 
 // Per-bucket logical IDs.
 func idBucket(bucket string) string       { return "Bucket" + camel(bucket, '-') }

@@ -18,7 +18,7 @@ import (
 )
 
 // The resources of the template, one builder per spec element: source
-// buckets, sources (catalog table, crawler, trigger rule), the alert topic
+// buckets, sources (catalog table, trigger rule), the alert topic
 // and its subscriptions, and the Glue job of each table.
 
 // bucket is a source bucket: encrypted, private, TLS only, versioned,
@@ -56,36 +56,13 @@ func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")")
 }
 
-// serde is the storage format of a source in the Glue Data Catalog.
-type serde struct {
-	classification, library, input, output string
-	params                                 map[string]string
-}
-
-func sourceSerde(s *ir.Source) serde {
-	switch s.Format {
-	case "json":
-		return serde{"json", "org.openx.data.jsonserde.JsonSerDe",
-			"org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat", nil}
-	case "parquet":
-		return serde{"parquet", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-			"org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat", nil}
-	}
-	return serde{"csv", "org.apache.hadoop.hive.serde2.OpenCSVSerde",
-		"org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-		map[string]string{"separatorChar": s.CSV.Delimiter, "quoteChar": s.CSV.Quote, "escapeChar": s.CSV.Escape}}
-}
-
-// sourceLocation is the S3 location of a source as Glue wants it.
-func sourceLocation(s *ir.Source) string { return "s3://" + s.Bucket + "/" + s.Prefix }
-
-// source adds a source's catalog table, its crawler (partitioned sources
-// a run reads: the crawler adds the partitions that arrive) and its
-// trigger rule.
-func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
-	n := c.pl.Names
-	sd := sourceSerde(s)
-	params := map[string]string{"classification": sd.classification, "flowc:source": s.Name}
+// source adds a source's catalog table and its trigger rule. Its
+// partitions are registered by the state machine (glue:BatchCreatePartition,
+// see compiler/asl), with the table's StorageDescriptor (ir.Source.Catalog):
+// there is no crawler.
+func (c *cfn) source(t *cloudformation.Template, s *ir.Source) {
+	cat := s.Catalog()
+	params := map[string]string{"classification": cat.Classification, "flowc:source": s.Name}
 	if s.Format == "csv" && s.CSV.Header {
 		params["skip.header.line.count"] = "1"
 	}
@@ -93,23 +70,10 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
 		params["serialization.null.format"] = s.CSV.Null
 	}
 	var cols, parts []glue.Table_Column
-	for _, col := range s.Columns {
-		c := glue.Table_Column{Name: col.Name, Type: cloudformation.String(col.Type.String())}
-		if s.Format == "csv" {
-			// OpenCSVSerde reads typed columns only in narrow forms (numbers;
-			// TIMESTAMP only as UNIX milliseconds; an empty field in a
-			// numeric column fails the query with HIVE_BAD_DATA), so Athena
-			// and Redshift Spectrum could not read the files through typed
-			// columns: every column is a string, its declared type (bare, to
-			// keep the template small) in the comment; a string column has
-			// none. See Athena, "Open CSV SerDe for processing CSV",
-			// https://docs.aws.amazon.com/athena/latest/ug/csv-serde.html.
-			// The Glue jobs read the text and cast it by the spec's types
-			// themselves; they rely on no catalog type.
-			if t := col.Type.String(); t != "string" {
-				c.Type = cloudformation.String("string")
-				c.Comment = cloudformation.String(t)
-			}
+	for _, col := range cat.Columns {
+		c := glue.Table_Column{Name: col.Name, Type: cloudformation.String(col.Type)}
+		if col.Comment != "" {
+			c.Comment = cloudformation.String(col.Comment)
 		}
 		cols = append(cols, c)
 	}
@@ -127,35 +91,12 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source, crawled bool) {
 			PartitionKeys: parts,
 			StorageDescriptor: &glue.Table_StorageDescriptor{
 				Columns:      cols,
-				Location:     cloudformation.String(sourceLocation(s)),
-				InputFormat:  cloudformation.String(sd.input),
-				OutputFormat: cloudformation.String(sd.output),
-				SerdeInfo:    &glue.Table_SerdeInfo{SerializationLibrary: cloudformation.String(sd.library)},
+				Location:     cloudformation.String(cat.Location),
+				InputFormat:  cloudformation.String(cat.InputFormat),
+				OutputFormat: cloudformation.String(cat.OutputFormat),
+				SerdeInfo:    &glue.Table_SerdeInfo{SerializationLibrary: cloudformation.String(cat.SerdeLibrary), Parameters: cat.SerdeParams},
 			},
 		},
-	}
-	if sd.params != nil {
-		t.Resources[idSourceTable(s.Name)].(*glue.Table).TableInput.StorageDescriptor.SerdeInfo.Parameters = sd.params
-	}
-	if crawled {
-		id := idSourceCrawler(s.Name)
-		t.Resources[id] = &glue.Crawler{
-			Name:         cloudformation.String(n.Crawler(s.Name)),
-			Description:  cloudformation.String("flowc: adds the partitions of source " + s.Name + " under " + s.Location),
-			Role:         cloudformation.GetAtt(idGlueRole, "Arn"),
-			DatabaseName: cloudformation.RefPtr(idGlueDatabase),
-			Targets: &glue.Crawler_Targets{CatalogTargets: []glue.Crawler_CatalogTarget{{
-				DatabaseName: cloudformation.RefPtr(idGlueDatabase),
-				Tables:       []string{s.Name},
-			}}},
-			// Catalog targets need DeleteBehavior LOG; LOG updates keep the
-			// spec's columns authoritative.
-			SchemaChangePolicy:         &glue.Crawler_SchemaChangePolicy{UpdateBehavior: cloudformation.String("LOG"), DeleteBehavior: cloudformation.String("LOG")},
-			RecrawlPolicy:              &glue.Crawler_RecrawlPolicy{RecrawlBehavior: cloudformation.String("CRAWL_EVERYTHING")},
-			Configuration:              cloudformation.String(`{"Version":1.0,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}}}`),
-			AWSCloudFormationDependsOn: []string{idSourceTable(s.Name)},
-		}
-		t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "Glue crawler of source "+s.Name)
 	}
 	if s.Triggered() {
 		c.rule(t, s)
@@ -185,17 +126,28 @@ func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
 		// one, is case-sensitive, and two filters in one list are ORed, so
 		// the prefix is checked by the state machine, which ends a run of
 		// an object outside the source's location at once, quietly.
+		key := []any{map[string]any{"suffix": map[string]any{"equals-ignore-case": s.Suffix()}}}
+		if m := s.Arrival.Marker; m != "" {
+			// Only the completion marker announces a partition
+			// (docs/run-model.md, "Completion markers").
+			r.Description = cloudformation.String("flowc: a run per marker " + m + " created under " + s.Location)
+			key = []any{map[string]any{"suffix": "/" + m}}
+		}
 		r.EventPattern = map[string]any{
 			"source":      []string{"aws.s3"},
 			"detail-type": []string{"Object Created"},
 			"detail": map[string]any{
 				"bucket": map[string]any{"name": []string{s.Bucket}},
-				"object": map[string]any{"key": []any{map[string]any{"suffix": map[string]any{"equals-ignore-case": s.Suffix()}}}},
+				"object": map[string]any{"key": key},
 			},
 		}
+		// The S3 event's detail.object.sequencer orders the events of a key
+		// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html):
+		// with the key it names one event, so the state machine can tell a
+		// second delivery of it from a new upload.
 		target.InputTransformer = &events.Rule_InputTransformer{
-			InputPathsMap: map[string]string{"bucket": "$.detail.bucket.name", "key": "$.detail.object.key"},
-			InputTemplate: fmt.Sprintf(`{"source": %s, "bucket": <bucket>, "key": <key>}`, jsonString(s.Name)),
+			InputPathsMap: map[string]string{"bucket": "$.detail.bucket.name", "key": "$.detail.object.key", "sequencer": "$.detail.object.sequencer"},
+			InputTemplate: fmt.Sprintf(`{"source": %s, "bucket": <bucket>, "key": <key>, "sequencer": <sequencer>}`, jsonString(s.Name)),
 		}
 	default: // schedule
 		r.Description = cloudformation.String("flowc: a run of source " + s.Name + " on " + s.Schedule)
@@ -278,7 +230,7 @@ func (c *cfn) jobResource(tb *ir.Table, roleArn string) *glue.Job {
 		NumberOfWorkers:   cloudformation.Int(pl.Glue.Workers),
 		Timeout:           cloudformation.Int(pl.Glue.TimeoutMinutes),
 		MaxRetries:        cloudformation.Float64(0),
-		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(1)},
+		ExecutionProperty: &glue.Job_ExecutionProperty{MaxConcurrentRuns: cloudformation.Float64(float64(c.maxConcurrentRuns(tb)))},
 		DefaultArguments: map[string]any{
 			"--TempDir":                          cloudformation.Sub("s3://${" + idAssetBucket + "}/" + subEscape(c.tempDir())),
 			"--job-bookmark-option":              "job-bookmark-disable",

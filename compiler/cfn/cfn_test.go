@@ -35,7 +35,7 @@ func parseTemplate(t *testing.T, b []byte) cfnTemplate {
 }
 
 // TestLogicalIDsStable: adding a source and a table adds resources and
-// leaves every existing job, catalog table, crawler, rule and bucket as it
+// leaves every existing job, catalog table, rule and bucket as it
 // was, under the same logical ID.
 func TestLogicalIDsStable(t *testing.T) {
 	src := testspec.Example(t)
@@ -104,6 +104,41 @@ func TestIAMLeastPrivilege(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPartitionsWithoutCrawler: the build has no Glue crawler; the state
+// machine may call glue:BatchCreatePartition on the catalog, the database
+// and the catalog tables of the sources whose runs register a partition
+// (the partitioned sources triggered on arrival), and nothing else of the
+// catalog; the Glue jobs, which read S3 directly, may not touch the
+// catalog at all.
+func TestPartitionsWithoutCrawler(t *testing.T) {
+	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
+	tm := parseTemplate(t, out.File(layout.TemplatePath))
+	for id, r := range tm.Resources {
+		if r.Type == "AWS::Glue::Crawler" {
+			t.Errorf("%s is a Glue crawler", id)
+		}
+	}
+	var register []string
+	walkStatements(parseAny(t, out.File(layout.TemplatePath)), func(st map[string]any) {
+		for _, a := range st["Action"].([]any) {
+			if !strings.HasPrefix(a.(string), "glue:") || strings.Contains(a.(string), "JobRun") || a == "glue:GetConnection" {
+				continue
+			}
+			if st["Sid"] != "RegisterPartitions" || a != "glue:BatchCreatePartition" {
+				t.Errorf("statement %v allows %s", st["Sid"], a)
+			}
+			b, _ := json.Marshal(st["Resource"])
+			register = append(register, string(b))
+		}
+	})
+	want := `[{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"},` +
+		`{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/flights_dev"},` +
+		`{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flights_dev/flights"}]`
+	if len(register) != 1 || register[0] != want {
+		t.Errorf("BatchCreatePartition granted on %v, want once on %s", register, want)
 	}
 }
 

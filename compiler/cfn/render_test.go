@@ -44,7 +44,7 @@ func TestRenderMatchesGoformation(t *testing.T) {
 		}
 		for _, pl := range irs {
 			env := pl.Env
-			def, err := asl.StateMachine(pl, asl.Options{CrawlerPollSeconds: 30, CrawlerMaxPolls: 120})
+			def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: 30})
 			if err != nil {
 				t.Fatal(err)
 			}

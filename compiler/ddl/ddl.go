@@ -1,8 +1,9 @@
 // Package ddl is the Redshift DDL backend: sql/<table>.sql creates the
 // schema and the table if they do not exist. The Glue job runs the same
 // statements (redshift.Statements) before every load, so the file is what
-// the first load applies; a later change to the spec's columns does not
-// alter an existing table (flowc does not migrate tables).
+// the first load applies; a later change to the spec's columns is a
+// migration the Glue runtime makes before the load (compiler/evolve,
+// docs/table-evolution.md).
 //
 // Columns are nullable: flowc's checks (not_null, ...) run before the load
 // and say which rows are wrong, where a NOT NULL violation would fail the

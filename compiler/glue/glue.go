@@ -12,6 +12,7 @@ package glue
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -58,6 +59,11 @@ type glueData struct {
 	SchemaName                      string  // the schema as named (pg_namespace, pg_tables)
 	Ledger, LedgerSource, LedgerDDL *string // append tables only
 	OwnerColumn, OwnerDDL           *string // merge tables that check ownership only
+
+	// Description is the table's description (ir.TableDescription) as
+	// indented JSON, which is also a Python literal (strings, lists and
+	// numbers only): what the runtime migrates the live table to.
+	Description string
 }
 
 type glueSource struct {
@@ -112,6 +118,14 @@ func Runtime() ([]byte, error) {
 	return b, nil
 }
 
+// ScriptOptions change a script from what the spec alone gives.
+type ScriptOptions struct {
+	// AllowDestructive: the runtime may make destructive changes to the
+	// table although the spec does not allow them (deploy
+	// --allow-destructive).
+	AllowDestructive bool
+}
+
 // Script renders the Glue job script of table t. For every table of a
 // pipeline, use a Writer: it names the views once.
 func Script(pl *ir.IR, t *ir.Table) ([]byte, error) { return NewWriter(pl).Script(t) }
@@ -138,8 +152,11 @@ func NewWriter(pl *ir.IR) *Writer {
 }
 
 // Script renders the Glue job script of table t.
-func (w *Writer) Script(t *ir.Table) ([]byte, error) {
-	data, err := w.scriptData(t)
+func (w *Writer) Script(t *ir.Table) ([]byte, error) { return w.ScriptWith(t, ScriptOptions{}) }
+
+// ScriptWith renders the Glue job script of table t with options.
+func (w *Writer) ScriptWith(t *ir.Table, o ScriptOptions) ([]byte, error) {
+	data, err := w.scriptData(t, o)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +171,7 @@ func (w *Writer) Script(t *ir.Table) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (w *Writer) scriptData(t *ir.Table) (*glueData, error) {
+func (w *Writer) scriptData(t *ir.Table, o ScriptOptions) (*glueData, error) {
 	pl := w.pl
 	d := sqlgen.Spark
 	rs := pl.Redshift
@@ -186,6 +203,15 @@ func (w *Writer) scriptData(t *ir.Table) (*glueData, error) {
 		col, ddl := ir.OwnerColumn, redshift.OwnerDDL(pl, t)
 		data.OwnerColumn, data.OwnerDDL = &col, &ddl
 	}
+	td := t.Describe()
+	if o.AllowDestructive {
+		td.OnDestructiveChange = ir.OnDestructiveAllow
+	}
+	desc, err := json.MarshalIndent(td, "", "    ")
+	if err != nil {
+		return nil, err
+	}
+	data.Description = string(desc)
 	for _, c := range t.Columns {
 		data.Columns = append(data.Columns, redshift.Ident(c.Name))
 	}
@@ -261,7 +287,6 @@ func (w *Writer) scriptData(t *ir.Table) (*glueData, error) {
 		data.Views = append(data.Views, qs...)
 	}
 
-	var err error
 	if data.RowsSQL, err = sqlgen.TableRowsSQL(d, pl, t, input); err != nil {
 		return nil, err
 	}

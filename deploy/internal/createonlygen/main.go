@@ -24,7 +24,7 @@ import (
 
 // services are the CloudFormation namespaces whose types flowc emits or may
 // emit; every type of these namespaces goes into the table.
-var services = []string{"CloudFormation", "Events", "Glue", "IAM", "KMS", "Logs", "S3", "Scheduler", "SNS", "SQS", "StepFunctions"}
+var services = []string{"CloudFormation", "DynamoDB", "Events", "Glue", "IAM", "KMS", "Logs", "S3", "Scheduler", "SNS", "SQS", "StepFunctions"}
 
 func main() {
 	dir := flag.String("cfnlint", "", "cfn-lint package directory (default: ask python3)")

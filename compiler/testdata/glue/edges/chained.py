@@ -274,6 +274,49 @@ SELECT
 FROM `_flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "chained",
+    "from": "chained",
+    "load": "merge",
+    "key": [
+        "k"
+    ],
+    "columns": [
+        {
+            "name": "k",
+            "type": "varchar(8)"
+        },
+        {
+            "name": "a",
+            "type": "integer"
+        },
+        {
+            "name": "b",
+            "type": "integer"
+        },
+        {
+            "name": "c",
+            "type": "integer"
+        },
+        {
+            "name": "x",
+            "type": "integer"
+        },
+        {
+            "name": "y",
+            "type": "double precision"
+        },
+        {
+            "name": "label",
+            "type": "varchar(32)"
+        }
+    ],
+    "trigger": "step1"
+}
+
 # The table's CREATE TABLE (sql/chained.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -147,6 +147,34 @@ SELECT
 FROM `_flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "copy",
+    "from": "copy",
+    "load": "append",
+    "columns": [
+        {
+            "name": "k",
+            "type": "varchar(8)"
+        },
+        {
+            "name": "x",
+            "type": "bigint"
+        },
+        {
+            "name": "y",
+            "type": "double precision"
+        },
+        {
+            "name": "note",
+            "type": "varchar(65535)"
+        }
+    ],
+    "trigger": "step1"
+}
+
 # The table's CREATE TABLE (sql/copy.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

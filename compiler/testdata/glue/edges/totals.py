@@ -273,6 +273,34 @@ FROM (
 LENGTH_COLUMNS = []
 LENGTH_SQL = None
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "totals",
+    "from": "totals",
+    "load": "merge",
+    "key": [
+        "n"
+    ],
+    "diststyle": "all",
+    "columns": [
+        {
+            "name": "n",
+            "type": "bigint"
+        },
+        {
+            "name": "total",
+            "type": "bigint"
+        },
+        {
+            "name": "mean",
+            "type": "double precision"
+        }
+    ],
+    "trigger": "step1"
+}
+
 # The table's CREATE TABLE (sql/totals.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

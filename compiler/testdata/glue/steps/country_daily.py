@@ -354,6 +354,46 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "country_daily",
+    "from": "by_country",
+    "load": "replace_partition",
+    "columns": [
+        {
+            "name": "dt",
+            "type": "varchar(10)"
+        },
+        {
+            "name": "country",
+            "type": "varchar(2)"
+        },
+        {
+            "name": "orders",
+            "type": "bigint"
+        },
+        {
+            "name": "buyers",
+            "type": "decimal(20,0)"
+        },
+        {
+            "name": "revenue",
+            "type": "decimal(31,2)"
+        },
+        {
+            "name": "avg_total",
+            "type": "decimal(30,8)"
+        },
+        {
+            "name": "last_at",
+            "type": "timestamptz"
+        }
+    ],
+    "trigger": "orders"
+}
+
 # The table's CREATE TABLE (sql/country_daily.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

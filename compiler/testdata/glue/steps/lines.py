@@ -309,6 +309,58 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "lines",
+    "from": "order_lines",
+    "load": "merge",
+    "key": [
+        "id"
+    ],
+    "diststyle": "even",
+    "sortkey": [
+        "at",
+        "id"
+    ],
+    "columns": [
+        {
+            "name": "id",
+            "type": "bigint"
+        },
+        {
+            "name": "at",
+            "type": "timestamp"
+        },
+        {
+            "name": "total",
+            "type": "decimal(22,2)"
+        },
+        {
+            "name": "big",
+            "type": "boolean"
+        },
+        {
+            "name": "status",
+            "type": "varchar(16)"
+        },
+        {
+            "name": "country",
+            "type": "char(2)"
+        },
+        {
+            "name": "name",
+            "type": "varchar(256)"
+        },
+        {
+            "name": "vip",
+            "type": "boolean"
+        }
+    ],
+    "trigger": "orders"
+}
+
 # The table's CREATE TABLE (sql/lines.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -211,6 +211,38 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "plain",
+    "from": "plain",
+    "load": "append",
+    "columns": [
+        {
+            "name": "order_id",
+            "type": "bigint"
+        },
+        {
+            "name": "name",
+            "type": "varchar(64)"
+        },
+        {
+            "name": "amount",
+            "type": "decimal(12,2)"
+        },
+        {
+            "name": "qty",
+            "type": "bigint"
+        },
+        {
+            "name": "at",
+            "type": "timestamp"
+        }
+    ],
+    "trigger": "orders"
+}
+
 # The table's CREATE TABLE (sql/plain.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -274,6 +274,58 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "joined",
+    "from": "joined",
+    "load": "append",
+    "columns": [
+        {
+            "name": "dt",
+            "type": "date"
+        },
+        {
+            "name": "hour",
+            "type": "integer"
+        },
+        {
+            "name": "id",
+            "type": "bigint"
+        },
+        {
+            "name": "at",
+            "type": "timestamp"
+        },
+        {
+            "name": "ok",
+            "type": "boolean"
+        },
+        {
+            "name": "level",
+            "type": "decimal(10,2)"
+        },
+        {
+            "name": "ratio",
+            "type": "double precision"
+        },
+        {
+            "name": "site",
+            "type": "varchar(256)"
+        },
+        {
+            "name": "opened",
+            "type": "date"
+        },
+        {
+            "name": "label",
+            "type": "varchar(64)"
+        }
+    ],
+    "trigger": "readings"
+}
+
 # The table's CREATE TABLE (sql/joined.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

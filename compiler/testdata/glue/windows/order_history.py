@@ -319,6 +319,82 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "order_history",
+    "from": "order_history",
+    "load": "replace_partition",
+    "columns": [
+        {
+            "name": "id",
+            "type": "bigint"
+        },
+        {
+            "name": "dt",
+            "type": "varchar(10)"
+        },
+        {
+            "name": "customer",
+            "type": "varchar(64)"
+        },
+        {
+            "name": "nth",
+            "type": "integer"
+        },
+        {
+            "name": "prev_amount",
+            "type": "decimal(10,2)"
+        },
+        {
+            "name": "next_at",
+            "type": "timestamp"
+        },
+        {
+            "name": "first_country",
+            "type": "varchar(64)"
+        },
+        {
+            "name": "running",
+            "type": "decimal(20,2)"
+        },
+        {
+            "name": "amount_rank",
+            "type": "integer"
+        },
+        {
+            "name": "amount_dense",
+            "type": "integer"
+        },
+        {
+            "name": "qty",
+            "type": "integer"
+        },
+        {
+            "name": "moving_avg",
+            "type": "decimal(14,6)"
+        },
+        {
+            "name": "moving_n",
+            "type": "bigint"
+        },
+        {
+            "name": "later_max",
+            "type": "decimal(10,2)"
+        },
+        {
+            "name": "last_at",
+            "type": "timestamp"
+        },
+        {
+            "name": "all_orders",
+            "type": "bigint"
+        }
+    ],
+    "trigger": "orders"
+}
+
 # The table's CREATE TABLE (sql/order_history.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -348,6 +348,50 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "airport_delays",
+    "from": "airport_delays",
+    "load": "merge",
+    "key": [
+        "flight_date",
+        "dep_airport"
+    ],
+    "columns": [
+        {
+            "name": "flight_date",
+            "type": "date"
+        },
+        {
+            "name": "dep_airport",
+            "type": "varchar(128)"
+        },
+        {
+            "name": "flights",
+            "type": "bigint"
+        },
+        {
+            "name": "routes",
+            "type": "bigint"
+        },
+        {
+            "name": "worst_route",
+            "type": "varchar(16)"
+        },
+        {
+            "name": "avg_delay",
+            "type": "double precision"
+        },
+        {
+            "name": "max_delay",
+            "type": "integer"
+        }
+    ],
+    "trigger": "flights"
+}
+
 # The table's CREATE TABLE (sql/airport_delays.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -369,6 +369,91 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "delayed_flights_fact",
+    "from": "delayed_flights",
+    "load": "replace_partition",
+    "distkey": "dep_airport",
+    "diststyle": "key",
+    "sortkey": [
+        "flight_date"
+    ],
+    "columns": [
+        {
+            "name": "year",
+            "type": "char(4)"
+        },
+        {
+            "name": "month",
+            "type": "char(2)"
+        },
+        {
+            "name": "day",
+            "type": "char(2)"
+        },
+        {
+            "name": "flight_date",
+            "type": "date"
+        },
+        {
+            "name": "dep_time",
+            "type": "timestamp"
+        },
+        {
+            "name": "dep_weekday",
+            "type": "integer"
+        },
+        {
+            "name": "delay",
+            "type": "integer"
+        },
+        {
+            "name": "delay_rank",
+            "type": "integer"
+        },
+        {
+            "name": "prev_delay",
+            "type": "integer"
+        },
+        {
+            "name": "distance",
+            "type": "integer"
+        },
+        {
+            "name": "route",
+            "type": "varchar(16)"
+        },
+        {
+            "name": "dep_airport",
+            "type": "varchar(128)"
+        },
+        {
+            "name": "dep_city",
+            "type": "varchar(64)"
+        },
+        {
+            "name": "dep_state",
+            "type": "varchar(8)"
+        },
+        {
+            "name": "arr_airport",
+            "type": "varchar(128)"
+        },
+        {
+            "name": "arr_city",
+            "type": "varchar(64)"
+        },
+        {
+            "name": "arr_state",
+            "type": "varchar(8)"
+        }
+    ],
+    "trigger": "flights"
+}
+
 # The table's CREATE TABLE (sql/delayed_flights_fact.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.

@@ -144,6 +144,37 @@ SELECT
 FROM `flowc_rows`
 """
 
+# The table as the spec declares it (its entry in the build's pipeline
+# description): before each load the runtime compares the live table with
+# it and migrates it (docs/table-evolution.md).
+TABLE_DESCRIPTION = {
+    "name": "orders",
+    "from": "orders",
+    "load": "merge",
+    "key": [
+        "id"
+    ],
+    "columns": [
+        {
+            "name": "id",
+            "type": "bigint"
+        },
+        {
+            "name": "customer",
+            "type": "varchar(256)"
+        },
+        {
+            "name": "total",
+            "type": "decimal(12,2)"
+        },
+        {
+            "name": "placed",
+            "type": "timestamp"
+        }
+    ],
+    "trigger": "orders"
+}
+
 # The table's CREATE TABLE (sql/orders.sql), run when pg_tables has no
 # such table; the schema is created (CREATE SCHEMA) only when pg_namespace
 # has no SCHEMA_NAME.
