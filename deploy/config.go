@@ -51,10 +51,10 @@ type Connection struct {
 	S3Endpoint string
 }
 
-// Connect is the one way into AWS for deploy, diff, destroy and run's
-// s3:// reads: FLOWC_AWS_TIMEOUT, loadConfig with the environment's region,
-// the credentials checked before the first call, and path-style S3
-// addressing when an endpoint is configured (emulators). Warn is told about
+// Connect is the one way into AWS for deploy, diff, destroy, runs, rerun,
+// backfill and run's s3:// reads: FLOWC_AWS_TIMEOUT, loadConfig with the
+// environment's region, the credentials checked before the first call,
+// and path-style S3 addressing when an endpoint is configured (emulators). Warn is told about
 // calls tried again (ClientOptions.Warn).
 func Connect(ctx context.Context, region string, warn io.Writer) (*Connection, error) {
 	timeout, err := timeoutFromEnv()

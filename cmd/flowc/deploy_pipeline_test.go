@@ -80,61 +80,19 @@ func TestDeployRollback(t *testing.T) {
 // the success message; with the Glue job tagged to fail, the next object's
 // run fails and publishes the failure message.
 func TestEndToEnd(t *testing.T) {
-	srv := deploytest.Pipeline(t)
-	srv.SetEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	// A settle window of one second: the emulator's Wait states sleep.
-	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}} ")
-
+	srv, spec, out := deployedExample(t)
 	args := []string{"deploy", "--env", "dev", "--yes"}
-	out, _ := flowcExit(t, 0, append(args, spec)...)
 	contains(t, "deploy", out, "CREATE_COMPLETE", "AWS::Glue::Job", "TableDelayedFlightsFactJob", "StateMachineArn = ")
-	srv.CreateCatalogTables(t, builtTemplate(t, spec), "flights_dev")
 	// The emulator answers an unchanged template as AWS does: a FAILED change set.
 	out, _ = flowcExit(t, 0, append(args, spec)...)
 	contains(t, "redeploy", out, "No changes: stack flights-dev is up to date.")
 
 	cfg := srv.Config()
 	s3c, sfnc, gluec := s3Of(srv), sfn.NewFromConfig(cfg), glue.NewFromConfig(cfg)
-	machine := "arn:aws:states:us-east-1:123456789012:stateMachine:flights-dev"
-	land := func(day string) {
-		t.Helper()
-		part := filepath.Join("year=2001", "month=01", "day="+day, "flights.csv")
-		data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "data", "flights", part))
-		if err != nil { // the shared data set beside the repository
-			data, err = os.ReadFile(filepath.Join(repoRoot(t), "..", "shared", "data", "flights", "landing", part))
-		}
-		if err != nil {
-			t.Skipf("no flight data for day %s: %v", day, err)
-		}
-		key := "raw/flights/year=2001/month=01/day=" + day + "/flights.csv"
-		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"), Key: &key, Body: strings.NewReader(string(data))}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	finished := func(n int) sfntypes.ExecutionListItem {
-		t.Helper()
-		for ctx.Err() == nil {
-			list, err := sfnc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &machine})
-			if err != nil {
-				t.Fatal(err)
-			}
-			done := 0
-			for _, e := range list.Executions {
-				if e.Status != sfntypes.ExecutionStatusRunning {
-					done++
-				}
-			}
-			if len(list.Executions) >= n && done >= n {
-				return list.Executions[0] // newest first
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
-		t.Fatalf("execution %d did not finish:\n%s", n, srv.Log())
-		return sfntypes.ExecutionListItem{}
-	}
-
+	land := func(day string) { t.Helper(); landDay(ctx, t, s3c, day) }
+	finished := func(n int) sfntypes.ExecutionListItem { t.Helper(); return finishedRuns(ctx, t, srv, sfnc, n) }
 	land("01")
 	ex := finished(1)
 	if ex.Status != sfntypes.ExecutionStatusSucceeded {
@@ -155,6 +113,67 @@ func TestEndToEnd(t *testing.T) {
 	}
 	msgs := strings.Join(published(t, srv), "\n")
 	contains(t, "published", msgs, "day=02", "failed")
+}
+
+// deployedExample starts the pipeline emulator, points the SDK at it and
+// deploys the example's dev environment (settle window 1s) and creates
+// the catalog tables as Glue would; it returns the server, the spec
+// and the deploy's output.
+func deployedExample(t *testing.T) (*deploytest.Server, string, string) {
+	t.Helper()
+	srv := deploytest.Pipeline(t)
+	srv.SetEnv(t)
+	// A settle window of one second: the emulator's Wait states sleep.
+	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}} ")
+	out, _ := flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
+	srv.CreateCatalogTables(t, builtTemplate(t, spec), "flights_dev")
+	return srv, spec, out
+}
+
+// exampleMachine is the example's state machine on the emulator.
+const exampleMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:flights-dev"
+
+// landDay drops the example's flights file of a day of January 2001 where
+// the dev environment's source reads it.
+func landDay(ctx context.Context, t *testing.T, s3c *s3.Client, day string) {
+	t.Helper()
+	part := filepath.Join("year=2001", "month=01", "day="+day, "flights.csv")
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "data", "flights", part))
+	if err != nil { // the shared data set beside the repository
+		data, err = os.ReadFile(filepath.Join(repoRoot(t), "..", "shared", "data", "flights", "landing", part))
+	}
+	if err != nil {
+		t.Skipf("no flight data for day %s: %v", day, err)
+	}
+	key := "raw/flights/year=2001/month=01/day=" + day + "/flights.csv"
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"), Key: &key, Body: strings.NewReader(string(data))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// finishedRuns waits until the example's state machine has n finished
+// executions and returns the newest.
+func finishedRuns(ctx context.Context, t *testing.T, srv *deploytest.Server, sfnc *sfn.Client, n int) sfntypes.ExecutionListItem {
+	t.Helper()
+	machine := exampleMachine
+	for ctx.Err() == nil {
+		list, err := sfnc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &machine})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := 0
+		for _, e := range list.Executions {
+			if e.Status != sfntypes.ExecutionStatusRunning {
+				done++
+			}
+		}
+		if len(list.Executions) >= n && done >= n {
+			return list.Executions[0] // newest first
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("execution %d did not finish:\n%s", n, srv.Log())
+	return sfntypes.ExecutionListItem{}
 }
 
 // builtTemplate is the dev template flowc builds from spec.

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/flowc-dev/flowc/deploy"
+	"github.com/flowc-dev/flowc/deploy/deploytest"
+)
+
+var dateCols = []string{"year", "month", "day"}
+
+// TestParseValues: a partition as a date (for [year, month, day] only),
+// as values in order, or written out; wrong shapes are errors.
+func TestParseValues(t *testing.T) {
+	for _, c := range []struct {
+		cols []string
+		arg  string
+		want string // the partition path, or "error"
+	}{
+		{dateCols, "2001-01-17", "year=2001/month=01/day=17"},
+		{dateCols, "2001/1/17", "year=2001/month=1/day=17"},
+		{dateCols, "year=2001/month=01/day=17", "year=2001/month=01/day=17"},
+		{dateCols, "2001-02-30", "error"},
+		{dateCols, "2001/01", "error"},
+		{dateCols, "year=2001/day=01/month=17", "error"},
+		{[]string{"region", "dt"}, "eu/2001-01-17", "region=eu/dt=2001-01-17"},
+		{[]string{"region", "dt"}, "2001-01-17", "error"},
+		{[]string{"dt"}, "2001-01-17", "dt=2001-01-17"},
+	} {
+		vals, err := parseValues(c.cols, c.arg)
+		got := "error"
+		if err == nil {
+			got = partitionPath(c.cols, vals)
+		}
+		if got != c.want {
+			t.Errorf("parseValues(%v, %q) = %s (%v), want %s", c.cols, c.arg, got, err, c.want)
+		}
+	}
+}
+
+// TestCompareValues: integers compare as numbers (month=1 is month=01),
+// the rest as strings.
+func TestCompareValues(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"2001/01/09", "2001/01/10", -1},
+		{"2001/1/9", "2001/01/09", 0},
+		{"2001/02/01", "2001/01/31", 1},
+		{"eu/x", "us/a", -1},
+	} {
+		if got := compareValues(strings.Split(c.a, "/"), strings.Split(c.b, "/")); sign(got) != c.want {
+			t.Errorf("compareValues(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// TestDecide: the backfill plan of one partition, for each last run and
+// mode.
+func TestDecide(t *testing.T) {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	last := map[string]deploy.Run{
+		"ok":   {Status: "succeeded", Started: at},
+		"bad":  {Status: "failed", Started: at, Error: "flowc.RunFailed", Cause: "flowc.JobFailed: Glue job x failed\nmore"},
+		"busy": {Status: "running", Started: at, Name: "flowc-x"},
+	}
+	for _, c := range []struct{ part, mode, want string }{
+		{"new", "", "run never run"},
+		{"new", "only-missing", "run never run"},
+		{"new", "only-failed", "skip never run (--only-failed)"},
+		{"bad", "", "re-run last run failed (2026-12-01 10:00Z): flowc.RunFailed: flowc.JobFailed: Glue job x failed"},
+		{"bad", "only-missing", "skip last run failed (2026-12-01 10:00Z): flowc.RunFailed: flowc.JobFailed: Glue job x failed (--only-missing)"},
+		{"ok", "", "skip last run succeeded (2026-12-01 10:00Z)"},
+		{"ok", "only-failed", "skip last run succeeded (2026-12-01 10:00Z)"},
+		{"ok", "all", "re-run last run succeeded (2026-12-01 10:00Z) (--all)"},
+		{"busy", "all", "skip a run is in progress (flowc-x, started 2026-12-01 10:00Z)"},
+	} {
+		p := decide(c.part, last, c.mode)
+		if got := p.action + " " + p.why; got != c.want {
+			t.Errorf("decide(%s, %q) = %q, want %q", c.part, c.mode, got, c.want)
+		}
+	}
+}
+
+// TestOpsUsage: the run commands' usage errors are exit 2, before any AWS
+// call.
+func TestOpsUsage(t *testing.T) {
+	spec := exampleSpec(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"runs", "--env", "dev", "--since", "soon", spec}, `--since "soon"`},
+		{[]string{"runs", "--env", "dev", "--status", "ok", spec}, `--status "ok"`},
+		{[]string{"runs", "--env", "dev", "--format", "xml", spec}, `--format "xml": want text or json`},
+		{[]string{"rerun", "--env", "dev", spec}, "at least one PARTITION"},
+		{[]string{"backfill", "--env", "dev", spec}, "needs a range"},
+		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", spec}, "both --from and --to"},
+		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "2001-01-02", "--partition", "*", spec}, "not both"},
+		{[]string{"backfill", "--env", "dev", "--partition", "*/*/*", "--all", "--only-failed", spec}, "--only-failed and --all: choose one"},
+		{[]string{"backfill", "--env", "dev", "--partition", "*/*/*", "--max-parallel", "0", spec}, "--max-parallel 0"},
+	} {
+		_, errOut := flowcExit(t, 2, c.args...)
+		contains(t, strings.Join(c.args[:1], " "), errOut, c.want)
+	}
+}
+
+// TestOperate drives runs, rerun and backfill against the emulator: two
+// days land (one run succeeds, one fails with the job tagged to fail),
+// two more land with the trigger off (never run). runs shows each run;
+// backfill --dry-run plans skip / re-run / run; rerun of the failed day
+// (tag removed) succeeds under a flowc name; backfill --yes runs the day
+// never run; a rerun that fails is exit 1.
+func TestOperate(t *testing.T) {
+	defer func(p, h time.Duration) { runPoll, heartbeat = p, h }(runPoll, heartbeat)
+	runPoll, heartbeat = 100*time.Millisecond, time.Hour
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv, spec, _ := deployedExample(t)
+
+	cfg := srv.Config()
+	s3c, sfnc, gluec := s3Of(srv), sfn.NewFromConfig(cfg), glue.NewFromConfig(cfg)
+	job := "arn:aws:glue:us-east-1:123456789012:job/flights-dev-delayed-flights-fact"
+	failJob := func(fail bool) {
+		t.Helper()
+		var err error
+		if fail {
+			_, err = gluec.TagResource(ctx, &glue.TagResourceInput{ResourceArn: &job, TagsToAdd: map[string]string{"moto-test-outcome": "FAILED"}})
+		} else {
+			_, err = gluec.UntagResource(ctx, &glue.UntagResourceInput{ResourceArn: &job, TagsToRemove: []string{"moto-test-outcome"}})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	landDay(ctx, t, s3c, "01")
+	finishedRuns(ctx, t, srv, sfnc, 1)
+	failJob(true)
+	landDay(ctx, t, s3c, "02")
+	finishedRuns(ctx, t, srv, sfnc, 2)
+	failJob(false)
+	// Files that land while the trigger is off are never run (as files
+	// from before the pipeline existed).
+	removeTarget(ctx, t, srv, "flights-dev-flights", "StateMachine")
+	landDay(ctx, t, s3c, "03")
+	landDay(ctx, t, s3c, "04")
+	count := func() int {
+		t.Helper()
+		out, err := sfnc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(exampleMachine)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Executions)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d executions with the trigger off, want 2", n)
+	}
+
+	out, _ := flowcExit(t, 0, "runs", "--env", "dev", spec)
+	t.Logf("flowc runs:\n%s", out)
+	contains(t, "runs", out, "PARTITION", "year=2001/month=01/day=01  succeeded", "year=2001/month=01/day=02  failed", "flowc.RunFailed: ")
+	if strings.Index(out, "day=02") > strings.Index(out, "day=01") {
+		t.Errorf("runs are not newest first:\n%s", out)
+	}
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--format", "json", "--status", "failed", spec)
+	var doc struct {
+		Runs []struct {
+			ExecutionArn, Partition, Status, Started, Error, Cause string
+			Stopped                                                *string
+			Tables                                                 []any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("runs --format json: %v\n%s", err, out)
+	}
+	if len(doc.Runs) != 1 || doc.Runs[0].Partition != "year=2001/month=01/day=02" || doc.Runs[0].Status != "failed" ||
+		doc.Runs[0].Error != "flowc.RunFailed" || !strings.Contains(doc.Runs[0].Cause, "delayed") || doc.Runs[0].Stopped == nil || doc.Runs[0].Tables == nil {
+		t.Errorf("runs --status failed --format json:\n%s", out)
+	}
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--partition", "2001-01-01", spec)
+	if !strings.Contains(out, "day=01") || strings.Contains(out, "day=02") {
+		t.Errorf("runs --partition 2001-01-01:\n%s", out)
+	}
+
+	rng := []string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "2001-01-03"}
+	out, _ = flowcExit(t, 0, append(rng, "--dry-run", spec)...)
+	t.Logf("flowc backfill --dry-run:\n%s", out)
+	contains(t, "backfill --dry-run", out, "3 partition(s) with data",
+		"Plan: 1 to run, 1 to re-run, 1 to skip.",
+		"skip    year=2001/month=01/day=01  last run succeeded",
+		"re-run  year=2001/month=01/day=02  last run failed",
+		"run     year=2001/month=01/day=03  never run",
+		"Dry run: nothing was started.")
+	if strings.Contains(out, "day=04") || count() != 2 {
+		t.Errorf("the dry run went outside its range or started a run:\n%s", out)
+	}
+	_, errOut := flowcExit(t, 2, append(rng, spec)...)
+	contains(t, "backfill without --yes", errOut, "refusing to backfill without confirmation")
+
+	out, _ = flowcExit(t, 0, "rerun", "--env", "dev", spec, "2001-01-02")
+	contains(t, "rerun", out, "year=2001/month=01/day=02: started flowc-flights-2001-01-02-", "year=2001/month=01/day=02: succeeded in", "1 succeeded, 0 failed.")
+
+	out, _ = flowcExit(t, 0, append(rng, "--yes", "--max-parallel", "2", spec)...)
+	contains(t, "backfill --yes", out, "Plan: 1 to run, 0 to re-run, 2 to skip.", "year=2001/month=01/day=03: started flowc-flights-2001-01-03-", "1 succeeded, 0 failed.")
+
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--format", "json", "--partition", "year=2001/month=01/day=02", spec)
+	doc.Runs = nil
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 2 || doc.Runs[0].Status != "succeeded" || doc.Runs[1].Status != "failed" {
+		t.Errorf("runs of day 02 after the rerun (%v):\n%s", err, out)
+	}
+
+	failJob(true)
+	out, _ = flowcExit(t, 1, "rerun", "--env", "dev", spec, "year=2001/month=01/day=04", "2001-01-05")
+	t.Logf("flowc rerun (failing):\n%s", out)
+	contains(t, "failed rerun", out, "year=2001/month=01/day=04: FAILED in", "flowc.RunFailed", "year=2001/month=01/day=05: no data file in s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=05/")
+}
+
+// removeTarget removes a target from an EventBridge rule on the emulator
+// (the repository has no EventBridge client: a JSON 1.1 call by hand).
+func removeTarget(ctx context.Context, t *testing.T, srv *deploytest.Server, rule, id string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"Rule": rule, "Ids": []string{id}})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSEvents.RemoveTargets")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20010101/"+deploytest.Region+"/events/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("RemoveTargets: %s", resp.Status)
+	}
+}
+
+// TestOpsWithoutStack: before the first deploy, runs, rerun and backfill
+// say to deploy first (exit 2).
+func TestOpsWithoutStack(t *testing.T) {
+	srv := deploytest.Moto(t)
+	srv.SetEnv(t)
+	spec := exampleSpec(t)
+	for _, args := range [][]string{
+		{"runs", "--env", "dev", spec},
+		{"rerun", "--env", "dev", spec, "2001-01-01"},
+		{"backfill", "--env", "dev", "--partition", "*/*/*", "--dry-run", spec},
+	} {
+		_, errOut := flowcExit(t, 2, args...)
+		contains(t, args[0], errOut, "stack flights-dev does not exist; deploy it first with `flowc deploy --env dev "+spec+"`")
+	}
+}
