@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/flowc-dev/flowc/layout"
 	"strings"
 	"sync"
 	"time"
@@ -95,6 +96,9 @@ type Run struct {
 	Started      time.Time
 	Stopped      time.Time // zero while running
 	Error, Cause string
+	// NoRun is why an execution ended without a run of its own (the
+	// state machine's output layout.NoRun); Runs leaves these out.
+	NoRun string
 }
 
 // statusWord maps an execution status to the run statuses flowc shows:
@@ -178,6 +182,9 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		if r.NoRun != "" { // a duplicate event, an arrival handed to the running run: not a run
+			continue
+		}
 		if q.Partition != "" && r.Partition != q.Partition {
 			continue
 		}
@@ -221,6 +228,12 @@ func (p *Pipeline) describe(ctx context.Context, arn string) (Run, error) {
 		r.Error = string(d.Status) // TIMED_OUT, ABORTED
 	}
 	r.Source, r.Partition = p.PartitionOf(aws.ToString(d.Input))
+	var out map[string]any
+	if json.Unmarshal([]byte(aws.ToString(d.Output)), &out) == nil {
+		if why, ok := out[layout.NoRun].(string); ok {
+			r.NoRun = why
+		}
+	}
 	return r, nil
 }
 

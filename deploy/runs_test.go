@@ -97,6 +97,7 @@ func TestMayBe(t *testing.T) {
 type fakeSFN struct {
 	execs               []sfntypes.ExecutionListItem
 	inputs              map[string]string
+	outputs             map[string]string
 	mu                  sync.Mutex
 	inFlight, maxFlight int
 	described           []string
@@ -127,7 +128,7 @@ func (f *fakeSFN) DescribeExecution(_ context.Context, in *sfn.DescribeExecution
 	f.mu.Unlock()
 	for _, e := range f.execs {
 		if *e.ExecutionArn == *in.ExecutionArn {
-			return &sfn.DescribeExecutionOutput{ExecutionArn: e.ExecutionArn, Name: e.Name, Status: e.Status, StartDate: e.StartDate, Input: aws.String(f.inputs[*e.ExecutionArn])}, nil
+			return &sfn.DescribeExecutionOutput{ExecutionArn: e.ExecutionArn, Name: e.Name, Status: e.Status, StartDate: e.StartDate, Input: aws.String(f.inputs[*e.ExecutionArn]), Output: aws.String(f.outputs[*e.ExecutionArn])}, nil
 		}
 	}
 	return nil, errors.New("no such execution")
@@ -248,5 +249,33 @@ func TestPartitions(t *testing.T) {
 	want := []string{"year=2001/month=01/day=01", "year=2001/month=01/day=03", "year=2001/month=02/day=02"}
 	if strings.Join(parts, " ") != strings.Join(want, " ") || files["year=2001/month=01/day=03"] != "raw/f/year=2001/month=01/day=03/B.CSV" {
 		t.Errorf("partitions %v, files %v", parts, files)
+	}
+}
+
+// TestRunsLeaveOutNoRuns: an execution whose output is {"flowc_no_run":
+// ...} (a duplicate event, an arrival handed to the running run) is not
+// a run: Runs leaves it out, so the partition's last run is the one that
+// loaded it.
+func TestRunsLeaveOutNoRuns(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	f := &fakeSFN{inputs: map[string]string{}, outputs: map[string]string{}}
+	for i, out := range []string{`{"flowc_no_run":"handed to the running run of the partition"}`, `{"flowc_no_run":"duplicate event"}`, `{"results":[]}`} {
+		arn := fmt.Sprintf("arn:x:uuid-%d", i)
+		status := sfntypes.ExecutionStatusSucceeded
+		if i == 2 {
+			status = sfntypes.ExecutionStatusFailed
+		}
+		f.execs = append(f.execs, sfntypes.ExecutionListItem{ExecutionArn: aws.String(arn), Name: aws.String(fmt.Sprintf("uuid-%d", i)),
+			Status: status, StartDate: aws.Time(now.Add(-time.Duration(i) * time.Minute))})
+		f.inputs[arn] = `{"source":"flights","bucket":"b","key":"raw/flights/year=2001/month=01/day=17/f` + strconv.Itoa(i) + `.csv"}`
+		f.outputs[arn] = out
+	}
+	p := &Pipeline{SFN: f, Parallel: 2, Sources: []SourceLayout{{Name: "flights", Prefix: "raw/flights/", Columns: []string{"year", "month", "day"}}}}
+	runs, err := p.Runs(context.Background(), RunQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Name != "uuid-2" || runs[0].Status != "failed" {
+		t.Errorf("runs: %+v; want only the failed run uuid-2", runs)
 	}
 }

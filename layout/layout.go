@@ -85,6 +85,12 @@ const (
 	OutcomeFailure   = "failure"
 )
 
+// NoRun is the key of the output of an execution that ends without a run
+// of its own (a duplicate event, an arrival handed to the run that holds
+// the partition, an object outside the source): {"flowc_no_run": REASON}.
+// `flowc runs` and `flowc backfill` leave such executions out.
+const NoRun = "flowc_no_run"
+
 // Placeholders of the state machine definition, ${Name}, which the
 // template's DefinitionSubstitutions fill when the stack is deployed.
 // SubstAlertTopicArn is the alert topic's ARN. Each Integration* names

@@ -166,7 +166,7 @@ func (a *asl) lease() {
 		Set("ResultPath", null).
 		Set("Catch", catchCCF(stDuplicate, stNotifyFailure)).
 		Set("Next", stCountArrival))
-	a.add(stDuplicate, obj{}.Set("Type", "Succeed").Set("Comment", "the same S3 event was delivered before: its run is under way or done"))
+	a.add(stDuplicate, noRun("the same S3 event was delivered before: its run is under way or done", "duplicate event"))
 	a.add(stCountArrival, ddb(arnDDBUpdate, obj{}.
 		Set("Key", partitionKey()).
 		Set("UpdateExpression", "ADD gen :one SET last_at = :t").
@@ -223,7 +223,7 @@ func (a *asl) lease() {
 		Set("ResultPath", "$.lease").
 		Set("Catch", catchCCF(stPickedUp, stNotifyFailure)).
 		Set("Next", stSettle))
-	a.add(stPickedUp, obj{}.Set("Type", "Succeed").Set("Comment", "a running execution holds the partition's lease: it sees this arrival and loads it"))
+	a.add(stPickedUp, noRun("a running execution holds the partition's lease: it sees this arrival and loads it", "handed to the running run of the partition"))
 
 	// The settle window.
 	a.add(stSettle, obj{}.Set("Type", "Choice").Set("Choices", []any{
@@ -348,4 +348,14 @@ func (a *asl) freeSlotProcessor() obj {
 			Set("Next", stSlotChecked)).
 		Set(stSlotChecked, obj{}.Set("Type", "Pass").Set("Result", obj{}).Set("End", true))
 	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stSlotHolderStatus).Set("States", st)
+}
+
+// noRun is a final state of an execution that ends without a run of its
+// own: it succeeds with the output {"flowc_no_run": reason}, by which
+// `flowc runs` tells it from a run (a Pass state with End ends the
+// execution with its result as the output: ASL spec, Pass and terminal
+// states).
+func noRun(comment, reason string) obj {
+	return obj{}.Set("Type", "Pass").Set("Comment", comment).
+		Set("Result", obj{}.Set(layout.NoRun, reason)).Set("End", true)
 }

@@ -216,8 +216,8 @@ func TestResourcesInStackPartition(t *testing.T) {
 func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
 	other := "flights: " + asl.StOtherObject
-	if top[other]["Type"] != "Succeed" {
-		t.Fatalf("%s is %v, want a Succeed state", other, top[other]["Type"])
+	if top[other]["Type"] != "Pass" || top[other]["End"] != true {
+		t.Fatalf("%s is %v, want a final Pass state (no run)", other, top[other]["Type"])
 	}
 	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[2])
 	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
@@ -425,7 +425,7 @@ func TestOneRunPerPartition(t *testing.T) {
 	if got := js(rec["Parameters"]); !strings.Contains(got, `"ConditionExpression":"attribute_not_exists(pk)"`) || !strings.Contains(got, "O#{}#{}#{}', $.run.source, $.key, $.sequencer") {
 		t.Errorf("record arrival: %s", got)
 	}
-	if c := rec["Catch"].([]any)[0].(map[string]any); js(c["ErrorEquals"]) != `["DynamoDB.ConditionalCheckFailedException"]` || c["Next"] != asl.StDuplicate || top[asl.StDuplicate]["Type"] != "Succeed" {
+	if c := rec["Catch"].([]any)[0].(map[string]any); js(c["ErrorEquals"]) != `["DynamoDB.ConditionalCheckFailedException"]` || c["Next"] != asl.StDuplicate || top[asl.StDuplicate]["Type"] != "Pass" || top[asl.StDuplicate]["End"] != true {
 		t.Errorf("a duplicate event must end quietly: %v", c)
 	}
 	if got := js(top[asl.StCountArrival]["Parameters"]); !strings.Contains(got, `"UpdateExpression":"ADD gen :one SET last_at = :t"`) {
@@ -485,5 +485,46 @@ func TestOneRunPerPartition(t *testing.T) {
 	}
 	if jobs == 0 {
 		t.Error("no Glue job")
+	}
+}
+
+// TestNoRunEndings: the executions that end without a run of their own
+// (duplicate event, arrival handed to the lease holder, object outside the
+// source) end in a Pass state whose result is {"flowc_no_run": reason},
+// which `flowc runs` reads to leave them out; the run's own end is the
+// only Succeed state.
+func TestNoRunEndings(t *testing.T) {
+	all := states(t, definition(t, compiler.Options{}))
+	ends := 0
+	for name, st := range all {
+		switch {
+		case st["Type"] == "Succeed" && name != "Succeeded":
+			t.Errorf("state %q is a Succeed: an execution ending there would look like a run", name)
+		case st["Type"] == "Pass" && st["End"] == true:
+			res, _ := st["Result"].(map[string]any)
+			if why, _ := res["flowc_no_run"].(string); why == "" {
+				t.Errorf("final Pass %q has no flowc_no_run result: %v", name, st["Result"])
+			}
+			ends++
+		}
+	}
+	for _, name := range []string{"Duplicate event", "Picked up by the running run"} {
+		if st, ok := all[name]; !ok || st["Type"] != "Pass" {
+			t.Errorf("state %q: %v", name, all[name])
+		}
+	}
+	if ends < 3 {
+		t.Errorf("%d no-run endings, want at least 3 (duplicate, picked up, other object)", ends)
+	}
+}
+
+// TestExecutionTimeout: an execution is bounded (so a hung one frees its
+// partition's lease): each table's Glue timeout twice, the longest settle
+// wait, six hours for a slot. The example: 2 tables x 60 min x 2 + 900 s +
+// 21600 s.
+func TestExecutionTimeout(t *testing.T) {
+	def := definition(t, compiler.Options{})
+	if got, want := def["TimeoutSeconds"], float64(2*60*60*2+900+6*3600); got != want {
+		t.Errorf("TimeoutSeconds %v, want %v", got, want)
 	}
 }
