@@ -51,6 +51,24 @@ func (duckDB) OctetLength(x string) string { return "strlen(" + x + ")" }
 
 var _ sqlgen.Dialect = duckDB{}
 
+// Window translates a window measure with its OVER clause: inside the
+// CAST that gives the call Spark's result type, right after the call.
+func (d duckDB) Window(e expr.Expr, over string) (string, error) {
+	c, ok := e.(*expr.Call)
+	if !ok || !expr.IsWindowMeasure(c.Name) {
+		return "", fmt.Errorf("a window measure must be a window function call, got %s", expr.Format(e))
+	}
+	tr := &translator{over: " OVER (" + over + ")"}
+	s := tr.expr(e)
+	if tr.err != nil {
+		return "", tr.err
+	}
+	if tr.over != "" {
+		return "", fmt.Errorf("internal error: window measure %s took no OVER clause", expr.Format(e))
+	}
+	return s, nil
+}
+
 // Expr translates a checked expression.
 func (d duckDB) Expr(e expr.Expr) (string, error) {
 	tr := &translator{}
@@ -85,7 +103,18 @@ func duckType(t expr.Type) string {
 	return ""
 }
 
-type translator struct{ err error }
+type translator struct {
+	err  error
+	over string // a window measure's OVER clause, until the call takes it
+}
+
+// takeOver returns the OVER clause for the window call being translated
+// (once), "" outside a window measure.
+func (tr *translator) takeOver() string {
+	o := tr.over
+	tr.over = ""
+	return o
+}
 
 func (tr *translator) fail(format string, args ...any) string {
 	if tr.err == nil {
@@ -398,18 +427,34 @@ func (tr *translator) call(n *expr.Call) string {
 	case "count":
 		switch {
 		case n.Star:
-			return "count(*)"
+			return "count(*)" + tr.takeOver()
 		case n.Distinct:
 			return "count(DISTINCT " + tr.expr(n.Args[0]) + ")"
 		}
-		return "count(" + tr.expr(n.Args[0]) + ")"
+		x := tr.expr(n.Args[0])
+		return "count(" + x + ")" + tr.takeOver()
 	case "sum", "avg", "min", "max":
 		d := ""
 		if n.Distinct {
 			d = "DISTINCT "
 		}
 		x := tr.conv(n.Args[0], argType(n.Args[0], expr.Double))
-		return castT(n.Name + "(" + d + x + ")")
+		return castT(n.Name + "(" + d + x + ")" + tr.takeOver())
+	case "row_number", "rank", "dense_rank":
+		// DuckDB's are BIGINT, Spark's INT.
+		return castT(n.Name + "()" + tr.takeOver())
+	case "lag", "lead":
+		parts := []string{tr.conv(n.Args[0], n.T)}
+		if len(n.Args) > 1 {
+			parts = append(parts, intArg(1))
+		}
+		if len(n.Args) > 2 {
+			parts = append(parts, tr.conv(n.Args[2], n.T))
+		}
+		return n.Name + "(" + strings.Join(parts, ", ") + ")" + tr.takeOver()
+	case "first_value", "last_value":
+		x := tr.conv(n.Args[0], n.T)
+		return n.Name + "(" + x + ")" + tr.takeOver()
 	}
 	if s, ok := tr.moreCall(n); ok {
 		return s

@@ -24,7 +24,20 @@ func FuzzTranslate(f *testing.F) {
 		if len(errs) > 0 {
 			return
 		}
-		if _, errs := expr.Check(e, &expr.Scope{Columns: expr.DocColumns}, expr.Options{AllowAggregates: agg}); len(errs) > 0 {
+		opts := expr.Options{AllowAggregates: agg}
+		if c, ok := e.(*expr.Call); ok && !agg && expr.IsWindowMeasure(c.Name) {
+			opts = expr.Options{Window: true} // a window measure
+		}
+		if _, errs := expr.Check(e, &expr.Scope{Columns: expr.DocColumns}, opts); len(errs) > 0 {
+			return
+		}
+		if opts.Window {
+			if _, err := sqlgen.Spark.Window(e, "ORDER BY `delay`"); err != nil {
+				t.Fatalf("%q: Spark: %v", src, err)
+			}
+			if _, err := (duckDB{}).Window(e, `ORDER BY "delay"`); err != nil {
+				t.Fatalf("%q: DuckDB: %v", src, err)
+			}
 			return
 		}
 		if _, err := sqlgen.Spark.Expr(e); err != nil {
@@ -76,13 +89,16 @@ func TestFuncExamplesRun(t *testing.T) {
 		}
 		e, errs := expr.Parse(f.Example)
 		if len(errs) == 0 {
-			_, errs = expr.Check(e, &expr.Scope{Columns: expr.DocColumns}, expr.Options{AllowAggregates: f.Aggregate})
+			_, errs = expr.Check(e, &expr.Scope{Columns: expr.DocColumns}, expr.Options{AllowAggregates: f.Aggregate, Window: f.Window})
 		}
 		if len(errs) > 0 {
 			t.Errorf("%s: %v", f.Example, errs[0])
 			continue
 		}
 		s, err := duckDB{}.Expr(e)
+		if f.Window {
+			s, err = duckDB{}.Window(e, `PARTITION BY "origin" ORDER BY "delay" ASC NULLS FIRST`)
+		}
 		if err != nil {
 			t.Errorf("%s: %v", f.Example, err)
 			continue

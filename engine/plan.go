@@ -105,7 +105,9 @@ func carryTransform(t *ir.Transform, carries map[string]bool) (*ir.Transform, er
 				s2.Columns = append(append([]*ir.NamedExpr(nil), st.Columns...), &ir.NamedExpr{Name: runCol, Expr: refCol(ref)})
 				ref = &expr.Column{Name: runCol, Type: runType}
 			}
-		case spec.StepAggregate, spec.StepDedupe:
+		case spec.StepAggregate, spec.StepDedupe, spec.StepWindow:
+			// A window partitions by the run too: rows of one run never
+			// see rows of another.
 			if ref != nil {
 				s2.By = append(append([]string(nil), st.By...), refName(ref))
 				if st.Kind == spec.StepAggregate {

@@ -499,9 +499,9 @@ func (r *runner) prefilter(name string, tables []*ir.Table) []expr.Expr {
 
 // orderSensitive reports whether a transform the tables need computes
 // something the order of its input rows can change: a dedupe (which row of
-// a tie is kept) or a sum or avg of doubles (floating-point addition is not
-// associative). duckDB's parallel operators meet the rows in whatever order
-// its threads take them, so the same input could load values that differ
+// a tie is kept) or a sum or avg of doubles, in an aggregate or a window
+// (floating-point addition is not associative). DuckDB's parallel operators
+// meet the rows in whatever order its threads take them, so the same input could load values that differ
 // in their last bits from one run to the next; computed on one thread, from
 // tables that keep the files' order, they never do.
 func (r *runner) orderSensitive(tables []*ir.Table) bool {
@@ -513,7 +513,7 @@ func (r *runner) orderSensitive(tables []*ir.Table) bool {
 			switch st.Kind {
 			case spec.StepDedupe:
 				return true
-			case spec.StepAggregate:
+			case spec.StepAggregate, spec.StepWindow:
 				for _, m := range st.Columns {
 					found := false
 					expr.Walk(m.Expr, func(e expr.Expr) bool {

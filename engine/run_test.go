@@ -298,13 +298,13 @@ func TestRunFailures(t *testing.T) {
 			want: `DATA/flights/year=20x1/month=01/day=01: partition year=20x1 of source flights is not a valid int`},
 		{name: "expect fails", kind: "check",
 			spec: replace("expect: delay > 60", "expect: delay > 100"),
-			want: `flights.yaml:107:11: check expect(delay > 100) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=01, year=2001/month=01/day=02, year=2001/month=01/day=03: 14 rows break it; nothing was loaded`},
+			want: `flights.yaml:131:11: check expect(delay > 100) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=01, year=2001/month=01/day=02, year=2001/month=01/day=03: 14 rows break it; nothing was loaded`},
 		{name: "row count fails", kind: "check",
 			spec: replace("row_count: {min: 1}", "row_count: {min: 4}"),
-			want: `flights.yaml:108:11: check row_count(min=4) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=02: the table gets 3 rows, the check wants at least 4; nothing was loaded`},
+			want: `flights.yaml:132:11: check row_count(min=4) of table airlines.delayed_flights_fact failed in partition year=2001/month=01/day=02: the table gets 3 rows, the check wants at least 4; nothing was loaded`},
 		{name: "value too long", kind: "check",
 			spec: replace("dep_state: varchar(8)", "dep_state: char(1)"),
-			want: `flights.yaml:101:9: column dep_state of table airlines.delayed_flights_fact is char(1): 21 values longer than 1 bytes or with multi-byte characters; nothing was loaded`},
+			want: `flights.yaml:125:9: column dep_state of table airlines.delayed_flights_fact is char(1): 21 values longer than 1 bytes or with multi-byte characters; nothing was loaded`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -386,7 +386,7 @@ func TestRunMergeNullKey(t *testing.T) {
 			nulls = append(nulls, r)
 		}
 	}
-	if len(nulls) != 1 || nulls[0] != "2001-01-02 | NULL | 1 | 95.0 | 95 | year=2001/month=01/day=02" {
+	if len(nulls) != 1 || nulls[0] != "2001-01-02 | NULL | 1 | 1 | ZZZ-STL | 95.0 | 95 | year=2001/month=01/day=02" {
 		t.Errorf("rows with a NULL key: %q", nulls)
 	}
 }

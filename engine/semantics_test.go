@@ -89,7 +89,7 @@ func (c *semCase) spec() (string, error) {
 	}
 	b.WriteString("warehouse:\n  redshift: {workgroup: wg, database: dev, schema: sem, connection: c, iam_role: \"arn:aws:iam::111111111111:role/r\"}\n")
 	b.WriteString("  tables:\n    out:\n      from: t\n")
-	if strings.Contains(string(out), "aggregate:") || strings.Contains(string(out), "dedupe:") {
+	if strings.Contains(string(out), "aggregate:") || strings.Contains(string(out), "dedupe:") || strings.Contains(string(out), "window:") {
 		// append would be FC413: the rows depend on several files.
 		var names []string
 		for _, col := range c.Types {

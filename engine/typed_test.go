@@ -122,7 +122,7 @@ func TestTypedReadFallsBack(t *testing.T) {
 	if typed != "airports" {
 		t.Errorf("typed reads of %q, want airports only", typed)
 	}
-	if rows := tableRows(t, f.wh, "airlines.delayed_flights_fact"); !strings.Contains(strings.Join(rows, "\n"), "2001-01-02 00:07:00 | 129 | 508") {
+	if rows := tableRows(t, f.wh, "airlines.delayed_flights_fact"); !strings.Contains(strings.Join(rows, "\n"), "2001-01-02 00:07:00 | 3 | 129 | 1 | NULL | 508") {
 		t.Errorf("no delay 129 in:\n%s", strings.Join(rows, "\n"))
 	}
 }

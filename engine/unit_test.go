@@ -35,6 +35,8 @@ func TestRunUnit(t *testing.T) {
 				r[i] = str(date + " 10:00:00")
 			case "dep_airport":
 				r[i] = str(airport)
+			case "route":
+				r[i] = str(airport + "-BOS")
 			case "delay":
 				r[i] = str(delay)
 			case "year", "month", "day":
@@ -58,7 +60,7 @@ func TestRunUnit(t *testing.T) {
 		}
 		got = append(got, strings.Join(vals, " "))
 	}
-	want := "2001-01-05 LGA 2 80.5 91|2001-01-06 ORD 1 61.0 61"
+	want := "2001-01-05 LGA 2 1 LGA-BOS 80.5 91|2001-01-06 ORD 1 1 ORD-BOS 61.0 61"
 	if strings.Join(got, "|") != want || len(res.Failures) != 0 {
 		t.Errorf("rows %q, failures %v; want %q", got, res.Failures, want)
 	}

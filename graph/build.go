@@ -154,6 +154,12 @@ func stepLine(s *ir.Step) string {
 		return "select " + plural(len(s.Columns), "column", "columns")
 	case spec.StepDedupe:
 		return "dedupe by " + strings.Join(s.By, ", ")
+	case spec.StepWindow:
+		line := "window"
+		if len(s.By) > 0 {
+			line += " by " + strings.Join(s.By, ", ")
+		}
+		return line + ": " + strings.Join(columnNames(s.Columns), ", ")
 	}
 	return string(s.Kind)
 }

@@ -326,3 +326,21 @@ func TestNoIO(t *testing.T) {
 		}
 	}
 }
+
+// TestStepLines: an aggregate takes two lines, its keys and its measures;
+// a window one, its partition and its measures.
+func TestStepLines(t *testing.T) {
+	ms := []*ir.NamedExpr{{Name: "newest"}, {Name: "prev"}}
+	for _, tt := range []struct {
+		s    *ir.Step
+		want string
+	}{
+		{&ir.Step{Kind: spec.StepWindow, By: []string{"user_id", "c.code"}, Columns: ms}, "window by user_id, c.code: newest, prev"},
+		{&ir.Step{Kind: spec.StepWindow, Columns: ms[:1]}, "window: newest"},
+		{&ir.Step{Kind: spec.StepAggregate, By: []string{"day"}, Columns: ms[1:]}, "aggregate by day|measures prev"},
+	} {
+		if got := strings.Join(stepLines(tt.s), "|"); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}

@@ -110,9 +110,10 @@ type Step struct {
 	Alias    string // join: its alias
 	JoinKind string // join: inner | left
 
-	Columns []*NamedExpr // derive, select (map or list form), aggregate measures
-	By      []string     // dedupe, aggregate: column names (may be alias-qualified)
-	OrderBy []*OrderItem // dedupe: which row to keep (the first)
+	Columns []*NamedExpr // derive, select (map or list form), aggregate and window measures
+	By      []string     // dedupe, aggregate; window: partition_by. Column names (may be alias-qualified)
+	OrderBy []*OrderItem // dedupe: which row to keep (the first); window: the order of a partition
+	Frame   *Frame       // window: the frame of its aggregate, first_value and last_value measures
 
 	// Schema is the row after the step (columns carry their join alias).
 	Schema []expr.Column
@@ -126,10 +127,22 @@ type NamedExpr struct {
 	Pos  Pos
 }
 
-// OrderItem orders rows in dedupe.
+// OrderItem orders rows in dedupe and window. NullsFirst is explicit
+// (spec defaults applied: NULLs first ascending, last descending, Spark's
+// order), because DuckDB puts NULLs last either way.
 type OrderItem struct {
-	Expr expr.Expr
-	Desc bool
+	Expr       expr.Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// Frame is a window frame: ROWS (physical rows) or RANGE (rows and their
+// ties in the order), from Start to End, each an offset from the current
+// row (negative: preceding, 0: the current row, positive: following) or
+// nil for unbounded. RANGE frames have no offsets other than 0.
+type Frame struct {
+	Rows       bool
+	Start, End *int
 }
 
 // Table is a Redshift table loaded by the pipeline.

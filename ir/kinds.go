@@ -30,6 +30,7 @@ const (
 	StepSelect    StepKind = "select"
 	StepDedupe    StepKind = "dedupe"
 	StepAggregate StepKind = "aggregate"
+	StepWindow    StepKind = "window"
 )
 
 // CheckKind names a table check.

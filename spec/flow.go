@@ -141,9 +141,9 @@ func (c *checker) transformTypes(t *Transform) {
 			row = out
 		case StepDedupe:
 			c.columnRefs(st.By, row, "dedupe by")
-			for _, o := range st.OrderBy {
-				c.check(o.Expr, sc, expr.Options{})
-			}
+			c.orderBy(st.OrderBy, sc)
+		case StepWindow:
+			row = c.window(st, row, sc)
 		case StepAggregate:
 			var out []expr.Column
 			var keys []string

@@ -160,6 +160,10 @@ func (c *checker) rowLocal(name string, trig *Source, seen map[string]bool) stri
 			if dep {
 				return fmt.Sprintf("transform %q dedupes them", t.Name.Raw)
 			}
+		case StepWindow:
+			if dep {
+				return fmt.Sprintf("transform %q computes a window over them", t.Name.Raw)
+			}
 		}
 	}
 	return ""
@@ -310,6 +314,10 @@ func (c *checker) partitionsOf(name string, trig *Source, memo map[string]map[st
 			row = next
 		case StepAggregate:
 			row = carried(st.By) // measures are computed: no partition column
+		case StepWindow:
+			for _, ne := range st.Columns {
+				row = set(ne.Name.Raw, "") // computed over several rows
+			}
 		}
 	}
 	for _, x := range row {

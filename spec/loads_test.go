@@ -36,6 +36,8 @@ func TestLoadsOnce(t *testing.T) {
 		{"merge key with the partition", "      from: spend\n", "      from: spend\n      load: merge\n      key: [day, id]\n", "", "", "", "", "", false},
 		{"merge key with the partition cast to string", "select: {day: day,", "select: {day: cast(day as string),", "", "", "", "", "", false},
 		{"merge key with a value computed from the partition", "select: {day: day,", "select: {day: upper(day),", "", "", "FC414", "key: [day, id]", "", true},
+		{"window", "    steps:\n", "    steps:\n      - window: {partition_by: [id], measures: {total: sum(amount)}}\n", "", "", "FC413", "spend_fact:", "", false},
+		{"merge key with a window measure computed from the partition", "    steps:\n", "    steps:\n      - window: {partition_by: [id], measures: {day: max(day)}}\n", "", "", "FC414", "key: [day, id]", "", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

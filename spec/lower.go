@@ -137,10 +137,11 @@ func (c *checker) lowerStep(st *Step) *ir.Step {
 	case ir.StepJoin:
 		s.Join, s.Alias, s.Cond = st.Join.Raw, st.alias(), c.ast(st.On)
 		s.JoinKind = st.joinKind()
-	case ir.StepDedupe:
+	case ir.StepDedupe, ir.StepWindow:
 		for _, o := range st.OrderBy {
-			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: c.ast(o.Expr), Desc: o.Desc})
+			s.OrderBy = append(s.OrderBy, &ir.OrderItem{Expr: c.ast(o.Expr), Desc: o.Desc, NullsFirst: o.NullsFirst()})
 		}
+		s.Frame = lowerFrame(st.Frame)
 	}
 	for _, n := range st.Names { // select, list form
 		col := &expr.Col{Name: n.Raw}
@@ -235,4 +236,21 @@ func (x *readsIndex) reads(pl *ir.IR, from string) []string {
 		out = append(out, pl.Transforms[i].Name)
 	}
 	return out
+}
+
+// lowerFrame returns the IR frame of a window step: the one written, or
+// nil for the default (range [unbounded, current] with an order, else
+// the whole partition; sqlgen spells it out).
+func lowerFrame(f *Frame) *ir.Frame {
+	if f == nil {
+		return nil
+	}
+	bound := func(b FrameBound) *int {
+		if b.Unbounded {
+			return nil
+		}
+		v := b.Offset
+		return &v
+	}
+	return &ir.Frame{Rows: f.Rows, Start: bound(f.Start), End: bound(f.End)}
 }

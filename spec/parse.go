@@ -21,10 +21,12 @@ var (
 	csvKeys       = []string{"header", "delimiter", "quote", "escape", "null"}
 	partKeys      = []string{"name", "type"}
 	transformKeys = []string{"description", "from", "steps"}
-	stepKinds     = []string{"filter", "join", "derive", "select", "dedupe", "aggregate"}
+	stepKinds     = []string{"filter", "join", "derive", "select", "dedupe", "aggregate", "window"}
 	joinKeys      = []string{"join", "as", "on", "kind"}
 	dedupeKeys    = []string{"by", "order_by"}
 	aggKeys       = []string{"by", "measures"}
+	windowKeys    = []string{"partition_by", "order_by", "frame", "measures"}
+	frameKeys     = []string{"rows", "range"}
 	warehouseKeys = []string{"redshift", "tables"}
 	redshiftKeys  = []string{"workgroup", "cluster", "database", "schema", "connection", "iam_role"}
 	tableKeys     = []string{"description", "from", "load", "key", "distkey", "diststyle", "sortkey", "on_destructive_change", "columns", "checks"}
@@ -308,24 +310,107 @@ func (d *decoder) step(n *yaml.Node) *Step {
 		sf.require("aggregate", "measures")
 		st.By = d.strList(sf.get("by"), "by")
 		st.Columns = d.namedExprs(sf.get("measures"), "measures")
+	case StepWindow:
+		sf := d.fields(v, "window", windowKeys)
+		sf.require("window", "measures")
+		st.By = d.strList(sf.get("partition_by"), "partition_by")
+		for _, o := range d.strList(sf.get("order_by"), "order_by") {
+			st.OrderBy = append(st.OrderBy, orderItem(d, o))
+		}
+		st.Frame = d.frame(sf.get("frame"))
+		st.Columns = d.namedExprs(sf.get("measures"), "measures")
 	}
 	return st
 }
 
-// orderItem splits "expr [asc|desc]".
+// orderItem splits "expr [asc|desc] [nulls first|last]".
 func orderItem(d *decoder, s Str) *OrderItem {
 	text := strings.TrimRight(s.Raw, " \t")
-	desc := false
-	low := strings.ToLower(text)
+	o := &OrderItem{}
+	cut := func(suffix string) bool {
+		if len(text) > len(suffix) && strings.EqualFold(text[len(text)-len(suffix):], suffix) {
+			text = strings.TrimRight(text[:len(text)-len(suffix)], " \t")
+			return true
+		}
+		return false
+	}
 	switch {
-	case strings.HasSuffix(low, " desc"):
-		desc, text = true, text[:len(text)-5]
-	case strings.HasSuffix(low, " asc"):
-		text = text[:len(text)-4]
+	case cut(" nulls first"):
+		o.Nulls = "first"
+	case cut(" nulls last"):
+		o.Nulls = "last"
+	}
+	switch {
+	case cut(" desc"):
+		o.Desc = true
+	case cut(" asc"):
 	}
 	sub := s
 	sub.Raw = text
-	return &OrderItem{Expr: d.parseExpr(sub), Desc: desc}
+	o.Expr = d.parseExpr(sub)
+	return o
+}
+
+// frame reads a window's `frame:`, {rows: [START, END]} or {range: [START,
+// END]}; the checker judges the bounds.
+func (d *decoder) frame(n *yaml.Node) *Frame {
+	if n = resolve(n); n == nil || n.Tag == "!!null" {
+		return nil
+	}
+	fs := d.fields(n, "frame", frameKeys)
+	rows, rng := fs.get("rows"), fs.get("range")
+	f := &Frame{Rows: rows != nil, Pos: d.pos(n)}
+	v := rows
+	switch {
+	case rows != nil && rng != nil:
+		d.errorf(fs.key("range"), diag.FC103, "frame takes rows: or range:, not both").Hint = "rows: counts rows; range: takes the current row's ties along"
+		return nil
+	case rows == nil && rng == nil:
+		if n.Kind == yaml.MappingNode {
+			d.errorf(n, diag.FC104, "frame needs rows: or range:").Hint = "e.g. frame: {rows: [-6, current]}"
+		}
+		return nil
+	case rng != nil:
+		v = rng
+	}
+	what := "frame rows"
+	if !f.Rows {
+		what = "frame range"
+	}
+	items := d.list(v, what)
+	if len(items) != 2 {
+		if resolve(v) != nil && resolve(v).Kind == yaml.SequenceNode {
+			d.errorf(v, diag.FC103, "%s is a list of two bounds, [start, end], got %d", what, len(items)).Hint = "e.g. [unbounded, current] or [-6, 0]"
+		}
+		return nil
+	}
+	bound := func(b *yaml.Node) (FrameBound, bool) {
+		fb := FrameBound{Pos: d.pos(b)}
+		if b.Kind == yaml.ScalarNode && b.Tag == "!!int" {
+			i := d.integer(b, what+" bound")
+			fb.Offset = i.Value
+			return fb, i.Set
+		}
+		if b.Kind == yaml.ScalarNode && b.Tag == "!!str" {
+			switch b.Value {
+			case "unbounded":
+				fb.Unbounded = true
+				return fb, true
+			case "current":
+				return fb, true
+			}
+		}
+		d.errorf(b, diag.FC103, "a %s bound is unbounded, current or an integer, got %s", what, describe(b)).Hint =
+			"negative integers count rows before the current one, positive ones rows after it"
+		return fb, false
+	}
+	var ok1, ok2 bool
+	f.Start, ok1 = bound(items[0])
+	f.End, ok2 = bound(items[1])
+	if !ok1 || !ok2 {
+		return nil
+	}
+	return f
 }
 
 func (d *decoder) namedExprs(n *yaml.Node, what string) []*NamedExpr {

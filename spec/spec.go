@@ -186,6 +186,7 @@ const (
 	StepSelect    = ir.StepSelect
 	StepDedupe    = ir.StepDedupe
 	StepAggregate = ir.StepAggregate
+	StepWindow    = ir.StepWindow
 )
 
 // Step is one transform step. Which fields are set depends on Kind.
@@ -200,11 +201,29 @@ type Step struct {
 	On       *Expr // join
 	JoinKind Str   // join: inner (default) | left
 
-	Columns []*NamedExpr // derive, select (map form), aggregate measures
+	Columns []*NamedExpr // derive, select (map form), aggregate and window measures
 	Names   []Str        // select (list form)
 
-	By      []Str        // dedupe, aggregate
-	OrderBy []*OrderItem // dedupe
+	By      []Str        // dedupe, aggregate; window: partition_by
+	OrderBy []*OrderItem // dedupe, window
+	Frame   *Frame       // window
+}
+
+// Frame is a window step's `frame:`: `{rows: [START, END]}` or
+// `{range: [START, END]}`, each bound `unbounded`, `current` or an integer
+// (negative: rows before the current one, positive: after).
+type Frame struct {
+	Rows       bool // rows: (else range:)
+	Start, End FrameBound
+	Pos        Pos
+}
+
+// FrameBound is one bound of a frame. Unbounded is true for `unbounded`;
+// otherwise Offset is the offset from the current row (0 for `current`).
+type FrameBound struct {
+	Unbounded bool
+	Offset    int
+	Pos       Pos
 }
 
 // Expr is an expression string with its parsed and type-checked AST.
@@ -222,10 +241,22 @@ type NamedExpr struct {
 	Expr *Expr
 }
 
-// OrderItem is one `order_by:` entry: an expression, optionally DESC.
+// OrderItem is one `order_by:` entry: an expression, optionally DESC,
+// optionally NULLS FIRST or NULLS LAST (Nulls "first", "last" or "").
 type OrderItem struct {
-	Expr *Expr
-	Desc bool
+	Expr  *Expr
+	Desc  bool
+	Nulls string
+}
+
+// NullsFirst reports where the item puts NULLs: as written, else first
+// ascending and last descending (Spark's default, which flowc makes
+// explicit for DuckDB, whose default is last either way).
+func (o *OrderItem) NullsFirst() bool {
+	if o.Nulls != "" {
+		return o.Nulls == "first"
+	}
+	return !o.Desc
 }
 
 // Warehouse is the `warehouse:` section.

@@ -112,7 +112,7 @@ func TestDeployLifecycle(t *testing.T) {
 	// Before the first deploy everything is new.
 	out, _ := flowcExit(t, 1, "diff", "--env", "dev", "--exit-code", spec)
 	contains(t, "diff before deploy", out, "compared with nothing: the stack does not exist yet",
-		"+ table delayed_flights_fact (13 columns)", "+ source flights at s3://acme-flights-landing-dev/raw/flights/",
+		"+ table delayed_flights_fact (17 columns)", "+ source flights at s3://acme-flights-landing-dev/raw/flights/",
 		"+ alert recipient data-dev@example.com (email)", "+ StateMachine", "AWS::StepFunctions::StateMachine")
 
 	// No terminal, no --yes: the plan is shown, nothing is deployed. The

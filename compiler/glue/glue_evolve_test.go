@@ -17,7 +17,9 @@ func liveFlights(edit map[string][]any) [][]any {
 	base := [][]any{
 		{"year", "character", "4", nil, nil}, {"month", "character", "2", nil, nil}, {"day", "character", "2", nil, nil},
 		{"flight_date", "date", nil, nil, nil}, {"dep_time", "timestamp without time zone", nil, nil, nil},
-		{"delay", "integer", nil, "32", "0"}, {"distance", "integer", nil, "32", "0"},
+		{"dep_weekday", "integer", nil, "32", "0"}, {"delay", "integer", nil, "32", "0"},
+		{"delay_rank", "integer", nil, "32", "0"}, {"prev_delay", "integer", nil, "32", "0"},
+		{"distance", "integer", nil, "32", "0"}, {"route", "character varying", "16", nil, nil},
 		{"dep_airport", "character varying", "128", nil, nil}, {"dep_city", "character varying", "64", nil, nil},
 		{"dep_state", "character varying", "8", nil, nil}, {"arr_airport", "character varying", "128", nil, nil},
 		{"arr_city", "character varying", "64", nil, nil}, {"arr_state", "character varying", "8", nil, nil},

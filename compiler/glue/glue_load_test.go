@@ -182,7 +182,7 @@ func TestGlueRunMergeOwnership(t *testing.T) {
 		[]string{`"query","SELECT DISTINCT airport_delays.flight_date, airport_delays.dep_airport, airport_delays._flowc_partition FROM airlines.airport_delays JOIN airlines.airport_delays__flowc_stage_X ON`,
 			jsonText(`WHERE airport_delays._flowc_partition IS NOT NULL AND airport_delays._flowc_partition <> 'year=2001/month=01/day=18' AND LEFT(airport_delays._flowc_partition, 26) <> 'year=2001/month=01/day=18/' ORDER BY 3 LIMIT 10"`)},
 		[]string{`"sql","DELETE FROM airlines.airport_delays USING`},
-		[]string{`"sql","INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, avg_delay, max_delay, _flowc_partition) SELECT flight_date, dep_airport, flights, avg_delay, max_delay, _flowc_partition FROM airlines.airport_delays__flowc_stage_X"`},
+		[]string{`"sql","INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay, _flowc_partition) SELECT flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay, _flowc_partition FROM airlines.airport_delays__flowc_stage_X"`},
 		[]string{`"commit"`})
 
 	// Another partition computed two of the run's groups.

@@ -269,7 +269,7 @@ func TestGlueRunMerge(t *testing.T) {
 		[]string{`DELETE FROM airlines.airport_delays USING airlines.airport_delays__flowc_stage_X WHERE ` +
 			`(airport_delays.flight_date = airport_delays__flowc_stage_X.flight_date OR (airport_delays.flight_date IS NULL AND airport_delays__flowc_stage_X.flight_date IS NULL)) AND ` +
 			`(airport_delays.dep_airport = airport_delays__flowc_stage_X.dep_airport OR (airport_delays.dep_airport IS NULL AND airport_delays__flowc_stage_X.dep_airport IS NULL))`},
-		[]string{`INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, avg_delay, max_delay, _flowc_partition) SELECT`},
+		[]string{`INSERT INTO airlines.airport_delays (flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay, _flowc_partition) SELECT`},
 		[]string{`"commit"`},
 	)
 }
@@ -287,7 +287,7 @@ func TestGlueRunFailedChecksLoadNothing(t *testing.T) {
 			[]string{"check expect(delay > 60) failed: 2 rows break it"}},
 		{"row_count", map[string]any{"rows": 0}, "delayed_flights_fact",
 			[]string{"check row_count(min=1) failed: the table would get 0 rows"}},
-		{"length", map[string]any{"rows": 5, "lengths": []int{0, 0, 1, 0, 0, 0, 0, 4, 0}}, "delayed_flights_fact",
+		{"length", map[string]any{"rows": 5, "lengths": []int{0, 0, 1, 0, 0, 0, 0, 0, 4, 0}}, "delayed_flights_fact",
 			[]string{"check length(day) failed: 1 values do not fit in char(2)", "check length(arr_city) failed: 4 values do not fit in varchar(64)"}},
 		{"merge key", map[string]any{"rows": 5, "checks": [][]any{{"HAVING COUNT(*) > 1", 2}}}, "airport_delays",
 			[]string{"check merge key unique(flight_date,dep_airport) failed: 2 rows break it"}},

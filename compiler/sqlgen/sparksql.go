@@ -65,6 +65,19 @@ func (sparkDialect) CastType(t expr.Type) (string, error) {
 	return "", fmt.Errorf("no Spark type for %s", t)
 }
 
+// Window implements Dialect: Spark's OVER follows the call.
+func (d sparkDialect) Window(e expr.Expr, over string) (string, error) {
+	c, ok := e.(*expr.Call)
+	if !ok || !expr.IsWindowMeasure(c.Name) {
+		return "", fmt.Errorf("a window measure must be a window function call, got %s", expr.Format(e))
+	}
+	s, err := d.Expr(e)
+	if err != nil {
+		return "", err
+	}
+	return s + " OVER (" + over + ")", nil
+}
+
 // Expr implements Dialect.
 func (d sparkDialect) Expr(e expr.Expr) (string, error) {
 	w := &sparkWriter{d: d}
@@ -357,6 +370,20 @@ func (w *sparkWriter) special(name string, n *expr.Call) bool {
 	switch name {
 	case "mod":
 		w.binary(&expr.Binary{Op: "%", X: n.Args[0], Y: n.Args[1], T: n.T})
+		return true
+	case "lag", "lead":
+		// Spark casts the default to x's type implicitly; the checker
+		// allows only lossless conversions, which the cast spells out.
+		if len(n.Args) < 3 || n.Args[2].Type() == n.T || n.Args[2].Type().Kind == expr.Null {
+			return false
+		}
+		w.s(name, "(")
+		w.expr(n.Args[0])
+		w.s(", ")
+		w.expr(n.Args[1])
+		w.s(", ")
+		w.expr(&expr.Cast{X: n.Args[2], To: n.T, T: n.T})
+		w.s(")")
 		return true
 	case "max_by", "min_by":
 		// Ties go to the largest (max_by) or smallest (min_by) x, a NULL

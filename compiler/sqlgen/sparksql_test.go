@@ -234,11 +234,30 @@ func TestSparkSQLFunctions(t *testing.T) {
 		"some":        {"some(ok)", "bool_or(`ok`)"},
 		"max_by":      {"max_by(t, i)", "max_by(`t`, IF(`i` IS NULL, NULL, named_struct('o', `i`, 'n', `t` IS NOT NULL, 'x', `t`)))"},
 		"min_by":      {"min_by(t, d)", "min_by(`t`, IF(`d` IS NULL, NULL, named_struct('o', `d`, 'n', `t` IS NOT NULL, 'x', `t`)))"},
+		// Issue 12: window functions (with an OVER clause given).
+		"row_number":  {"row_number()", "row_number() OVER (ORDER BY `i`)"},
+		"rank":        {"rank()", "rank() OVER (ORDER BY `i`)"},
+		"dense_rank":  {"dense_rank()", "dense_rank() OVER (ORDER BY `i`)"},
+		"lag":         {"lag(b, 2, i)", "lag(`b`, 2, CAST(`i` AS BIGINT)) OVER (ORDER BY `i`)"},
+		"lead":        {"lead(i, 1, NULL)", "lead(`i`, 1, NULL) OVER (ORDER BY `i`)"},
+		"first_value": {"first_value(s)", "first_value(`s`) OVER (ORDER BY `i`)"},
+		"last_value":  {"last_value(x)", "last_value(`x`) OVER (ORDER BY `i`)"},
 	}
 	for _, f := range expr.Funcs() {
 		tt, ok := tests[f.Name]
 		if !ok {
 			t.Errorf("function %s has no SparkSQL test", f.Name)
+			continue
+		}
+		if f.Window {
+			e, _ := expr.Parse(tt[0])
+			if _, errs := expr.Check(e, sparkScope, expr.Options{Window: true}); len(errs) > 0 {
+				t.Fatalf("check %q: %v", tt[0], errs[0])
+			}
+			got, err := Spark.Window(e, "ORDER BY `i`")
+			if err != nil || got != tt[1] {
+				t.Errorf("Spark.Window(%q)\n got %s (%v)\nwant %s", tt[0], got, err, tt[1])
+			}
 			continue
 		}
 		got, err := sparkSQL(checked(t, tt[0], f.Aggregate || strings.Contains(tt[0], "count(")))

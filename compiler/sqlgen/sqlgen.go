@@ -53,6 +53,10 @@ type Dialect interface {
 	// already rendered SQL expression): Redshift's char(n) and varchar(n)
 	// count bytes, not characters.
 	OctetLength(x string) string
+	// Window renders a window measure, a checked call of a window
+	// function or windowed aggregate (expr.IsWindowMeasure), with the
+	// window over (the text inside OVER (...)) applied to that call.
+	Window(e expr.Expr, over string) (string, error)
 }
 
 // sparkSQL renders a typed expression as Spark SQL (the Spark dialect's

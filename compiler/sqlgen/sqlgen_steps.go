@@ -81,6 +81,8 @@ func (g *tgen) step(st *ir.Step) error {
 		return g.dedupe(st)
 	case ir.StepAggregate:
 		return g.aggregate(st)
+	case ir.StepWindow:
+		return g.window(st)
 	default:
 		return fmt.Errorf("unknown step kind %q", st.Kind)
 	}
@@ -199,38 +201,9 @@ func (g *tgen) derive(st *ir.Step) error {
 // defaults), ties broken by every other column so the choice is
 // deterministic.
 func (g *tgen) dedupe(st *ir.Step) error {
-	var keys []string
-	isKey := map[string]bool{}
-	for _, b := range st.By {
-		rc, err := resolve(g.row, colRef(b))
-		if err != nil {
-			return err
-		}
-		keys = append(keys, g.d.Ident(rc.QualName()))
-		isKey[rc.QualName()] = true
-	}
-	var order []string
-	ordered := map[string]bool{}
-	for _, o := range st.OrderBy {
-		x, err := g.render(o.Expr, g.row, "")
-		if err != nil {
-			return err
-		}
-		if c, ok := o.Expr.(*expr.Col); ok {
-			if rc, err := resolve(g.row, c); err == nil {
-				ordered[rc.QualName()] = true
-			}
-		}
-		if o.Desc {
-			order = append(order, x+" DESC NULLS LAST")
-		} else {
-			order = append(order, x+" ASC NULLS FIRST")
-		}
-	}
-	for _, c := range g.row {
-		if id := c.QualName(); !isKey[id] && !ordered[id] {
-			order = append(order, g.d.Ident(id)+" ASC NULLS FIRST")
-		}
+	keys, _, order, err := g.ordering(st)
+	if err != nil {
+		return err
 	}
 	rn := "_rn"
 	for hasColumn(g.row, rn) {
@@ -247,6 +220,41 @@ func (g *tgen) dedupe(st *ir.Step) error {
 	g.emit(selectSQL(append(g.passthrough(""), over), "FROM "+g.cur))
 	g.emit(selectSQL(g.passthrough(""), "FROM "+g.cur, "WHERE "+g.d.Ident(rn)+" = 1"))
 	return nil
+}
+
+// ordering renders the keys of a dedupe or window step (its by:), its
+// order_by (NULLs placed explicitly), and that order with ties broken by
+// every other column of the row, ascending, NULLs first.
+func (g *tgen) ordering(st *ir.Step) (keys, order, ties []string, err error) {
+	isKey := map[string]bool{}
+	for _, b := range st.By {
+		rc, err := resolve(g.row, colRef(b))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		keys = append(keys, g.d.Ident(rc.QualName()))
+		isKey[rc.QualName()] = true
+	}
+	ordered := map[string]bool{}
+	for _, o := range st.OrderBy {
+		x, err := g.render(o.Expr, g.row, "")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if c, ok := o.Expr.(*expr.Col); ok {
+			if rc, err := resolve(g.row, c); err == nil {
+				ordered[rc.QualName()] = true
+			}
+		}
+		order = append(order, x+orderSuffix(o))
+	}
+	ties = append([]string(nil), order...)
+	for _, c := range g.row {
+		if id := c.QualName(); !isKey[id] && !ordered[id] {
+			ties = append(ties, g.d.Ident(id)+" ASC NULLS FIRST")
+		}
+	}
+	return keys, order, ties, nil
 }
 
 // aggregate groups by the by: columns (output under their unqualified

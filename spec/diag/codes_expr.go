@@ -23,4 +23,6 @@ var (
 	FC319 = def("FC319", Error, "invalid escape in a LIKE pattern")
 	FC320 = def("FC320", Error, "* or DISTINCT used in a call that does not take it")
 	FC321 = def("FC321", Error, "regular expression feature that Spark (Java) and the local engine (RE2) read differently")
+	FC322 = def("FC322", Error, "window function outside the measures of a window step")
+	FC323 = def("FC323", Error, "a window measure is not one call of a window function or of count, sum, avg, min or max")
 )

@@ -27,6 +27,10 @@ type Options struct {
 	// GroupKeys, with AllowAggregates, are the by: columns: a bare column
 	// outside an aggregate call must be one of them.
 	GroupKeys []string
+	// Window is true only for the measures of a window step: the
+	// expression is one call of a window function or of a windowed
+	// aggregate (IsWindowMeasure), over ordinary expressions.
+	Window bool
 }
 
 // checker holds the state of one Check.
@@ -35,6 +39,7 @@ type checker struct {
 	opts Options
 	errs []*Error
 	agg  string // name of the enclosing aggregate call, "" outside one
+	root Expr   // the expression Check was given
 }
 
 // Check resolves the column references of e in sc, applies the type rules,
@@ -57,9 +62,40 @@ func Check(e Expr, sc *Scope, opts Options) (Type, []*Error) {
 	if sc == nil {
 		sc = &Scope{}
 	}
-	c := &checker{sc: sc, opts: opts}
+	c := &checker{sc: sc, opts: opts, root: e}
+	if opts.Window {
+		c.windowMeasure(e)
+	}
 	return c.expr(e), c.errs
 }
+
+// windowMeasure reports a window measure that is not a call of a window
+// function or windowed aggregate, unless a call inside it will say so.
+func (c *checker) windowMeasure(e Expr) {
+	if n, ok := e.(*Call); ok {
+		f, known := LookupFunc(n.Name)
+		if _, refused := refusedFuncs[strings.ToLower(n.Name)]; !known || refused || f.Window || f.Aggregate {
+			return // call reports it
+		}
+	} else {
+		inner := false
+		Walk(e, func(x Expr) bool {
+			if n, ok := x.(*Call); ok {
+				if f, known := LookupFunc(n.Name); known && (f.Window || f.Aggregate) {
+					inner = true
+				}
+			}
+			return !inner
+		})
+		if inner {
+			return
+		}
+	}
+	c.report(e.Span(), codeWindowMeasure, windowMeasureHint,
+		"a window measure is one call of a window function or of count, sum, avg, min or max")
+}
+
+const windowMeasureHint = "window measures: row_number(), rank(), dense_rank(), lag, lead, first_value, last_value, count, sum, avg, min, max; compute other columns in a derive"
 
 func (c *checker) report(sp Span, code diag.ID, hint, format string, args ...any) {
 	c.errs = append(c.errs, &Error{Span: sp, Code: code, Msg: fmt.Sprintf(format, args...), Hint: hint})

@@ -161,7 +161,32 @@ func (c *checker) call(n *Call) Type {
 		n.Name = f.AliasOf
 		f, _ = LookupFunc(f.AliasOf)
 	}
-	if f.Aggregate {
+	atRoot := c.opts.Window && Expr(n) == c.root
+	if f.Window {
+		switch {
+		case !c.opts.Window:
+			c.report(n.Sp, codeWindowNotAllowed, "compute it in a window step (window: {partition_by, order_by, measures}), then use its output",
+				"window function %s is only allowed in the measures of a window step", f.Name)
+		case !atRoot:
+			c.report(n.Sp, codeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
+				"window function %s must be the whole window measure", f.Name)
+		}
+	}
+	if f.Aggregate && c.opts.Window {
+		switch {
+		case !atRoot:
+			c.report(n.Sp, codeWindowMeasure, "give it a measure of its own, then compute with it in a later derive",
+				"aggregate function %s must be the whole window measure", f.Name)
+		case !IsWindowMeasure(f.Name):
+			c.report(n.NameSpan, codeWindowMeasure, windowMeasureHint, "%s is not available as a window measure", f.Name)
+		case n.Distinct:
+			c.report(n.Sp, codeBadStar, "Spark has no DISTINCT window aggregates: aggregate in an aggregate step and join the result back",
+				"DISTINCT is not allowed in a window measure")
+		}
+		saved := c.agg
+		c.agg = f.Name
+		defer func() { c.agg = saved }()
+	} else if f.Aggregate {
 		switch {
 		case !c.opts.AllowAggregates && c.agg == "":
 			c.report(n.Sp, codeAggNotAllowed, "aggregate in the measures of an aggregate step, then use its output",

@@ -76,11 +76,12 @@ func writeFunctionsMarkdown(w io.Writer) error {
 }
 
 // exampleType checks f's example over DocColumns (as an aggregate measure
-// for an aggregate) and renders its type.
+// for an aggregate, a window measure for a window function) and renders
+// its type.
 func exampleType(f Func) (string, error) {
 	e, errs := Parse(f.Example)
 	if len(errs) == 0 {
-		_, errs = Check(e, &Scope{Columns: DocColumns}, Options{AllowAggregates: f.Aggregate})
+		_, errs = Check(e, &Scope{Columns: DocColumns}, Options{AllowAggregates: f.Aggregate, Window: f.Window})
 	}
 	if len(errs) > 0 {
 		return "", fmt.Errorf("example of %s, %q: %v", f.Name, f.Example, errs[0])

@@ -130,27 +130,29 @@ func (e *Error) Error() string {
 // Diagnostic codes reported by this package. They are declared, with their
 // one-line purpose, in spec/diag/codes_expr.go and never renumbered.
 var (
-	codeSyntax         = diag.FC301 // syntax error
-	codeUnknownColumn  = diag.FC302 // unknown column
-	codeAmbiguous      = diag.FC303 // ambiguous column
-	codeUnknownAlias   = diag.FC304 // unknown alias
-	codeUnknownFunc    = diag.FC305 // unknown function
-	codeArgCount       = diag.FC306 // wrong number of arguments
-	codeArgType        = diag.FC307 // argument of the wrong type
-	codeOperandType    = diag.FC308 // operand of the wrong type
-	codeAggNotAllowed  = diag.FC309 // aggregate outside an aggregate measure
-	codeNotGrouped     = diag.FC310 // bare column in a measure that is not a group key
-	codeNestedAgg      = diag.FC311 // aggregate inside an aggregate
-	codeBadCast        = diag.FC312 // cast between types that cannot be cast
-	codeUnknownType    = diag.FC313 // unknown type name
-	codeTooDeep        = diag.FC314 // nesting too deep
-	codeNoCommonType   = diag.FC315 // CASE branches or coalesce arguments without a common type
-	codeBadLiteral     = diag.FC316 // literal out of range or not valid for its type
-	codeNotConstant    = diag.FC317 // argument must be a literal
-	codeBadDateFormat  = diag.FC318 // unsupported date format pattern
-	codeBadLikePattern = diag.FC319 // invalid LIKE pattern
-	codeBadStar        = diag.FC320 // misplaced * or DISTINCT in a call
-	codeBadRegex       = diag.FC321 // regular expression the two engines read differently
+	codeSyntax           = diag.FC301 // syntax error
+	codeUnknownColumn    = diag.FC302 // unknown column
+	codeAmbiguous        = diag.FC303 // ambiguous column
+	codeUnknownAlias     = diag.FC304 // unknown alias
+	codeUnknownFunc      = diag.FC305 // unknown function
+	codeArgCount         = diag.FC306 // wrong number of arguments
+	codeArgType          = diag.FC307 // argument of the wrong type
+	codeOperandType      = diag.FC308 // operand of the wrong type
+	codeAggNotAllowed    = diag.FC309 // aggregate outside an aggregate measure
+	codeNotGrouped       = diag.FC310 // bare column in a measure that is not a group key
+	codeNestedAgg        = diag.FC311 // aggregate inside an aggregate
+	codeBadCast          = diag.FC312 // cast between types that cannot be cast
+	codeUnknownType      = diag.FC313 // unknown type name
+	codeTooDeep          = diag.FC314 // nesting too deep
+	codeNoCommonType     = diag.FC315 // CASE branches or coalesce arguments without a common type
+	codeBadLiteral       = diag.FC316 // literal out of range or not valid for its type
+	codeNotConstant      = diag.FC317 // argument must be a literal
+	codeBadDateFormat    = diag.FC318 // unsupported date format pattern
+	codeBadLikePattern   = diag.FC319 // invalid LIKE pattern
+	codeBadStar          = diag.FC320 // misplaced * or DISTINCT in a call
+	codeBadRegex         = diag.FC321 // regular expression the two engines read differently
+	codeWindowNotAllowed = diag.FC322 // window function outside a window measure
+	codeWindowMeasure    = diag.FC323 // window measure that is not one window call
 )
 
 // maxDepth bounds the syntactic nesting of an expression (parentheses,

@@ -12,6 +12,7 @@ type Func struct {
 	Sig       string // e.g. "substring(s string, pos int[, len int]) string"
 	Doc       string // one line
 	Aggregate bool   // count, sum, avg, min, max
+	Window    bool   // row_number, lag...: only in the measures of a window step
 	MinArgs   int
 	MaxArgs   int    // -1: any number
 	AliasOf   string // for an alias (substr), the canonical name; Check rewrites calls to it
@@ -160,7 +161,7 @@ var funcs = []Func{
 var funcIndex = map[string]*Func{}
 
 // categories are the sections of docs/functions.md, in order.
-var categories = []string{"Strings", "Regular expressions", "Numbers", "Conditionals", "Dates and times", "Aggregates"}
+var categories = []string{"Strings", "Regular expressions", "Numbers", "Conditionals", "Dates and times", "Aggregates", "Window functions"}
 
 var baseCategories = map[string]string{
 	"coalesce": "Conditionals", "nullif": "Conditionals", "if": "Conditionals", "ifnull": "Conditionals", "nvl": "Conditionals",
@@ -178,7 +179,7 @@ func init() {
 	for _, g := range []struct {
 		cat string
 		fs  []Func
-	}{{"Numbers", condNumFuncs}, {"Strings", strFuncs}, {"Regular expressions", regexFuncs}, {"Dates and times", dateFuncs}, {"Aggregates", aggFuncs}} {
+	}{{"Numbers", condNumFuncs}, {"Strings", strFuncs}, {"Regular expressions", regexFuncs}, {"Dates and times", dateFuncs}, {"Aggregates", aggFuncs}, {"Window functions", windowFuncs}} {
 		for _, f := range g.fs {
 			f.Category = g.cat
 			funcs = append(funcs, f)

@@ -23,7 +23,7 @@ func TestFuncCatalogue(t *testing.T) {
 		if f.Name != strings.ToLower(f.Name) || !strings.HasPrefix(f.Sig, f.Name+"(") || f.Doc == "" {
 			t.Errorf("%s: bad name, Sig %q or Doc %q", f.Name, f.Sig, f.Doc)
 		}
-		if f.MinArgs < 1 || (f.MaxArgs >= 0 && f.MaxArgs < f.MinArgs) || len(f.params) == 0 || f.result == nil {
+		if f.MinArgs < 1 && !(f.Window && f.MaxArgs == 0) || (f.MaxArgs >= 0 && f.MaxArgs < f.MinArgs) || len(f.params) == 0 && f.MaxArgs != 0 || f.result == nil {
 			t.Errorf("%s: bad arity or rule", f.Name)
 		}
 		if f.MaxArgs > len(f.params) {

@@ -8,6 +8,14 @@ import (
 // fuzzSeeds are realistic expressions and near misses.
 var fuzzSeeds = []string{
 	"delay > 60",
+	// Window measures (checked with Options.Window too) and near misses.
+	"row_number()",
+	"lag(delay, 2, 0)",
+	"lead(price, 1, -1.5)",
+	"first_value(dep.name)",
+	"sum(delay) - lag(delay)",
+	"count(DISTINCT origin)",
+	"rank(delay)",
 	"origin = dep.iata",
 	"destination = arr.iata AND arr.country = 'USA'",
 	"cast(date as date)",
@@ -133,39 +141,48 @@ func FuzzCheck(f *testing.F) {
 	}
 	sc := testScope()
 	f.Fuzz(func(t *testing.T, src string, agg bool) {
-		e, errs := Parse(src)
+		_, errs := Parse(src)
 		if len(errs) > 0 {
 			return
 		}
-		opts := Options{}
+		all := []Options{{}, {Window: true}}
 		if agg {
-			opts = Options{AllowAggregates: true, GroupKeys: []string{"origin", "dep.name"}}
+			all = []Options{{AllowAggregates: true, GroupKeys: []string{"origin", "dep.name"}}}
 		}
-		typ, errs := Check(e, sc, opts)
-		for _, err := range errs {
-			checkSpan(t, src, err.Span, "error")
-			if err.Code.IsZero() || err.Msg == "" || strings.HasSuffix(err.Msg, ".") {
-				t.Fatalf("%q: bad error %+v", src, err)
-			}
-		}
-		if typ != e.Type() {
-			t.Fatalf("%q: Check returned %s, root has %s", src, typ, e.Type())
-		}
-		if len(errs) == 0 {
-			Walk(e, func(x Expr) bool {
-				if x.Type().Kind == Unknown {
-					t.Fatalf("%q: %s has no type though Check found no error", src, Format(x))
-				}
-				return true
-			})
-		}
-		// Checking is repeatable.
-		e2, _ := Parse(Format(e))
-		if e2 != nil {
-			typ2, errs2 := Check(e2, sc, opts)
-			if typ2 != typ || len(errs2) != len(errs) {
-				t.Fatalf("%q: re-check of %q gives %s with %d errors, was %s with %d", src, Format(e), typ2, len(errs2), typ, len(errs))
-			}
+		for _, opts := range all {
+			fuzzCheckOnce(t, src, sc, opts)
 		}
 	})
+}
+
+// fuzzCheckOnce checks the expression src (which parses) with opts and
+// asserts what FuzzCheck holds.
+func fuzzCheckOnce(t *testing.T, src string, sc *Scope, opts Options) {
+	e, _ := Parse(src)
+	typ, errs := Check(e, sc, opts)
+	for _, err := range errs {
+		checkSpan(t, src, err.Span, "error")
+		if err.Code.IsZero() || err.Msg == "" || strings.HasSuffix(err.Msg, ".") {
+			t.Fatalf("%q: bad error %+v", src, err)
+		}
+	}
+	if typ != e.Type() {
+		t.Fatalf("%q: Check returned %s, root has %s", src, typ, e.Type())
+	}
+	if len(errs) == 0 {
+		Walk(e, func(x Expr) bool {
+			if x.Type().Kind == Unknown {
+				t.Fatalf("%q: %s has no type though Check found no error", src, Format(x))
+			}
+			return true
+		})
+	}
+	// Checking is repeatable.
+	e2, _ := Parse(Format(e))
+	if e2 != nil {
+		typ2, errs2 := Check(e2, sc, opts)
+		if typ2 != typ || len(errs2) != len(errs) {
+			t.Fatalf("%q: re-check of %q gives %s with %d errors, was %s with %d", src, Format(e), typ2, len(errs2), typ, len(errs))
+		}
+	}
 }

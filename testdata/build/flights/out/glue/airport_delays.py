@@ -25,7 +25,7 @@ SCHEMA = "airlines"
 TARGET = "airlines.airport_delays"
 TARGET_REF = "airport_delays"
 STAGE_PREFIX = "airport_delays__flowc_stage_"
-COLUMNS = ["flight_date", "dep_airport", "flights", "avg_delay", "max_delay"]
+COLUMNS = ["flight_date", "dep_airport", "flights", "routes", "worst_route", "avg_delay", "max_delay"]
 PARTITION_COLUMNS = {}
 MERGE_KEY = ["flight_date", "dep_airport"]
 
@@ -155,26 +155,53 @@ WITH `step1` AS (
 ),
 `step2` AS (
   SELECT
-    `l`.`date`,
-    `l`.`delay`,
-    `l`.`distance`,
-    `l`.`origin`,
-    `l`.`destination`,
-    `l`.`year`,
-    `l`.`month`,
-    `l`.`day`,
-    `dep`.`iata` AS `dep.iata`,
-    `dep`.`name` AS `dep.name`,
-    `dep`.`city` AS `dep.city`,
-    `dep`.`state` AS `dep.state`,
-    `dep`.`country` AS `dep.country`,
-    `dep`.`latitude` AS `dep.latitude`,
-    `dep`.`longitude` AS `dep.longitude`
-  FROM `step1` AS `l`
-  LEFT JOIN `airports` AS `dep`
-    ON (`l`.`origin` = `dep`.`iata`)
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    CAST(`date` AS DATE) AS `flight_date`,
+    concat_ws('-', `origin`, `destination`) AS `route`,
+    dayofweek(`date`) AS `dep_weekday`
+  FROM `step1`
 ),
 `step3` AS (
+  SELECT
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    `flight_date`,
+    `route`,
+    `dep_weekday`,
+    rank() OVER (PARTITION BY `origin`, `flight_date` ORDER BY `delay` DESC NULLS LAST) AS `delay_rank`
+  FROM `step2`
+),
+`step4` AS (
+  SELECT
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    `flight_date`,
+    `route`,
+    `dep_weekday`,
+    `delay_rank`,
+    lag(`delay`) OVER (PARTITION BY `origin`, `flight_date` ORDER BY `date` ASC NULLS FIRST, `delay` ASC NULLS FIRST, `distance` ASC NULLS FIRST, `destination` ASC NULLS FIRST, `year` ASC NULLS FIRST, `month` ASC NULLS FIRST, `day` ASC NULLS FIRST, `route` ASC NULLS FIRST, `dep_weekday` ASC NULLS FIRST, `delay_rank` ASC NULLS FIRST) AS `prev_delay`
+  FROM `step3`
+),
+`step5` AS (
   SELECT
     `l`.`date`,
     `l`.`delay`,
@@ -184,6 +211,37 @@ WITH `step1` AS (
     `l`.`year`,
     `l`.`month`,
     `l`.`day`,
+    `l`.`flight_date`,
+    `l`.`route`,
+    `l`.`dep_weekday`,
+    `l`.`delay_rank`,
+    `l`.`prev_delay`,
+    `dep`.`iata` AS `dep.iata`,
+    `dep`.`name` AS `dep.name`,
+    `dep`.`city` AS `dep.city`,
+    `dep`.`state` AS `dep.state`,
+    `dep`.`country` AS `dep.country`,
+    `dep`.`latitude` AS `dep.latitude`,
+    `dep`.`longitude` AS `dep.longitude`
+  FROM `step4` AS `l`
+  LEFT JOIN `airports` AS `dep`
+    ON (`l`.`origin` = `dep`.`iata`)
+),
+`step6` AS (
+  SELECT
+    `l`.`date`,
+    `l`.`delay`,
+    `l`.`distance`,
+    `l`.`origin`,
+    `l`.`destination`,
+    `l`.`year`,
+    `l`.`month`,
+    `l`.`day`,
+    `l`.`flight_date`,
+    `l`.`route`,
+    `l`.`dep_weekday`,
+    `l`.`delay_rank`,
+    `l`.`prev_delay`,
     `l`.`dep.iata`,
     `l`.`dep.name`,
     `l`.`dep.city`,
@@ -198,7 +256,7 @@ WITH `step1` AS (
     `arr`.`country` AS `arr.country`,
     `arr`.`latitude` AS `arr.latitude`,
     `arr`.`longitude` AS `arr.longitude`
-  FROM `step2` AS `l`
+  FROM `step5` AS `l`
   LEFT JOIN `airports` AS `arr`
     ON (`l`.`destination` = `arr`.`iata`)
 )
@@ -206,25 +264,31 @@ SELECT
   `year`,
   `month`,
   `day`,
-  CAST(`date` AS DATE) AS `flight_date`,
+  `flight_date`,
   `date` AS `dep_time`,
+  `dep_weekday`,
   `delay`,
+  `delay_rank`,
+  `prev_delay`,
   `distance`,
+  `route`,
   `dep.name` AS `dep_airport`,
   `dep.city` AS `dep_city`,
   `dep.state` AS `dep_state`,
   `arr.name` AS `arr_airport`,
   `arr.city` AS `arr_city`,
   `arr.state` AS `arr_state`
-FROM `step3`
+FROM `step6`
 """),
     ("airport_delays", """
 SELECT
   `flight_date`,
   `dep_airport`,
   count(*) AS `flights`,
+  count(DISTINCT `route`) AS `routes`,
   avg(`delay`) AS `avg_delay`,
-  max(`delay`) AS `max_delay`
+  max(`delay`) AS `max_delay`,
+  max_by(`route`, IF(`delay` IS NULL, NULL, named_struct('o', `delay`, 'n', `route` IS NOT NULL, 'x', `route`))) AS `worst_route`
 FROM `delayed_flights`
 GROUP BY `flight_date`, `dep_airport`
 """),
@@ -237,6 +301,8 @@ SELECT
   `flight_date`,
   `dep_airport`,
   `flights`,
+  `routes`,
+  `worst_route`,
   `avg_delay`,
   `max_delay`
 FROM `airport_delays`
@@ -248,6 +314,8 @@ SELECT
   `flight_date`,
   `dep_airport`,
   `flights`,
+  `routes`,
+  `worst_route`,
   `avg_delay`,
   `max_delay`
 FROM `flowc_rows`
@@ -272,10 +340,11 @@ FROM (
 
 # Values too long for their char/varchar column (Redshift counts bytes):
 # one count per column of LENGTH_COLUMNS, in order.
-LENGTH_COLUMNS = [("dep_airport", "varchar(128)")]
+LENGTH_COLUMNS = [("dep_airport", "varchar(128)"), ("worst_route", "varchar(16)")]
 LENGTH_SQL = """
 SELECT
-  COUNT(CASE WHEN octet_length(`dep_airport`) > 128 THEN 1 END) AS `dep_airport`
+  COUNT(CASE WHEN octet_length(`dep_airport`) > 128 THEN 1 END) AS `dep_airport`,
+  COUNT(CASE WHEN octet_length(`worst_route`) > 16 THEN 1 END) AS `worst_route`
 FROM `flowc_rows`
 """
 
@@ -304,6 +373,14 @@ TABLE_DESCRIPTION = {
             "type": "bigint"
         },
         {
+            "name": "routes",
+            "type": "bigint"
+        },
+        {
+            "name": "worst_route",
+            "type": "varchar(16)"
+        },
+        {
             "name": "avg_delay",
             "type": "double precision"
         },
@@ -324,6 +401,8 @@ CREATE TABLE IF NOT EXISTS airlines.airport_delays (
   flight_date      date,
   dep_airport      varchar(128),
   flights          bigint,
+  routes           bigint,
+  worst_route      varchar(16),
   avg_delay        double precision,
   max_delay        integer,
   _flowc_partition varchar(1024)

@@ -25,7 +25,7 @@ SCHEMA = "airlines"
 TARGET = "airlines.delayed_flights_fact"
 TARGET_REF = "delayed_flights_fact"
 STAGE_PREFIX = "delayed_flights_fact__flowc_stage_"
-COLUMNS = ["year", "month", "day", "flight_date", "dep_time", "delay", "distance", "dep_airport", "dep_city", "dep_state", "arr_airport", "arr_city", "arr_state"]
+COLUMNS = ["year", "month", "day", "flight_date", "dep_time", "dep_weekday", "delay", "delay_rank", "prev_delay", "distance", "route", "dep_airport", "dep_city", "dep_state", "arr_airport", "arr_city", "arr_state"]
 PARTITION_COLUMNS = {"day": "day", "month": "month", "year": "year"}
 MERGE_KEY = []
 
@@ -155,26 +155,53 @@ WITH `step1` AS (
 ),
 `step2` AS (
   SELECT
-    `l`.`date`,
-    `l`.`delay`,
-    `l`.`distance`,
-    `l`.`origin`,
-    `l`.`destination`,
-    `l`.`year`,
-    `l`.`month`,
-    `l`.`day`,
-    `dep`.`iata` AS `dep.iata`,
-    `dep`.`name` AS `dep.name`,
-    `dep`.`city` AS `dep.city`,
-    `dep`.`state` AS `dep.state`,
-    `dep`.`country` AS `dep.country`,
-    `dep`.`latitude` AS `dep.latitude`,
-    `dep`.`longitude` AS `dep.longitude`
-  FROM `step1` AS `l`
-  LEFT JOIN `airports` AS `dep`
-    ON (`l`.`origin` = `dep`.`iata`)
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    CAST(`date` AS DATE) AS `flight_date`,
+    concat_ws('-', `origin`, `destination`) AS `route`,
+    dayofweek(`date`) AS `dep_weekday`
+  FROM `step1`
 ),
 `step3` AS (
+  SELECT
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    `flight_date`,
+    `route`,
+    `dep_weekday`,
+    rank() OVER (PARTITION BY `origin`, `flight_date` ORDER BY `delay` DESC NULLS LAST) AS `delay_rank`
+  FROM `step2`
+),
+`step4` AS (
+  SELECT
+    `date`,
+    `delay`,
+    `distance`,
+    `origin`,
+    `destination`,
+    `year`,
+    `month`,
+    `day`,
+    `flight_date`,
+    `route`,
+    `dep_weekday`,
+    `delay_rank`,
+    lag(`delay`) OVER (PARTITION BY `origin`, `flight_date` ORDER BY `date` ASC NULLS FIRST, `delay` ASC NULLS FIRST, `distance` ASC NULLS FIRST, `destination` ASC NULLS FIRST, `year` ASC NULLS FIRST, `month` ASC NULLS FIRST, `day` ASC NULLS FIRST, `route` ASC NULLS FIRST, `dep_weekday` ASC NULLS FIRST, `delay_rank` ASC NULLS FIRST) AS `prev_delay`
+  FROM `step3`
+),
+`step5` AS (
   SELECT
     `l`.`date`,
     `l`.`delay`,
@@ -184,6 +211,37 @@ WITH `step1` AS (
     `l`.`year`,
     `l`.`month`,
     `l`.`day`,
+    `l`.`flight_date`,
+    `l`.`route`,
+    `l`.`dep_weekday`,
+    `l`.`delay_rank`,
+    `l`.`prev_delay`,
+    `dep`.`iata` AS `dep.iata`,
+    `dep`.`name` AS `dep.name`,
+    `dep`.`city` AS `dep.city`,
+    `dep`.`state` AS `dep.state`,
+    `dep`.`country` AS `dep.country`,
+    `dep`.`latitude` AS `dep.latitude`,
+    `dep`.`longitude` AS `dep.longitude`
+  FROM `step4` AS `l`
+  LEFT JOIN `airports` AS `dep`
+    ON (`l`.`origin` = `dep`.`iata`)
+),
+`step6` AS (
+  SELECT
+    `l`.`date`,
+    `l`.`delay`,
+    `l`.`distance`,
+    `l`.`origin`,
+    `l`.`destination`,
+    `l`.`year`,
+    `l`.`month`,
+    `l`.`day`,
+    `l`.`flight_date`,
+    `l`.`route`,
+    `l`.`dep_weekday`,
+    `l`.`delay_rank`,
+    `l`.`prev_delay`,
     `l`.`dep.iata`,
     `l`.`dep.name`,
     `l`.`dep.city`,
@@ -198,7 +256,7 @@ WITH `step1` AS (
     `arr`.`country` AS `arr.country`,
     `arr`.`latitude` AS `arr.latitude`,
     `arr`.`longitude` AS `arr.longitude`
-  FROM `step2` AS `l`
+  FROM `step5` AS `l`
   LEFT JOIN `airports` AS `arr`
     ON (`l`.`destination` = `arr`.`iata`)
 )
@@ -206,17 +264,21 @@ SELECT
   `year`,
   `month`,
   `day`,
-  CAST(`date` AS DATE) AS `flight_date`,
+  `flight_date`,
   `date` AS `dep_time`,
+  `dep_weekday`,
   `delay`,
+  `delay_rank`,
+  `prev_delay`,
   `distance`,
+  `route`,
   `dep.name` AS `dep_airport`,
   `dep.city` AS `dep_city`,
   `dep.state` AS `dep_state`,
   `arr.name` AS `arr_airport`,
   `arr.city` AS `arr_city`,
   `arr.state` AS `arr_state`
-FROM `step3`
+FROM `step6`
 """),
 ]
 
@@ -229,8 +291,12 @@ SELECT
   `day`,
   `flight_date`,
   `dep_time`,
+  `dep_weekday`,
   `delay`,
+  `delay_rank`,
+  `prev_delay`,
   `distance`,
+  `route`,
   `dep_airport`,
   `dep_city`,
   `dep_state`,
@@ -248,8 +314,12 @@ SELECT
   `day`,
   `flight_date`,
   `dep_time`,
+  `dep_weekday`,
   `delay`,
+  `delay_rank`,
+  `prev_delay`,
   `distance`,
+  `route`,
   `dep_airport`,
   `dep_city`,
   `dep_state`,
@@ -283,12 +353,13 @@ FROM `flowc_rows`
 
 # Values too long for their char/varchar column (Redshift counts bytes):
 # one count per column of LENGTH_COLUMNS, in order.
-LENGTH_COLUMNS = [("year", "char(4)"), ("month", "char(2)"), ("day", "char(2)"), ("dep_airport", "varchar(128)"), ("dep_city", "varchar(64)"), ("dep_state", "varchar(8)"), ("arr_airport", "varchar(128)"), ("arr_city", "varchar(64)"), ("arr_state", "varchar(8)")]
+LENGTH_COLUMNS = [("year", "char(4)"), ("month", "char(2)"), ("day", "char(2)"), ("route", "varchar(16)"), ("dep_airport", "varchar(128)"), ("dep_city", "varchar(64)"), ("dep_state", "varchar(8)"), ("arr_airport", "varchar(128)"), ("arr_city", "varchar(64)"), ("arr_state", "varchar(8)")]
 LENGTH_SQL = """
 SELECT
   COUNT(CASE WHEN octet_length(`year`) > 4 OR octet_length(`year`) <> length(`year`) THEN 1 END) AS `year`,
   COUNT(CASE WHEN octet_length(`month`) > 2 OR octet_length(`month`) <> length(`month`) THEN 1 END) AS `month`,
   COUNT(CASE WHEN octet_length(`day`) > 2 OR octet_length(`day`) <> length(`day`) THEN 1 END) AS `day`,
+  COUNT(CASE WHEN octet_length(`route`) > 16 THEN 1 END) AS `route`,
   COUNT(CASE WHEN octet_length(`dep_airport`) > 128 THEN 1 END) AS `dep_airport`,
   COUNT(CASE WHEN octet_length(`dep_city`) > 64 THEN 1 END) AS `dep_city`,
   COUNT(CASE WHEN octet_length(`dep_state`) > 8 THEN 1 END) AS `dep_state`,
@@ -332,12 +403,28 @@ TABLE_DESCRIPTION = {
             "type": "timestamp"
         },
         {
+            "name": "dep_weekday",
+            "type": "integer"
+        },
+        {
             "name": "delay",
+            "type": "integer"
+        },
+        {
+            "name": "delay_rank",
+            "type": "integer"
+        },
+        {
+            "name": "prev_delay",
             "type": "integer"
         },
         {
             "name": "distance",
             "type": "integer"
+        },
+        {
+            "name": "route",
+            "type": "varchar(16)"
         },
         {
             "name": "dep_airport",
@@ -378,8 +465,12 @@ CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (
   day         char(2),
   flight_date date,
   dep_time    timestamp,
+  dep_weekday integer,
   delay       integer,
+  delay_rank  integer,
+  prev_delay  integer,
   distance    integer,
+  route       varchar(16),
   dep_airport varchar(128),
   dep_city    varchar(64),
   dep_state   varchar(8),

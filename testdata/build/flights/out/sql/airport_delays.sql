@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS airlines.airport_delays (
   flight_date      date,
   dep_airport      varchar(128),
   flights          bigint,
+  routes           bigint,
+  worst_route      varchar(16),
   avg_delay        double precision,
   max_delay        integer,
   _flowc_partition varchar(1024)
