@@ -54,8 +54,11 @@ const (
 	stBadInput      = "Bad input"
 	stNotifySuccess = "Notify success"
 	stNotifyFailure = "Notify failure"
-	stSucceeded     = "Succeeded"
-	stFailed        = "Failed"
+	// stNotifyFailureShort sends the failure without its cause when the
+	// full message could not be published.
+	stNotifyFailureShort = "Notify failure, short"
+	stSucceeded          = "Succeeded"
+	stFailed             = "Failed"
 )
 
 // loadConcurrency is how many Glue jobs of one run run at once.

@@ -199,8 +199,19 @@ func (a *asl) notify() {
 		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
 		Set("Catch", catchAll()).
 		Set("Next", stSucceeded))
+	// The failure message carries the cause, which for failed tables
+	// lists each with its job's error: with many tables it can pass SNS's
+	// limit ("at most 256 KB in size (262,144 bytes)", SNS Publish API
+	// reference, Message), and the publish fails. Then a short message
+	// without the cause is sent instead, so the team still hears of the
+	// failure; the run fails with its own error either way.
 	a.add(stNotifyFailure, publish(layout.OutcomeFailure, snsSubject(who, ": run FAILED"),
 		formatFn(head+" failed. Error: {}. Cause: {}", "$.run.source", "$.run.scope", "$.error.Error", "$.error.Cause")).
+		Set("Catch", []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.notifyError").Set("Next", stNotifyFailureShort)}).
+		Set("Next", stFailed))
+	a.add(stNotifyFailureShort, publish(layout.OutcomeFailure, snsSubject(who, ": run FAILED"),
+		formatFn(head+" failed with error {}. The full message, with the cause, could not be published (SNS takes at most 256 KB): see flowc runs --status failed.", "$.run.source", "$.run.scope", "$.error.Error")).
+		Set("Catch", []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.notifyError").Set("Next", stFailed)}).
 		Set("Next", stFailed))
 	a.add(stSucceeded, obj{}.Set("Type", "Succeed"))
 	// Error names starting with "States." are reserved, so the run fails

@@ -31,6 +31,7 @@ const (
 	StLoad                  = stLoad
 	StNotRegistered         = stNotRegistered
 	StNotifyFailure         = stNotifyFailure
+	StNotifyFailureShort    = stNotifyFailureShort
 	StNotifySuccess         = stNotifySuccess
 	StOtherObject           = stOtherObject
 	StRegister              = stRegister
