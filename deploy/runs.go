@@ -24,6 +24,7 @@ type SFN interface {
 	sfn.ListExecutionsAPIClient
 	DescribeExecution(ctx context.Context, in *sfn.DescribeExecutionInput, optFns ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
 	StartExecution(ctx context.Context, in *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+	GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, optFns ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error)
 }
 
 // ListS3 is the part of the S3 API the run commands use to find a
@@ -99,6 +100,60 @@ type Run struct {
 	// NoRun is why an execution ended without a run of its own (the
 	// state machine's output layout.NoRun); Runs leaves these out.
 	NoRun string
+	// Tables is each table's outcome, from the load's results: the
+	// execution's output when it succeeded, the load state's output in
+	// its history when it failed (nil when the run never reached it).
+	Tables []TableRun
+}
+
+// TableRun is one table's outcome in a run.
+type TableRun struct {
+	Table    string
+	OK       bool
+	JobRunID string
+	Error    string // "Error: cause" of a failed job
+}
+
+// loadResults reads the tables' outcomes from a state's output JSON
+// (layout.LoadState's "results").
+func loadResults(output string) []TableRun {
+	var out struct {
+		Results []struct {
+			Table  string `json:"table"`
+			OK     bool   `json:"ok"`
+			JobRun string `json:"job_run"`
+			Error  string `json:"error"`
+			Cause  string `json:"cause"`
+		} `json:"results"`
+	}
+	if json.Unmarshal([]byte(output), &out) != nil {
+		return nil
+	}
+	var tables []TableRun
+	for _, r := range out.Results {
+		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun}
+		if !r.OK {
+			t.Error = strings.TrimSpace(r.Error + ": " + r.Cause)
+		}
+		tables = append(tables, t)
+	}
+	return tables
+}
+
+// failedLoad reads the load state's output from the history of a failed
+// execution, newest events first: the run fails after the load, so its
+// exit is among the last events.
+func (p *Pipeline) failedLoad(ctx context.Context, arn string) ([]TableRun, error) {
+	out, err := p.SFN.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn, ReverseOrder: true, MaxResults: 100})
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of execution %s: %w", arn, awsErr(err))
+	}
+	for _, ev := range out.Events {
+		if d := ev.StateExitedEventDetails; d != nil && aws.ToString(d.Name) == layout.LoadState {
+			return loadResults(aws.ToString(d.Output)), nil
+		}
+	}
+	return nil, nil
 }
 
 // statusWord maps an execution status to the run statuses flowc shows:
@@ -232,6 +287,15 @@ func (p *Pipeline) describe(ctx context.Context, arn string) (Run, error) {
 	if json.Unmarshal([]byte(aws.ToString(d.Output)), &out) == nil {
 		if why, ok := out[layout.NoRun].(string); ok {
 			r.NoRun = why
+		}
+	}
+	switch {
+	case r.NoRun != "":
+	case d.Status == sfntypes.ExecutionStatusSucceeded:
+		r.Tables = loadResults(aws.ToString(d.Output))
+	case d.Status == sfntypes.ExecutionStatusFailed:
+		if r.Tables, err = p.failedLoad(ctx, arn); err != nil {
+			return Run{}, err
 		}
 	}
 	return r, nil

@@ -98,6 +98,7 @@ type fakeSFN struct {
 	execs               []sfntypes.ExecutionListItem
 	inputs              map[string]string
 	outputs             map[string]string
+	history             map[string][]sfntypes.HistoryEvent
 	mu                  sync.Mutex
 	inFlight, maxFlight int
 	described           []string
@@ -132,6 +133,10 @@ func (f *fakeSFN) DescribeExecution(_ context.Context, in *sfn.DescribeExecution
 		}
 	}
 	return nil, errors.New("no such execution")
+}
+
+func (f *fakeSFN) GetExecutionHistory(_ context.Context, in *sfn.GetExecutionHistoryInput, _ ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error) {
+	return &sfn.GetExecutionHistoryOutput{Events: f.history[*in.ExecutionArn]}, nil
 }
 
 func (f *fakeSFN) StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
@@ -277,5 +282,36 @@ func TestRunsLeaveOutNoRuns(t *testing.T) {
 	}
 	if len(runs) != 1 || runs[0].Name != "uuid-2" || runs[0].Status != "failed" {
 		t.Errorf("runs: %+v; want only the failed run uuid-2", runs)
+	}
+}
+
+// TestRunsTables: a run's tables come from the load's results, in the
+// execution's output when it succeeded and from the load state's exit in
+// its history when it failed.
+func TestRunsTables(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	f := &fakeSFN{inputs: map[string]string{}, outputs: map[string]string{}, history: map[string][]sfntypes.HistoryEvent{}}
+	results := `{"results":[{"table":"a","ok":true,"job_run":"jr_1","line":"x"},{"table":"b","ok":false,"error":"States.TaskFailed","cause":"boom","line":"y"}]}`
+	for i, st := range []sfntypes.ExecutionStatus{sfntypes.ExecutionStatusSucceeded, sfntypes.ExecutionStatusFailed} {
+		arn := fmt.Sprintf("arn:x:uuid-%d", i)
+		f.execs = append(f.execs, sfntypes.ExecutionListItem{ExecutionArn: aws.String(arn), Name: aws.String(fmt.Sprintf("uuid-%d", i)),
+			Status: st, StartDate: aws.Time(now.Add(-time.Duration(i) * time.Minute))})
+		f.inputs[arn] = `{"source":"flights","bucket":"b","key":"raw/flights/year=2001/month=01/day=17/f.csv"}`
+	}
+	f.outputs["arn:x:uuid-0"] = `{"results":[{"table":"a","ok":true,"job_run":"jr_0","line":"x"}]}`
+	f.history["arn:x:uuid-1"] = []sfntypes.HistoryEvent{
+		{Type: sfntypes.HistoryEventTypeExecutionFailed},
+		{Type: sfntypes.HistoryEventTypeMapStateExited, StateExitedEventDetails: &sfntypes.StateExitedEventDetails{Name: aws.String("Load tables"), Output: aws.String(results)}},
+	}
+	p := &Pipeline{SFN: f, Parallel: 2, Sources: []SourceLayout{{Name: "flights", Prefix: "raw/flights/", Columns: []string{"year", "month", "day"}}}}
+	runs, err := p.Runs(context.Background(), RunQuery{})
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs: %v %+v", err, runs)
+	}
+	if got := fmt.Sprint(runs[0].Tables); got != "[{a true jr_0 }]" {
+		t.Errorf("succeeded run's tables: %s", got)
+	}
+	if got := fmt.Sprint(runs[1].Tables); got != "[{a true jr_1 } {b false  States.TaskFailed: boom}]" {
+		t.Errorf("failed run's tables: %s", got)
 	}
 }

@@ -85,6 +85,12 @@ const (
 	OutcomeFailure   = "failure"
 )
 
+// LoadState is the state machine's Map state that runs every table's Glue
+// job; its output's "results" holds one entry per table: {"table", "ok",
+// "job_run"} or {"table", "ok": false, "error", "cause"}. `flowc runs`
+// reads it.
+const LoadState = "Load tables"
+
 // NoRun is the key of the output of an execution that ends without a run
 // of its own (a duplicate event, an arrival handed to the run that holds
 // the partition, an object outside the source): {"flowc_no_run": REASON}.

@@ -179,7 +179,8 @@ func TestOperate(t *testing.T) {
 
 	out, _ := flowcExit(t, 0, "runs", "--env", "dev", spec)
 	t.Logf("flowc runs:\n%s", out)
-	contains(t, "runs", out, "PARTITION", "year=2001/month=01/day=01  succeeded", "year=2001/month=01/day=02  failed", "flowc.RunFailed: ")
+	contains(t, "runs", out, "PARTITION", "year=2001/month=01/day=01  succeeded", "year=2001/month=01/day=02  failed", "flowc.RunFailed: ",
+		"  table delayed_flights_fact failed: ")
 	if strings.Index(out, "day=02") > strings.Index(out, "day=01") {
 		t.Errorf("runs are not newest first:\n%s", out)
 	}
@@ -188,15 +189,31 @@ func TestOperate(t *testing.T) {
 		Runs []struct {
 			ExecutionArn, Partition, Status, Started, Error, Cause string
 			Stopped                                                *string
-			Tables                                                 []any
+			Tables                                                 []struct {
+				Table, Status, JobRunID, Error string
+			}
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("runs --format json: %v\n%s", err, out)
 	}
 	if len(doc.Runs) != 1 || doc.Runs[0].Partition != "year=2001/month=01/day=02" || doc.Runs[0].Status != "failed" ||
-		doc.Runs[0].Error != "flowc.RunFailed" || !strings.Contains(doc.Runs[0].Cause, "delayed") || doc.Runs[0].Stopped == nil || doc.Runs[0].Tables == nil {
+		doc.Runs[0].Error != "flowc.RunFailed" || !strings.Contains(doc.Runs[0].Cause, "delayed") || doc.Runs[0].Stopped == nil {
 		t.Errorf("runs --status failed --format json:\n%s", out)
+	}
+	// The load's results, from the failed execution's history: the
+	// tagged job failed, the other loaded.
+	if len(doc.Runs) == 1 {
+		got := map[string]string{}
+		for _, tb := range doc.Runs[0].Tables {
+			got[tb.Table] = tb.Status
+			if tb.Status == "failed" && tb.Error == "" {
+				t.Errorf("failed table %s without its error", tb.Table)
+			}
+		}
+		if got["delayed_flights_fact"] != "failed" || got["airport_delays"] != "succeeded" {
+			t.Errorf("tables of the failed run: %v\n%s", got, out)
+		}
 	}
 	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--partition", "2001-01-01", spec)
 	if !strings.Contains(out, "day=01") || strings.Contains(out, "day=02") {

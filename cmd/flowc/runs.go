@@ -33,8 +33,9 @@ execution is failed), the start (UTC) and the duration, and for a failed run the
 error and the first line of its cause. --since (default 7d; a Go duration or a number of days,
 e.g. 36h, 30d) bounds how far back; --status and --partition filter.
 --format json prints {"runs": [{"execution_arn", "name", "source", "partition", "status",
-"started", "stopped", "tables", "error", "cause"}]}; "tables" is empty for now (the per-table
-outcome is not read yet).
+"started", "stopped", "tables": [{"table", "status", "job_run_id", "error"}], "error", "cause"}]};
+"tables" is each table's outcome when the run reached the load (empty before it). A failed run's
+text line is followed by one line per failed table.
 
 Exit codes: 0 listed; 1 spec errors; 2 usage errors and AWS failures.
 
@@ -112,6 +113,11 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 		fmt.Fprintf(e.stdout, "%-*s  %-9s  %-20s  %s\n", width, partitionWord(r), r.Status, r.Started.UTC().Format("2006-01-02 15:04:05Z"), duration(r))
 		if r.Status == "failed" {
 			fmt.Fprintf(e.stdout, "  %s\n", clip(reason(r), maxReason))
+			for _, t := range r.Tables {
+				if !t.OK {
+					fmt.Fprintf(e.stdout, "  table %s failed: %s\n", t.Table, clip(firstLineOf(t.Error), maxReason))
+				}
+			}
 		}
 	}
 	return nil
@@ -179,7 +185,7 @@ type runJSON struct {
 	Cause        string      `json:"cause"`
 }
 
-// tableJSON is one table's outcome in a run (not filled yet).
+// tableJSON is one table's outcome in a run.
 type tableJSON struct {
 	Table    string `json:"table"`
 	Status   string `json:"status"`
@@ -194,6 +200,13 @@ func printRunsJSON(e *env, runs []deploy.Run) error {
 	for _, r := range runs {
 		j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
 			Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+		for _, t := range r.Tables {
+			tj := tableJSON{Table: t.Table, Status: "succeeded", JobRunID: t.JobRunID, Error: t.Error}
+			if !t.OK {
+				tj.Status = "failed"
+			}
+			j.Tables = append(j.Tables, tj)
+		}
 		if !r.Stopped.IsZero() {
 			s := r.Stopped.UTC().Format(time.RFC3339)
 			j.Stopped = &s
@@ -203,4 +216,10 @@ func printRunsJSON(e *env, runs []deploy.Run) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// firstLineOf is s up to its first line break.
+func firstLineOf(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

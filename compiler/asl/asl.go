@@ -47,7 +47,7 @@ import (
 // State names shared by every route.
 const (
 	stCheckSource   = "Check source"
-	stLoad          = "Load tables"
+	stLoad          = layout.LoadState
 	stAnyFailed     = "Count failed tables"
 	stTablesFailed  = "Tables failed?"
 	stListFailures  = "List failed tables"
