@@ -107,52 +107,7 @@ func CompileWith(pl *ir.IR, opt Options) (*Output, *diag.Set) {
 // compileIR runs the backends over a lowered pipeline.
 func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b := &builder{files: map[string][]byte{}}
-	if opt.limitsOnly {
-		// The assets' keys (content hashes) have their length whatever
-		// the content: empty stand-ins give templates of the same size.
-		if len(pl.Tables) > 0 {
-			b.add(layout.GlueRuntimePath, nil)
-			b.asset(layout.GlueRuntimePath)
-		}
-		for _, t := range pl.Tables {
-			b.add(layout.GlueScriptPath(t.Name), nil)
-			b.asset(layout.GlueScriptPath(t.Name))
-		}
-	} else if len(pl.Tables) > 0 {
-		rt, err := glue.Runtime()
-		if err != nil {
-			internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
-			return nil, ds
-		}
-		b.add(layout.GlueRuntimePath, rt)
-		b.asset(layout.GlueRuntimePath)
-	}
-	var scripts []script
-	if !opt.limitsOnly {
-		scripts = glueScripts(pl, opt.AllowDestructive)
-	}
-	for i, t := range pl.Tables {
-		if opt.limitsOnly {
-			break
-		}
-		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
-			// The checker refuses the name (FC216): reaching this is a bug.
-			internalError(ds, t.Pos, "naming the Glue script of table "+t.Name,
-				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
-			continue
-		}
-		py, err := scripts[i].py, scripts[i].err
-		if err != nil {
-			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
-			continue
-		}
-		b.add(layout.GlueScriptPath(t.Name), py)
-		b.asset(layout.GlueScriptPath(t.Name))
-		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
-	}
-	if len(pl.Tables) > 0 {
-		b.add(layout.SchemaDDLPath, ddl.SchemaFile(pl))
-	}
+	b.glueFiles(pl, opt, ds)
 	if ds.HasErrors() {
 		return nil, ds
 	}
@@ -210,6 +165,49 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		}
 	}
 	return out, ds
+}
+
+// glueFiles adds the Glue runtime, each table's script and DDL, and the
+// schema's DDL. For CheckLimits the runtime and the scripts are empty
+// stand-ins: an asset's key (its content hash) has its length whatever the
+// content, so the templates that name them have the sizes of a build's.
+func (b *builder) glueFiles(pl *ir.IR, opt Options, ds *diag.Set) {
+	if len(pl.Tables) == 0 {
+		return
+	}
+	if opt.limitsOnly {
+		b.add(layout.GlueRuntimePath, nil)
+		b.asset(layout.GlueRuntimePath)
+		for _, t := range pl.Tables {
+			b.add(layout.GlueScriptPath(t.Name), nil)
+			b.asset(layout.GlueScriptPath(t.Name))
+		}
+		return
+	}
+	rt, err := glue.Runtime()
+	if err != nil {
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "writing the Glue runtime", err)
+		return
+	}
+	b.add(layout.GlueRuntimePath, rt)
+	b.asset(layout.GlueRuntimePath)
+	scripts := glueScripts(pl, opt.AllowDestructive)
+	for i, t := range pl.Tables {
+		if layout.GlueScriptPath(t.Name) == layout.GlueRuntimePath {
+			// The checker refuses the name (FC216): reaching this is a bug.
+			internalError(ds, t.Pos, "naming the Glue script of table "+t.Name,
+				fmt.Errorf("%s is the Glue runtime's path (the checker's FC216 should have refused the name)", layout.GlueRuntimePath))
+			continue
+		}
+		if err := scripts[i].err; err != nil {
+			internalError(ds, t.Pos, "generating the Glue script of table "+t.Name, err)
+			continue
+		}
+		b.add(layout.GlueScriptPath(t.Name), scripts[i].py)
+		b.asset(layout.GlueScriptPath(t.Name))
+		b.add(layout.DDLPath(t.Name), ddl.File(pl, t))
+	}
+	b.add(layout.SchemaDDLPath, ddl.SchemaFile(pl))
 }
 
 // script is one table's Glue script or why it could not be written.

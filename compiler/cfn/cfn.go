@@ -160,6 +160,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	c.alertKey(t)
 	c.deadLetter(t)
 	c.timedOut(t)
+	c.alarmsMayPublish(t)
 
 	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
 	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")

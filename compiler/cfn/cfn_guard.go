@@ -141,21 +141,10 @@ func (c *cfn) deadLetter(t *cloudformation.Template) {
 	// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
 	// A queue without messages reports 0; missing data (a new queue) is
 	// not a breach.
-	t.Resources[idDeadLetterAlarm] = &cloudwatch.Alarm{
-		AlarmName:          cloudformation.String(n.DeadLetterQueue()),
-		AlarmDescription:   cloudformation.String("flowc: a trigger of " + n.StateMachine() + " could not be delivered for 24 hours and is in SQS queue " + n.DeadLetterQueue() + "; start its run by hand, then delete the message"),
-		Namespace:          cloudformation.String("AWS/SQS"),
-		MetricName:         cloudformation.String("ApproximateNumberOfMessagesVisible"),
-		Dimensions:         []cloudwatch.Alarm_Dimension{{Name: "QueueName", Value: cloudformation.GetAtt(idDeadLetterQueue, "QueueName")}},
-		Statistic:          cloudformation.String("Maximum"),
-		Period:             cloudformation.Int(300),
-		EvaluationPeriods:  1,
-		Threshold:          cloudformation.Float64(0),
-		ComparisonOperator: "GreaterThanThreshold",
-		TreatMissingData:   cloudformation.String("notBreaching"),
-		AlarmActions:       []string{cloudformation.Ref(idAlertTopic)},
-	}
-	c.alarmMayPublish(t, n.DeadLetterQueue())
+	t.Resources[idDeadLetterAlarm] = alertAlarm(n.DeadLetterQueue(),
+		"flowc: a trigger of "+n.StateMachine()+" could not be delivered for 24 hours and is in SQS queue "+n.DeadLetterQueue()+"; start its run by hand, then delete the message",
+		"AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum",
+		cloudwatch.Alarm_Dimension{Name: "QueueName", Value: cloudformation.GetAtt(idDeadLetterQueue, "QueueName")})
 }
 
 // timedOut adds an alarm that e-mails the alert topic when an execution
@@ -169,13 +158,23 @@ func (c *cfn) deadLetter(t *cloudformation.Template) {
 func (c *cfn) timedOut(t *cloudformation.Template) {
 	n := c.pl.Names
 	name := n.StateMachine() + "-timed-out"
-	t.Resources[idRunsTimedOutAlarm] = &cloudwatch.Alarm{
+	t.Resources[idRunsTimedOutAlarm] = alertAlarm(name,
+		"flowc: a run of "+n.StateMachine()+" timed out (the state machine's TimeoutSeconds) and sent no failure alert of its own; see flowc runs --status failed",
+		"AWS/States", "ExecutionsTimedOut", "Sum",
+		cloudwatch.Alarm_Dimension{Name: "StateMachineArn", Value: cloudformation.Ref(idStateMachine)})
+}
+
+// alertAlarm is an alarm that e-mails the alert topic as soon as the
+// metric, over five minutes, is above 0; no data (nothing happened) is not
+// a breach.
+func alertAlarm(name, description, namespace, metric, statistic string, dim cloudwatch.Alarm_Dimension) *cloudwatch.Alarm {
+	return &cloudwatch.Alarm{
 		AlarmName:          cloudformation.String(name),
-		AlarmDescription:   cloudformation.String("flowc: a run of " + n.StateMachine() + " timed out (the state machine's TimeoutSeconds) and sent no failure alert of its own; see flowc runs --status failed"),
-		Namespace:          cloudformation.String("AWS/States"),
-		MetricName:         cloudformation.String("ExecutionsTimedOut"),
-		Dimensions:         []cloudwatch.Alarm_Dimension{{Name: "StateMachineArn", Value: cloudformation.Ref(idStateMachine)}},
-		Statistic:          cloudformation.String("Sum"),
+		AlarmDescription:   cloudformation.String(description),
+		Namespace:          cloudformation.String(namespace),
+		MetricName:         cloudformation.String(metric),
+		Dimensions:         []cloudwatch.Alarm_Dimension{dim},
+		Statistic:          cloudformation.String(statistic),
 		Period:             cloudformation.Int(300),
 		EvaluationPeriods:  1,
 		Threshold:          cloudformation.Float64(0),
@@ -183,14 +182,13 @@ func (c *cfn) timedOut(t *cloudformation.Template) {
 		TreatMissingData:   cloudformation.String("notBreaching"),
 		AlarmActions:       []string{cloudformation.Ref(idAlertTopic)},
 	}
-	c.alarmMayPublish(t, name)
 }
 
-// alarmMayPublish adds to the alert topic's policy a statement letting
-// CloudWatch alarms of this account publish to it
+// alarmsMayPublish adds to the alert topic's policy a statement letting
+// the template's CloudWatch alarms (by ARN, in this account) publish to it
 // (cloudwatch.amazonaws.com, aws:SourceAccount; SNS Developer Guide,
 // "Amazon SNS access control" / CloudWatch User Guide, alarm actions).
-func (c *cfn) alarmMayPublish(t *cloudformation.Template, alarm string) {
+func (c *cfn) alarmsMayPublish(t *cloudformation.Template) {
 	p, ok := t.Resources[idAlertTopicPolicy].(*sns.TopicPolicy)
 	if !ok {
 		return
@@ -199,20 +197,18 @@ func (c *cfn) alarmMayPublish(t *cloudformation.Template, alarm string) {
 	if !ok {
 		return
 	}
-	for i, st := range doc.Statement { // a second alarm joins the statement
-		if st.Sid != "CloudWatchAlarms" {
-			continue
+	var arns []string
+	for _, id := range []string{idDeadLetterAlarm, idRunsTimedOutAlarm} {
+		if a, ok := t.Resources[id].(*cloudwatch.Alarm); ok {
+			arns = append(arns, arn("cloudwatch", "alarm:"+*a.AlarmName))
 		}
-		like := st.Condition["ArnLike"].(map[string]any)
-		switch v := like["aws:SourceArn"].(type) {
-		case string:
-			like["aws:SourceArn"] = []string{v, arn("cloudwatch", "alarm:"+alarm)}
-		case []string:
-			like["aws:SourceArn"] = append(v, arn("cloudwatch", "alarm:"+alarm))
-		}
-		doc.Statement[i] = st
-		p.PolicyDocument = doc
+	}
+	var source any = arns
+	switch len(arns) {
+	case 0:
 		return
+	case 1:
+		source = arns[0]
 	}
 	doc.Statement = append(doc.Statement, statement{
 		Sid:       "CloudWatchAlarms",
@@ -222,7 +218,7 @@ func (c *cfn) alarmMayPublish(t *cloudformation.Template, alarm string) {
 		Resource:  []string{cloudformation.Ref(idAlertTopic)},
 		Condition: map[string]any{
 			"StringEquals": map[string]any{"aws:SourceAccount": cloudformation.Ref("AWS::AccountId")},
-			"ArnLike":      map[string]any{"aws:SourceArn": arn("cloudwatch", "alarm:"+alarm)},
+			"ArnLike":      map[string]any{"aws:SourceArn": source},
 		},
 	})
 	p.PolicyDocument = doc
