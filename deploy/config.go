@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/smithy-go/logging"
 	"io"
 	"os"
 	"strings"
@@ -26,7 +27,10 @@ var errNoRegion = errors.New("no AWS region: set region: in the environment, or 
 // environment and shared config sources used by the SDK", package doc of
 // aws-sdk-go-v2/config). No region at all is errNoRegion.
 func loadConfig(ctx context.Context, region string, optFns ...func(*config.LoadOptions) error) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer)}
+	// The SDK's own log lines (e.g. "WARN falling back to IMDSv1" while it
+	// looks for credentials) are not for flowc's users: what fails reaches
+	// them as an error with a hint.
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(credentialsRetryer), config.WithLogger(logging.Nop{})}
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}

@@ -115,6 +115,9 @@ func runBackfill(e *env, fl backfillFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := o.connect(e); err != nil {
+		return err
+	}
 	parts, files, err := o.p.Partitions(e.ctx, src, keep)
 	if err != nil {
 		return awsFailure(err)

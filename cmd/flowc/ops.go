@@ -22,23 +22,26 @@ var runPoll = 5 * time.Second
 // heartbeat is how often a wait with nothing new says it is still waiting.
 var heartbeat = time.Minute
 
-// opened is a deployed environment the run commands work on.
+// opened is a deployed environment the run commands work on: the spec's
+// side (ir, sources) is read first, so arguments are checked against it
+// before connect reaches AWS.
 type opened struct {
-	ir *ir.IR
-	p  *deploy.Pipeline
+	ir       *ir.IR
+	specPath string
+	sources  []deploy.SourceLayout
+	p        *deploy.Pipeline // set by connect
 }
 
 // openEnv loads the spec (it need not compile: only the sources and the
-// names are read), connects to AWS in the environment's region and finds
+// names are read) and lays out its triggered sources; connect then finds
 // the deployed state machine.
 func openEnv(e *env, specPath, envName string) (*opened, error) {
 	s, err := loadSpec(e, specPath, loadOptions{env: envName, def: spec.NeedEnv})
 	if err != nil {
 		return nil, err
 	}
-	pl := s.ir
-	var sources []deploy.SourceLayout
-	for _, src := range pl.Sources {
+	o := &opened{ir: s.ir, specPath: specPath}
+	for _, src := range s.ir.Sources {
 		if !src.Triggered() {
 			continue
 		}
@@ -46,25 +49,33 @@ func openEnv(e *env, specPath, envName string) (*opened, error) {
 		for _, c := range src.Partitions {
 			l.Columns = append(l.Columns, c.Name)
 		}
-		sources = append(sources, l)
+		o.sources = append(o.sources, l)
 	}
+	return o, nil
+}
+
+// connect connects to AWS in the environment's region and finds the
+// deployed state machine.
+func (o *opened) connect(e *env) error {
+	pl := o.ir
 	conn, err := deploy.Connect(e.ctx, pl.Region, e.stderr)
 	if err != nil {
-		return nil, awsFailure(err)
+		return awsFailure(err)
 	}
-	p, err := deploy.OpenPipeline(e.ctx, conn, pl.Names.Stack(), again("deploy", pl.Env, specPath), sources)
+	p, err := deploy.OpenPipeline(e.ctx, conn, pl.Names.Stack(), again("deploy", pl.Env, o.specPath), o.sources)
 	if err != nil {
-		return nil, awsFailure(err)
+		return awsFailure(err)
 	}
 	p.Poll = runPoll
-	return &opened{ir: pl, p: p}, nil
+	o.p = p
+	return nil
 }
 
 // partitioned chooses the source whose partitions rerun and backfill
 // work on: --source, or the only on-arrival source with partitions.
 func (o *opened) partitioned(name string) (deploy.SourceLayout, error) {
 	var names []string
-	for _, s := range o.p.Sources {
+	for _, s := range o.sources {
 		if len(s.Columns) == 0 {
 			continue
 		}

@@ -120,6 +120,11 @@ func TestOpsUsage(t *testing.T) {
 		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "2001-01-02", "--partition", "*", spec}, "not both"},
 		{[]string{"backfill", "--env", "dev", "--partition", "*/*/*", "--all", "--only-failed", spec}, "--only-failed and --all: choose one"},
 		{[]string{"backfill", "--env", "dev", "--partition", "*/*/*", "--max-parallel", "0", spec}, "--max-parallel 0"},
+		// Arguments read against the spec are checked before AWS is reached
+		// (no stack, no credentials needed to be told).
+		{[]string{"rerun", "--env", "dev", spec, "2001-13"}, `partition "2001-13"`},
+		{[]string{"runs", "--env", "dev", "--partition", "someday", spec}, "--partition"},
+		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "soon", spec}, "soon"},
 	} {
 		_, errOut := flowcExit(t, 2, c.args...)
 		contains(t, strings.Join(c.args[:1], " "), errOut, c.want)

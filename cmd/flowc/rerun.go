@@ -58,6 +58,9 @@ func runRerun(e *env, envName, source string, noWait bool, specPath string, args
 		}
 		parts = append(parts, partitionPath(src.Columns, vals))
 	}
+	if err := o.connect(e); err != nil {
+		return err
+	}
 	var jobs []job
 	missing := 0
 	for _, part := range parts {

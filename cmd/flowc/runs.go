@@ -93,6 +93,9 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 			return err
 		}
 	}
+	if err := o.connect(e); err != nil {
+		return err
+	}
 	runs, err := o.p.Runs(e.ctx, q)
 	if err != nil {
 		return awsFailure(err)
@@ -142,7 +145,7 @@ func clip(s string, n int) string {
 // first whose columns it fits.
 func (o *opened) canonical(arg string) (string, error) {
 	var firstErr error
-	for _, s := range o.p.Sources {
+	for _, s := range o.sources {
 		if len(s.Columns) == 0 {
 			continue
 		}
