@@ -107,7 +107,7 @@ func newApp(e *env) *cli.App {
 		Usage:                "one YAML file to a serverless data pipeline on AWS",
 		UsageText:            "flowc COMMAND [options] SPEC",
 		Description:          "flowc validates a pipeline spec, compiles it to CloudFormation, a Step Functions state machine,\nGlue PySpark scripts and Redshift DDL, deploys it per environment, and runs it locally on DuckDB.\n\nExit codes: 0 success (warnings allowed); 1 spec errors, failed checks or differences;\n2 usage errors and failures of the tool or of AWS.",
-		Version:              version,
+		Version:              version + buildNote,
 		Reader:               e.stdin,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
