@@ -89,7 +89,7 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 		return err
 	}
 	if partition != "" {
-		if q.Partition, err = o.canonical(partition); err != nil {
+		if q.Partition, err = o.canonical("--partition", partition); err != nil {
 			return err
 		}
 	}
@@ -141,9 +141,10 @@ func clip(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// canonical reads --partition against the sources with partitions: the
-// first whose columns it fits.
-func (o *opened) canonical(arg string) (string, error) {
+// canonical reads a partition argument (label names it in messages:
+// "--partition", or "" for a command's PARTITION) against the sources with
+// partitions: the first whose columns it fits.
+func (o *opened) canonical(label, arg string) (string, error) {
 	var firstErr error
 	for _, s := range o.sources {
 		if len(s.Columns) == 0 {
@@ -157,10 +158,13 @@ func (o *opened) canonical(arg string) (string, error) {
 			firstErr = err
 		}
 	}
-	if firstErr == nil {
-		return "", usageErr("--partition: the pipeline has no source with partitions")
+	if label != "" {
+		label += ": "
 	}
-	return "", usageErr("--partition: %v", firstErr)
+	if firstErr == nil {
+		return "", usageErr("%sthe pipeline has no source with partitions", label)
+	}
+	return "", usageErr("%s%v", label, firstErr)
 }
 
 // partitionWord is how a run's partition reads in the list.
