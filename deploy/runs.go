@@ -52,7 +52,7 @@ type Pipeline struct {
 	S3      ListS3
 	Logs    CWLogs   // flowc logs
 	Glue    GlueRuns // flowc logs
-	Machine string // the state machine's ARN
+	Machine string   // the state machine's ARN
 	Sources []SourceLayout
 	// Parallel bounds the DescribeExecution calls in flight (default 8).
 	Parallel int
