@@ -99,6 +99,9 @@ func runLogs(e *env, envName, specPath, partArg string, tables []string, follow 
 	}
 	r, found, err := o.p.LatestRun(e.ctx, partition)
 	if err != nil {
+		if e.ctx.Err() != nil {
+			return interruptedBy(e, errors.New("cancelled"))
+		}
 		return awsFailure(err)
 	}
 	if !found {
@@ -254,7 +257,11 @@ func stepLine(s deploy.Step) string {
 	if len(about) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(about, ", "))
 	}
-	if s.Detail != "" {
+	switch {
+	case s.Detail == "":
+	case s.Event == deploy.StepRunStarted:
+		fmt.Fprintf(&b, " for %s", s.Detail)
+	default:
 		fmt.Fprintf(&b, ": %s", clip(firstLineOf(s.Detail), maxReason))
 	}
 	return b.String()
@@ -381,10 +388,15 @@ func (pr *logsPrinter) stopped(e *env, r deploy.Run, err error) error {
 		return err
 	}
 	_ = pr.done()
-	msg := fmt.Errorf("stopped following execution %s; the run goes on in AWS", r.Name)
+	return interruptedBy(e, fmt.Errorf("stopped following execution %s; the run goes on in AWS", r.Name))
+}
+
+// interruptedBy is the error of a command whose context was cancelled: the
+// exit code of the signal that did it (130 for SIGINT), else 2.
+func interruptedBy(e *env, err error) error {
 	var sc signalCause
 	if errors.As(context.Cause(e.ctx), &sc) {
-		return &exitError{code: sc.code(), err: msg}
+		return &exitError{code: sc.code(), err: err}
 	}
-	return &exitError{code: exitUsage, err: msg}
+	return &exitError{code: exitUsage, err: err}
 }
