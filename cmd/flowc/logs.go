@@ -157,19 +157,12 @@ type logsPrinter struct {
 	err    error // the first AWS failure while reading the tables' output
 }
 
-// logsDoc is flowc logs --format json.
+// logsDoc is flowc logs --format json: the run as flowc runs shows it (its
+// "tables" shadowed by the tables' job output) and its timeline.
 type logsDoc struct {
-	ExecutionArn string         `json:"execution_arn"`
-	Name         string         `json:"name"`
-	Source       string         `json:"source"`
-	Partition    string         `json:"partition"`
-	Status       string         `json:"status"`
-	Started      string         `json:"started"`
-	Stopped      *string        `json:"stopped"`
-	Error        string         `json:"error"`
-	Cause        string         `json:"cause"`
-	Timeline     []stepJSON     `json:"timeline"`
-	Tables       []tableLogJSON `json:"tables"`
+	runJSON
+	Timeline []stepJSON     `json:"timeline"`
+	Tables   []tableLogJSON `json:"tables"`
 }
 
 type stepJSON struct {
@@ -216,13 +209,7 @@ func (pr *logsPrinter) header(r deploy.Run) {
 }
 
 func (pr *logsPrinter) setRun(r deploy.Run) {
-	pr.doc.ExecutionArn, pr.doc.Name, pr.doc.Source, pr.doc.Partition = r.ExecutionArn, r.Name, r.Source, r.Partition
-	pr.doc.Status, pr.doc.Started, pr.doc.Error, pr.doc.Cause = r.Status, r.Started.UTC().Format(time.RFC3339), r.Error, r.Cause
-	pr.doc.Stopped = nil
-	if !r.Stopped.IsZero() {
-		s := r.Stopped.UTC().Format(time.RFC3339)
-		pr.doc.Stopped = &s
-	}
+	pr.doc.runJSON = runJSONOf(r)
 }
 
 func (pr *logsPrinter) steps(steps []deploy.Step) {

@@ -200,23 +200,29 @@ type tableJSON struct {
 	Error    string `json:"error"`
 }
 
+// runJSONOf is a run in JSON, its tables not yet filled in.
+func runJSONOf(r deploy.Run) runJSON {
+	j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
+		Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+	if !r.Stopped.IsZero() {
+		s := r.Stopped.UTC().Format(time.RFC3339)
+		j.Stopped = &s
+	}
+	return j
+}
+
 func printRunsJSON(e *env, runs []deploy.Run) error {
 	doc := struct {
 		Runs []runJSON `json:"runs"`
 	}{Runs: []runJSON{}}
 	for _, r := range runs {
-		j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
-			Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+		j := runJSONOf(r)
 		for _, t := range r.Tables {
 			tj := tableJSON{Table: t.Table, Status: "succeeded", JobRunID: t.JobRunID, Error: t.Error}
 			if !t.OK {
 				tj.Status = "failed"
 			}
 			j.Tables = append(j.Tables, tj)
-		}
-		if !r.Stopped.IsZero() {
-			s := r.Stopped.UTC().Format(time.RFC3339)
-			j.Stopped = &s
 		}
 		doc.Runs = append(doc.Runs, j)
 	}
