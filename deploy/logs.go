@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -43,22 +44,21 @@ type Step struct {
 
 // The events of a timeline.
 const (
-	StepRunStarted    = "run started"
-	StepEntered       = "entered"
-	StepLeft          = "left"
-	StepJobStarted    = "job run started"
-	StepJobSucceeded  = "job run succeeded"
-	StepJobFailed     = "job run failed"
-	StepCrawlStarted  = "crawler started"
-	StepTaskFailed    = "task failed"
-	StepRunSucceeded  = "run succeeded"
-	StepRunFailed     = "run failed"
-	StepRunTimedOut   = "run timed out"
-	StepRunAborted    = "run aborted"
-	maxStepDetail     = 2000
-	jobRunResource    = "startJobRun"
-	crawlerResource   = "startCrawler"
-	glueResourceTypes = "glue aws-sdk:glue"
+	StepRunStarted   = "run started"
+	StepEntered      = "entered"
+	StepLeft         = "left"
+	StepJobStarted   = "job run started"
+	StepJobSucceeded = "job run succeeded"
+	StepJobFailed    = "job run failed"
+	StepCrawlStarted = "crawler started"
+	StepTaskFailed   = "task failed"
+	StepRunSucceeded = "run succeeded"
+	StepRunFailed    = "run failed"
+	StepRunTimedOut  = "run timed out"
+	StepRunAborted   = "run aborted"
+	maxStepDetail    = 2000
+	jobRunResource   = "startJobRun"
+	crawlerResource  = "startCrawler"
 )
 
 // visit is one state's visit in a history: the events between its
@@ -164,8 +164,11 @@ func Timeline(events []sfntypes.HistoryEvent) []Step {
 		if st.Event == StepRunStarted || st.Event == StepRunSucceeded || st.Event == StepRunFailed || st.Event == StepRunTimedOut || st.Event == StepRunAborted {
 			st.State, st.Table = "", ""
 		}
-		if len(st.Detail) > maxStepDetail {
-			st.Detail = st.Detail[:maxStepDetail] + "..."
+		if n := maxStepDetail; len(st.Detail) > n {
+			for n > 0 && !utf8.RuneStart(st.Detail[n]) {
+				n--
+			}
+			st.Detail = st.Detail[:n] + "..."
 		}
 		steps = append(steps, st)
 	}
@@ -175,7 +178,8 @@ func Timeline(events []sfntypes.HistoryEvent) []Step {
 // isGlue reports whether a task's resource is the Glue call op
 // (startJobRun, startJobRun.sync; aws-sdk:glue:startCrawler).
 func isGlue(typ, resource *string, op string) bool {
-	return strings.Contains(glueResourceTypes, aws.ToString(typ)) && strings.HasPrefix(aws.ToString(resource), op)
+	t := aws.ToString(typ)
+	return (t == "glue" || t == "aws-sdk:glue") && strings.HasPrefix(aws.ToString(resource), op)
 }
 
 // glueJobRun is the part of a Glue JobRun (GetJobRun's, and the output or
@@ -374,8 +378,11 @@ type LogLine struct {
 	Flowc   bool // written by flowc's runtime ("flowc: ...")
 }
 
-// maxLogEvents bounds the events read from one log stream.
-const maxLogEvents = 50000
+// maxLogEvents and maxLogPages bound what is read from one log stream.
+const (
+	maxLogEvents = 50000
+	maxLogPages  = 200
+)
 
 // JobLogs reads what a Glue job run wrote to JobLogGroups: flowc's
 // runtime's lines first, then the others, each part in time order. A log
@@ -404,14 +411,14 @@ func (p *Pipeline) JobLogs(ctx context.Context, runID string) ([]LogLine, error)
 			pg := cloudwatchlogs.NewGetLogEventsPaginator(p.Logs, &cloudwatchlogs.GetLogEventsInput{
 				LogGroupName: aws.String(group), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true),
 			}, func(o *cloudwatchlogs.GetLogEventsPaginatorOptions) { o.StopOnDuplicateToken = true })
+			// An empty page does not end the stream (only the
+			// unchanged token does); the bounds keep a stream that
+			// grows as fast as it is read from holding flowc forever.
 			n := 0
-			for pg.HasMorePages() && n < maxLogEvents {
+			for pages := 0; pg.HasMorePages() && n < maxLogEvents && pages < maxLogPages; pages++ {
 				out, err := pg.NextPage(ctx)
 				if err != nil {
 					return nil, fmt.Errorf("reading log stream %s of %s: %w", stream, group, awsErr(err))
-				}
-				if len(out.Events) == 0 {
-					break
 				}
 				for _, e := range out.Events {
 					msg := strings.TrimRight(aws.ToString(e.Message), "\n")

@@ -256,3 +256,24 @@ func TestLatestRun(t *testing.T) {
 		t.Errorf("day 09, never run: found %v, %v", found, err)
 	}
 }
+
+// TestTimelineCrawler: a crawler started by an aws-sdk task is a step
+// with the crawler's name; other tasks' successes are not steps.
+func TestTimelineCrawler(t *testing.T) {
+	h := &history{at: time.Date(2026, 12, 4, 22, 0, 0, 0, time.UTC)}
+	e := h.enter(0, "Crawl", `{}`)
+	s := h.add(e, sfntypes.HistoryEvent{Type: sfntypes.HistoryEventTypeTaskScheduled, TaskScheduledEventDetails: &sfntypes.TaskScheduledEventDetails{
+		ResourceType: aws.String("aws-sdk:glue"), Resource: aws.String("startCrawler"), Parameters: aws.String(`{"Name":"flights-dev-crawler"}`)}})
+	s = h.add(s, sfntypes.HistoryEvent{Type: sfntypes.HistoryEventTypeTaskSucceeded, TaskSucceededEventDetails: &sfntypes.TaskSucceededEventDetails{
+		ResourceType: aws.String("aws-sdk:glue"), Resource: aws.String("startCrawler"), Output: aws.String(`{}`)}})
+	s = h.add(s, sfntypes.HistoryEvent{Type: sfntypes.HistoryEventTypeTaskSucceeded, TaskSucceededEventDetails: &sfntypes.TaskSucceededEventDetails{
+		Resource: aws.String("startCrawler"), Output: aws.String(`{}`)}}) // no resource type: not Glue's
+	h.leave(s, "Crawl", `{}`)
+	var got []string
+	for _, st := range Timeline(h.events) {
+		got = append(got, st.Event+" "+st.State+" "+st.RunID)
+	}
+	if want := "entered Crawl |crawler started Crawl flights-dev-crawler|left Crawl "; strings.Join(got, "|") != want {
+		t.Errorf("timeline %q, want %q", strings.Join(got, "|"), want)
+	}
+}
