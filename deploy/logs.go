@@ -305,6 +305,21 @@ func (p *Pipeline) Describe(ctx context.Context, arn string) (Run, error) {
 	return p.describe(ctx, arn)
 }
 
+// ExecutionArn is the ARN of the state machine's execution named name
+// (arn:PARTITION:states:REGION:ACCOUNT:execution:MACHINE:NAME); an ARN is
+// returned as it is.
+func (p *Pipeline) ExecutionArn(name string) string {
+	if strings.HasPrefix(name, "arn:") {
+		return name
+	}
+	return strings.Replace(p.Machine, ":stateMachine:", ":execution:", 1) + ":" + name
+}
+
+// IsMissing reports whether err says an execution does not exist.
+func IsMissing(err error) bool {
+	return errCode(err) == "ExecutionDoesNotExist"
+}
+
 // LatestRun finds the newest run of partition: ListExecutions pages newest
 // first; on each page the executions that may be the partition's (by
 // their names, see mayBe) are described, Parallel at a time, and the

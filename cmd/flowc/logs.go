@@ -36,7 +36,7 @@ func logsCommand(e *env) *cli.Command {
 		Usage:     "show a partition's run: its timeline and its Glue jobs' output",
 		ArgsUsage: "SPEC PARTITION",
 		Description: `Shows the newest run of PARTITION (year=2001/month=01/day=17, 2001/01/17 or 2001-01-17) in the
-deployed environment, and says which execution it is: first the run's timeline from its Step Functions
+deployed environment, or the run --execution names, and says which execution it is: first the run's timeline from its Step Functions
 history (UTC), each state entered and left and each Glue job run (its ID, the table it loads) and
 crawler started, succeeded or failed; then, for each table whose job failed (or each --table), the
 Glue job run's state and what it wrote to CloudWatch Logs (/aws-glue/jobs/output and
@@ -61,6 +61,7 @@ Example:
 			envFlag(),
 			&cli.StringSliceFlag{Name: "table", Usage: "show the job output of `TABLE` (repeatable; default: the tables whose job failed)"},
 			&cli.BoolFlag{Name: "follow", Usage: "follow a run in progress until it ends"},
+			&cli.StringFlag{Name: "execution", Usage: "show the run `NAME` (or ARN) of the partition instead of its newest (flowc runs --partition lists them)"},
 			formatFlag(logsText, logsJSON),
 		},
 		Action: func(c *cli.Context) error {
@@ -71,12 +72,21 @@ Example:
 			if err != nil {
 				return err
 			}
-			return runLogs(e, c.String("env"), c.Args().Get(0), c.Args().Get(1), c.StringSlice("table"), c.Bool("follow"), format)
+			return runLogs(e, c.String("env"), c.Args().Get(0), c.Args().Get(1), logsOptions{tables: c.StringSlice("table"), follow: c.Bool("follow"), execution: c.String("execution"), format: format})
 		},
 	}
 }
 
-func runLogs(e *env, envName, specPath, partArg string, tables []string, follow bool, format logsFormat) error {
+// logsOptions are the flags of flowc logs.
+type logsOptions struct {
+	tables    []string
+	follow    bool
+	execution string
+	format    logsFormat
+}
+
+func runLogs(e *env, envName, specPath, partArg string, opt logsOptions) error {
+	tables, follow, format := opt.tables, opt.follow, opt.format
 	o, err := openEnv(e, specPath, envName)
 	if err != nil {
 		return err
@@ -97,19 +107,12 @@ func runLogs(e *env, envName, specPath, partArg string, tables []string, follow 
 	if err := o.connect(e); err != nil {
 		return err
 	}
-	r, found, err := o.p.LatestRun(e.ctx, partition)
+	r, err := findRun(e, o, partition, opt.execution)
 	if err != nil {
-		if e.ctx.Err() != nil {
-			return interruptedBy(e, errors.New("cancelled"))
-		}
-		return awsFailure(err)
-	}
-	if !found {
-		return &exitError{code: exitFail, err: fmt.Errorf("partition %s has no run among the executions of %s (Step Functions lists executions for 90 days after they end); `flowc runs` lists the runs there are, `flowc rerun` starts one",
-			partition, o.ir.Names.StateMachine())}
+		return err
 	}
 	pr := &logsPrinter{e: e, format: format}
-	pr.header(r)
+	pr.header(r, opt.execution == "")
 	printed := 0
 	wait := runPoll
 	for {
@@ -146,6 +149,44 @@ func runLogs(e *env, envName, specPath, partArg string, tables []string, follow 
 			return pr.stopped(e, r, awsFailure(err))
 		}
 	}
+}
+
+// findRun finds the run to show: the execution asked for, which must be a
+// run of partition, or partition's newest run.
+func findRun(e *env, o *opened, partition, execution string) (deploy.Run, error) {
+	var (
+		r     deploy.Run
+		found = true
+		err   error
+	)
+	if execution != "" {
+		r, err = o.p.Describe(e.ctx, o.p.ExecutionArn(execution))
+		found = !deploy.IsMissing(err)
+		if !found {
+			return r, &exitError{code: exitFail, err: fmt.Errorf("--execution %s: the state machine %s has no such execution; `flowc runs --partition %s` lists the partition's runs", execution, o.ir.Names.StateMachine(), partition)}
+		}
+	} else {
+		r, found, err = o.p.LatestRun(e.ctx, partition)
+	}
+	switch {
+	case err != nil && e.ctx.Err() != nil:
+		return r, interruptedBy(e, errors.New("cancelled"))
+	case err != nil:
+		return r, awsFailure(err)
+	case !found:
+		return r, &exitError{code: exitFail, err: fmt.Errorf("partition %s has no run among the executions of %s (Step Functions lists executions for 90 days after they end); `flowc runs` lists the runs there are, `flowc rerun` starts one",
+			partition, o.ir.Names.StateMachine())}
+	case r.Partition != partition || r.NoRun != "":
+		what := "a run of partition " + r.Partition
+		switch {
+		case r.NoRun != "":
+			what = "no run of its own (" + r.NoRun + ")"
+		case r.Partition == "":
+			what = "no run of a partition"
+		}
+		return r, usageErr("--execution %s is %s, not a run of %s", execution, what, partition)
+	}
+	return r, nil
 }
 
 // logsPrinter prints what flowc logs shows, as text as it goes, or as one
@@ -195,13 +236,17 @@ type logLineJSON struct {
 
 const stampMilli = "2006-01-02T15:04:05.000Z07:00"
 
-func (pr *logsPrinter) header(r deploy.Run) {
+func (pr *logsPrinter) header(r deploy.Run, newest bool) {
 	pr.setRun(r)
 	pr.doc.Timeline, pr.doc.Tables = []stepJSON{}, []tableLogJSON{}
 	if pr.format == logsJSON {
 		return
 	}
-	fmt.Fprintf(pr.e.stdout, "Newest run of %s: execution %s, %s, started %s", r.Partition, r.Name, r.Status, r.Started.UTC().Format("2006-01-02 15:04:05Z"))
+	which := "Run"
+	if newest {
+		which = "Newest run"
+	}
+	fmt.Fprintf(pr.e.stdout, "%s of %s: execution %s, %s, started %s", which, r.Partition, r.Name, r.Status, r.Started.UTC().Format("2006-01-02 15:04:05Z"))
 	if r.Status != "running" {
 		fmt.Fprintf(pr.e.stdout, ", took %s", duration(r))
 	}

@@ -181,6 +181,14 @@ func TestLogs(t *testing.T) {
 		t.Errorf("logs --follow repeats steps or stops early:\n%s", out)
 	}
 
+	// --execution shows a run by its name, which must be the partition's.
+	out, _ = flowcExit(t, 0, "logs", "--env", "dev", "--execution", aws.ToString(ex.Name), spec, "2001-01-02")
+	contains(t, "logs --execution", out, "Run of year=2001/month=01/day=02: execution "+aws.ToString(ex.Name)+", failed", "\nTable delayed_flights_fact: failed")
+	_, errOut = flowcExit(t, 2, "logs", "--env", "dev", "--execution", aws.ToString(ex.ExecutionArn), spec, "2001-01-03")
+	contains(t, "logs --execution of another partition", errOut, "is a run of partition year=2001/month=01/day=02, not a run of year=2001/month=01/day=03")
+	_, errOut = flowcExit(t, 1, "logs", "--env", "dev", "--execution", "nope", spec, "2001-01-03")
+	contains(t, "logs --execution nope", errOut, "--execution nope: the state machine flights-dev has no such execution")
+
 	// Ctrl-C stops following once the timeline shows: exit 130, what was
 	// read stays printed, the run goes on.
 	running("04")
