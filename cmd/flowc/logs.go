@@ -36,13 +36,13 @@ func logsCommand(e *env) *cli.Command {
 		Usage:     "show a partition's run: its timeline and its Glue jobs' output",
 		ArgsUsage: "SPEC PARTITION",
 		Description: `Shows the newest run of PARTITION (year=2001/month=01/day=17, 2001/01/17 or 2001-01-17) in the
-deployed environment, or the run --execution names, and says which execution it is: first the run's timeline from its Step Functions
-history (UTC), each state entered and left and each Glue job run (its ID, the table it loads) and
-crawler started, succeeded or failed; then, for each table whose job failed (or each --table), the
-Glue job run's state and what it wrote to CloudWatch Logs (/aws-glue/jobs/output and
-/aws-glue/jobs/error, the streams named by the job run's ID): the lines flowc's runtime writes
-("flowc: ...") first, then the others (Python's traceback, Spark), in time order; text shows the
-last 200 of those, --format json all of them.
+deployed environment, or the run --execution names (flowc runs --partition lists them), and says
+which execution it is. First the run's timeline from its Step Functions history (UTC): each state
+entered and left, each Glue job run (its ID, the table it loads) and crawler started, succeeded or
+failed. Then, for each table whose job failed (or each --table), the Glue job run's state and what
+it wrote to CloudWatch Logs (/aws-glue/jobs/output and /aws-glue/jobs/error, the streams named by
+the job run's ID): the lines flowc's runtime writes ("flowc: ...") first, then the others (Python's
+traceback, Spark), in time order; text shows the last 200 of those, --format json all of them.
 --follow follows a run in progress: it prints the timeline as the run goes (reading it again every
 few seconds, less often while nothing happens) and the failed tables' output when the run ends.
 Ctrl-C stops following; the run goes on in AWS.
@@ -51,8 +51,8 @@ Ctrl-C stops following; the run goes on in AWS.
 "job", "job_run_id", "detail"}], "tables": [{"table", "status", "job", "job_run_id", "job_run_state",
 "error", "lines": [{"time", "log_group", "log_stream", "message", "flowc"}]}]}.
 
-Exit codes: 0 shown (whatever the run's outcome); 1 spec errors, or the partition has no run;
-2 usage errors and AWS failures (130 when Ctrl-C stops --follow).
+Exit codes: 0 shown (whatever the run's outcome); 1 spec errors, or the partition has no run (or
+no execution --execution); 2 usage errors and AWS failures (130 when Ctrl-C stops --follow).
 
 Example:
    flowc logs --env dev examples/flights.yaml 2001-01-17
