@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -48,7 +50,9 @@ type SourceLayout struct {
 type Pipeline struct {
 	SFN     SFN
 	S3      ListS3
-	Machine string // the state machine's ARN
+	Logs    CWLogs   // flowc logs
+	Glue    GlueRuns // flowc logs
+	Machine string   // the state machine's ARN
 	Sources []SourceLayout
 	// Parallel bounds the DescribeExecution calls in flight (default 8).
 	Parallel int
@@ -215,6 +219,25 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 			break
 		}
 	}
+	runs, err := p.describeAll(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	var out []Run
+	for _, r := range runs {
+		if r.NoRun != "" { // a duplicate event, an arrival handed to the running run: not a run
+			continue
+		}
+		if q.Partition != "" && r.Partition != q.Partition {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// describeAll describes executions, Parallel at a time, in their order.
+func (p *Pipeline) describeAll(ctx context.Context, items []sfntypes.ExecutionListItem) ([]Run, error) {
 	runs := make([]Run, len(items))
 	errs := make([]error, len(items))
 	n := p.Parallel
@@ -232,20 +255,12 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 		}()
 	}
 	wg.Wait()
-	var out []Run
-	for i, r := range runs {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		if r.NoRun != "" { // a duplicate event, an arrival handed to the running run: not a run
-			continue
-		}
-		if q.Partition != "" && r.Partition != q.Partition {
-			continue
-		}
-		out = append(out, r)
 	}
-	return out, nil
+	return runs, nil
 }
 
 // mayBe reports whether the execution named name may be a run of
@@ -531,5 +546,6 @@ func OpenPipeline(ctx context.Context, conn *Connection, stack, again string, so
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{SFN: sfn.NewFromConfig(small), S3: NewReadS3(conn.Config, conn.Options), Machine: arn, Sources: sources}, nil
+	return &Pipeline{SFN: sfn.NewFromConfig(small), S3: NewReadS3(conn.Config, conn.Options), Logs: cloudwatchlogs.NewFromConfig(small), Glue: glue.NewFromConfig(small),
+		Machine: arn, Sources: sources}, nil
 }

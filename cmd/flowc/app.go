@@ -122,6 +122,7 @@ func newApp(e *env) *cli.App {
 			destroyCommand(e),
 			runCommand(e),
 			runsCommand(e),
+			logsCommand(e),
 			rerunCommand(e),
 			backfillCommand(e),
 			graphCommand(e),

@@ -125,6 +125,10 @@ func TestOpsUsage(t *testing.T) {
 		{[]string{"rerun", "--env", "dev", spec, "2001-13"}, `partition "2001-13"`},
 		{[]string{"runs", "--env", "dev", "--partition", "someday", spec}, "--partition"},
 		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "soon", spec}, "soon"},
+		{[]string{"logs", "--env", "dev", spec}, "logs needs a SPEC file and one PARTITION"},
+		{[]string{"logs", "--env", "dev", "--format", "yaml", spec, "2001-01-01"}, `--format "yaml": want text or json`},
+		{[]string{"logs", "--env", "dev", spec, "2001-13"}, `partition "2001-13": want a date`},
+		{[]string{"logs", "--env", "dev", "--table", "nope", spec, "2001-01-01"}, "--table nope: the pipeline has no such table (it has: "},
 	} {
 		_, errOut := flowcExit(t, 2, c.args...)
 		contains(t, strings.Join(c.args[:1], " "), errOut, c.want)

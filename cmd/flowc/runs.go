@@ -89,7 +89,7 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 		return err
 	}
 	if partition != "" {
-		if q.Partition, err = o.canonical(partition); err != nil {
+		if q.Partition, err = o.canonical("--partition", partition); err != nil {
 			return err
 		}
 	}
@@ -141,9 +141,10 @@ func clip(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// canonical reads --partition against the sources with partitions: the
-// first whose columns it fits.
-func (o *opened) canonical(arg string) (string, error) {
+// canonical reads a partition argument (label names it in messages:
+// "--partition", or "" for a command's PARTITION) against the sources with
+// partitions: the first whose columns it fits.
+func (o *opened) canonical(label, arg string) (string, error) {
 	var firstErr error
 	for _, s := range o.sources {
 		if len(s.Columns) == 0 {
@@ -157,10 +158,13 @@ func (o *opened) canonical(arg string) (string, error) {
 			firstErr = err
 		}
 	}
-	if firstErr == nil {
-		return "", usageErr("--partition: the pipeline has no source with partitions")
+	if label != "" {
+		label += ": "
 	}
-	return "", usageErr("--partition: %v", firstErr)
+	if firstErr == nil {
+		return "", usageErr("%sthe pipeline has no source with partitions", label)
+	}
+	return "", usageErr("%s%v", label, firstErr)
 }
 
 // partitionWord is how a run's partition reads in the list.
@@ -196,23 +200,29 @@ type tableJSON struct {
 	Error    string `json:"error"`
 }
 
+// runJSONOf is a run in JSON, its tables not yet filled in.
+func runJSONOf(r deploy.Run) runJSON {
+	j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
+		Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+	if !r.Stopped.IsZero() {
+		s := r.Stopped.UTC().Format(time.RFC3339)
+		j.Stopped = &s
+	}
+	return j
+}
+
 func printRunsJSON(e *env, runs []deploy.Run) error {
 	doc := struct {
 		Runs []runJSON `json:"runs"`
 	}{Runs: []runJSON{}}
 	for _, r := range runs {
-		j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
-			Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+		j := runJSONOf(r)
 		for _, t := range r.Tables {
 			tj := tableJSON{Table: t.Table, Status: "succeeded", JobRunID: t.JobRunID, Error: t.Error}
 			if !t.OK {
 				tj.Status = "failed"
 			}
 			j.Tables = append(j.Tables, tj)
-		}
-		if !r.Stopped.IsZero() {
-			s := r.Stopped.UTC().Format(time.RFC3339)
-			j.Stopped = &s
 		}
 		doc.Runs = append(doc.Runs, j)
 	}
