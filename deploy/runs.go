@@ -138,6 +138,14 @@ func loadResults(output string) []TableRun {
 		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun}
 		if !r.OK {
 			t.Error = strings.TrimSpace(r.Error + ": " + r.Cause)
+			// A failed startJobRun.sync's cause is the job run itself:
+			// its id, and its error message rather than the JSON.
+			if run := jobRunOf(r.Cause); run.Id != "" {
+				if t.JobRunID == "" {
+					t.JobRunID = run.Id
+				}
+				t.Error = joinReason(r.Error, strings.TrimSpace(run.JobRunState+": "+run.ErrorMessage))
+			}
 		}
 		tables = append(tables, t)
 	}

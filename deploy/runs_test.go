@@ -291,7 +291,8 @@ func TestRunsLeaveOutNoRuns(t *testing.T) {
 func TestRunsTables(t *testing.T) {
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	f := &fakeSFN{inputs: map[string]string{}, outputs: map[string]string{}, history: map[string][]sfntypes.HistoryEvent{}}
-	results := `{"results":[{"table":"a","ok":true,"job_run":"jr_1","line":"x"},{"table":"b","ok":false,"error":"States.TaskFailed","cause":"boom","line":"y"}]}`
+	results := `{"results":[{"table":"a","ok":true,"job_run":"jr_1","line":"x"},{"table":"b","ok":false,"error":"States.TaskFailed","cause":"boom","line":"y"},` +
+		`{"table":"c","ok":false,"error":"States.TaskFailed","cause":"{\"Id\":\"jr_c\",\"JobName\":\"p-c\",\"JobRunState\":\"FAILED\",\"ErrorMessage\":\"flowc: partition is empty\"}"}]}`
 	for i, st := range []sfntypes.ExecutionStatus{sfntypes.ExecutionStatusSucceeded, sfntypes.ExecutionStatusFailed} {
 		arn := fmt.Sprintf("arn:x:uuid-%d", i)
 		f.execs = append(f.execs, sfntypes.ExecutionListItem{ExecutionArn: aws.String(arn), Name: aws.String(fmt.Sprintf("uuid-%d", i)),
@@ -311,7 +312,7 @@ func TestRunsTables(t *testing.T) {
 	if got := fmt.Sprint(runs[0].Tables); got != "[{a true jr_0 }]" {
 		t.Errorf("succeeded run's tables: %s", got)
 	}
-	if got := fmt.Sprint(runs[1].Tables); got != "[{a true jr_1 } {b false  States.TaskFailed: boom}]" {
+	if got := fmt.Sprint(runs[1].Tables); got != "[{a true jr_1 } {b false  States.TaskFailed: boom} {c false jr_c States.TaskFailed: FAILED: flowc: partition is empty}]" {
 		t.Errorf("failed run's tables: %s", got)
 	}
 }
