@@ -616,13 +616,13 @@ def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()
 # Table evolution (docs/table-evolution.md; compiler/evolve is the same
 # comparison in Go, for `flowc diff`, `flowc deploy` and `flowc run`). Before
 # each load the runtime reads the live columns of the target
-# (SVV_COLUMNS), compares them with TABLE_DESCRIPTION and
-# migrates the table: varchar widenings first, each on its own (Redshift's
-# ALTER COLUMN ... TYPE "can't alter columns within a transaction block"),
-# then renames, added and dropped columns, or one deep copy keeping the
-# distribution and sort keys, in the load's own transaction. A rerun after
-# a crash reads the live table again and finds the work done or left as it
-# was. The distribution and sort keys are compared too (see "Keys" below).
+# (SVV_COLUMNS) and its keys (see "Keys" below), compares them with
+# TABLE_DESCRIPTION and migrates the table: varchar widenings first, each on
+# its own (Redshift's ALTER COLUMN ... TYPE "can't alter columns within a
+# transaction block"), then renames, added and dropped columns and a sort
+# key change, or one deep copy with the described columns and keys, in the
+# load's own transaction. A rerun after a crash reads the live table again
+# and finds the work done or left as it was.
 
 
 class DestructiveChangeRefused(Exception):
