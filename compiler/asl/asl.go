@@ -8,13 +8,15 @@
 //
 //	{"source": "flights", "bucket": "...", "key": "raw/flights/year=2001/month=01/day=17/x.csv"}
 //
-// and a schedule sends {"source": "..."}. A user starts a run by hand
-// with the same shape. The run:
+// and a schedule sends {"source": "..."}. A run started by hand (flowc
+// rerun, backfill) sends {"source", "partition"} and optionally "tables"
+// (asl_manual.go). The run:
 //
 //  1. routes on the source (an unknown source fails the run, notified);
-//  2. checks the key has the source's partition layout and takes the
-//     partition from it ("year=2001/month=01/day=17"; sources without
-//     partitions and scheduled runs read everything: "");
+//  2. checks the key (or the partition of a start by hand) has the
+//     source's partition layout and takes the partition from it
+//     ("year=2001/month=01/day=17"; sources without partitions and
+//     scheduled runs read everything: "");
 //  3. registers the partition in the Glue Data Catalog
 //     (glue:BatchCreatePartition with the source table's StorageDescriptor;
 //     a partition that exists already is not an error): one call, whatever
