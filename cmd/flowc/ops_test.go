@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -393,5 +394,48 @@ func TestOpsWithoutStack(t *testing.T) {
 	} {
 		_, errOut := flowcExit(t, 2, args...)
 		contains(t, args[0], errOut, "stack flights-dev does not exist; deploy it first with `flowc deploy --env dev "+spec+"`")
+	}
+}
+
+// TestPlanFromFailure: --from-failure runs the tables that failed in the
+// last run, in spec order, leaving out tables no longer in the spec; every
+// table when the run failed before its tables; nothing after a success
+// (not refused: exit 0), and it refuses (exit 1) with no run or one in
+// progress.
+func TestPlanFromFailure(t *testing.T) {
+	known := []string{"a", "b", "c"}
+	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	failedRun := func(tables ...deploy.TableRun) *deploy.Run {
+		return &deploy.Run{Name: "r1", Status: "failed", Started: at, Error: "flowc.RunFailed", Cause: "x: y", Tables: tables}
+	}
+	for _, c := range []struct {
+		name          string
+		last          *deploy.Run
+		run, refused  bool
+		tables, inMsg string
+	}{
+		{"never run", nil, false, true, "[]", "never run"},
+		{"running", &deploy.Run{Name: "r1", Status: "running"}, false, true, "[]", "in progress (r1)"},
+		{"succeeded", &deploy.Run{Name: "r1", Status: "succeeded", Started: at}, false, false, "[]", "succeeded: nothing failed"},
+		{"failed tables, spec order", failedRun(
+			deploy.TableRun{Table: "c", Error: "boom"}, deploy.TableRun{Table: "b", OK: true}, deploy.TableRun{Table: "a", Error: "boom"}),
+			true, false, "[a c]", "failed in a, c: running only that"},
+		{"skipped tables stay skipped", failedRun(
+			deploy.TableRun{Table: "a", OK: true, Skipped: true}, deploy.TableRun{Table: "b", Error: "boom"}),
+			true, false, "[b]", "failed in b"},
+		{"a failed table left the spec", failedRun(
+			deploy.TableRun{Table: "old", Error: "boom"}, deploy.TableRun{Table: "b", Error: "boom"}),
+			true, false, "[b]", "(old failed too and is no longer loaded)"},
+		{"only tables that left the spec", failedRun(deploy.TableRun{Table: "old", Error: "boom"}),
+			false, false, "[]", "no longer load: nothing to run again"},
+		{"failed before the load", failedRun(), true, false, "[]", "failed before its tables ran (flowc.RunFailed: x: y): running every table"},
+	} {
+		pl := planFromFailure(c.last, known)
+		if pl.run != c.run || pl.refused != c.refused || fmt.Sprint(pl.tables) != c.tables || !strings.Contains(pl.msg, c.inMsg) {
+			t.Errorf("%s: %+v", c.name, pl)
+		}
+		if c.name == "failed before the load" && pl.tables != nil {
+			t.Errorf("%s: tables %v, want nil (every table)", c.name, pl.tables)
+		}
 	}
 }

@@ -118,10 +118,9 @@ func runRerun(e *env, envName, source string, noWait, fromFailure bool, specPath
 }
 
 // fromFailure plans the --from-failure run of a partition from its last
-// run: a job for the tables that failed in it, or for every table when it
-// failed before its tables ran; a job without a partition when it
-// succeeded (nothing to run again); not ok, with the reason printed, when
-// the partition has no run or one in progress.
+// run (planFromFailure) and prints why: a job for the tables that failed,
+// or for every table; a job without a partition when nothing is to run
+// again; not ok when the partition has no run or one in progress.
 func (o *opened) fromFailure(e *env, src deploy.SourceLayout, part string) (job, bool, error) {
 	runs, err := o.p.Runs(e.ctx, deploy.RunQuery{Partition: part})
 	if err != nil {
@@ -134,18 +133,38 @@ func (o *opened) fromFailure(e *env, src deploy.SourceLayout, part string) (job,
 			break
 		}
 	}
+	pl := planFromFailure(last, o.tablesOf(src.Name))
+	fmt.Fprintf(e.stdout, "%s: %s\n", part, pl.msg)
+	if !pl.run {
+		return job{}, !pl.refused, nil
+	}
+	return job{partition: part, tables: pl.tables}, true, nil
+}
+
+// failurePlan is what --from-failure does for a partition.
+type failurePlan struct {
+	run     bool     // start a run
+	tables  []string // of these tables only; nil: every table
+	refused bool     // no run to start from, or one in progress (exit 1)
+	msg     string
+}
+
+// planFromFailure decides a --from-failure run from the partition's last
+// run (nil: none) and the tables the source's runs load, in spec order. A
+// table that failed but is no longer in the spec is left out. No table
+// reads another table's output (a table's from: is a source or a
+// transform), so the failed tables need no dependents; append tables load
+// each file once (the ledger), and replace_partition and merge are
+// idempotent.
+func planFromFailure(last *deploy.Run, known []string) failurePlan {
 	switch {
 	case last == nil:
-		fmt.Fprintf(e.stdout, "%s: never run, so nothing failed: run it with `flowc rerun` without --from-failure\n", part)
-		return job{}, false, nil
+		return failurePlan{refused: true, msg: "never run, so nothing failed: run it with `flowc rerun` without --from-failure"}
 	case last.Status == "running":
-		fmt.Fprintf(e.stdout, "%s: a run is in progress (%s); wait for it, then run again what failed\n", part, last.Name)
-		return job{}, false, nil
+		return failurePlan{refused: true, msg: fmt.Sprintf("a run is in progress (%s); wait for it, then run again what failed", last.Name)}
 	case last.Status == "succeeded":
-		fmt.Fprintf(e.stdout, "%s: the last run (%s, %s) succeeded: nothing failed to run again\n", part, last.Name, last.Started.UTC().Format("2006-01-02 15:04Z"))
-		return job{}, true, nil
+		return failurePlan{msg: fmt.Sprintf("the last run (%s, %s) succeeded: nothing failed to run again", last.Name, last.Started.UTC().Format("2006-01-02 15:04Z"))}
 	}
-	known := o.tablesOf(src.Name)
 	var tables, gone []string
 	for _, t := range last.Tables {
 		switch {
@@ -156,22 +175,18 @@ func (o *opened) fromFailure(e *env, src deploy.SourceLayout, part string) (job,
 			gone = append(gone, t.Table)
 		}
 	}
-	if len(gone) > 0 {
-		fmt.Fprintf(e.stdout, "%s: failed table(s) %s are no longer loaded by source %s: left out\n", part, strings.Join(gone, ", "), src.Name)
-	}
 	switch {
-	case len(tables) > 0:
-	case len(gone) > 0:
-		fmt.Fprintf(e.stdout, "%s: nothing left to run again\n", part)
-		return job{}, true, nil
-	default:
-		fmt.Fprintf(e.stdout, "%s: the last run (%s) failed before its tables ran (%s): running every table\n", part, last.Name, clip(reason(*last), maxReason))
-		return job{partition: part}, true, nil
+	case len(tables) == 0 && len(gone) > 0:
+		return failurePlan{msg: fmt.Sprintf("the last run (%s) failed in %s, which the source's runs no longer load: nothing to run again", last.Name, strings.Join(gone, ", "))}
+	case len(tables) == 0:
+		return failurePlan{run: true, msg: fmt.Sprintf("the last run (%s) failed before its tables ran (%s): running every table", last.Name, clip(reason(*last), maxReason))}
 	}
-	// In spec order, the order of the run's results.
 	slices.SortStableFunc(tables, func(a, b string) int { return slices.Index(known, a) - slices.Index(known, b) })
-	fmt.Fprintf(e.stdout, "%s: the last run (%s) failed in %s: running only that, the other tables are skipped\n", part, last.Name, strings.Join(tables, ", "))
-	return job{partition: part, tables: tables}, true, nil
+	msg := fmt.Sprintf("the last run (%s) failed in %s: running only that, the other tables are skipped", last.Name, strings.Join(tables, ", "))
+	if len(gone) > 0 {
+		msg += fmt.Sprintf(" (%s failed too and is no longer loaded)", strings.Join(gone, ", "))
+	}
+	return failurePlan{run: true, tables: tables, msg: msg}
 }
 
 // tablesOf is the tables a run of the source loads, in spec order.
