@@ -116,6 +116,9 @@ type TableRun struct {
 	OK       bool
 	JobRunID string
 	Error    string // "Error: cause" of a failed job
+	// Skipped: the run was started for other tables (flowc rerun
+	// --from-failure) and did not run this one; OK is true.
+	Skipped bool
 }
 
 // loadResults reads the tables' outcomes from a state's output JSON
@@ -123,11 +126,12 @@ type TableRun struct {
 func loadResults(output string) []TableRun {
 	var out struct {
 		Results []struct {
-			Table  string `json:"table"`
-			OK     bool   `json:"ok"`
-			JobRun string `json:"job_run"`
-			Error  string `json:"error"`
-			Cause  string `json:"cause"`
+			Table   string `json:"table"`
+			OK      bool   `json:"ok"`
+			JobRun  string `json:"job_run"`
+			Error   string `json:"error"`
+			Cause   string `json:"cause"`
+			Skipped bool   `json:"skipped"`
 		} `json:"results"`
 	}
 	if json.Unmarshal([]byte(output), &out) != nil {
@@ -135,7 +139,7 @@ func loadResults(output string) []TableRun {
 	}
 	var tables []TableRun
 	for _, r := range out.Results {
-		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun}
+		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun, Skipped: r.Skipped}
 		if !r.OK {
 			t.Error = strings.TrimSpace(r.Error + ": " + r.Cause)
 			// A failed startJobRun.sync's cause is the job run itself:
@@ -530,17 +534,17 @@ func (p *Pipeline) list(ctx context.Context, bucket, prefix string) (prefixes, k
 	return prefixes, keys, nil
 }
 
-// ArrivalInput is the input of a run started by hand for one partition:
-// the input the EventBridge rule gives the state machine when one of the
-// partition's files arrives ({"source", "bucket", "key"}, compiler/cfn),
-// naming one of the partition's data files, so the run is exactly an
-// arriving file's (the state machine takes the partition from the key).
-func ArrivalInput(s SourceLayout, key string) string {
+// ManualInput is the input of a run started by hand for one partition
+// (docs/run-model.md, "A start by hand"): {"source", "partition"}, and
+// "tables" when the run is to load only those (flowc rerun
+// --from-failure). The state machine takes the partition's values from the
+// partition itself; no object key is needed.
+func ManualInput(source, partition string, tables []string) string {
 	b, _ := json.Marshal(struct {
-		Source string `json:"source"`
-		Bucket string `json:"bucket"`
-		Key    string `json:"key"`
-	}{s.Name, s.Bucket, key})
+		Source    string   `json:"source"`
+		Partition string   `json:"partition"`
+		Tables    []string `json:"tables,omitempty"`
+	}{source, partition, tables})
 	return string(b)
 }
 

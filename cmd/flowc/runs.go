@@ -34,8 +34,10 @@ error and the first line of its cause. --since (default 7d; a Go duration or a n
 e.g. 36h, 30d) bounds how far back; --status and --partition filter.
 --format json prints {"runs": [{"execution_arn", "name", "source", "partition", "status",
 "started", "stopped", "tables": [{"table", "status", "job_run_id", "error"}], "error", "cause"}]};
-"tables" is each table's outcome when the run reached the load (empty before it). A failed run's
-text line is followed by one line per failed table.
+"tables" is each table's outcome when the run reached the load (empty before it): succeeded,
+failed, or skipped (a run started for other tables, flowc rerun --from-failure). A failed run's
+text line is followed by one line per failed table, and a run that skipped tables by a line
+naming them.
 
 Exit codes: 0 listed; 1 spec errors; 2 usage errors and AWS failures.
 
@@ -121,6 +123,15 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 					fmt.Fprintf(e.stdout, "  table %s failed: %s\n", t.Table, clip(firstLineOf(t.Error), maxReason))
 				}
 			}
+		}
+		var skipped []string
+		for _, t := range r.Tables {
+			if t.Skipped {
+				skipped = append(skipped, t.Table)
+			}
+		}
+		if len(skipped) > 0 {
+			fmt.Fprintf(e.stdout, "  skipped (the run was started for other tables): %s\n", strings.Join(skipped, ", "))
 		}
 	}
 	return nil
@@ -219,8 +230,11 @@ func printRunsJSON(e *env, runs []deploy.Run) error {
 		j := runJSONOf(r)
 		for _, t := range r.Tables {
 			tj := tableJSON{Table: t.Table, Status: "succeeded", JobRunID: t.JobRunID, Error: t.Error}
-			if !t.OK {
+			switch {
+			case !t.OK:
 				tj.Status = "failed"
+			case t.Skipped:
+				tj.Status = "skipped"
 			}
 			j.Tables = append(j.Tables, tj)
 		}
