@@ -34,6 +34,8 @@ func TestCheckLimitsAgreesWithCompile(t *testing.T) {
 	srcs["wide 300/300 (over the limits)"] = []byte(testspec.Wide(300, 300))
 	srcs["wide 150/150"] = []byte(testspec.Wide(150, 150))
 	srcs["wide 400/10 (nested stacks)"] = []byte(testspec.Wide(400, 10))
+	srcs["wide 170/170 (nested sources)"] = []byte(testspec.Wide(170, 170))
+	srcs["wide 2000/2000 (nested sources, over the definition's limit)"] = []byte(testspec.Wide(2000, 2000))
 	checked, reported := 0, 0
 	for name, src := range srcs {
 		f, ds := spec.Parse(name, src)

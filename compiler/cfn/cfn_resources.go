@@ -65,7 +65,10 @@ func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
 		}),
 	}
-	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")")
+	// An output's description "can be a maximum of 1 K in length"
+	// (CloudFormation User Guide, Outputs syntax; cfn-lint E6011 checks
+	// 1,024): a bucket of hundreds of sources lists only the first ones.
+	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), truncate("source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")", 1024))
 }
 
 // source adds a source's catalog table and its trigger rule. Its
