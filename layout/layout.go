@@ -68,7 +68,15 @@ func NestedStackPath(shard int) string { return fmt.Sprintf("%stables-%02d.json"
 // NestedSourceStackPath is the build path of nested stack of sources
 // number shard: stacks/sources-07.json.
 func NestedSourceStackPath(shard int) string {
-	return fmt.Sprintf("%ssources-%02d.json", StacksDir, shard)
+	return fmt.Sprintf("%s%02d.json", nestedSourcesPrefix, shard)
+}
+
+const nestedSourcesPrefix = StacksDir + "sources-"
+
+// IsNestedSourceStack reports whether a build path is the template of a
+// nested stack of sources.
+func IsNestedSourceStack(p string) bool {
+	return strings.HasPrefix(p, nestedSourcesPrefix) && strings.HasSuffix(p, ".json")
 }
 
 // IsNestedStack reports whether a build path is a nested stack's template.

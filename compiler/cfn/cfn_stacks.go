@@ -28,7 +28,7 @@ import (
 //  2. every table's Glue job (its role and its output) in one of
 //     shards nested stacks, stacks/tables-NN.json;
 //  3. as 2, and the state machine's definition as its compact text
-//     (DefinitionString; see definition), a third of its indented size;
+//     (DefinitionString; see definition), about half its indented size;
 //  4. as 3, and every source's resources (its Glue catalog table, its
 //     trigger rule) in one of shards nested stacks,
 //     stacks/sources-NN.json.
