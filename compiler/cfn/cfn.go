@@ -55,6 +55,8 @@ type cfn struct {
 	assets map[string]string // build path -> asset key
 	desc   string            // the asset key of pipeline.json, "" for none
 	place  placement         // where the resources go (cfn_stacks.go)
+
+	compact string // the definition's compact text, once made
 }
 
 // Options are what the templates take from the other files of the build;
@@ -194,12 +196,15 @@ func (c *cfn) definition(sm *stepfunctions.StateMachine) {
 		sm.Definition = c.defn
 		return
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, c.defn); err != nil {
-		sm.Definition = c.defn // Templates checked it is valid JSON
-		return
+	if c.compact == "" {
+		var b bytes.Buffer
+		if err := json.Compact(&b, c.defn); err != nil {
+			sm.Definition = c.defn // Templates checked it is valid JSON
+			return
+		}
+		c.compact = b.String()
 	}
-	sm.DefinitionString = cloudformation.String(b.String())
+	sm.DefinitionString = cloudformation.String(c.compact)
 }
 
 // definitionSubstitutions fill the placeholders of the state machine

@@ -49,6 +49,12 @@ import (
 // registered (the next run of each partition registers it again). After
 // that, they stay where they are.
 
+// Not checked: the quotas also cap what "a nested stack can create,
+// update, or delete per operation" at 2,500 resources ("Nested stacks",
+// same page); whether that counts the whole tree of a first deploy (2000
+// tables and 2000 sources are about 8,000 resources) the quota's wording
+// does not say.
+
 // shards is the number of nested stacks the jobs are spread over, and the
 // number the sources are. At 2000 sources a source shard holds about 125
 // sources, 250 resources (a catalog table and a rule each), half of
@@ -86,10 +92,14 @@ type shard struct {
 }
 
 func (c *cfn) stacks() (*Stacks, error) {
-	var jobs []Stack // the rendered job shards, shared by placements 2-4
+	var jobs []Stack    // the rendered job shards, shared by placements 2-4
+	countsOver := false // the previous placement's root has too many resources or outputs
 	for i, p := range placements {
 		c.place = p
 		last := i == len(placements)-1
+		if countsOver && p.compactDefinition && !p.sources {
+			continue // the definition's form changes bytes, not counts
+		}
 		root := c.newTemplate(c.description())
 		c.globalResources(root)
 		var nested []Stack
@@ -124,7 +134,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 		}
 		// Rendering is most of the work: render only when the counts fit.
 		one := Stack{Path: layout.TemplatePath, Resources: len(root.Resources), Outputs: len(root.Outputs)}
-		if !last && !fitsOneStack(one) {
+		if countsOver = !fitsOneStack(one); countsOver && !last {
 			continue
 		}
 		body, err := render(root)
