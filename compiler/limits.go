@@ -12,7 +12,10 @@ import (
 // (FC501). The diagnostics point at the spec file as a whole.
 func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {
 	pos := ir.Pos{File: pl.SpecFile()}
-	split := len(m.Stacks) > 1
+	split, sourcesNested := len(m.Stacks) > 1, false
+	for _, s := range m.Stacks {
+		sourcesNested = sourcesNested || layout.IsNestedSourceStack(s.Path)
+	}
 	check := func(what string, used, limit int, stack string) {
 		pct := 100 * used / limit
 		switch {
@@ -22,6 +25,9 @@ func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {
 		case pct >= layout.WarnPercent && stack == layout.TemplatePath && !split:
 			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit flowc build moves the Glue jobs into nested stacks (stacks/); CloudFormation then replaces every job once"
+		case pct >= layout.WarnPercent && stack == layout.TemplatePath && !sourcesNested && len(pl.Sources) > 0:
+			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
+				"past the limit flowc build writes the state machine's definition as compact text and, if the root still passes it, moves the sources into nested stacks (stacks/sources-NN.json); CloudFormation then replaces every source's catalog table (the next run of each partition registers it again) and trigger rule once"
 		case pct >= layout.WarnPercent:
 			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit the build fails; consider splitting the pipeline into several specs"

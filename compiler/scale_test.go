@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
@@ -34,6 +35,8 @@ func TestCheckLimitsAgreesWithCompile(t *testing.T) {
 	srcs["wide 300/300 (over the limits)"] = []byte(testspec.Wide(300, 300))
 	srcs["wide 150/150"] = []byte(testspec.Wide(150, 150))
 	srcs["wide 400/10 (nested stacks)"] = []byte(testspec.Wide(400, 10))
+	srcs["wide 170/170 (nested sources)"] = []byte(testspec.Wide(170, 170))
+	srcs["wide 2000/2000 (nested sources, over the definition's limit)"] = []byte(testspec.Wide(2000, 2000))
 	checked, reported := 0, 0
 	for name, src := range srcs {
 		f, ds := spec.Parse(name, src)
@@ -61,8 +64,9 @@ func TestCheckLimitsAgreesWithCompile(t *testing.T) {
 
 // BenchmarkValidate is `flowc validate`'s work on a valid spec (parse,
 // check every environment, the build's limits) at 100, 500 and 2000
-// transforms and tables over 10 sources, and at 2000 with a source each
-// (which is over CloudFormation's limits: validate reports them).
+// transforms and tables over 10 sources, and at 500 and 2000 with a source
+// each (their sources go into nested stacks; both are over the 1 MB the
+// state machine's definition may have: validate reports it).
 // bench/scale.sh prints the ratios.
 func BenchmarkValidate(b *testing.B) {
 	for _, c := range wideCases() {
@@ -87,7 +91,7 @@ func BenchmarkValidate(b *testing.B) {
 // every file) for the cases of BenchmarkValidate that build.
 func BenchmarkBuild(b *testing.B) {
 	for _, c := range wideCases() {
-		if c.n == c.nsrc && c.n > 100 {
+		if c.n == c.nsrc && c.n > 250 {
 			continue // over the limits: no build
 		}
 		src := []byte(testspec.Wide(c.n, c.nsrc))
@@ -116,7 +120,10 @@ func wideCases() []wideCase {
 	for _, n := range []int{100, 500, 2000} {
 		out = append(out, wideCase{fmt.Sprintf("tables=%d/sources=10", n), n, 10})
 	}
-	return append(out, wideCase{"tables=2000/sources=2000", 2000, 2000})
+	for _, n := range []int{500, 2000} {
+		out = append(out, wideCase{fmt.Sprintf("tables=%d/sources=%d", n, n), n, n})
+	}
+	return out
 }
 
 // TestRunsAsDefined: ir.Runs (one pass over the tables) plans, for every
@@ -173,5 +180,30 @@ func TestRunsAsDefined(t *testing.T) {
 	}
 	if runs < 10 {
 		t.Errorf("only %d runs compared", runs)
+	}
+}
+
+// TestNearLimitHints: near a limit of the root, the warning says what the
+// build does past it: move the jobs (one stack), then the definition and
+// the sources (jobs nested), then nothing more (sources nested).
+func TestNearLimitHints(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		hint string
+	}{
+		{120, "moves the sources into nested stacks"},
+		{250, "past the limit the build fails"},
+	} {
+		pl, ds := spec.Load("spec.yaml", []byte(testspec.Wide(c.n, c.n)), "dev")
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		found := false
+		for _, d := range compiler.CheckLimits(pl).Sorted() {
+			found = found || d.Code == "FC501" && strings.Contains(d.Hint, c.hint)
+		}
+		if !found {
+			t.Errorf("%d sources: no FC501 hint %q in %v", c.n, c.hint, compiler.CheckLimits(pl).Sorted())
+		}
 	}
 }

@@ -21,7 +21,7 @@ const (
 	StateMachinePath = "statemachine.asl.json" // the state machine definition
 	ManifestPath     = "manifest.json"         // the build's manifest
 	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
-	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
+	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json and stacks/sources-NN.json
 	glueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
 	ddlDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
 	glueScriptExt    = ".py"
@@ -64,6 +64,20 @@ const SchemaDDLPath = ddlDir + "_flowc_schema" + ddlExt
 // NestedStackPath is the build path of nested stack number shard:
 // stacks/tables-07.json.
 func NestedStackPath(shard int) string { return fmt.Sprintf("%stables-%02d.json", StacksDir, shard) }
+
+// NestedSourceStackPath is the build path of nested stack of sources
+// number shard: stacks/sources-07.json.
+func NestedSourceStackPath(shard int) string {
+	return fmt.Sprintf("%s%02d.json", nestedSourcesPrefix, shard)
+}
+
+const nestedSourcesPrefix = StacksDir + "sources-"
+
+// IsNestedSourceStack reports whether a build path is the template of a
+// nested stack of sources.
+func IsNestedSourceStack(p string) bool {
+	return strings.HasPrefix(p, nestedSourcesPrefix) && strings.HasSuffix(p, ".json")
+}
 
 // IsNestedStack reports whether a build path is a nested stack's template.
 func IsNestedStack(p string) bool {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -208,4 +210,50 @@ func published(t *testing.T, srv *deploytest.Server) []string {
 		msgs = append(msgs, n.TopicName+": "+n.Subject+": "+n.Message)
 	}
 	return msgs
+}
+
+// TestDeployNestedSources deploys a pipeline whose sources are in nested
+// stacks (170 sources, each with its own table: the nested_sources build
+// case): the root and its 32 nested stacks are created, `flowc diff` then
+// finds no change, and with a source and its table added it shows the new
+// catalog table and rule inside their nested stack of sources and the
+// job in its nested stack of jobs.
+func TestDeployNestedSources(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys 33 stacks")
+	}
+	srv := deploytest.Pipeline(t)
+	srv.SetEnv(t)
+	dir := t.TempDir()
+	spec, grown := filepath.Join(dir, "wide.yaml"), filepath.Join(dir, "wide171.yaml")
+	for p, n := range map[string]int{spec: 170, grown: 171} {
+		if err := os.WriteFile(p, []byte(genSourcesSpec("wide", n)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _ := flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
+	contains(t, "deploy", out, "+ sources-", "/SourceS000Rule", "AWS::Events::Rule", "StackSources00", "Stack wide-dev: CREATE_COMPLETE")
+	cfc := cloudformation.NewFromConfig(srv.Config())
+	st, err := cfc.ListStacks(context.Background(), &cloudformation.ListStacksInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nested := 0
+	for _, s := range st.StackSummaries {
+		if strings.HasPrefix(aws.ToString(s.StackName), "wide-dev-Stack") && s.StackStatus == cfntypes.StackStatusCreateComplete {
+			nested++
+		}
+	}
+	if nested != 32 {
+		t.Errorf("%d nested stacks created, want 32", nested)
+	}
+	out, _ = flowcExit(t, 0, "diff", "--env", "dev", spec)
+	contains(t, "diff of the deployed spec", out, "No changes.")
+	out, _ = flowcExit(t, 0, "diff", "--env", "dev", grown)
+	contains(t, "diff with a source added", out, "/SourceS170Table", "/SourceS170Rule", "/TableT170Job")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "SourceS170") && !strings.Contains(line, "sources-") {
+			t.Errorf("the new source's resource is not in a nested stack of sources: %s", line)
+		}
+	}
 }

@@ -23,6 +23,7 @@ var judgeBuilds = [][]string{
 	{"--env", "prod", "examples/flights.yaml"},
 	{"testdata/build/minimal/spec.yaml"},
 	{"testdata/build/large/spec.yaml"},
+	{"testdata/build/nested_sources/spec.yaml"},
 }
 
 // findTool returns the path of a judge, or skips (fails under CI).

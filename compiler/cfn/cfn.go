@@ -1,7 +1,7 @@
 // Package cfn is the CloudFormation backend. One template per pipeline
 // and environment (template.json); when it would pass a CloudFormation
-// limit the Glue jobs move into nested stacks (stacks/tables-NN.json, see
-// cfn_stacks.go).
+// limit the Glue jobs, then the sources, move into nested stacks
+// (stacks/tables-NN.json, stacks/sources-NN.json, see cfn_stacks.go).
 //
 // The template takes one parameter, AssetBucket: the bucket `flowc deploy`
 // uploads the assets to (Glue scripts and nested templates, at their
@@ -34,6 +34,9 @@ type Stack struct {
 	Body      []byte
 	Resources int
 	Outputs   int
+
+	id     string            // a nested stack's logical ID in the root
+	params map[string]string // the root's values of a nested stack's parameters
 }
 
 // Stacks are the root template and its nested stacks (sorted by path).
@@ -51,6 +54,9 @@ type cfn struct {
 	defn   json.RawMessage   // the state machine definition
 	assets map[string]string // build path -> asset key
 	desc   string            // the asset key of pipeline.json, "" for none
+	place  placement         // where the resources go (cfn_stacks.go)
+
+	compact string // the definition's compact text, once made
 }
 
 // Options are what the templates take from the other files of the build;
@@ -126,8 +132,10 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	for _, b := range pl.Created() {
 		c.bucket(t, b)
 	}
-	for _, s := range pl.Sources {
-		c.source(t, s)
+	if !c.place.sources {
+		for _, s := range pl.Sources {
+			c.source(t, s, rootWiring())
+		}
 	}
 	if pl.Redshift.Connection != "" {
 		c.connectionSecret(t)
@@ -142,11 +150,10 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		LogGroupName:    cloudformation.String(n.LogGroup()),
 		RetentionInDays: cloudformation.Int(logRetentionDays),
 	}
-	t.Resources[idStateMachine] = &stepfunctions.StateMachine{
+	sm := &stepfunctions.StateMachine{
 		StateMachineName:        cloudformation.String(n.StateMachine()),
 		StateMachineType:        cloudformation.String("STANDARD"),
 		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
-		Definition:              c.defn,
 		DefinitionSubstitutions: c.definitionSubstitutions(),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
 			Level:                cloudformation.String("ALL"),
@@ -156,6 +163,8 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 			}},
 		},
 	}
+	c.definition(sm)
+	t.Resources[idStateMachine] = sm
 	c.alerts(t)
 	c.alertKey(t)
 	c.deadLetter(t)
@@ -165,6 +174,37 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	t.Outputs["StateMachineArn"] = output(cloudformation.Ref(idStateMachine), "ARN of the state machine that runs the pipeline")
 	t.Outputs["AlertTopicArn"] = output(cloudformation.Ref(idAlertTopic), "ARN of the SNS topic with the run notifications")
 	t.Outputs["GlueDatabaseName"] = output(cloudformation.Ref(idGlueDatabase), "Glue Data Catalog database holding the sources")
+}
+
+// definition sets the state machine's definition: as JSON, which the
+// template shows indented like the rest of it, or, when the indented
+// definition would push the root template past its limit
+// (placement.compactDefinition), as DefinitionString, the definition's
+// compact text: "The Amazon States Language definition of the state
+// machine. The state machine definition must be in JSON" (CloudFormation,
+// AWS::StepFunctions::StateMachine, DefinitionString,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html).
+// Both take DefinitionSubstitutions, and changing one for the other
+// "Update requires: No interruption". Indented in the template, the
+// definition takes about 1.8 times the bytes of its quoted compact text
+// (170 sources: 1.17 MB against 0.66 MB). DefinitionS3Location would take it out of the template
+// entirely, but Step Functions' own limit of 1 MB per definition
+// (layout.MaxDefinition) binds soon after, and the emulator the deploy
+// tests run against reads Definition and DefinitionString only.
+func (c *cfn) definition(sm *stepfunctions.StateMachine) {
+	if !c.place.compactDefinition {
+		sm.Definition = c.defn
+		return
+	}
+	if c.compact == "" {
+		var b bytes.Buffer
+		if err := json.Compact(&b, c.defn); err != nil {
+			sm.Definition = c.defn // Templates checked it is valid JSON
+			return
+		}
+		c.compact = b.String()
+	}
+	sm.DefinitionString = cloudformation.String(c.compact)
 }
 
 // definitionSubstitutions fill the placeholders of the state machine

@@ -55,15 +55,25 @@ func (c *cfn) eventsTrust(r *iam.Role) *iam.Role {
 	return trustFrom(r, "events.amazonaws.com", c.ruleArns())
 }
 
-// ruleArns are the ARNs of the pipeline's trigger rules.
+// ruleArns are the ARNs of the pipeline's trigger rules, or, past
+// maxListedARNs rules, the one pattern covering every rule name the
+// pipeline derives (scoped). The events role's trust policy and the
+// dead-letter queue's policy list them: a role's trust policy has a length
+// quota of its own, much smaller than a template ("Role trust policy
+// length", IAM User Guide, "IAM and AWS STS quotas",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html),
+// which a pipeline of hundreds of sources would pass.
 func (c *cfn) ruleArns() []string {
-	var out []string
+	var rules []string
 	for _, s := range c.pl.Sources {
 		if s.Triggered() {
-			out = append(out, arn("events", "rule/"+c.pl.Names.Rule(s.Name)))
+			rules = append(rules, c.pl.Names.Rule(s.Name))
 		}
 	}
-	return out
+	if len(rules) == 0 {
+		return nil
+	}
+	return scoped("events", "rule/", c.pl.Names.Rule(""), rules)
 }
 
 // EventBridge retries a target for at most 24 hours and 185 attempts (its
@@ -86,7 +96,7 @@ const (
 // retry policy and the dead-letter queue: a trigger EventBridge cannot
 // deliver (the state machine throttles, the role is broken) lands in the
 // queue instead of being dropped.
-func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source) {
+func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source, w sourceWiring) {
 	r, ok := t.Resources[idSourceRule(s.Name)].(*events.Rule)
 	if !ok {
 		return
@@ -99,7 +109,7 @@ func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source) {
 		// DeadLetterConfig.Arn: "The ARN of the SQS queue specified as the
 		// target for the dead-letter queue."
 		// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-deadletterconfig.html
-		r.Targets[i].DeadLetterConfig = &events.Rule_DeadLetterConfig{Arn: cloudformation.GetAttPtr(idDeadLetterQueue, "Arn")}
+		r.Targets[i].DeadLetterConfig = &events.Rule_DeadLetterConfig{Arn: cloudformation.String(w.deadLetter)}
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 //     starts with a digit, doubled or trailing separators, or separators
 //     other than the expected one) is encoded as "0" plus 16 hex digits of
 //     its sha256, which no camel word starts with.
-//   - Kinds (Source, Bucket, Policy, Table, StackTables) are not prefixes
+//   - Kinds (Source, Bucket, Policy, Table, StackTables, StackSources) are not prefixes
 //     of each other, no fixed ID below starts with one, and within a kind no
 //     suffix ends with another, so two different names never collide.
 
@@ -43,7 +43,13 @@ const (
 	idAlertTopicKey         = "AlertTopicKey"
 
 	paramRedshiftSecret = "RedshiftSecretArn"
-	condRedshiftSecret  = "HasRedshiftSecret"
+
+	// Parameters of a nested stack of sources (sourceWiring).
+	paramGlueDatabase    = "GlueDatabaseName"
+	paramStateMachineArn = "StateMachineArn"
+	paramEventsRoleArn   = "EventsRoleArn"
+	paramDeadLetterArn   = "TriggerDeadLetterQueueArn"
+	condRedshiftSecret   = "HasRedshiftSecret"
 )
 
 // camel encodes a spec name ([a-z_][a-z0-9_]*) or a bucket name
@@ -102,6 +108,10 @@ func idTableRole(table string) string { return "Table" + camel(table, '_') + "Ro
 // idStack is the logical ID of nested stack number shard
 // (stacks/tables-07.json is StackTables07).
 func idStack(shard int) string { return fmt.Sprintf("StackTables%02d", shard) }
+
+// idSourceStack is the logical ID of nested stack of sources number shard
+// (stacks/sources-07.json is StackSources07).
+func idSourceStack(shard int) string { return fmt.Sprintf("StackSources%02d", shard) }
 
 // idSubscription is the logical ID of an e-mail subscription: stable for
 // the address, whatever else the alerts list.

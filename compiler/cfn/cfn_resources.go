@@ -65,14 +65,17 @@ func (c *cfn) bucket(t *cloudformation.Template, b *ir.Bucket) {
 			Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
 		}),
 	}
-	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), "source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")")
+	// An output's description "can be a maximum of 1 K in length"
+	// (CloudFormation User Guide, Outputs syntax; cfn-lint E6011 checks
+	// 1,024): a bucket of hundreds of sources lists only the first ones.
+	t.Outputs[id+"Name"] = output(cloudformation.Ref(id), truncate("source bucket "+b.Name+" (sources: "+strings.Join(b.Sources, ", ")+")", 1024))
 }
 
 // source adds a source's catalog table and its trigger rule. Its
 // partitions are registered by the state machine (glue:BatchCreatePartition,
 // see compiler/asl), with the table's StorageDescriptor (ir.Source.Catalog):
 // there is no crawler.
-func (c *cfn) source(t *cloudformation.Template, s *ir.Source) {
+func (c *cfn) source(t *cloudformation.Template, s *ir.Source, w sourceWiring) {
 	cat := s.Catalog()
 	params := map[string]string{"classification": cat.Classification, "flowc:source": s.Name}
 	if s.Format == "csv" && s.CSV.Header {
@@ -94,7 +97,7 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source) {
 	}
 	t.Resources[idSourceTable(s.Name)] = &glue.Table{
 		CatalogId:    cloudformation.Ref("AWS::AccountId"),
-		DatabaseName: cloudformation.Ref(idGlueDatabase),
+		DatabaseName: w.database,
 		TableInput: &glue.Table_TableInput{
 			Name:          cloudformation.String(s.Name),
 			Description:   cloudformation.String("flowc source " + s.Name + " at " + s.Location),
@@ -111,19 +114,19 @@ func (c *cfn) source(t *cloudformation.Template, s *ir.Source) {
 		},
 	}
 	if s.Triggered() {
-		c.rule(t, s)
-		c.ruleDeadLetter(t, s)
+		c.rule(t, s, w)
+		c.ruleDeadLetter(t, s, w)
 	}
 }
 
 // rule starts the state machine for a source: on each object created
 // under its location with its format's suffix, or on its schedule.
-func (c *cfn) rule(t *cloudformation.Template, s *ir.Source) {
+func (c *cfn) rule(t *cloudformation.Template, s *ir.Source, w sourceWiring) {
 	n := c.pl.Names
 	target := events.Rule_Target{
 		Id:      "StateMachine",
-		Arn:     cloudformation.Ref(idStateMachine),
-		RoleArn: cloudformation.GetAttPtr(idEventsRole, "Arn"),
+		Arn:     w.stateMachine,
+		RoleArn: cloudformation.String(w.eventsRole),
 	}
 	r := &events.Rule{
 		Name:  cloudformation.String(n.Rule(s.Name)),

@@ -3,11 +3,13 @@ package cfn_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/compiler/cfn"
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/layout"
@@ -390,5 +392,186 @@ transforms:`, 1)
 	b, _ = json.Marshal(flights["PartitionKeys"])
 	if !strings.Contains(string(b), `"Name":"year"`) {
 		t.Errorf("partition keys %s", b)
+	}
+}
+
+// TestNestedSources: a pipeline of one source per table past the root's
+// limits with the jobs nested puts every source's catalog table and rule in
+// the nested stack of sources a hash of its name chooses; each nested stack
+// takes as parameters exactly what the root passes it and refers to
+// nothing else outside itself; adding a source changes only its nested
+// stack of sources (and the one of its table's job).
+func TestNestedSources(t *testing.T) {
+	a := testspec.Compile(t, testspec.Wide(170, 170), "dev", compiler.Options{})
+	b := testspec.Compile(t, testspec.Wide(171, 171), "dev", compiler.Options{})
+	root := parseTemplate(t, a.File(layout.TemplatePath))
+	nested := 0
+	for id, r := range root.Resources {
+		switch r.Type {
+		case "AWS::Glue::Table", "AWS::Events::Rule", "AWS::Glue::Job":
+			t.Errorf("root stack still holds %s (%s)", id, r.Type)
+		case "AWS::CloudFormation::Stack":
+			nested++
+		}
+	}
+	if nested < 2*16-2 {
+		t.Errorf("%d nested stacks, want about 32", nested)
+	}
+	if sm := root.Resources["StateMachine"].Properties; sm["Definition"] != nil || sm["DefinitionString"] == nil {
+		t.Errorf("the state machine's definition is not its compact text: %v", sm["Definition"] != nil)
+	}
+	for i := 0; i < 170; i++ {
+		name := fmt.Sprintf("s%04d", i)
+		st := parseTemplate(t, a.File(layout.NestedSourceStackPath(cfn.ShardOf(name))))
+		for _, id := range []string{"Source" + strings.ToUpper(name[:1]) + name[1:] + "Table", "Source" + strings.ToUpper(name[:1]) + name[1:] + "Rule"} {
+			if _, ok := st.Resources[id]; !ok {
+				t.Errorf("%s not in %s", id, layout.NestedSourceStackPath(cfn.ShardOf(name)))
+			}
+		}
+	}
+	checkNestedWiring(t, a)
+	newShards := map[string]bool{layout.NestedSourceStackPath(cfn.ShardOf("s0170")): true, layout.NestedStackPath(cfn.ShardOf("t0170")): true}
+	for _, f := range a.Files {
+		if layout.IsNestedStack(f.Path) && !bytes.Equal(f.Data, b.File(f.Path)) && !newShards[f.Path] {
+			t.Errorf("%s changed when source s0170 and table t0170 were added", f.Path)
+		}
+	}
+	for _, s := range a.Manifest.Stacks {
+		if s.Resources > layout.MaxResources || s.Outputs > layout.MaxOutputs || s.Bytes > layout.MaxTemplateS3 {
+			t.Errorf("%+v passes a limit", s)
+		}
+	}
+}
+
+// checkNestedWiring: every nested stack of a build declares the
+// parameters its stack resource in the root passes, no more, and every Ref
+// and ${...} in it names one of its parameters, its resources or a pseudo
+// parameter.
+func checkNestedWiring(t *testing.T, out *compiler.Output) {
+	t.Helper()
+	root := parseTemplate(t, out.File(layout.TemplatePath))
+	byKey := map[string]string{}
+	for _, a := range out.Assets {
+		byKey[a.Key] = a.Path
+	}
+	seen := 0
+	for id, r := range root.Resources {
+		if r.Type != "AWS::CloudFormation::Stack" {
+			continue
+		}
+		url, _ := json.Marshal(r.Properties["TemplateURL"])
+		var p string
+		for k, path := range byKey {
+			if strings.Contains(string(url), k) {
+				p = path
+			}
+		}
+		if p == "" {
+			t.Fatalf("%s: TemplateURL %s names no asset", id, url)
+		}
+		seen++
+		nt := parseTemplate(t, out.File(p))
+		passed, _ := r.Properties["Parameters"].(map[string]any)
+		if len(passed) != len(nt.Parameters) {
+			t.Errorf("%s (%s): root passes %d parameters, template declares %d", id, p, len(passed), len(nt.Parameters))
+		}
+		for k := range nt.Parameters {
+			if _, ok := passed[k]; !ok {
+				t.Errorf("%s (%s): parameter %s not passed", id, p, k)
+			}
+		}
+		refs := map[string]bool{}
+		collectRefs(nt.Resources, refs)
+		for ref := range refs {
+			_, isParam := nt.Parameters[ref]
+			_, isRes := nt.Resources[ref]
+			if !isParam && !isRes && !strings.HasPrefix(ref, "AWS::") {
+				t.Errorf("%s refers to %s, which it neither declares nor holds", p, ref)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Error("no nested stack")
+	}
+}
+
+// collectRefs gathers the names a template value refers to (Ref, GetAtt,
+// ${Name} in Fn::Sub).
+func collectRefs(v any, out map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "Ref":
+				if s, ok := e.(string); ok {
+					out[s] = true
+				}
+			case "Fn::GetAtt":
+				if a, ok := e.([]any); ok && len(a) > 0 {
+					out[a[0].(string)] = true
+				}
+			case "Fn::Sub":
+				if s, ok := e.(string); ok {
+					for _, part := range strings.Split(s, "${")[1:] {
+						if name, _, ok := strings.Cut(part, "}"); ok && !strings.HasPrefix(name, "!") {
+							out[strings.SplitN(name, ".", 2)[0]] = true
+						}
+					}
+				}
+			}
+			collectRefs(e, out)
+		}
+	case []any:
+		for _, e := range x {
+			collectRefs(e, out)
+		}
+	}
+}
+
+// TestSourcesAtScale: at 2000 sources, each with its own table, every
+// stack of the build is within CloudFormation's resource and output limits
+// and every nested template within its size; what the root still passes
+// is the state machine's definition it holds, which passes Step
+// Functions' own 1 MB (the per-source states of compiler/asl). The
+// templates are the same bytes twice.
+func TestSourcesAtScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2000 sources")
+	}
+	pl := testspec.Load(t, testspec.Wide(2000, 2000), "dev")
+	def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: map[string]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append([]cfn.Stack{st.Root}, st.Nested...) {
+		if s.Resources > layout.MaxResources || s.Outputs > layout.MaxOutputs {
+			t.Errorf("%s: %d resources, %d outputs", s.Path, s.Resources, s.Outputs)
+		}
+		if s.Path != layout.TemplatePath && len(s.Body) > layout.MaxTemplateS3 {
+			t.Errorf("%s: %d bytes", s.Path, len(s.Body))
+		}
+	}
+	root := parseTemplate(t, st.Root.Body)
+	text, _ := root.Resources["StateMachine"].Properties["DefinitionString"].(string)
+	quoted, _ := json.Marshal(text)
+	if len(text) < layout.MaxDefinition {
+		t.Errorf("the definition is %d bytes: the root should fit now (this test's premise changed)", len(text))
+	}
+	if rest := len(st.Root.Body) - len(quoted); rest > layout.MaxTemplateS3/2 {
+		t.Errorf("the root without its definition is %d bytes", rest)
+	}
+	if n := len(st.Nested); n != 32 {
+		t.Errorf("%d nested stacks, want 32", n)
+	}
+	again, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: map[string]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(st, again) {
+		t.Error("two renderings of the templates differ")
 	}
 }

@@ -32,14 +32,20 @@ func IR(t testing.TB, file, name, env string) *ir.IR {
 	return pl
 }
 
-// Compile loads and compiles spec text for env.
-func Compile(t testing.TB, src, env string, opt compiler.Options) *compiler.Output {
+// Load lowers spec text for env.
+func Load(t testing.TB, src, env string) *ir.IR {
 	t.Helper()
 	pl, ds := spec.Load("spec.yaml", []byte(src), env)
 	if ds.HasErrors() {
 		t.Fatalf("spec: %v", ds)
 	}
-	out, cds := compiler.CompileWith(pl, opt)
+	return pl
+}
+
+// Compile loads and compiles spec text for env.
+func Compile(t testing.TB, src, env string, opt compiler.Options) *compiler.Output {
+	t.Helper()
+	out, cds := compiler.CompileWith(Load(t, src, env), opt)
 	if cds.HasErrors() {
 		t.Fatalf("compile: %v", cds)
 	}
