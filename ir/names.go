@@ -28,6 +28,13 @@ func (n Names) Stack() string {
 // StateMachine is the Step Functions state machine name.
 func (n Names) StateMachine() string { return n.base() }
 
+// FreshnessMachine is the state machine of the freshness checks
+// (docs/run-model.md, Freshness).
+func (n Names) FreshnessMachine() string { return n.base() + "-freshness" }
+
+// FreshnessRole is the role of the freshness checks' state machine.
+func (n Names) FreshnessRole() string { return n.Role("freshness") }
+
 // Rule is the EventBridge rule starting runs for a source.
 func (n Names) Rule(source string) string {
 	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")

@@ -19,13 +19,16 @@ import (
 const (
 	TemplatePath     = "template.json"         // the root CloudFormation template
 	StateMachinePath = "statemachine.asl.json" // the state machine definition
-	ManifestPath     = "manifest.json"         // the build's manifest
-	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
-	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json
-	glueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
-	ddlDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
-	glueScriptExt    = ".py"
-	ddlExt           = ".sql"
+	// FreshnessMachinePath is the definition of the freshness check, a
+	// second state machine, written only when a source has freshness.
+	FreshnessMachinePath = "freshness.asl.json"
+	ManifestPath         = "manifest.json" // the build's manifest
+	DescriptionPath      = "pipeline.json" // the pipeline's description (ir.Description)
+	StacksDir            = "stacks/"       // the nested stacks, stacks/tables-NN.json
+	glueDir              = "glue/"         // the Glue scripts, glue/<table>.py
+	ddlDir               = "sql/"          // the Redshift DDL, sql/<table>.sql
+	glueScriptExt        = ".py"
+	ddlExt               = ".sql"
 )
 
 // The root template's top-level Metadata points at the pipeline's
@@ -112,6 +115,9 @@ const (
 	// SubstRunsTable is the name of the runs table (leases, arrivals,
 	// slots; docs/run-model.md).
 	SubstRunsTable = "RunsTable"
+	// SubstFreshnessMachine is the ARN of the freshness check's state
+	// machine, which the pipeline's state machine starts.
+	SubstFreshnessMachine = "FreshnessMachineArn"
 
 	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
 	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
@@ -120,6 +126,7 @@ const (
 	IntegrationDynamoDBUpdateItem       = "DynamoDBUpdateItemArn"
 	IntegrationDynamoDBGetItem          = "DynamoDBGetItemArn"
 	IntegrationSfnDescribeExecution     = "SfnDescribeExecutionArn"
+	IntegrationSfnStartExecution        = "SfnStartExecutionArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
@@ -132,6 +139,7 @@ var IntegrationResource = map[string]string{
 	IntegrationDynamoDBUpdateItem:       "dynamodb:updateItem",
 	IntegrationDynamoDBGetItem:          "dynamodb:getItem",
 	IntegrationSfnDescribeExecution:     "aws-sdk:sfn:describeExecution",
+	IntegrationSfnStartExecution:        "states:startExecution",
 }
 
 // S3 key prefixes in the asset bucket.

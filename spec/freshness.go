@@ -9,10 +9,11 @@ import (
 )
 
 // maxFreshnessSeconds bounds warn_after and error_after: the check is a
-// Standard execution that waits that long, and a Standard execution lasts
-// at most one year (Step Functions service quotas, "Maximum execution
-// time": https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
-const maxFreshnessSeconds = 365 * 24 * 3600
+// Standard execution that waits that long (and an hour more at most), and
+// a Standard execution lasts at most one year (Step Functions service
+// quotas, "Maximum execution time":
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+const maxFreshnessSeconds = 364 * 24 * 3600
 
 // durationUnits are the units a freshness duration takes.
 var durationUnits = map[byte]int{'d': 86400, 'h': 3600, 'm': 60, 's': 1}
@@ -78,7 +79,7 @@ func (c *checker) freshness(s *Source) {
 			return 0, false
 		}
 		if n > maxFreshnessSeconds {
-			c.errorf(v.Pos, diag.FC221, "%s %s is longer than a year, the longest a Step Functions execution waits", what, v.Raw).Hint = "use at most 365d"
+			c.errorf(v.Pos, diag.FC221, "%s %s is longer than 364 days: the check is a Step Functions execution, which lasts at most a year", what, v.Raw).Hint = "use at most 364d"
 			return 0, false
 		}
 		return n, true

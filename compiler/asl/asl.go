@@ -159,6 +159,9 @@ func (a *asl) definition() obj {
 	}
 	if a.leased {
 		a.lease()
+		if hasFreshness(pl) {
+			a.watch()
+		}
 	}
 	a.work()
 	a.notify()
@@ -223,6 +226,9 @@ func (a *asl) route(r *route) {
 		if s.Trigger == ir.TriggerOnArrival {
 			settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
 			o = o.Set("settle", settle).Set("max_waits", waits)
+			if s.Freshness != nil {
+				o = o.Set("freshness", freshnessRun(s.Freshness))
+			}
 		}
 		return o
 	}

@@ -49,6 +49,7 @@ const logRetentionDays = 90
 type cfn struct {
 	pl     *ir.IR
 	defn   json.RawMessage   // the state machine definition
+	fresh  json.RawMessage   // the freshness check's definition, nil for none
 	assets map[string]string // build path -> asset key
 	desc   string            // the asset key of pipeline.json, "" for none
 }
@@ -58,6 +59,9 @@ type cfn struct {
 type Options struct {
 	// Definition is the state machine definition (statemachine.asl.json).
 	Definition []byte
+	// FreshnessDefinition is the freshness check's definition
+	// (freshness.asl.json), nil when no source has freshness.
+	FreshnessDefinition []byte
 	// AssetKeys maps the build paths of the Glue scripts and the Glue
 	// runtime to their asset keys.
 	AssetKeys map[string]string
@@ -73,6 +77,12 @@ func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
 	}
 	// Embedded as is: render decodes the whole template once.
 	c := &cfn{pl: pl, assets: opt.AssetKeys, desc: opt.DescriptionKey, defn: json.RawMessage(opt.Definition)}
+	if opt.FreshnessDefinition != nil {
+		if !json.Valid(opt.FreshnessDefinition) {
+			return nil, fmt.Errorf("freshness check definition: not valid JSON")
+		}
+		c.fresh = json.RawMessage(opt.FreshnessDefinition)
+	}
 	return c.stacks()
 }
 
@@ -147,7 +157,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		StateMachineType:        cloudformation.String("STANDARD"),
 		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
 		Definition:              c.defn,
-		DefinitionSubstitutions: c.definitionSubstitutions(),
+		DefinitionSubstitutions: c.definitionSubstitutions(c.defn),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
 			Level:                cloudformation.String("ALL"),
 			IncludeExecutionData: cloudformation.Bool(true),
@@ -156,6 +166,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 			}},
 		},
 	}
+	c.freshnessCheck(t)
 	c.alerts(t)
 	c.alertKey(t)
 	c.deadLetter(t)
@@ -172,13 +183,16 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 // the definition calls, in the stack's partition (AWS::Partition is aws,
 // aws-cn or aws-us-gov:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
-func (c *cfn) definitionSubstitutions() map[string]any {
+func (c *cfn) definitionSubstitutions(defn []byte) map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
-	if bytes.Contains(c.defn, []byte("${"+layout.SubstRunsTable+"}")) {
+	if bytes.Contains(defn, []byte("${"+layout.SubstRunsTable+"}")) {
 		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
 	}
+	if bytes.Contains(defn, []byte("${"+layout.SubstFreshnessMachine+"}")) {
+		subs[layout.SubstFreshnessMachine] = cloudformation.Ref(idFreshnessMachine)
+	}
 	for name, resource := range layout.IntegrationResource {
-		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
+		if bytes.Contains(defn, []byte("${"+name+"}")) {
 			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)
 		}
 	}

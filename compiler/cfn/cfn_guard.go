@@ -198,7 +198,7 @@ func (c *cfn) alarmsMayPublish(t *cloudformation.Template) {
 		return
 	}
 	var arns []string
-	for _, id := range []string{idDeadLetterAlarm, idRunsTimedOutAlarm} {
+	for _, id := range []string{idDeadLetterAlarm, idRunsTimedOutAlarm, idFreshnessFailedAlarm} {
 		if a, ok := t.Resources[id].(*cloudwatch.Alarm); ok {
 			arns = append(arns, arn("cloudwatch", "alarm:"+*a.AlarmName))
 		}

@@ -151,6 +151,14 @@ func (c *cfn) stateMachineRole() *iam.Role {
 			allow("CoordinateRuns", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, cloudformation.GetAtt(idRunsTable, "Arn")),
 			allow("WatchRuns", []string{"states:DescribeExecution"}, arn("states", "execution:"+n.StateMachine()+":*")))
 	}
+	if c.fresh != nil {
+		// Start the freshness check without waiting for it: the Request
+		// Response pattern needs states:StartExecution on the state
+		// machine alone (Step Functions Developer Guide, "IAM policies for
+		// starting Step Functions executions", asynchronous:
+		// https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html).
+		sts = append(sts, allow("StartFreshnessChecks", []string{"states:StartExecution"}, cloudformation.Ref(idFreshnessMachine)))
+	}
 	sts = append(sts,
 		allow("PublishAlerts", []string{"sns:Publish"}, cloudformation.Ref(idAlertTopic)),
 		allow("LogDeliveryHasNoResourceScoping", logsDeliveryActions, "*"),

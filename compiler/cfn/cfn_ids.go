@@ -35,6 +35,8 @@ const (
 	idJobSecretPolicy  = "JobRolesSecretPolicy"
 	idJobsCommonPolicy = "JobRolesCommonPolicy"
 	idRunsTable        = "RunsTable"
+	idFreshnessMachine = "FreshnessStateMachine"
+	idFreshnessRole    = "FreshnessStateMachineRole"
 
 	idDeadLetterQueue       = "TriggerDeadLetterQueue"
 	idDeadLetterQueuePolicy = "TriggerDeadLetterQueuePolicy"

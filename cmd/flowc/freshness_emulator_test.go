@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/flowc-dev/flowc/deploy/deploytest"
+)
+
+// freshnessMachine is the example's freshness check on the emulator.
+const freshnessMachine = "arn:aws:states:us-east-1:123456789012:stateMachine:flights-dev-freshness"
+
+// TestFreshnessAlerts deploys the example with a tiny freshness (warn
+// after 4s, error after 8s) on the emulator and lands day 01, then day 02
+// within 4s: day 01's check finds the newer arrival and stays quiet; day
+// 03 never comes, so day 02's check publishes a WARN and then an ERROR
+// alert naming the source and day 02 to the alert topic.
+func TestFreshnessAlerts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv := deploytest.Pipeline(t)
+	srv.SetEnv(t)
+	spec := exampleSpec(t, "trigger: on_arrival ", "trigger: {on_arrival: {settle_seconds: 1, max_wait_seconds: 60}}\n    freshness: {warn_after: 4s, error_after: 8s} ")
+	flowcExit(t, 0, "deploy", "--env", "dev", "--yes", spec)
+	srv.CreateCatalogTables(t, builtTemplate(t, spec), "flights_dev")
+	s3c, sfnc := s3Of(srv), sfn.NewFromConfig(srv.Config())
+
+	checks := func(finished bool) []sfntypes.ExecutionListItem {
+		t.Helper()
+		m := freshnessMachine
+		list, err := sfnc.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []sfntypes.ExecutionListItem
+		for _, e := range list.Executions {
+			if !finished || e.Status != sfntypes.ExecutionStatusRunning {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	waitFor := func(what string, n int, finished bool) []sfntypes.ExecutionListItem {
+		t.Helper()
+		for ctx.Err() == nil {
+			if got := checks(finished); len(got) >= n {
+				return got
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Fatalf("%s: fewer than %d freshness checks:\n%s", what, n, srv.Log())
+		return nil
+	}
+	late := func() []string {
+		var out []string
+		for _, m := range published(t, srv) {
+			if strings.Contains(m, "source late") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+
+	landDay(ctx, t, s3c, "01")
+	waitFor("day 01", 1, false)
+	start := time.Now()
+	landDay(ctx, t, s3c, "02")
+	waitFor("day 02", 2, false)
+	if time.Since(start) > 3*time.Second {
+		t.Skipf("the emulator took %s to start day 02's check: the 4s window cannot be tested", time.Since(start))
+	}
+	done := waitFor("both checks", 2, true)
+	for _, e := range done {
+		if e.Status != sfntypes.ExecutionStatusSucceeded {
+			t.Errorf("freshness check %s: %s\n%s", *e.Name, e.Status, describe(ctx, t, sfnc, e))
+		}
+	}
+	msgs := late()
+	if len(msgs) != 2 {
+		t.Fatalf("%d late alerts, want a warn and an error:\n%s", len(msgs), strings.Join(published(t, srv), "\n"))
+	}
+	for i, want := range []string{"source late (WARN)", "source late (ERROR)"} {
+		contains(t, "alert", msgs[i], "flights-dev-alerts: flowc flights (dev): "+want,
+			"source flights is late", "for partition year=2001/month=01/day=02, at 20")
+	}
+	contains(t, "warn", msgs[0], "No new file has arrived for 4s (its freshness warn_after)")
+	contains(t, "error", msgs[1], "No new file has arrived for 8s (its freshness error_after)")
+	if all := strings.Join(msgs, "\n"); strings.Contains(all, "day=01") {
+		t.Errorf("day 01's check alerted though day 02 came in time:\n%s", all)
+	}
+}

@@ -1,0 +1,68 @@
+package cfn_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/internal/testspec"
+	"github.com/flowc-dev/flowc/layout"
+)
+
+// TestFreshnessCheckResources: with freshness the template has the check's
+// state machine (its definition filled like the pipeline's), a role that
+// may only read the runs table, publish to the alert topic and use its key,
+// trusted by that state machine alone, an alarm on failed checks to the
+// topic; the pipeline's role may start the check and nothing more of it.
+// Without freshness the template has none of these.
+func TestFreshnessCheckResources(t *testing.T) {
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	src := strings.Replace(testspec.Example(t), "    trigger: on_arrival ", "    freshness: {warn_after: 26h}\n    trigger: on_arrival ", 1)
+	tm := parseTemplate(t, testspec.Compile(t, src, "dev", compiler.Options{}).File(layout.TemplatePath))
+	sm, ok := tm.Resources["FreshnessStateMachine"]
+	if !ok || sm.Type != "AWS::StepFunctions::StateMachine" {
+		t.Fatalf("no freshness state machine: %+v", sm)
+	}
+	if sm.Properties["StateMachineName"] != "flights-dev-freshness" || sm.Properties["StateMachineType"] != "STANDARD" {
+		t.Errorf("freshness state machine: %s", js(sm.Properties))
+	}
+	subs := js(sm.Properties["DefinitionSubstitutions"])
+	for _, want := range []string{`"RunsTable":{"Ref":"RunsTable"}`, `"AlertTopicArn":{"Ref":"AlertTopic"}`, `"DynamoDBGetItemArn":{"Fn::Sub":"arn:${AWS::Partition}:states:::dynamodb:getItem"}`, `"SnsPublishArn"`} {
+		if !strings.Contains(subs, want) {
+			t.Errorf("check substitutions lack %s: %s", want, subs)
+		}
+	}
+	role := js(tm.Resources["FreshnessStateMachineRole"].Properties)
+	for _, want := range []string{`{"Action":["dynamodb:GetItem"],"Effect":"Allow","Resource":[{"Fn::GetAtt":["RunsTable","Arn"]}]`, `{"Action":["sns:Publish"],"Effect":"Allow","Resource":[{"Ref":"AlertTopic"}]`,
+		`"kms:Decrypt","kms:GenerateDataKey"`, `stateMachine:flights-dev-freshness"`, `"aws:SourceAccount"`} {
+		if !strings.Contains(role, want) {
+			t.Errorf("check role lacks %s: %s", want, role)
+		}
+	}
+	if n := strings.Count(role, `"Action"`); n != 4 { // trust + three allows
+		t.Errorf("check role has %d statements, want 4: %s", n, role)
+	}
+	main := js(tm.Resources["StateMachineRole"].Properties)
+	if !strings.Contains(main, `{"Action":["states:StartExecution"],"Effect":"Allow","Resource":[{"Ref":"FreshnessStateMachine"}],"Sid":"StartFreshnessChecks"}`) {
+		t.Errorf("pipeline role cannot start the check: %s", main)
+	}
+	msubs := js(tm.Resources["StateMachine"].Properties["DefinitionSubstitutions"])
+	if !strings.Contains(msubs, `"FreshnessMachineArn":{"Ref":"FreshnessStateMachine"}`) || !strings.Contains(msubs, `"SfnStartExecutionArn":{"Fn::Sub":"arn:${AWS::Partition}:states:::states:startExecution"}`) {
+		t.Errorf("pipeline substitutions: %s", msubs)
+	}
+	alarm := js(tm.Resources["FreshnessChecksFailedAlarm"].Properties)
+	if !strings.Contains(alarm, `"MetricName":"ExecutionsFailed"`) || !strings.Contains(alarm, `{"Ref":"FreshnessStateMachine"}`) || !strings.Contains(alarm, `"AlarmActions":[{"Ref":"AlertTopic"}]`) {
+		t.Errorf("alarm: %s", alarm)
+	}
+	if policy := js(tm.Resources["AlertTopicPolicy"].Properties); !strings.Contains(policy, "alarm:flights-dev-freshness-failed") {
+		t.Errorf("the topic policy does not let the alarm publish: %s", policy)
+	}
+
+	plain := parseTemplate(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
+	for _, id := range []string{"FreshnessStateMachine", "FreshnessStateMachineRole", "FreshnessChecksFailedAlarm"} {
+		if _, ok := plain.Resources[id]; ok {
+			t.Errorf("%s without freshness", id)
+		}
+	}
+}
