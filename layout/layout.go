@@ -15,6 +15,14 @@ import (
 	"strings"
 )
 
+// FreshnessDetailType is the detail-type of the events by which the
+// pipeline's state machine starts a freshness check (their source is
+// FreshnessEventSource of the stack).
+const FreshnessDetailType = "flowc freshness check"
+
+// FreshnessEventSource is the source of a stack's freshness check events.
+func FreshnessEventSource(stack string) string { return "flowc." + stack }
+
 // Paths in a build directory (slash-separated, relative to it).
 const (
 	TemplatePath     = "template.json"         // the root CloudFormation template
@@ -115,9 +123,6 @@ const (
 	// SubstRunsTable is the name of the runs table (leases, arrivals,
 	// slots; docs/run-model.md).
 	SubstRunsTable = "RunsTable"
-	// SubstFreshnessMachine is the ARN of the freshness check's state
-	// machine, which the pipeline's state machine starts.
-	SubstFreshnessMachine = "FreshnessMachineArn"
 
 	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
 	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
@@ -126,7 +131,7 @@ const (
 	IntegrationDynamoDBUpdateItem       = "DynamoDBUpdateItemArn"
 	IntegrationDynamoDBGetItem          = "DynamoDBGetItemArn"
 	IntegrationSfnDescribeExecution     = "SfnDescribeExecutionArn"
-	IntegrationSfnStartExecution        = "SfnStartExecutionArn"
+	IntegrationEventsPutEvents          = "EventsPutEventsArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
@@ -139,7 +144,7 @@ var IntegrationResource = map[string]string{
 	IntegrationDynamoDBUpdateItem:       "dynamodb:updateItem",
 	IntegrationDynamoDBGetItem:          "dynamodb:getItem",
 	IntegrationSfnDescribeExecution:     "aws-sdk:sfn:describeExecution",
-	IntegrationSfnStartExecution:        "states:startExecution",
+	IntegrationEventsPutEvents:          "events:putEvents",
 }
 
 // S3 key prefixes in the asset bucket.

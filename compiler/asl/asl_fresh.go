@@ -18,17 +18,21 @@ import (
 // arrival starts a watch: the run records the arrival in the runs table
 // (item F#<source>: "last", the run's scope such as "partition
 // day=2001-01-17"; "arrived", its time; "watch", its execution ARN),
-// then starts an execution of a second, small state machine (the freshness
-// check) without waiting for it (states:startExecution, the Request
-// Response pattern: "Step Functions starts the execution and continues",
-// https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
-// That execution waits warn_after (a Wait state waits up to 99999999
-// seconds: https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html),
-// reads F#<source> and alerts only if the item still names the execution
-// that started it (StringEquals): a newer file would have replaced it.
-// Then it waits the rest of error_after and checks again. A check that
-// finds a newer arrival ends quietly; so at any time only the newest
-// arrival's check can alert.
+// then puts an event on the default event bus (events:putEvents; "If the
+// response from PutEvents contains a non-zero FailedEntryCount then the
+// Task state fails with the error EventBridge.FailedEntry",
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html)
+// that the template's rule turns into an execution of a second, small
+// state machine, the freshness check, with the event's detail as its
+// input. (states:startExecution would start it directly; the emulator
+// cannot run that integration, so the event, which both run, is used.)
+// The check waits warn_after (a Wait state waits up to 99999999 seconds:
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html),
+// reads F#<source> and alerts only if the item still names the run that
+// started it (StringEquals): a newer file would have replaced it. Then it
+// waits the rest of error_after and checks again. A check that finds a
+// newer arrival ends quietly; so at any time only the newest arrival's
+// check can alert.
 
 // States of the run that start the watch (after "Record arrival": only an
 // S3 event does, a start by hand does not).
@@ -38,10 +42,7 @@ const (
 	stStartWatch     = "Start freshness check"
 )
 
-const (
-	arnStartExecution = "${" + layout.IntegrationSfnStartExecution + "}"
-	freshnessMachine  = "${" + layout.SubstFreshnessMachine + "}"
-)
+const arnPutEvents = "${" + layout.IntegrationEventsPutEvents + "}"
 
 // freshnessKey is the item of a source's last arrival.
 func freshnessKey(sourcePath string) obj {
@@ -91,17 +92,18 @@ func (a *asl) watch() {
 		Set("ResultPath", null).
 		Set("Catch", goOn).
 		Set("Next", stStartWatch))
-	a.add(stStartWatch, obj{}.Set("Type", "Task").Set("Resource", arnStartExecution).
-		Set("Parameters", obj{}.
-			Set("StateMachineArn", freshnessMachine).
-			Set("Input", obj{}.
+	a.add(stStartWatch, obj{}.Set("Type", "Task").Set("Resource", arnPutEvents).
+		Set("Parameters", obj{}.Set("Entries", []any{obj{}.
+			Set("Source", layout.FreshnessEventSource(a.pl.Names.Stack())).
+			Set("DetailType", layout.FreshnessDetailType).
+			Set("Detail", obj{}.
 				Set("source.$", "$.run.source").
 				Set("last.$", "$.run.scope").
 				Set("arrived.$", now).
 				Set("watch.$", me).
-				Set("freshness.$", "$.run.freshness"))).
+				Set("freshness.$", "$.run.freshness"))})).
 		Set("ResultPath", null).
-		Set("Retry", []any{retry(2, 3, 30, "States.TaskFailed")}).
+		Set("Retry", []any{retry(2, 3, 30, "EventBridge.FailedEntry", "States.TaskFailed")}).
 		Set("Catch", goOn).
 		Set("Next", stCountArrival))
 }
@@ -132,8 +134,8 @@ const (
 )
 
 // FreshnessMachine renders the freshness check's state machine, or nil
-// when no source of the pipeline has freshness. Its input, from the
-// pipeline's state machine: {"source", "last" (the run's scope:
+// when no source of the pipeline has freshness. Its input, the detail of
+// the event the pipeline's state machine puts: {"source", "last" (the run's scope:
 // "partition year=2001/month=01/day=17" or "all data"), "arrived" (when
 // the run recorded it), "watch" (that run's execution ARN), "freshness":
 // {"warn", "rest", "warn_after", "error_after"}}.

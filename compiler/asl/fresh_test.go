@@ -23,8 +23,8 @@ func freshSpec(t *testing.T, freshness string) string {
 }
 
 // TestFreshnessWatch: with freshness, a recorded S3 event (not a start by
-// hand, not a duplicate) records the source's last arrival and starts the
-// freshness check, then counts the arrival as before; neither step can
+// hand, not a duplicate) records the source's last arrival and puts the
+// event that starts the freshness check, then counts the arrival as before; neither step can
 // fail the run. Without freshness the run has none of these states and no
 // freshness check is built.
 func TestFreshnessWatch(t *testing.T) {
@@ -49,10 +49,11 @@ func TestFreshnessWatch(t *testing.T) {
 		}
 	}
 	start := top[asl.StStartWatch]
-	if start["Resource"] != "${"+layout.IntegrationSfnStartExecution+"}" || start["Next"] != asl.StCountArrival {
+	if start["Resource"] != "${"+layout.IntegrationEventsPutEvents+"}" || start["Next"] != asl.StCountArrival {
 		t.Errorf("start check: %s", js(start))
 	}
-	if got := js(start["Parameters"]); !strings.Contains(got, `"StateMachineArn":"${`+layout.SubstFreshnessMachine+`}"`) || !strings.Contains(got, `"watch.$":"$$.Execution.Id"`) {
+	if got := js(start["Parameters"]); !strings.Contains(got, `"DetailType":"`+layout.FreshnessDetailType+`","Source":"flowc.flights-dev"`) || !strings.Contains(got, `"watch.$":"$$.Execution.Id"`) ||
+		!strings.Contains(got, `"freshness.$":"$.run.freshness"`) {
 		t.Errorf("start check parameters: %s", got)
 	}
 	for _, name := range []string{asl.StRecordLast, asl.StStartWatch} {
@@ -102,7 +103,7 @@ func TestFreshnessWatch(t *testing.T) {
 	if plain.File(layout.FreshnessMachinePath) != nil {
 		t.Error("freshness check built without freshness")
 	}
-	if s := string(plain.File(layout.StateMachinePath)); strings.Contains(s, asl.StWatchFreshness) || strings.Contains(s, layout.IntegrationSfnStartExecution) {
+	if s := string(plain.File(layout.StateMachinePath)); strings.Contains(s, asl.StWatchFreshness) || strings.Contains(s, layout.IntegrationEventsPutEvents) {
 		t.Error("watch states without freshness")
 	}
 }

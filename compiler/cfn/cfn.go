@@ -146,8 +146,12 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		c.runsTable(t)
 	}
 	t.Resources[idStateMachineRole] = c.stateMachineTrust(stateMachineMayUseAlertKey(c.stateMachineRole()))
+	started := []string{cloudformation.Ref(idStateMachine)}
+	if c.fresh != nil {
+		started = append(started, cloudformation.Ref(idFreshnessMachine))
+	}
 	t.Resources[idEventsRole] = c.eventsTrust(role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
-		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine)))))
+		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, started...))))
 	t.Resources[idStateMachineLogs] = &logs.LogGroup{
 		LogGroupName:    cloudformation.String(n.LogGroup()),
 		RetentionInDays: cloudformation.Int(logRetentionDays),
@@ -187,9 +191,6 @@ func (c *cfn) definitionSubstitutions(defn []byte) map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
 	if bytes.Contains(defn, []byte("${"+layout.SubstRunsTable+"}")) {
 		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
-	}
-	if bytes.Contains(defn, []byte("${"+layout.SubstFreshnessMachine+"}")) {
-		subs[layout.SubstFreshnessMachine] = cloudformation.Ref(idFreshnessMachine)
 	}
 	for name, resource := range layout.IntegrationResource {
 		if bytes.Contains(defn, []byte("${"+name+"}")) {

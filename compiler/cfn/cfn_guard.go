@@ -63,6 +63,9 @@ func (c *cfn) ruleArns() []string {
 			out = append(out, arn("events", "rule/"+c.pl.Names.Rule(s.Name)))
 		}
 	}
+	if c.fresh != nil {
+		out = append(out, arn("events", "rule/"+c.pl.Names.FreshnessMachine()))
+	}
 	return out
 }
 
@@ -87,10 +90,14 @@ const (
 // deliver (the state machine throttles, the role is broken) lands in the
 // queue instead of being dropped.
 func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source) {
-	r, ok := t.Resources[idSourceRule(s.Name)].(*events.Rule)
-	if !ok {
-		return
+	if r, ok := t.Resources[idSourceRule(s.Name)].(*events.Rule); ok {
+		deliverOrDeadLetter(r)
 	}
+}
+
+// deliverOrDeadLetter gives every target of a rule the longest retry
+// policy and the dead-letter queue.
+func deliverOrDeadLetter(r *events.Rule) {
 	for i := range r.Targets {
 		r.Targets[i].RetryPolicy = &events.Rule_RetryPolicy{
 			MaximumEventAgeInSeconds: cloudformation.Int(ruleMaxEventAge),

@@ -152,12 +152,11 @@ func (c *cfn) stateMachineRole() *iam.Role {
 			allow("WatchRuns", []string{"states:DescribeExecution"}, arn("states", "execution:"+n.StateMachine()+":*")))
 	}
 	if c.fresh != nil {
-		// Start the freshness check without waiting for it: the Request
-		// Response pattern needs states:StartExecution on the state
-		// machine alone (Step Functions Developer Guide, "IAM policies for
-		// starting Step Functions executions", asynchronous:
-		// https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html).
-		sts = append(sts, allow("StartFreshnessChecks", []string{"states:StartExecution"}, cloudformation.Ref(idFreshnessMachine)))
+		// Put the events that start the freshness checks, on the default
+		// bus only (PutEvents is authorised on the event bus: "Resource
+		// types: event-bus", Service Authorization Reference, Amazon
+		// EventBridge).
+		sts = append(sts, allow("StartFreshnessChecks", []string{"events:PutEvents"}, arn("events", "event-bus/default")))
 	}
 	sts = append(sts,
 		allow("PublishAlerts", []string{"sns:Publish"}, cloudformation.Ref(idAlertTopic)),

@@ -14,7 +14,9 @@ import (
 // state machine (its definition filled like the pipeline's), a role that
 // may only read the runs table, publish to the alert topic and use its key,
 // trusted by that state machine alone, an alarm on failed checks to the
-// topic; the pipeline's role may start the check and nothing more of it.
+// topic, and the rule that starts it on the pipeline's event (through the
+// events role, with the trigger rules' retries and dead-letter queue); the
+// pipeline's role may put events on the default bus.
 // Without freshness the template has none of these.
 func TestFreshnessCheckResources(t *testing.T) {
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
@@ -44,12 +46,26 @@ func TestFreshnessCheckResources(t *testing.T) {
 		t.Errorf("check role has %d statements, want 4: %s", n, role)
 	}
 	main := js(tm.Resources["StateMachineRole"].Properties)
-	if !strings.Contains(main, `{"Action":["states:StartExecution"],"Effect":"Allow","Resource":[{"Ref":"FreshnessStateMachine"}],"Sid":"StartFreshnessChecks"}`) {
-		t.Errorf("pipeline role cannot start the check: %s", main)
+	if !strings.Contains(main, `{"Action":["events:PutEvents"],"Effect":"Allow","Resource":[{"Fn::Sub":"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}],"Sid":"StartFreshnessChecks"}`) {
+		t.Errorf("pipeline role cannot put the check's event: %s", main)
 	}
 	msubs := js(tm.Resources["StateMachine"].Properties["DefinitionSubstitutions"])
-	if !strings.Contains(msubs, `"FreshnessMachineArn":{"Ref":"FreshnessStateMachine"}`) || !strings.Contains(msubs, `"SfnStartExecutionArn":{"Fn::Sub":"arn:${AWS::Partition}:states:::states:startExecution"}`) {
+	if !strings.Contains(msubs, `"EventsPutEventsArn":{"Fn::Sub":"arn:${AWS::Partition}:states:::events:putEvents"}`) {
 		t.Errorf("pipeline substitutions: %s", msubs)
+	}
+	rule := js(tm.Resources["FreshnessCheckRule"].Properties)
+	for _, want := range []string{`"EventPattern":{"detail-type":["flowc freshness check"],"source":["flowc.flights-dev"]}`, `"Arn":{"Ref":"FreshnessStateMachine"}`, `"InputPath":"$.detail"`,
+		`"RoleArn":{"Fn::GetAtt":["EventsRole","Arn"]}`, `"DeadLetterConfig":{"Arn":{"Fn::GetAtt":["TriggerDeadLetterQueue","Arn"]}}`, `"Name":"flights-dev-freshness"`} {
+		if !strings.Contains(rule, want) {
+			t.Errorf("rule lacks %s: %s", want, rule)
+		}
+	}
+	events := js(tm.Resources["EventsRole"].Properties)
+	if !strings.Contains(events, `"Resource":[{"Ref":"StateMachine"},{"Ref":"FreshnessStateMachine"}]`) || !strings.Contains(events, "rule/flights-dev-freshness") {
+		t.Errorf("events role: %s", events)
+	}
+	if q := js(tm.Resources["TriggerDeadLetterQueuePolicy"].Properties); !strings.Contains(q, "rule/flights-dev-freshness") {
+		t.Errorf("the rule cannot dead-letter: %s", q)
 	}
 	alarm := js(tm.Resources["FreshnessChecksFailedAlarm"].Properties)
 	if !strings.Contains(alarm, `"MetricName":"ExecutionsFailed"`) || !strings.Contains(alarm, `{"Ref":"FreshnessStateMachine"}`) || !strings.Contains(alarm, `"AlarmActions":[{"Ref":"AlertTopic"}]`) {
@@ -60,7 +76,7 @@ func TestFreshnessCheckResources(t *testing.T) {
 	}
 
 	plain := parseTemplate(t, testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{}).File(layout.TemplatePath))
-	for _, id := range []string{"FreshnessStateMachine", "FreshnessStateMachineRole", "FreshnessChecksFailedAlarm"} {
+	for _, id := range []string{"FreshnessStateMachine", "FreshnessStateMachineRole", "FreshnessChecksFailedAlarm", "FreshnessCheckRule"} {
 		if _, ok := plain.Resources[id]; ok {
 			t.Errorf("%s without freshness", id)
 		}
