@@ -34,6 +34,7 @@ type namedResource struct {
 
 // roleNames are the IAM roles every pipeline has.
 var roleNames = []string{"sfn", "events"}
+
 // Glue job roles (Names.JobRole) are cut to IAM's limit with a hash
 // suffix rather than reported: a long table name must not stop a spec
 // that validated before the roles were split.
