@@ -108,6 +108,10 @@ const LoadState = "Load tables"
 // `flowc runs` and `flowc backfill` leave such executions out.
 const NoRun = "flowc_no_run"
 
+// NoRunHandedOver is the NoRun reason of an arrival whose partition a
+// running execution holds: a file arrived, which that run loads.
+const NoRunHandedOver = "handed to the running run of the partition"
+
 // Placeholders of the state machine definition, ${Name}, which the
 // template's DefinitionSubstitutions fill when the stack is deployed.
 // SubstAlertTopicArn is the alert topic's ARN. Each Integration* names

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -95,6 +96,24 @@ func TestFreshnessAlerts(t *testing.T) {
 	contains(t, "error", msgs[1], "No new file has arrived for 30s (its freshness error_after)")
 	if all := strings.Join(msgs, "\n"); strings.Contains(all, "day=01") {
 		t.Errorf("day 01's check alerted though day 02 came in time:\n%s", all)
+	}
+
+	// flowc runs says the same from the run history: day 02 is the last
+	// partition, more than error_after ago.
+	out, _ := flowcExit(t, 0, "runs", "--env", "dev", spec)
+	if first, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(first, "freshness flights: error, last partition year=2001/month=01/day=02 arrived ") ||
+		!strings.HasSuffix(first, "(warn after 20s, error after 30s)") {
+		t.Errorf("runs: first line %q\n%s", first, out)
+	}
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--format", "json", spec)
+	var doc struct {
+		Freshness []freshnessJSON `json:"freshness"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Freshness) != 1 {
+		t.Fatalf("runs JSON: %v\n%s", err, out)
+	}
+	if f := doc.Freshness[0]; f.Source != "flights" || f.Partition != "year=2001/month=01/day=02" || f.State != "error" || f.AgeSeconds == nil || *f.AgeSeconds < 30 {
+		t.Errorf("runs JSON freshness: %+v", f)
 	}
 }
 

@@ -223,7 +223,7 @@ func (a *asl) lease() {
 		Set("ResultPath", "$.lease").
 		Set("Catch", catchCCF(stPickedUp, stNotifyFailure)).
 		Set("Next", stSettle))
-	a.add(stPickedUp, noRun("a running execution holds the partition's lease: it sees this arrival and loads it", "handed to the running run of the partition"))
+	a.add(stPickedUp, noRun("a running execution holds the partition's lease: it sees this arrival and loads it", layout.NoRunHandedOver))
 
 	// The settle window.
 	a.add(stSettle, obj{}.Set("Type", "Choice").Set("Choices", []any{
