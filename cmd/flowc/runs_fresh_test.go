@@ -24,7 +24,9 @@ func TestFreshnessStates(t *testing.T) {
 		{Name: "fresh", Freshness: both}, {Name: "late", Freshness: both}, {Name: "stale", Freshness: both},
 		{Name: "quiet", Freshness: errOnly}, {Name: "never", Freshness: both}, {Name: "edge", Freshness: both},
 	}
-	arrived := func(ago time.Duration, part string) deploy.Run { return deploy.Run{Started: now.Add(-ago), Partition: part} }
+	arrived := func(ago time.Duration, part string) deploy.Run {
+		return deploy.Run{Started: now.Add(-ago), Partition: part}
+	}
 	last := map[string]deploy.Run{
 		"fresh": arrived(2*time.Hour, "day=17"),
 		"late":  arrived(27*time.Hour, "day=16"),
