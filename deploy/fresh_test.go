@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,22 @@ func TestLastArrivals(t *testing.T) {
 	}
 	if _, ok := last["delays"]; ok || last["flights"].Name != "uuid-2" {
 		t.Errorf("since 3h30m: %+v", last)
+	}
+}
+
+// TestDefinitionsWithFreshness: with the freshness check beside it, the
+// pipeline's state machine keeps its build path in a diff, and the check
+// has its own (freshness.asl.json), as flowc build writes them.
+func TestDefinitionsWithFreshness(t *testing.T) {
+	body := []byte(`{"Resources": {
+	  "StateMachine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": {"StartAt": "A"}}},
+	  "FreshnessStateMachine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": {"StartAt": "B"}}}}}`)
+	tm, err := parseTemplate(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := definitions(tm)
+	if len(defs) != 2 || !strings.Contains(string(defs["statemachine.asl.json"]), `"A"`) || !strings.Contains(string(defs["freshness.asl.json"]), `"B"`) {
+		t.Errorf("definitions: %q", defs)
 	}
 }

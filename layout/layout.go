@@ -15,6 +15,13 @@ import (
 	"strings"
 )
 
+// Logical IDs of the state machines in the root template, by which
+// flowc diff shows a deployed definition under its build path.
+const (
+	StateMachineID     = "StateMachine"
+	FreshnessMachineID = "FreshnessStateMachine"
+)
+
 // FreshnessDetailType is the detail-type of the events by which the
 // pipeline's state machine starts a freshness check (their source is
 // FreshnessEventSource of the stack).
