@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -48,7 +50,9 @@ type SourceLayout struct {
 type Pipeline struct {
 	SFN     SFN
 	S3      ListS3
-	Machine string // the state machine's ARN
+	Logs    CWLogs   // flowc logs
+	Glue    GlueRuns // flowc logs
+	Machine string   // the state machine's ARN
 	Sources []SourceLayout
 	// Parallel bounds the DescribeExecution calls in flight (default 8).
 	Parallel int
@@ -112,6 +116,9 @@ type TableRun struct {
 	OK       bool
 	JobRunID string
 	Error    string // "Error: cause" of a failed job
+	// Skipped: the run was started for other tables (flowc rerun
+	// --from-failure) and did not run this one; OK is true.
+	Skipped bool
 }
 
 // loadResults reads the tables' outcomes from a state's output JSON
@@ -119,11 +126,12 @@ type TableRun struct {
 func loadResults(output string) []TableRun {
 	var out struct {
 		Results []struct {
-			Table  string `json:"table"`
-			OK     bool   `json:"ok"`
-			JobRun string `json:"job_run"`
-			Error  string `json:"error"`
-			Cause  string `json:"cause"`
+			Table   string `json:"table"`
+			OK      bool   `json:"ok"`
+			JobRun  string `json:"job_run"`
+			Error   string `json:"error"`
+			Cause   string `json:"cause"`
+			Skipped bool   `json:"skipped"`
 		} `json:"results"`
 	}
 	if json.Unmarshal([]byte(output), &out) != nil {
@@ -131,9 +139,17 @@ func loadResults(output string) []TableRun {
 	}
 	var tables []TableRun
 	for _, r := range out.Results {
-		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun}
+		t := TableRun{Table: r.Table, OK: r.OK, JobRunID: r.JobRun, Skipped: r.Skipped}
 		if !r.OK {
 			t.Error = strings.TrimSpace(r.Error + ": " + r.Cause)
+			// A failed startJobRun.sync's cause is the job run itself:
+			// its id, and its error message rather than the JSON.
+			if run := jobRunOf(r.Cause); run.Id != "" {
+				if t.JobRunID == "" {
+					t.JobRunID = run.Id
+				}
+				t.Error = joinReason(r.Error, strings.TrimSpace(run.JobRunState+": "+run.ErrorMessage))
+			}
 		}
 		tables = append(tables, t)
 	}
@@ -215,6 +231,25 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 			break
 		}
 	}
+	runs, err := p.describeAll(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	var out []Run
+	for _, r := range runs {
+		if r.NoRun != "" { // a duplicate event, an arrival handed to the running run: not a run
+			continue
+		}
+		if q.Partition != "" && r.Partition != q.Partition {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// describeAll describes executions, Parallel at a time, in their order.
+func (p *Pipeline) describeAll(ctx context.Context, items []sfntypes.ExecutionListItem) ([]Run, error) {
 	runs := make([]Run, len(items))
 	errs := make([]error, len(items))
 	n := p.Parallel
@@ -232,20 +267,12 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 		}()
 	}
 	wg.Wait()
-	var out []Run
-	for i, r := range runs {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		if r.NoRun != "" { // a duplicate event, an arrival handed to the running run: not a run
-			continue
-		}
-		if q.Partition != "" && r.Partition != q.Partition {
-			continue
-		}
-		out = append(out, r)
 	}
-	return out, nil
+	return runs, nil
 }
 
 // mayBe reports whether the execution named name may be a run of
@@ -507,17 +534,17 @@ func (p *Pipeline) list(ctx context.Context, bucket, prefix string) (prefixes, k
 	return prefixes, keys, nil
 }
 
-// ArrivalInput is the input of a run started by hand for one partition:
-// the input the EventBridge rule gives the state machine when one of the
-// partition's files arrives ({"source", "bucket", "key"}, compiler/cfn),
-// naming one of the partition's data files, so the run is exactly an
-// arriving file's (the state machine takes the partition from the key).
-func ArrivalInput(s SourceLayout, key string) string {
+// ManualInput is the input of a run started by hand for one partition
+// (docs/run-model.md, "A start by hand"): {"source", "partition"}, and
+// "tables" when the run is to load only those (flowc rerun
+// --from-failure). The state machine takes the partition's values from the
+// partition itself; no object key is needed.
+func ManualInput(source, partition string, tables []string) string {
 	b, _ := json.Marshal(struct {
-		Source string `json:"source"`
-		Bucket string `json:"bucket"`
-		Key    string `json:"key"`
-	}{s.Name, s.Bucket, key})
+		Source    string   `json:"source"`
+		Partition string   `json:"partition"`
+		Tables    []string `json:"tables,omitempty"`
+	}{source, partition, tables})
 	return string(b)
 }
 
@@ -531,5 +558,6 @@ func OpenPipeline(ctx context.Context, conn *Connection, stack, again string, so
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{SFN: sfn.NewFromConfig(small), S3: NewReadS3(conn.Config, conn.Options), Machine: arn, Sources: sources}, nil
+	return &Pipeline{SFN: sfn.NewFromConfig(small), S3: NewReadS3(conn.Config, conn.Options), Logs: cloudwatchlogs.NewFromConfig(small), Glue: glue.NewFromConfig(small),
+		Machine: arn, Sources: sources}, nil
 }

@@ -291,7 +291,8 @@ func TestRunsLeaveOutNoRuns(t *testing.T) {
 func TestRunsTables(t *testing.T) {
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	f := &fakeSFN{inputs: map[string]string{}, outputs: map[string]string{}, history: map[string][]sfntypes.HistoryEvent{}}
-	results := `{"results":[{"table":"a","ok":true,"job_run":"jr_1","line":"x"},{"table":"b","ok":false,"error":"States.TaskFailed","cause":"boom","line":"y"}]}`
+	results := `{"results":[{"table":"a","ok":true,"job_run":"jr_1","line":"x"},{"table":"b","ok":false,"error":"States.TaskFailed","cause":"boom","line":"y"},` +
+		`{"table":"c","ok":false,"error":"States.TaskFailed","cause":"{\"Id\":\"jr_c\",\"JobName\":\"p-c\",\"JobRunState\":\"FAILED\",\"ErrorMessage\":\"flowc: partition is empty\"}"}]}`
 	for i, st := range []sfntypes.ExecutionStatus{sfntypes.ExecutionStatusSucceeded, sfntypes.ExecutionStatusFailed} {
 		arn := fmt.Sprintf("arn:x:uuid-%d", i)
 		f.execs = append(f.execs, sfntypes.ExecutionListItem{ExecutionArn: aws.String(arn), Name: aws.String(fmt.Sprintf("uuid-%d", i)),
@@ -308,10 +309,35 @@ func TestRunsTables(t *testing.T) {
 	if err != nil || len(runs) != 2 {
 		t.Fatalf("runs: %v %+v", err, runs)
 	}
-	if got := fmt.Sprint(runs[0].Tables); got != "[{a true jr_0 }]" {
+	if got := fmt.Sprint(runs[0].Tables); got != "[{a true jr_0  false}]" {
 		t.Errorf("succeeded run's tables: %s", got)
 	}
-	if got := fmt.Sprint(runs[1].Tables); got != "[{a true jr_1 } {b false  States.TaskFailed: boom}]" {
+	if got := fmt.Sprint(runs[1].Tables); got != "[{a true jr_1  false} {b false  States.TaskFailed: boom false} {c false jr_c States.TaskFailed: FAILED: flowc: partition is empty false}]" {
 		t.Errorf("failed run's tables: %s", got)
+	}
+}
+
+// TestManualInput: a start by hand names the source and the partition,
+// and the tables only when it is for some; flowc reads its partition back.
+func TestManualInput(t *testing.T) {
+	if got := ManualInput("flights", "year=2001/month=01/day=17", nil); got != `{"source":"flights","partition":"year=2001/month=01/day=17"}` {
+		t.Errorf("every table: %s", got)
+	}
+	in := ManualInput("flights", "year=2001/month=01/day=17", []string{"b"})
+	if in != `{"source":"flights","partition":"year=2001/month=01/day=17","tables":["b"]}` {
+		t.Errorf("some tables: %s", in)
+	}
+	p := &Pipeline{Sources: []SourceLayout{{Name: "flights", Prefix: "raw/flights/", Columns: []string{"year", "month", "day"}}}}
+	if src, part := p.PartitionOf(in); src != "flights" || part != "year=2001/month=01/day=17" {
+		t.Errorf("PartitionOf: %s %s", src, part)
+	}
+}
+
+// TestSkippedTables: a table the run was not started for is ok and
+// skipped in the load's results.
+func TestSkippedTables(t *testing.T) {
+	got := loadResults(`{"results":[{"table":"a","ok":true,"skipped":true,"line":"x"},{"table":"b","ok":true,"job_run":"jr_1"}]}`)
+	if fmt.Sprint(got) != "[{a true   true} {b true jr_1  false}]" {
+		t.Errorf("%v", got)
 	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -18,7 +19,12 @@ import (
 // keys and its VARCHAR no length, so each column's comment notes its
 // Redshift type ("varchar(32)"): the comparison reads it back, and a
 // VARCHAR without a note (a warehouse of an older flowc) matches any
-// char(n) or varchar(n).
+// char(n) or varchar(n). Likewise the table's comment notes the keys the
+// spec declared (keysNote): a distkey, diststyle or sortkey change is
+// compared and reported with its Redshift class, and refused as the Glue
+// job refuses it, but changes nothing else (no rebuild for keys DuckDB does
+// not have): only the note. A table without the note (an older flowc's) has
+// its keys taken as the spec's.
 
 // localDialect writes migrations for the local warehouse.
 var localDialect = evolve.Dialect{
@@ -38,8 +44,50 @@ var localDialect = evolve.Dialect{
 // that still matches the column's DuckDB type, else the Redshift type of
 // the DuckDB type. The owner column (ir.OwnerColumn, merge ownership) is
 // flowc's, not the spec's: it is left out, and owner says whether the
-// table has it.
-func (r *runner) liveTable(ctx context.Context, tb *ir.Table) (live *ir.TableDescription, owner bool, err error) {
+// table has it. Its keys are those its comment (note) notes, or the spec's
+// when it notes none.
+func (r *runner) liveTable(ctx context.Context, tb *ir.Table) (live *ir.TableDescription, owner bool, note string, err error) {
+	live, owner, err = r.liveColumns(ctx, tb)
+	if err != nil || live == nil {
+		return live, owner, "", err
+	}
+	if err := r.conn.QueryRowContext(ctx, "SELECT coalesce(comment, '') FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?", r.schema(), tb.Name).Scan(&note); err != nil {
+		return nil, false, "", err
+	}
+	live.Distkey, live.Diststyle, live.Sortkey = tb.Distkey, tb.Diststyle, tb.Sortkey
+	if tb.Distkey != "" {
+		live.Diststyle = "key"
+	}
+	if text, ok := strings.CutPrefix(note, keysNotePrefix); ok {
+		var k keys
+		if json.Unmarshal([]byte(text), &k) == nil {
+			live.Distkey, live.Diststyle, live.Sortkey = k.Distkey, k.Diststyle, k.Sortkey
+		}
+	}
+	return live, owner, note, nil
+}
+
+// keysNotePrefix starts the table comment that notes the keys the spec
+// declared, as JSON: `flowc keys: {"distkey":"route","diststyle":"key"}`.
+const keysNotePrefix = "flowc keys: "
+
+// keys are a table's distribution and sort keys as its description has
+// them.
+type keys struct {
+	Distkey   string   `json:"distkey,omitempty"`
+	Diststyle string   `json:"diststyle,omitempty"`
+	Sortkey   []string `json:"sortkey,omitempty"`
+}
+
+// keysNote is the table comment noting td's keys.
+func keysNote(td *ir.TableDescription) string {
+	b, _ := json.Marshal(keys{Distkey: td.Distkey, Diststyle: td.Diststyle, Sortkey: td.Sortkey})
+	return keysNotePrefix + string(b)
+}
+
+// liveColumns is liveTable's columns (nil when there is no table) and
+// whether the table has the owner column.
+func (r *runner) liveColumns(ctx context.Context, tb *ir.Table) (live *ir.TableDescription, owner bool, err error) {
 	rows, err := r.conn.QueryContext(ctx, "SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index", r.schema(), tb.Name)
 	if err != nil {
 		return nil, false, err
@@ -92,7 +140,7 @@ func redshiftOf(typ, note string) string {
 // not), then the comments that note the Redshift types. A destructive
 // change the table does not allow is a settled error, before any load.
 func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string, error) {
-	live, owner, err := r.liveTable(ctx, tb)
+	live, owner, note, err := r.liveTable(ctx, tb)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,17 +163,20 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 		}
 		stmts = append(stmts, "CREATE TABLE "+r.target(tb)+" ("+strings.Join(defs, ", ")+")")
 	} else {
-		changes := evolve.Compare(live, want, evolve.Options{})
+		// The changes as Redshift classifies them, keys included: reported
+		// and checked; the migration makes only the column changes.
+		changes := evolve.Compare(live, want, evolve.Options{Keys: true})
 		if err := evolve.Check(want, changes, nil, ""); err != nil {
 			return nil, nil, settledError{fmt.Errorf("%w (warehouse %s; a deploy would refuse it too)", err, r.opts.Warehouse)}
 		}
 		addOwner := tb.OwnerCheck && !owner
-		if len(changes) == 0 && notesMatch(live, want) && !addOwner {
+		if len(changes) == 0 && notesMatch(live, want) && note == keysNote(want) && !addOwner {
 			return nil, nil, nil
 		}
-		m := evolve.Migrate(localDialect, r.schema(), live, want, changes)
+		columns := evolve.Compare(live, want, evolve.Options{})
+		m := evolve.Migrate(localDialect, r.schema(), live, want, columns)
 		stmts = append(stmts, m.Statements...)
-		if tb.OwnerCheck && (addOwner || evolve.Rebuilds(changes)) {
+		if tb.OwnerCheck && (addOwner || evolve.Rebuilds(columns)) {
 			stmts = append(stmts, "ALTER TABLE "+r.target(tb)+" ADD COLUMN "+ownerDef)
 		}
 		for _, c := range changes {
@@ -135,6 +186,7 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 	for _, c := range tb.Columns {
 		stmts = append(stmts, "COMMENT ON COLUMN "+r.target(tb)+"."+duck.Ident(c.Name)+" IS "+sqlString(c.Type.String()))
 	}
+	stmts = append(stmts, "COMMENT ON TABLE "+r.target(tb)+" IS "+sqlString(keysNote(want)))
 	return stmts, words, nil
 }
 

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/flowc-dev/flowc/ir"
 )
 
 // evolveSpec is the chain's spec: one source whose file carries every
@@ -53,18 +56,9 @@ func TestEvolveChain(t *testing.T) {
 		if _, err := os.Stat(wh); err == nil {
 			before = tableRows(t, wh, "s.route_day")
 		}
-		rep, err := Run(context.Background(), pl, Options{Inputs: map[string]string{"legs": input}, Warehouse: wh})
-		if wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), wantErr) {
-				t.Fatalf("%s: err = %v, want %q", name, err, wantErr)
-			}
-			if after := tableRows(t, wh, "s.route_day"); strings.Join(after, "\n") != strings.Join(before, "\n") {
-				t.Errorf("%s: the refused run changed the warehouse:\n%s", name, strings.Join(after, "\n"))
-			}
+		rep := evolveRun(t, name, pl, input, wh, before, wantErr)
+		if rep == nil {
 			return
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
 		}
 		if got := tableRows(t, wh, "s.route_day"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s: rows\n  %s\nwant\n  %s", name, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -98,6 +92,27 @@ func TestEvolveChain(t *testing.T) {
 	// The same spec again: nothing to migrate.
 	step("again", dropped, true, "7,kl,9,9,13", "",
 		[]string{"1 | ab | 3", "2 | cd | 4", "3 | abcdefghijkl | 5", "4 | ef | 6", "5 | gh | 7", "6 | ij | 8", "7 | kl | 9"}, "id BIGINT note=bigint, route VARCHAR note=varchar(32), leg_count BIGINT note=bigint")
+}
+
+// evolveRun runs pl on the one input of source legs into warehouse wh.
+// With wantErr, the run must fail saying it and leave route_day's rows
+// (before) as they were: evolveRun returns nil then.
+func evolveRun(t *testing.T, name string, pl *ir.IR, input, wh string, before []string, wantErr string) *Report {
+	t.Helper()
+	rep, err := Run(context.Background(), pl, Options{Inputs: map[string]string{"legs": input}, Warehouse: wh})
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("%s: err = %v, want %q", name, err, wantErr)
+		}
+		if after := tableRows(t, wh, "s.route_day"); strings.Join(after, "\n") != strings.Join(before, "\n") {
+			t.Errorf("%s: the refused run changed the warehouse:\n%s", name, strings.Join(after, "\n"))
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return rep
 }
 
 // chainMigrated are the changes each step of TestEvolveChain reports.
@@ -157,4 +172,84 @@ func TestEvolveKeepsOwnerColumn(t *testing.T) {
 	if after := tableRows(t, f.wh, "airlines.airport_delays"); strings.Join(after, "\n") != strings.Join(before, "\n") {
 		t.Errorf("rows changed:\n%s\nwere:\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
 	}
+}
+
+// TestEvolveKeysLocal: the local warehouse has no keys, but a change of
+// distkey, diststyle or sortkey is compared (against the keys the table's
+// comment notes), reported with its Redshift class and refused as the Glue
+// job refuses it; allowed, it changes no row and rebuilds nothing (the
+// table keeps a mark a rebuild would lose), only the note.
+func TestEvolveKeysLocal(t *testing.T) {
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "w.duckdb")
+	header := []string{"id bigint", "route string", "legs int", "leg_count int", "late_legs bigint"}
+	columns := "        id: bigint\n        route: varchar(8)\n        legs: integer\n"
+	var rows []string
+	step := func(name, keys string, allow bool, wantErr, wantMigrated string) {
+		t.Helper()
+		spec := strings.Replace(evolveSpec(columns, allow), "      from: legs\n", "      from: legs\n"+keys, 1)
+		pl := loadSpec(t, "evolve.yaml", spec)
+		input := filepath.Join(dir, name+".csv")
+		id := len(rows) + 1
+		writeCSV(t, input, header, []string{itoa(id) + ",r" + itoa(id) + ",3,3,7"})
+		mark := ""
+		if len(rows) > 0 {
+			mark = markOf(t, wh)
+		}
+		rep := evolveRun(t, name, pl, input, wh, rows, wantErr)
+		if rep == nil {
+			return
+		}
+		rows = append(rows, itoa(id)+" | r"+itoa(id)+" | 3")
+		if got := tableRows(t, wh, "s.route_day"); strings.Join(got, "\n") != strings.Join(rows, "\n") {
+			t.Errorf("%s: rows\n  %s\nwant\n  %s", name, strings.Join(got, "\n  "), strings.Join(rows, "\n  "))
+		}
+		if got := strings.Join(rep.Tables[0].Migrated, "; "); got != wantMigrated {
+			t.Errorf("%s: migrated %q, want %q", name, got, wantMigrated)
+		}
+		if mark != "" && markOf(t, wh) != mark {
+			t.Errorf("%s: the table was rebuilt", name)
+		}
+	}
+	step("v1", "      distkey: route\n      sortkey: [id]\n", false, "", "")
+	marker(t, wh)
+	step("distkey refused", "      distkey: legs\n      sortkey: [id]\n", false,
+		"table route_day: destructive change not allowed: ~ distkey route -> legs (destructive: rebuild)", "")
+	step("distkey", "      distkey: legs\n      sortkey: [id]\n", true, "", "~ distkey route -> legs (destructive: rebuild)")
+	step("sortkey", "      distkey: legs\n      sortkey: [route, id]\n", false, "", "~ sortkey (id) -> (route, id) (in_place)")
+	step("diststyle all", "      diststyle: all\n      sortkey: [route, id]\n", true, "", "~ diststyle key (legs) -> all (destructive: rebuild)")
+	step("again", "      diststyle: all\n      sortkey: [route, id]\n", false, "", "")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// marker gives route_day a mark a rebuild (a new table, the old one
+// dropped) leaves behind: a DEFAULT on column id, which no CREATE TABLE of
+// flowc writes (the table's oid would not do: DuckDB numbers the tables
+// anew when it opens a file).
+func marker(t *testing.T, wh string) {
+	t.Helper()
+	db, err := sql.Open("duckdb", wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("ALTER TABLE s.route_day ALTER COLUMN id SET DEFAULT 42"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// markOf is route_day's mark ("" when it has none).
+func markOf(t *testing.T, wh string) string {
+	t.Helper()
+	db, err := sql.Open("duckdb", wh+"?access_mode=READ_ONLY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var def string
+	if err := db.QueryRow("SELECT coalesce(column_default, '') FROM duckdb_columns() WHERE table_name = 'route_day' AND column_name = 'id'").Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	return def
 }

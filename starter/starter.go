@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/flowc-dev/flowc/spec"
@@ -33,7 +34,11 @@ const defaultPipeline = "my-pipeline"
 //go:embed flowc.yaml.tmpl
 var specText string
 
-var specTmpl = template.Must(template.New(SpecFile).Option("missingkey=error").Parse(specText))
+// specTmpl is parsed on first use, not at init: every command but init
+// starts without it.
+var specTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New(SpecFile).Option("missingkey=error").Parse(specText))
+})
 
 // maxPipeline keeps derived names (the longest is the prod EventBridge rule,
 // <pipeline>-prod-orders) well inside AWS limits.
@@ -86,7 +91,7 @@ func Files(pipeline string) ([]File, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	err := specTmpl.Execute(&b, map[string]string{
+	err := specTmpl().Execute(&b, map[string]string{
 		"Pipeline":   pipeline,
 		"SpecFile":   SpecFile,
 		"SchemaFile": SchemaFile,

@@ -39,7 +39,7 @@ or written out (year=2001/month=01/day=01). --partition takes a pattern of path.
 partition (year=2001/month=01/day=1*, or 2001/01/1*).
 Prints the plan, then asks before starting (--yes for CI; without --yes and without a terminal it
 refuses, exit 2). --dry-run prints the plan only. Starts at most --max-parallel runs at a time
-(default 4), each as an arriving file would (see flowc rerun), shows progress, and waits for all.
+(default 4), each by hand for its partition (see flowc rerun), shows progress, and waits for all.
 
 Exit codes: 0 every run succeeded, nothing to do, or --dry-run; 1 a run failed, or the plan was
 declined at the prompt; 2 usage errors, refusals and AWS failures.
@@ -97,9 +97,9 @@ Example:
 
 // planned is one partition of a backfill plan.
 type planned struct {
-	partition, key string
-	action         string // run, re-run, skip
-	why            string
+	partition string
+	action    string // run, re-run, skip
+	why       string
 }
 
 func runBackfill(e *env, fl backfillFlags) error {
@@ -118,7 +118,7 @@ func runBackfill(e *env, fl backfillFlags) error {
 	if err := o.connect(e); err != nil {
 		return err
 	}
-	parts, files, err := o.p.Partitions(e.ctx, src, keep)
+	parts, _, err := o.p.Partitions(e.ctx, src, keep)
 	if err != nil {
 		return awsFailure(err)
 	}
@@ -141,11 +141,10 @@ func runBackfill(e *env, fl backfillFlags) error {
 	counts := map[string]int{}
 	for _, part := range parts {
 		pl := decide(part, last, fl.mode)
-		pl.key = files[part]
 		plan = append(plan, pl)
 		counts[pl.action]++
 		if pl.action != "skip" {
-			jobs = append(jobs, job{partition: part, key: pl.key})
+			jobs = append(jobs, job{partition: part})
 		}
 	}
 	fmt.Fprintf(e.stdout, "Plan: %d to run, %d to re-run, %d to skip.\n", counts["run"], counts["re-run"], counts["skip"])

@@ -57,7 +57,7 @@ func commitBuild(dir string, files []compiler.File, gone []string) (err error) {
 			return fmt.Errorf("cannot write %s: %v", f.Path, plainErr(err))
 		}
 	}
-	if i, err := syncFiles(staged); err != nil {
+	if i, err := syncStaged(staging, staged); err != nil {
 		return fmt.Errorf("cannot write %s: %v", files[i].Path, plainErr(err))
 	}
 	// Move the new files into place, the old ones aside.

@@ -200,9 +200,11 @@ func globOf(cols []string, glob string) (string, error) {
 	return g, err
 }
 
-// job is one run to start: a partition and one of its data files.
+// job is one run to start: a partition and, for a run of some tables
+// only (rerun --from-failure), those tables.
 type job struct {
-	partition, key string
+	partition string
+	tables    []string
 }
 
 // outcome is what became of a started run.
@@ -213,7 +215,8 @@ type outcome struct {
 }
 
 // startRuns starts a run per job, at most max at a time (0: all at once),
-// each as an arriving file of the job's key would, and unless noWait waits
+// each by hand (deploy.ManualInput: the source and the partition, and the
+// job's tables when it has some), and unless noWait waits
 // for each to finish, printing each start and end and, every heartbeat, how
 // many are still running. It returns how many failed (or could not start).
 func startRuns(e *env, p *deploy.Pipeline, src deploy.SourceLayout, jobs []job, max int, noWait bool) int {
@@ -264,7 +267,7 @@ func startRuns(e *env, p *deploy.Pipeline, src deploy.SourceLayout, jobs []job, 
 		}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			arn, name, err := p.Start(e.ctx, src.Name, j.partition, deploy.ArrivalInput(src, j.key))
+			arn, name, err := p.Start(e.ctx, src.Name, j.partition, deploy.ManualInput(src.Name, j.partition, j.tables))
 			if err != nil {
 				printf("%s: could not start: %v\n", j.partition, err)
 				count(func() { failures++ })

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
+	gluetypes "github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/flowc-dev/flowc/deploy"
 	"github.com/flowc-dev/flowc/deploy/deploytest"
@@ -125,6 +128,10 @@ func TestOpsUsage(t *testing.T) {
 		{[]string{"rerun", "--env", "dev", spec, "2001-13"}, `partition "2001-13"`},
 		{[]string{"runs", "--env", "dev", "--partition", "someday", spec}, "--partition"},
 		{[]string{"backfill", "--env", "dev", "--from", "2001-01-01", "--to", "soon", spec}, "soon"},
+		{[]string{"logs", "--env", "dev", spec}, "logs needs a SPEC file and one PARTITION"},
+		{[]string{"logs", "--env", "dev", "--format", "yaml", spec, "2001-01-01"}, `--format "yaml": want text or json`},
+		{[]string{"logs", "--env", "dev", spec, "2001-13"}, `partition "2001-13": want a date`},
+		{[]string{"logs", "--env", "dev", "--table", "nope", spec, "2001-01-01"}, "--table nope: the pipeline has no such table (it has: "},
 	} {
 		_, errOut := flowcExit(t, 2, c.args...)
 		contains(t, strings.Join(c.args[:1], " "), errOut, c.want)
@@ -256,6 +263,104 @@ func TestOperate(t *testing.T) {
 	out, _ = flowcExit(t, 1, "rerun", "--env", "dev", spec, "year=2001/month=01/day=04", "2001-01-05")
 	t.Logf("flowc rerun (failing):\n%s", out)
 	contains(t, "failed rerun", out, "year=2001/month=01/day=04: FAILED in", "flowc.RunFailed", "year=2001/month=01/day=05: no data file in s3://acme-flights-landing-dev/raw/flights/year=2001/month=01/day=05/")
+
+	// The runs flowc starts are starts by hand: {"source", "partition"},
+	// and the job ran for that partition.
+	last := finishedRuns(ctx, t, srv, sfnc, count())
+	if in := describe(ctx, t, sfnc, last); !strings.Contains(in, `"partition":"year=2001/month=01/day=04"`) || strings.Contains(in, `"key"`) {
+		t.Errorf("the rerun's input: %s", in)
+	}
+	jobRuns := func(name string) []gluetypes.JobRun {
+		t.Helper()
+		out, err := gluec.GetJobRuns(ctx, &glue.GetJobRunsInput{JobName: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.JobRuns
+	}
+	delayed, airport := "flights-dev-delayed-flights-fact", "flights-dev-airport-delays"
+	if runs := jobRuns(delayed); len(runs) == 0 || newest(runs).Arguments["--flowc_partition"] != "year=2001/month=01/day=04" {
+		t.Errorf("the job of a start by hand ran without its partition: %+v", runs)
+	}
+
+	// --from-failure: only the table that failed runs; the other is
+	// skipped, and runs shows it so.
+	failJob(false)
+	airportBefore := len(jobRuns(airport))
+	delayedBefore := len(jobRuns(delayed))
+	out, _ = flowcExit(t, 0, "rerun", "--env", "dev", "--from-failure", spec, "2001-01-04")
+	t.Logf("flowc rerun --from-failure:\n%s", out)
+	contains(t, "rerun --from-failure", out, "year=2001/month=01/day=04: the last run (flowc-flights-2001-01-04-",
+		"failed in delayed_flights_fact: running only that", "year=2001/month=01/day=04: succeeded in", "1 succeeded, 0 failed.")
+	if a, d := len(jobRuns(airport)), len(jobRuns(delayed)); a != airportBefore || d != delayedBefore+1 {
+		t.Errorf("--from-failure ran airport_delays %d and delayed_flights_fact %d more times, want 0 and 1", a-airportBefore, d-delayedBefore)
+	}
+	if in := describe(ctx, t, sfnc, finishedRuns(ctx, t, srv, sfnc, count())); !strings.Contains(in, `"tables":["delayed_flights_fact"]`) {
+		t.Errorf("the --from-failure input: %s", in)
+	}
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--partition", "2001-01-04", spec)
+	contains(t, "runs after --from-failure", out, "skipped (the run was started for other tables): airport_delays")
+	out, _ = flowcExit(t, 0, "runs", "--env", "dev", "--format", "json", "--partition", "2001-01-04", spec)
+	doc.Runs = nil
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 2 || doc.Runs[0].Status != "succeeded" {
+		t.Fatalf("runs of day 04 (%v):\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, tb := range doc.Runs[0].Tables {
+		got[tb.Table] = tb.Status
+	}
+	if got["delayed_flights_fact"] != "succeeded" || got["airport_delays"] != "skipped" {
+		t.Errorf("tables of the --from-failure run: %v\n%s", got, out)
+	}
+	// Nothing failed last: said, and nothing started.
+	n := count()
+	out, _ = flowcExit(t, 0, "rerun", "--env", "dev", "--from-failure", spec, "2001-01-04")
+	contains(t, "rerun --from-failure after success", out, "year=2001/month=01/day=04: the last run (", "succeeded: nothing failed to run again")
+	if count() != n {
+		t.Error("--from-failure started a run after a success")
+	}
+
+	// Starts by hand the state machine refuses end failed at once (no
+	// hang), with their reason: an unknown source, a partition of the
+	// wrong shape, "tables" that is not a non-empty list of the run's
+	// tables.
+	for _, c := range []struct{ input, want string }{
+		{`{"source": "nope", "partition": "year=2001/month=01/day=01"}`, "flowc.BadInput: the run input"},
+		{`{"source": "flights", "partition": "year=2001/month=01"}`, "flowc.BadPartition: the run input"},
+		{`{"source": "flights", "partition": "year=2001/month=01/day="}`, "flowc.BadPartition: the run input"},
+		{`{"source": "flights", "partition": "year=2001/month=01/day=01", "tables": ["nope"]}`, "flowc.BadTables: the run input"},
+		{`{"source": "flights", "partition": "year=2001/month=01/day=01", "tables": []}`, "flowc.BadTables: the run input"},
+		{`{"source": "flights", "partition": "year=2001/month=01/day=01", "tables": "delayed_flights_fact"}`, "flowc.BadTables: the run input"},
+	} {
+		start, err := sfnc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(exampleMachine), Input: aws.String(c.input)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d *sfn.DescribeExecutionOutput
+		for d == nil || d.Status == sfntypes.ExecutionStatusRunning {
+			if ctx.Err() != nil {
+				t.Fatalf("%s: still running", c.input)
+			}
+			time.Sleep(200 * time.Millisecond)
+			if d, err = sfnc.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d.Status != sfntypes.ExecutionStatusFailed || aws.ToString(d.Error) != "flowc.RunFailed" || !strings.HasPrefix(aws.ToString(d.Cause), c.want) {
+			t.Errorf("%s: %s %s: %s, want FAILED flowc.RunFailed %s...", c.input, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), c.want)
+		}
+	}
+}
+
+// newest is the job run started last.
+func newest(runs []gluetypes.JobRun) gluetypes.JobRun {
+	out := runs[0]
+	for _, r := range runs[1:] {
+		if aws.ToTime(r.StartedOn).After(aws.ToTime(out.StartedOn)) {
+			out = r
+		}
+	}
+	return out
 }
 
 // removeTarget removes a target from an EventBridge rule on the emulator
@@ -293,5 +398,48 @@ func TestOpsWithoutStack(t *testing.T) {
 	} {
 		_, errOut := flowcExit(t, 2, args...)
 		contains(t, args[0], errOut, "stack flights-dev does not exist; deploy it first with `flowc deploy --env dev "+spec+"`")
+	}
+}
+
+// TestPlanFromFailure: --from-failure runs the tables that failed in the
+// last run, in spec order, leaving out tables no longer in the spec; every
+// table when the run failed before its tables; nothing after a success
+// (not refused: exit 0), and it refuses (exit 1) with no run or one in
+// progress.
+func TestPlanFromFailure(t *testing.T) {
+	known := []string{"a", "b", "c"}
+	at := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	failedRun := func(tables ...deploy.TableRun) *deploy.Run {
+		return &deploy.Run{Name: "r1", Status: "failed", Started: at, Error: "flowc.RunFailed", Cause: "x: y", Tables: tables}
+	}
+	for _, c := range []struct {
+		name          string
+		last          *deploy.Run
+		run, refused  bool
+		tables, inMsg string
+	}{
+		{"never run", nil, false, true, "[]", "never run"},
+		{"running", &deploy.Run{Name: "r1", Status: "running"}, false, true, "[]", "in progress (r1)"},
+		{"succeeded", &deploy.Run{Name: "r1", Status: "succeeded", Started: at}, false, false, "[]", "succeeded: nothing failed"},
+		{"failed tables, spec order", failedRun(
+			deploy.TableRun{Table: "c", Error: "boom"}, deploy.TableRun{Table: "b", OK: true}, deploy.TableRun{Table: "a", Error: "boom"}),
+			true, false, "[a c]", "failed in a, c: running only that"},
+		{"skipped tables stay skipped", failedRun(
+			deploy.TableRun{Table: "a", OK: true, Skipped: true}, deploy.TableRun{Table: "b", Error: "boom"}),
+			true, false, "[b]", "failed in b"},
+		{"a failed table left the spec", failedRun(
+			deploy.TableRun{Table: "old", Error: "boom"}, deploy.TableRun{Table: "b", Error: "boom"}),
+			true, false, "[b]", "(old failed too and is no longer loaded)"},
+		{"only tables that left the spec", failedRun(deploy.TableRun{Table: "old", Error: "boom"}),
+			false, false, "[]", "no longer load: nothing to run again"},
+		{"failed before the load", failedRun(), true, false, "[]", "failed before its tables ran (flowc.RunFailed: x: y): running every table"},
+	} {
+		pl := planFromFailure(c.last, known)
+		if pl.run != c.run || pl.refused != c.refused || fmt.Sprint(pl.tables) != c.tables || !strings.Contains(pl.msg, c.inMsg) {
+			t.Errorf("%s: %+v", c.name, pl)
+		}
+		if c.name == "failed before the load" && pl.tables != nil {
+			t.Errorf("%s: tables %v, want nil (every table)", c.name, pl.tables)
+		}
 	}
 }

@@ -39,8 +39,10 @@ least twice its error_after), the last partition that arrived and its age.
 "age_seconds", "state", "warn_after", "error_after"}] (only with freshness),
 "runs": [{"execution_arn", "name", "source", "partition", "status",
 "started", "stopped", "tables": [{"table", "status", "job_run_id", "error"}], "error", "cause"}]};
-"tables" is each table's outcome when the run reached the load (empty before it). A failed run's
-text line is followed by one line per failed table.
+"tables" is each table's outcome when the run reached the load (empty before it): succeeded,
+failed, or skipped (a run started for other tables, flowc rerun --from-failure). A failed run's
+text line is followed by one line per failed table, and a run that skipped tables by a line
+naming them.
 
 Exit codes: 0 listed; 1 spec errors; 2 usage errors and AWS failures.
 
@@ -94,7 +96,7 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 		return err
 	}
 	if partition != "" {
-		if q.Partition, err = o.canonical(partition); err != nil {
+		if q.Partition, err = o.canonical("--partition", partition); err != nil {
 			return err
 		}
 	}
@@ -132,6 +134,15 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 				}
 			}
 		}
+		var skipped []string
+		for _, t := range r.Tables {
+			if t.Skipped {
+				skipped = append(skipped, t.Table)
+			}
+		}
+		if len(skipped) > 0 {
+			fmt.Fprintf(e.stdout, "  skipped (the run was started for other tables): %s\n", strings.Join(skipped, ", "))
+		}
 	}
 	return nil
 }
@@ -151,9 +162,10 @@ func clip(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// canonical reads --partition against the sources with partitions: the
-// first whose columns it fits.
-func (o *opened) canonical(arg string) (string, error) {
+// canonical reads a partition argument (label names it in messages:
+// "--partition", or "" for a command's PARTITION) against the sources with
+// partitions: the first whose columns it fits.
+func (o *opened) canonical(label, arg string) (string, error) {
 	var firstErr error
 	for _, s := range o.sources {
 		if len(s.Columns) == 0 {
@@ -167,10 +179,13 @@ func (o *opened) canonical(arg string) (string, error) {
 			firstErr = err
 		}
 	}
-	if firstErr == nil {
-		return "", usageErr("--partition: the pipeline has no source with partitions")
+	if label != "" {
+		label += ": "
 	}
-	return "", usageErr("--partition: %v", firstErr)
+	if firstErr == nil {
+		return "", usageErr("%sthe pipeline has no source with partitions", label)
+	}
+	return "", usageErr("%s%v", label, firstErr)
 }
 
 // partitionWord is how a run's partition reads in the list.
@@ -206,24 +221,33 @@ type tableJSON struct {
 	Error    string `json:"error"`
 }
 
+// runJSONOf is a run in JSON, its tables not yet filled in.
+func runJSONOf(r deploy.Run) runJSON {
+	j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
+		Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+	if !r.Stopped.IsZero() {
+		s := r.Stopped.UTC().Format(time.RFC3339)
+		j.Stopped = &s
+	}
+	return j
+}
+
 func printRunsJSON(e *env, runs []deploy.Run, fresh []sourceFreshness) error {
 	doc := struct {
 		Freshness []freshnessJSON `json:"freshness,omitempty"`
 		Runs      []runJSON       `json:"runs"`
 	}{Freshness: freshnessJSONOf(fresh), Runs: []runJSON{}}
 	for _, r := range runs {
-		j := runJSON{ExecutionArn: r.ExecutionArn, Name: r.Name, Source: r.Source, Partition: r.Partition, Status: r.Status,
-			Started: r.Started.UTC().Format(time.RFC3339), Tables: []tableJSON{}, Error: r.Error, Cause: r.Cause}
+		j := runJSONOf(r)
 		for _, t := range r.Tables {
 			tj := tableJSON{Table: t.Table, Status: "succeeded", JobRunID: t.JobRunID, Error: t.Error}
-			if !t.OK {
+			switch {
+			case !t.OK:
 				tj.Status = "failed"
+			case t.Skipped:
+				tj.Status = "skipped"
 			}
 			j.Tables = append(j.Tables, tj)
-		}
-		if !r.Stopped.IsZero() {
-			s := r.Stopped.UTC().Format(time.RFC3339)
-			j.Stopped = &s
 		}
 		doc.Runs = append(doc.Runs, j)
 	}

@@ -8,13 +8,15 @@
 //
 //	{"source": "flights", "bucket": "...", "key": "raw/flights/year=2001/month=01/day=17/x.csv"}
 //
-// and a schedule sends {"source": "..."}. A user starts a run by hand
-// with the same shape. The run:
+// and a schedule sends {"source": "..."}. A run started by hand (flowc
+// rerun, backfill) sends {"source", "partition"} and optionally "tables"
+// (asl_manual.go). The run:
 //
 //  1. routes on the source (an unknown source fails the run, notified);
-//  2. checks the key has the source's partition layout and takes the
-//     partition from it ("year=2001/month=01/day=17"; sources without
-//     partitions and scheduled runs read everything: "");
+//  2. checks the key (or the partition of a start by hand) has the
+//     source's partition layout and takes the partition from it
+//     ("year=2001/month=01/day=17"; sources without partitions and
+//     scheduled runs read everything: "");
 //  3. registers the partition in the Glue Data Catalog
 //     (glue:BatchCreatePartition with the source table's StorageDescriptor;
 //     a partition that exists already is not an error): one call, whatever
@@ -159,6 +161,7 @@ func (a *asl) definition() obj {
 	}
 	if a.leased {
 		a.lease()
+		a.byHand()
 		if hasFreshness(pl) {
 			a.watch()
 		}
@@ -220,17 +223,25 @@ func catchAll() []any {
 func (a *asl) route(r *route) {
 	s := r.src
 	// run is what the rest of the run reads: $.run.
+	//
+	// $.run.sel is what a pass of the run does: the tables it loads
+	// ("only"; the others are skipped), their names for the messages and,
+	// for an on_arrival source, its settle window. A scheduled run sets it
+	// here; an on_arrival run sets $.run.every, the sel of a run started
+	// by a file (every table, the source's window), which stEvery copies
+	// to sel and a start by hand then narrows (asl_manual.go).
 	run := func(partition, scope string) obj {
 		o := obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
-			Set("tables", strings.Join(r.tables, ", ")).Set("loads", nonNilAny(r.loads))
-		if s.Trigger == ir.TriggerOnArrival {
-			settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
-			o = o.Set("settle", settle).Set("max_waits", waits)
-			if s.Freshness != nil {
-				o = o.Set("freshness", freshnessRun(s.Freshness))
-			}
+			Set("loads", nonNilAny(r.loads))
+		sel := obj{}.Set("only", nonNilStrings(r.tables)).Set("tables", strings.Join(r.tables, ", "))
+		if s.Trigger != ir.TriggerOnArrival {
+			return o.Set("sel", sel)
 		}
-		return o
+		if s.Freshness != nil {
+			o = o.Set("freshness", freshnessRun(s.Freshness))
+		}
+		settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
+		return o.Set("every", sel.Set("settle", settle).Set("max_waits", waits))
 	}
 	start := a.st(r, "start")
 	switch {
@@ -260,6 +271,7 @@ func (a *asl) route(r *route) {
 		layout := s.Prefix + strings.Join(pat, "/") + "/FILE" + s.Suffix()
 		bad := a.st(r, "bad key")
 		choices := []any{
+			obj{}.Set("Variable", "$.partition").Set("IsPresent", true).Set("Next", a.st(r, stByHand)),
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
 			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
 			a.outsideSource(r).Set("Next", a.st(r, stOtherObject)),
@@ -276,6 +288,7 @@ func (a *asl) route(r *route) {
 		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
 			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition")).Set("values.$", "$.run.values")).
 			Set("ResultPath", "$.run").Set("Next", a.st(r, stRegister)))
+		a.partitionByHand(r)
 		a.register(r)
 	case s.Trigger == ir.TriggerOnArrival:
 		// An object outside the source's location ends the run; without
@@ -288,7 +301,7 @@ func (a *asl) route(r *route) {
 				a.outsideSource(r),
 			}).Set("Next", a.st(r, stOtherObject)),
 		}).Set("Default", all))
-		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stArrival))
+		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stEvery))
 	default:
 		// Scheduled runs read everything.
 		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stLoad))
@@ -322,7 +335,8 @@ func (a *asl) work() {
 			Set("table.$", "$$.Map.Item.Value.table").
 			Set("job.$", "$$.Map.Item.Value.job").
 			Set("partition.$", "$.run.partition").
-			Set("scope.$", "$.run.scope")).
+			Set("scope.$", "$.run.scope").
+			Set("only.$", "$.run.sel.only")).
 		Set("MaxConcurrency", loadConcurrency).
 		Set("ItemProcessor", a.loadProcessor()).
 		Set("ResultPath", "$.results").
@@ -360,6 +374,13 @@ func pathSuffix(v string) string {
 		return ".$"
 	}
 	return ""
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }
 
 func nonNilAny(xs []any) []any {

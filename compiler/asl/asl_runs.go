@@ -48,6 +48,7 @@ const (
 // States of the lease, shared by every on_arrival source: they read the
 // source and partition from $.run.
 const (
+	stEvery            = "Every table"
 	stArrival          = "Event or start by hand?"
 	stRecordArrival    = "Record arrival"
 	stDuplicate        = "Duplicate event"
@@ -73,6 +74,7 @@ const (
 	stReleaseSlot      = "Release slot"
 	stReleaseLease     = "Release lease"
 	stNextPass         = "Next pass"
+	stWiden            = "Every table next pass"
 	stReleaseOnFailure = "Holds a lease after failure?"
 	stFailReleaseSlot  = "Release slot after failure"
 	stFailReleaseLease = "Release lease after failure"
@@ -142,12 +144,20 @@ func catchRelease() []any {
 }
 
 // lease adds the states of the lease, the settle window and the slots.
-// The run enters at stArrival, with $.run set; it leaves for stLoad
+// The run enters at stEvery, with $.run set; it leaves for stLoad
 // holding the lease and a slot.
 func (a *asl) lease() {
 	me := "$$.Execution.Id"
 	now := "$$.State.EnteredTime"
+	// Every table with the source's settle window, unless started by hand
+	// (a Pass without Parameters passes its input, here $.run.every, to
+	// ResultPath: ASL spec, Pass state and InputPath/ResultPath).
+	a.add(stEvery, obj{}.Set("Type", "Pass").
+		Set("InputPath", "$.run.every").
+		Set("ResultPath", "$.run.sel").
+		Set("Next", stArrival))
 	a.add(stArrival, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.partition").Set("IsPresent", true).Set("Next", stHandSel),
 		obj{}.Set("And", []any{
 			obj{}.Set("Variable", "$.sequencer").Set("IsPresent", true),
 			obj{}.Set("Variable", "$.sequencer").Set("IsString", true),
@@ -227,9 +237,9 @@ func (a *asl) lease() {
 
 	// The settle window.
 	a.add(stSettle, obj{}.Set("Type", "Choice").Set("Choices", []any{
-		obj{}.Set("Variable", "$.run.settle").Set("NumericEquals", 0).Set("Next", stReadPartition),
+		obj{}.Set("Variable", "$.run.sel.settle").Set("NumericEquals", 0).Set("Next", stReadPartition),
 	}).Set("Default", stWaitQuiet))
-	a.add(stWaitQuiet, obj{}.Set("Type", "Wait").Set("SecondsPath", "$.run.settle").Set("Next", stReadPartition))
+	a.add(stWaitQuiet, obj{}.Set("Type", "Wait").Set("SecondsPath", "$.run.sel.settle").Set("Next", stReadPartition))
 	a.add(stReadPartition, ddb(arnDDBGet, obj{}.Set("Key", partitionKey()).Set("ConsistentRead", true)).
 		Set("ResultSelector", obj{}.Set("gen.$", "$.Item.gen.N")).
 		Set("ResultPath", "$.now").
@@ -237,7 +247,7 @@ func (a *asl) lease() {
 		Set("Next", stQuiet))
 	a.add(stQuiet, obj{}.Set("Type", "Choice").Set("Choices", []any{
 		obj{}.Set("Variable", "$.now.gen").Set("StringEqualsPath", "$.lease.seen").Set("Next", stTakeSlot),
-		obj{}.Set("Variable", "$.lease.waits").Set("NumericGreaterThanEqualsPath", "$.run.max_waits").Set("Next", stTakeSlot),
+		obj{}.Set("Variable", "$.lease.waits").Set("NumericGreaterThanEqualsPath", "$.run.sel.max_waits").Set("Next", stTakeSlot),
 	}).Set("Default", stNotQuiet))
 	a.add(stNotQuiet, obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.Set("seen.$", "$.now.gen").Set("waits.$", "States.MathAdd($.lease.waits, 1)").Set("passes.$", "$.lease.passes")).
@@ -304,6 +314,12 @@ func (a *asl) lease() {
 	a.add(stNextPass, obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.Set("seen.$", "$.lease.seen").Set("waits", 0).Set("passes.$", "States.MathAdd($.lease.passes, 1)")).
 		Set("ResultPath", "$.lease").
+		Set("Next", stWiden))
+	// The next pass loads a file that arrived: every table, with the
+	// source's settle window, also after a start by hand for some tables.
+	a.add(stWiden, obj{}.Set("Type", "Pass").
+		Set("InputPath", "$.run.every").
+		Set("ResultPath", "$.run.sel").
 		Set("Next", stSettle))
 	// On failure, release both whatever the count (a release that fails
 	// is reported with the failure; the next run takes the lease over).

@@ -14,9 +14,12 @@ import (
 // Load iteration states. The iteration's input is {"table", "job",
 // "partition", "scope"}.
 const (
-	stRunJob      = "Run job"
-	stTableFailed = "Table failed"
-	stTableLoaded = "Table loaded"
+	stRunJob       = "Run job"
+	stTableFailed  = "Table failed"
+	stTableLoaded  = "Table loaded"
+	stIsSelected   = "Table in this run?"
+	stSelected     = "Selected?"
+	stTableSkipped = "Table skipped"
 )
 
 // retry is a Retry rule with exponential backoff and full jitter.
@@ -95,8 +98,8 @@ func (a *asl) register(r *route) {
 		Set("Catch", catchAll()).
 		Set("Next", a.st(r, stRegistered)))
 	a.add(a.st(r, stRegistered), obj{}.Set("Type", "Choice").Set("Choices", []any{
-		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stArrival),
-		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stArrival),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stEvery),
+		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stEvery),
 	}).Set("Default", a.st(r, stNotRegistered)))
 	a.add(a.st(r, stNotRegistered), obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.
@@ -134,7 +137,7 @@ func jobRetry() []any {
 }
 
 // loadProcessor runs one table's Glue job for the run's partition. The
-// iteration's input is {"table", "job", "partition", "scope"}; its output is
+// iteration's input is {"table", "job", "partition", "scope", "only"}; its output is
 // {"table", "ok": true, ...} when the job run succeeded and {"table",
 // "ok": false, "error", "cause", ...} when it failed.
 //
@@ -173,8 +176,29 @@ func (a *asl) loadProcessor() obj {
 			Set("cause.$", "$.error.Cause").
 			Set("line.$", formatFn("{} ({}): Glue job {} failed: {}: {}", "$.table", "$.scope", "$.job", "$.error.Error", "$.error.Cause"))).
 		Set("End", true)
-	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stRunJob).
-		Set("States", obj{}.Set(stRunJob, run).Set(stTableLoaded, loaded).Set(stTableFailed, failed))
+	// A run started by hand for some tables ("tables" in its input, e.g.
+	// flowc rerun --from-failure) skips the others: States.ArrayContains
+	// "determine[s] if a specific value is present in an array"
+	// (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
+	// A skipped table's result is ok (nothing failed) and "skipped", which
+	// flowc runs shows.
+	is := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.Set("run.$", "States.ArrayContains($.only, $.table)")).
+		Set("ResultPath", "$.selected").
+		Set("Next", stSelected)
+	selected := obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.selected.run").Set("BooleanEquals", true).Set("Next", stRunJob),
+	}).Set("Default", stTableSkipped)
+	skipped := obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("table.$", "$.table").
+			Set("ok", true).
+			Set("skipped", true).
+			Set("line.$", formatFn("{} ({}): skipped, not among the tables this run was started for", "$.table", "$.scope"))).
+		Set("End", true)
+	return obj{}.Set("ProcessorConfig", obj{}.Set("Mode", "INLINE")).Set("StartAt", stIsSelected).
+		Set("States", obj{}.Set(stIsSelected, is).Set(stSelected, selected).Set(stTableSkipped, skipped).
+			Set(stRunJob, run).Set(stTableLoaded, loaded).Set(stTableFailed, failed))
 }
 
 // notify adds the two notifications and the end states.
@@ -196,7 +220,7 @@ func (a *asl) notify() {
 	}
 	head := fmt.Sprintf("Pipeline %s, environment %s: the run of source {} for {}", pl.Pipeline, pl.Env)
 	a.add(stNotifySuccess, publish(layout.OutcomeSuccess, snsSubject(who, ": run succeeded"),
-		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.tables")).
+		formatFn(head+" succeeded; loaded tables: {}.", "$.run.source", "$.run.scope", "$.run.sel.tables")).
 		Set("Catch", catchAll()).
 		Set("Next", stSucceeded))
 	// The failure message carries the cause, which for failed tables

@@ -34,6 +34,19 @@ func definition(t *testing.T, opt compiler.Options) map[string]any {
 	return def
 }
 
+// matchRules lists a Choice state's top-level StringMatches rules, one
+// "PATTERN -> NEXT" a line.
+func matchRules(choice map[string]any) string {
+	var patterns []string
+	for _, c := range choice["Choices"].([]any) {
+		m := c.(map[string]any)
+		if p, ok := m["StringMatches"].(string); ok {
+			patterns = append(patterns, p+" -> "+m["Next"].(string))
+		}
+	}
+	return strings.Join(patterns, "\n")
+}
+
 func hasCatchAll(s map[string]any) bool {
 	cs, _ := s["Catch"].([]any)
 	for _, c := range cs {
@@ -118,14 +131,7 @@ func TestRunPartition(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("partition:\n got %s\nwant %s", b, want)
 	}
-	var patterns []string
-	for _, c := range top["flights: start"]["Choices"].([]any) {
-		m := c.(map[string]any)
-		if p, ok := m["StringMatches"].(string); ok {
-			patterns = append(patterns, p+" -> "+m["Next"].(string))
-		}
-	}
-	if got, want := strings.Join(patterns, "\n"), strings.Join([]string{
+	if got, want := matchRules(top["flights: start"]), strings.Join([]string{
 		"raw/flights/year=/* -> flights: bad key",
 		"raw/flights/*/month=/* -> flights: bad key",
 		"raw/flights/*/day=/* -> flights: bad key",
@@ -227,7 +233,7 @@ func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
 	if top[other]["Type"] != "Pass" || top[other]["End"] != true {
 		t.Fatalf("%s is %v, want a final Pass state (no run)", other, top[other]["Type"])
 	}
-	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[2])
+	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[3])
 	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
 		t.Errorf("prefix check:\n got %s\nwant %s", b, want)
 	}
@@ -392,8 +398,8 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	}
 
 	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
-	want := `{"Choices":[{"Next":"` + asl.StArrival + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
-		`{"Next":"` + asl.StArrival + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
+	want := `{"Choices":[{"Next":"` + asl.StEvery + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+		`{"Next":"` + asl.StEvery + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
 		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
 	if string(b) != want {
 		t.Errorf("registered?\n got %s\nwant %s", b, want)
@@ -422,7 +428,7 @@ func TestOneRunPerPartition(t *testing.T) {
 	}
 	top := states(t, def)
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	run := top["flights: run"]["Parameters"].(map[string]any)
+	run := top["flights: run"]["Parameters"].(map[string]any)["every"].(map[string]any)
 	if run["settle"] != 7.0 || run["max_waits"] != 9.0 { // ceil(60 / 7)
 		t.Errorf("settle %v, max_waits %v; want 7 and 9", run["settle"], run["max_waits"])
 	}
@@ -449,10 +455,10 @@ func TestOneRunPerPartition(t *testing.T) {
 	if top[asl.StHolderRunning]["Default"] != asl.StTakeOver || !strings.Contains(js(top[asl.StTakeOver]["Parameters"]), `"ConditionExpression":"holder = :old"`) {
 		t.Error("a lease whose holder is not running must be taken over, conditionally")
 	}
-	if top[asl.StWaitQuiet]["SecondsPath"] != "$.run.settle" {
+	if top[asl.StWaitQuiet]["SecondsPath"] != "$.run.sel.settle" {
 		t.Errorf("settle wait %v", top[asl.StWaitQuiet])
 	}
-	if got := js(top[asl.StQuiet]["Choices"]); !strings.Contains(got, `"StringEqualsPath":"$.lease.seen","Variable":"$.now.gen"`) || !strings.Contains(got, `"NumericGreaterThanEqualsPath":"$.run.max_waits"`) {
+	if got := js(top[asl.StQuiet]["Choices"]); !strings.Contains(got, `"StringEqualsPath":"$.lease.seen","Variable":"$.now.gen"`) || !strings.Contains(got, `"NumericGreaterThanEqualsPath":"$.run.sel.max_waits"`) {
 		t.Errorf("quiet?: %s", got)
 	}
 	params := top[asl.StTakeSlot]["Parameters"].(map[string]any)
@@ -466,8 +472,13 @@ func TestOneRunPerPartition(t *testing.T) {
 	if got := js(rel["Parameters"]); !strings.Contains(got, `"ConditionExpression":"holder = :me AND gen = :seen"`) || rel["Next"] != asl.StNotifySuccess {
 		t.Errorf("release lease: %s", got)
 	}
-	if c := rel["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StNextPass || top[asl.StNextPass]["Next"] != asl.StSettle {
+	if c := rel["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StNextPass || top[asl.StNextPass]["Next"] != asl.StWiden || top[asl.StWiden]["Next"] != asl.StSettle {
 		t.Error("a file that arrived during the load must make the run go round again")
+	}
+	// ... with every table and the source's settle window, also after a
+	// start by hand for some tables.
+	if w := top[asl.StWiden]; w["InputPath"] != "$.run.every" || w["ResultPath"] != "$.run.sel" || w["Parameters"] != nil {
+		t.Errorf("next pass: %s", js(w))
 	}
 	if top[asl.StReleaseOnFailure]["Default"] != asl.StNotifyFailure || top[asl.StFailReleaseLease]["Next"] != asl.StNotifyFailure {
 		t.Error("the failure path must release, then notify")
@@ -534,5 +545,95 @@ func TestExecutionTimeout(t *testing.T) {
 	def := definition(t, compiler.Options{})
 	if got, want := def["TimeoutSeconds"], float64(2*60*60*2+900+6*3600); got != want {
 		t.Errorf("TimeoutSeconds %v, want %v", got, want)
+	}
+}
+
+// TestStartByHand: an input {"source", "partition"} (no key) is routed
+// into the partition's run: the partition is checked against the source's
+// columns (one non-empty value per column, no more), its values are taken
+// from it as a key's are, and the run goes through the route's run and
+// registration to the shared lease, where it skips the settle window.
+// "tables", when given, must be a non-empty list of the run's tables; the
+// load skips the others and says so in its result.
+func TestStartByHand(t *testing.T) {
+	top := states(t, definition(t, compiler.Options{}))
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	first := top["flights: start"]["Choices"].([]any)[0].(map[string]any)
+	if js(first) != `{"IsPresent":true,"Next":"flights: start by hand","Variable":"$.partition"}` {
+		t.Errorf("a partition in the input must come first: %s", js(first))
+	}
+	if got, want := matchRules(top["flights: start by hand"]), strings.Join([]string{
+		"year=/* -> flights: bad partition",
+		"*/month=/* -> flights: bad partition",
+		"*/day= -> flights: bad partition",
+	}, "\n"); got != want {
+		t.Errorf("empty value checks:\n%s\nwant\n%s", got, want)
+	}
+	if got := js(top["flights: start by hand"]["Choices"]); !strings.Contains(got, `"StringMatches":"year=*/month=*/day=*"`) ||
+		!strings.Contains(got, `{"Not":{"StringMatches":"year=*/month=*/day=*/*","Variable":"$.partition"}}`) {
+		t.Errorf("layout check: %s", got)
+	}
+	bad := top["flights: bad partition"]
+	if got := js(bad); bad["Next"] != asl.StNotifyFailure || !strings.Contains(got, asl.ErrBadPartition) || !strings.Contains(got, "year=VALUE/month=VALUE/day=VALUE") {
+		t.Errorf("bad partition: %s", got)
+	}
+	value := func(i int) string {
+		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.partition, '/'), %d), '='), 1)", i)
+	}
+	byHand := top["flights: partition by hand"]
+	if got, want := js(byHand["Parameters"]),
+		`{"partition.$":"$.partition","values.$":"States.Array(`+value(0)+", "+value(1)+", "+value(2)+`)"}`; got != want || byHand["Next"] != "flights: run" {
+		t.Errorf("partition by hand:\n got %s\nwant %s", got, want)
+	}
+	// After the registration: every table, then by hand no settle window.
+	if reg := js(top["flights: "+asl.StRegistered]); !strings.Contains(reg, `"Next":"`+asl.StEvery+`"`) {
+		t.Errorf("registered: %s", reg)
+	}
+	if e := top[asl.StEvery]; e["InputPath"] != "$.run.every" || e["ResultPath"] != "$.run.sel" || e["Next"] != asl.StArrival {
+		t.Errorf("every table: %s", js(e))
+	}
+	arr := top[asl.StArrival]["Choices"].([]any)[0].(map[string]any)
+	if js(arr) != `{"IsPresent":true,"Next":"`+asl.StHandSel+`","Variable":"$.partition"}` {
+		t.Errorf("event or start by hand: %s", js(arr))
+	}
+	if p := top[asl.StHandSel]["Parameters"].(map[string]any); p["settle"] != 0.0 || p["only.$"] != "$.run.every.only" || top[asl.StHandSel]["ResultPath"] != "$.run.sel" {
+		t.Errorf("by hand: %s", js(top[asl.StHandSel]))
+	}
+	given := top[asl.StTablesGiven]
+	if got := js(given); given["Default"] != asl.StBadTables || !strings.Contains(got, `"Next":"`+asl.StCountArrival+`"`) ||
+		!strings.Contains(got, `{"IsPresent":true,"Next":"`+asl.StCheckTables+`","Variable":"$.tables[0]"}`) {
+		t.Errorf("tables given?: %s", got)
+	}
+	check := top[asl.StCheckTables]
+	if c := check["Catch"].([]any)[0].(map[string]any); c["Next"] != asl.StBadTables || check["Next"] != asl.StOnlyTables {
+		t.Errorf("check tables: %s", js(check))
+	}
+	if got := js(check["ItemProcessor"]); !strings.Contains(got, `"known.$":"States.ArrayContains($.every, $.table)"`) || !strings.Contains(got, `"Error":"`+asl.ErrBadTables+`"`) {
+		t.Errorf("check tables processor: %s", got)
+	}
+	if b := top[asl.StBadTables]; b["Next"] != asl.StNotifyFailure || !strings.Contains(js(b), asl.ErrBadTables) {
+		t.Errorf("bad tables: %s", js(b))
+	}
+	only := top[asl.StOnlyTables]
+	if p := only["Parameters"].(map[string]any); p["only.$"] != "$.tables" || p["settle"] != 0.0 || only["ResultPath"] != "$.run.sel" || only["Next"] != asl.StCountArrival {
+		t.Errorf("only the given tables: %s", js(only))
+	}
+	// The load: each iteration is selected by its table, a skipped one
+	// is ok and skipped.
+	load := top[asl.StLoad]
+	if load["ItemSelector"].(map[string]any)["only.$"] != "$.run.sel.only" {
+		t.Errorf("load item selector: %s", js(load["ItemSelector"]))
+	}
+	proc := load["ItemProcessor"].(map[string]any)
+	ps := states(t, proc)
+	if proc["StartAt"] != asl.StIsSelected || !strings.Contains(js(ps[asl.StIsSelected]), "States.ArrayContains($.only, $.table)") {
+		t.Errorf("load processor start: %s", js(proc))
+	}
+	if got := js(ps[asl.StTableSkipped]); !strings.Contains(got, `"ok":true`) || !strings.Contains(got, `"skipped":true`) {
+		t.Errorf("skipped table: %s", got)
+	}
+	// Messages name the pass's tables.
+	if got := js(top[asl.StNotifySuccess]); !strings.Contains(got, "$.run.sel.tables") {
+		t.Errorf("success message: %s", got)
 	}
 }

@@ -22,6 +22,17 @@ const (
 	StReleaseLease          = stReleaseLease
 	StFailReleaseLease      = stFailReleaseLease
 	StNextPass              = stNextPass
+	StWiden                 = stWiden
+	StTableSkipped          = stTableSkipped
+	StIsSelected            = stIsSelected
+	ErrBadPartition         = errBadPartition
+	ErrBadTables            = errBadTables
+	StEvery                 = stEvery
+	StHandSel               = stHandSel
+	StTablesGiven           = stTablesGiven
+	StCheckTables           = stCheckTables
+	StOnlyTables            = stOnlyTables
+	StBadTables             = stBadTables
 	ArnStartJobSync         = arnStartJobSync
 	ErrNotRegistered        = errNotRegistered
 	ErrTablesFailed         = errTablesFailed

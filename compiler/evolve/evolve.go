@@ -104,8 +104,9 @@ func (c Change) Words() string {
 
 // Options say what a comparison looks at.
 type Options struct {
-	// Keys compares distribution and sort keys (Redshift); the local
-	// warehouse has none.
+	// Keys compares distribution and sort keys: Redshift's, and the ones
+	// the local warehouse notes (it has none; flowc run reports their
+	// changes and migrates only the columns, Compare without Keys).
 	Keys bool
 }
 

@@ -49,6 +49,13 @@ var evolveCases = []struct {
 	{"no sort key", func(t *ir.TableDescription) { t.Sortkey = nil }},
 	{"distkey", func(t *ir.TableDescription) { t.Distkey = "code" }},
 	{"diststyle even", func(t *ir.TableDescription) { t.Distkey, t.Diststyle = "", "even" }},
+	{"diststyle auto", func(t *ir.TableDescription) { t.Distkey, t.Diststyle = "", "" }},
+	{"diststyle auto declared", func(t *ir.TableDescription) { t.Distkey, t.Diststyle = "", "auto" }},
+	{"distkey and sort key", func(t *ir.TableDescription) { t.Distkey, t.Sortkey = "code", []string{"route", "day"} }},
+	{"distkey renamed", func(t *ir.TableDescription) {
+		t.Columns[1] = cols("route_id<-route", "varchar(16)")[0]
+		t.Distkey = "route_id"
+	}},
 	{"add, widen and drop", func(t *ir.TableDescription) {
 		t.Columns = append(t.Columns[:3], cols("late_legs", "bigint")...)
 		t.Columns[1].Type = "varchar(20)"

@@ -37,15 +37,25 @@ func liveFlights(edit map[string][]any) [][]any {
 	return out
 }
 
+// flightsKeys are the catalog rows of delayed_flights_fact's keys as the
+// spec declares them (reldiststyle, column, attisdistkey, attsortkeyord):
+// DISTSTYLE KEY DISTKEY (dep_airport) COMPOUND SORTKEY (flight_date).
+var flightsKeys = [][]any{{"1", "flight_date", "0", "1"}, {"1", "dep_airport", "1", "0"}}
+
 // liveRows is the stand-ins' query_rows for a live table: its SVV_COLUMNS
-// rows, and pg_namespace and pg_tables saying the schema and table exist
-// (nothing for no table).
-func liveRows(live [][]any) [][]any {
+// rows, its keys as the spec declares them, and pg_namespace and pg_tables
+// saying the schema and table exist (nothing for no table).
+func liveRows(live [][]any) [][]any { return liveKeyRows(live, flightsKeys) }
+
+// liveKeyRows is liveRows with the keys' catalog rows keys (rows of
+// reldiststyle, column, attisdistkey, attsortkeyord).
+func liveKeyRows(live, keys [][]any) [][]any {
 	if len(live) == 0 {
 		return [][]any{}
 	}
 	return [][]any{
 		{"SELECT column_name, data_type", live},
+		{"FROM pg_class c JOIN pg_namespace", keys},
 		{"FROM pg_namespace", [][]any{{"1"}}},
 		{"FROM pg_tables", [][]any{{"1"}}},
 	}
@@ -78,7 +88,15 @@ func statements(events []string) string {
 // are written in the description's order); a widening only; a destructive
 // change refused (nothing written or changed); the same
 // change allowed by the spec (a deep copy keeping the distkey and sort
-// key, with a cast); a rename.
+// key, with a cast); a rename. Keys: a distkey or diststyle change refused
+// (nothing changed, the error names the table and the keys) and allowed (a
+// deep copy with the spec's keys); a sort key change (ALTER SORTKEY in the
+// load's transaction, in place: no allowance needed), from an interleaved
+// one too; a dropped column that is a live sort key (a deep copy); a spec
+// whose distribution is auto against an AUTO table whatever its effective
+// style (no change) and against an explicit one (a change); a spec without
+// sort key against a live one Redshift's SORTKEY AUTO may have chosen (no
+// change); the keys already migrated ("already migrated": no statement).
 func TestGlueRunMigrations(t *testing.T) {
 	script := generatedScript(t, "flights", "delayed_flights_fact")
 	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
@@ -92,31 +110,60 @@ func TestGlueRunMigrations(t *testing.T) {
 	}
 	renamed := bytes.Replace(script, []byte(`"name": "dep_city",`), []byte(`"name": "dep_city",
             "renamed_from": "city",`), 1)
-	if bytes.Equal(allowed, script) || bytes.Equal(renamed, script) {
+	// The spec's distribution auto (no distkey), and no sort key.
+	auto := bytes.Replace(script, []byte(`    "distkey": "dep_airport",
+    "diststyle": "key",
+`), nil, 1)
+	unsorted := bytes.Replace(script, []byte(`    "sortkey": [
+        "flight_date"
+    ],
+`), nil, 1)
+	if bytes.Equal(allowed, script) || bytes.Equal(renamed, script) || bytes.Equal(auto, script) || bytes.Equal(unsorted, script) {
 		t.Fatal("the script's TABLE_DESCRIPTION is not where the test expects it")
 	}
+	routeKey := [][]any{{"1", "flight_date", "0", "1"}, {"1", "route", "1", "0"}}
+	even := [][]any{{"0", "flight_date", "0", "1"}}
 	cases := []struct {
 		name   string
 		script []byte
 		live   [][]any
 		err    string
+		keys   [][]any // the live keys' catalog rows; nil: the spec's
 	}{
-		{"add and widen", script, liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", "32", nil, nil}}), ""},
-		{"already migrated", script, liveFlights(nil), ""},
-		{"new table", script, [][]any{}, ""},
-		{"columns in another order", script, append(liveFlights(map[string][]any{"distance": nil}), []any{"distance", "integer", nil, "32", "0"}), ""},
-		{"widen only", script, liveFlights(map[string][]any{"dep_city": {"dep_city", "character varying", "32", nil, nil}}), ""},
+		{"add and widen", script, liveFlights(map[string][]any{"distance": nil, "dep_city": {"dep_city", "character varying", "32", nil, nil}}), "", nil},
+		{"already migrated", script, liveFlights(nil), "", nil},
+		{"new table", script, [][]any{}, "", nil},
+		{"columns in another order", script, append(liveFlights(map[string][]any{"distance": nil}), []any{"distance", "integer", nil, "32", "0"}), "", nil},
+		{"widen only", script, liveFlights(map[string][]any{"dep_city": {"dep_city", "character varying", "32", nil, nil}}), "", nil},
 		{"retype refused", script, liveFlights(map[string][]any{"delay": {"delay", "character varying", "8", nil, nil}}),
-			"DestructiveChangeRefused: table delayed_flights_fact: destructive change not allowed: ~ column delay varchar(8) -> integer (destructive: rebuild)"},
-		{"retype allowed", allowed, liveFlights(map[string][]any{"delay": {"delay", "character varying", "8", nil, nil}, "distance": nil}), ""},
-		{"drop refused", script, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), "- column legacy bigint (destructive: drop)"},
-		{"drop allowed", allowed, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), ""},
-		{"rename", renamed, liveFlights(map[string][]any{"dep_city": {"city", "character varying", "64", nil, nil}}), ""},
-		{"rename done", renamed, liveFlights(nil), ""},
+			"DestructiveChangeRefused: table delayed_flights_fact: destructive change not allowed: ~ column delay varchar(8) -> integer (destructive: rebuild)", nil},
+		{"retype allowed", allowed, liveFlights(map[string][]any{"delay": {"delay", "character varying", "8", nil, nil}, "distance": nil}), "", nil},
+		{"drop refused", script, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), "- column legacy bigint (destructive: drop)", nil},
+		{"drop allowed", allowed, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), "", nil},
+		{"rename", renamed, liveFlights(map[string][]any{"dep_city": {"city", "character varying", "64", nil, nil}}), "", nil},
+		{"rename done", renamed, liveFlights(nil), "", nil},
+		{"distkey refused", script, liveFlights(nil),
+			"DestructiveChangeRefused: table delayed_flights_fact: destructive change not allowed: ~ distkey route -> dep_airport (destructive: rebuild); set on_destructive_change: allow on the table, or deploy with --allow-destructive delayed_flights_fact; nothing was loaded", routeKey},
+		{"distkey allowed", allowed, liveFlights(nil), "", routeKey},
+		{"diststyle refused", script, liveFlights(nil), "~ diststyle even -> key (dep_airport) (destructive: rebuild)", even},
+		{"diststyle allowed", allowed, liveFlights(nil), "", even},
+		{"sort key", script, liveFlights(nil), "", [][]any{{"1", "dep_time", "0", "1"}, {"1", "flight_date", "0", "2"}, {"1", "dep_airport", "1", "0"}}},
+		{"interleaved sort key", script, liveFlights(nil), "", [][]any{{"1", "flight_date", "0", "-1"}, {"1", "dep_airport", "1", "0"}}},
+		{"sort key and add", script, liveFlights(map[string][]any{"distance": nil}), "", [][]any{{"1", "dep_time", "0", "1"}, {"1", "dep_airport", "1", "0"}}},
+		{"drop a sort key column allowed", allowed, append(liveFlights(nil), []any{"legacy", "bigint", nil, "64", "0"}), "",
+			[][]any{{"1", "legacy", "0", "1"}, {"1", "flight_date", "0", "2"}, {"1", "dep_airport", "1", "0"}}},
+		{"auto against AUTO(KEY)", auto, liveFlights(nil), "", [][]any{{"9", "flight_date", "0", "1"}, {"9", "route", "1", "0"}}},
+		{"auto against AUTO(EVEN)", auto, liveFlights(nil), "", [][]any{{"9", "flight_date", "0", "1"}}},
+		{"auto against key", auto, liveFlights(nil), "~ diststyle key (dep_airport) -> auto (destructive: rebuild)", nil},
+		{"no sort key against one", unsorted, liveFlights(nil), "", [][]any{{"1", "dep_time", "0", "1"}, {"1", "dep_airport", "1", "0"}}},
 	}
 	var b strings.Builder
 	for _, c := range cases {
-		cfg := map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveRows(c.live)}
+		keys := c.keys
+		if keys == nil {
+			keys = flightsKeys
+		}
+		cfg := map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveKeyRows(c.live, keys)}
 		cfg["files"] = someFiles(t, "flights", "delayed_flights_fact", "year=2001/month=01/day=17")
 		ev, errText := runScript(t, c.script, "delayed_flights_fact", cfg)
 		for i := range ev {
@@ -210,4 +257,50 @@ func TestGlueRunMigrationKeepsOwner(t *testing.T) {
 	if strings.Contains(got, "DROP COLUMN") {
 		t.Errorf("the owner column was dropped:\n%s", got)
 	}
+}
+
+// TestGlueRunKeyRebuildRerun: an allowed distkey change is a deep copy in
+// the load's transaction; a run that fails after it (at the load's DELETE)
+// rolls the copy back with the load, and the rerun, finding the old keys,
+// makes it again and commits; a run that finds the new keys copies
+// nothing.
+func TestGlueRunKeyRebuildRerun(t *testing.T) {
+	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
+	script, err := glue.NewWriter(pl).ScriptWith(tb, glue.ScriptOptions{AllowDestructive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := [][]any{{"1", "flight_date", "0", "1"}, {"1", "route", "1", "0"}}
+	run := func(keys [][]any, fail []string) ([]string, string) {
+		cfg := map[string]any{"argv": jobArgs("year=2001/month=01/day=17"), "rows": 2, "query_rows": liveKeyRows(liveFlights(nil), keys)}
+		if fail != nil {
+			cfg["fail_sql"] = fail
+		}
+		cfg["files"] = someFiles(t, "flights", "delayed_flights_fact", "year=2001/month=01/day=17")
+		return runScript(t, script, "delayed_flights_fact", cfg)
+	}
+	ev, errText := run(old, []string{"DELETE FROM"})
+	if errText == "" {
+		t.Fatal("the run did not fail")
+	}
+	inOrder(t, ev, []string{`"autocommit",false`},
+		[]string{`CREATE TABLE airlines.\"delayed_flights_fact__flowc_new\"`, `DISTSTYLE KEY DISTKEY (\"dep_airport\")`},
+		[]string{`"sql","DROP TABLE airlines.delayed_flights_fact"`},
+		[]string{`RENAME TO \"delayed_flights_fact\"`},
+		[]string{`"rollback"`})
+	noneWith(t, ev, "the failed run committed", `"commit"`)
+	// Redshift rolled the copy back: the rerun finds the old keys.
+	ev, errText = run(old, nil)
+	if errText != "" {
+		t.Fatalf("the rerun failed: %s", errText)
+	}
+	inOrder(t, ev, []string{`"autocommit",false`}, []string{`DROP TABLE IF EXISTS airlines.\"delayed_flights_fact__flowc_new\"`},
+		[]string{`DISTSTYLE KEY DISTKEY (\"dep_airport\")`}, []string{`"sql","DELETE FROM`}, []string{`"commit"`})
+	// Done: the next run finds the new keys.
+	ev, errText = run(flightsKeys, nil)
+	if errText != "" {
+		t.Fatalf("the run after failed: %s", errText)
+	}
+	noneWith(t, ev, "the keys were migrated", "__flowc_new")
+	noneWith(t, ev, "the keys were migrated", "ALTER TABLE")
 }

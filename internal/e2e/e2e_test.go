@@ -559,6 +559,75 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		}
 	})
 
+	t.Run("file during a run: a second pass loads it", func(t *testing.T) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Job runs take 3 seconds: the second file lands while the first
+		// file's run is loading.
+		em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::job_run", "transition": map[string]any{"progression": "time", "seconds": 3}})
+		defer em.post(t, "/moto-api/state-manager/set-transition", map[string]any{"model_name": "glue::job_run", "transition": map[string]any{"progression": "immediate"}})
+		before := len(em.notifications(t)[topic])
+		known := executions(t, sfc, sm)
+		partition := "year=2001/month=04/day=20"
+		put := func(name string) time.Time {
+			t.Helper()
+			if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acme-flights-landing-dev"), Key: aws.String("raw/flights/" + partition + "/" + name),
+				Body: strings.NewReader("date,delay,distance,origin,destination\n2001-04-20 06:05,75,500,ATL,ORD\n")}); err != nil {
+				t.Fatal(err)
+			}
+			return time.Now()
+		}
+		put("first.csv")
+		first := newExecution(t, sfc, sm, known)
+		for deadline := time.Now().Add(time.Minute); !visited(t, sfc, first, "Load tables"); time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the first run never reached Load tables")
+			}
+		}
+		landed := put("second.csv")
+		arns := waitAll(t, known, 2)
+		if len(arns) != 2 {
+			t.Fatalf("%d executions, want 2", len(arns))
+		}
+		for _, arn := range arns {
+			d := waitExecution(t, sfc, arn)
+			if d.Status != sfntypes.ExecutionStatusSucceeded {
+				t.Errorf("%s: %s %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+			}
+			if arn == first {
+				if !visited(t, sfc, arn, "Next pass") {
+					t.Error("the first run did not go round again after a file arrived during its load")
+				}
+			} else if !visited(t, sfc, arn, "Picked up by the running run") || visited(t, sfc, arn, "Load tables") {
+				t.Error("the second file's execution did not leave its file to the running run")
+			}
+		}
+		// Each table loaded twice, and the second pass's load began after
+		// the second file landed, so it read both files (the history's
+		// times: the emulator stamps job runs when they are created).
+		for _, table := range []string{"delayed_flights_fact", "airport_delays"} {
+			if n := len(jobRunsOf(t, table, partition)); n != 2 {
+				t.Errorf("%s: %d job runs for %s, want 2 (one per pass)", table, n, partition)
+			}
+		}
+		h, err := sfc.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(first), MaxResults: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var loads []time.Time
+		for _, e := range h.Events {
+			if e.StateEnteredEventDetails != nil && aws.ToString(e.StateEnteredEventDetails.Name) == "Load tables" {
+				loads = append(loads, aws.ToTime(e.Timestamp))
+			}
+		}
+		if len(loads) != 2 || !loads[1].After(landed) {
+			t.Errorf("the first run entered Load tables at %v; want twice, the second after the second file landed (%v)", loads, landed)
+		}
+		if n, all := successes(t, before, partition), len(em.notifications(t)[topic])-before; n != 1 || all != 1 {
+			t.Errorf("%d success messages of %d messages, want 1 of 1", n, all)
+		}
+	})
+
 	// Requirement 7 of issue 16: tables succeed or fail independently and
 	// one message lists every failed table.
 	jobARN := func(table string) string {
