@@ -616,13 +616,13 @@ def load(t, spark, glue_context, temp_dir, rows, partition, conn=None, ledger=()
 # Table evolution (docs/table-evolution.md; compiler/evolve is the same
 # comparison in Go, for `flowc diff`, `flowc deploy` and `flowc run`). Before
 # each load the runtime reads the live columns of the target
-# (SVV_COLUMNS), compares them with TABLE_DESCRIPTION and
-# migrates the table: varchar widenings first, each on its own (Redshift's
-# ALTER COLUMN ... TYPE "can't alter columns within a transaction block"),
-# then renames, added and dropped columns, or one deep copy keeping the
-# distribution and sort keys, in the load's own transaction. A rerun after
-# a crash reads the live table again and finds the work done or left as it
-# was. Keys are not compared here: `flowc deploy` reports their changes.
+# (SVV_COLUMNS) and its keys (see "Keys" below), compares them with
+# TABLE_DESCRIPTION and migrates the table: varchar widenings first, each on
+# its own (Redshift's ALTER COLUMN ... TYPE "can't alter columns within a
+# transaction block"), then renames, added and dropped columns and a sort
+# key change, or one deep copy with the described columns and keys, in the
+# load's own transaction. A rerun after a crash reads the live table again
+# and finds the work done or left as it was.
 
 
 class DestructiveChangeRefused(Exception):
@@ -708,6 +708,8 @@ def change_words(c):
         return "- column %s %s (%s)" % (c["column"], c["before"], cls)
     if c["change"] == "rename":
         return "~ column %s renamed to %s (%s)" % (c["before"], c["after"], cls)
+    if c["change"] == "key":
+        return "~ %s %s -> %s (%s)" % (c["column"], c["before"], c["after"], cls)
     return "~ column %s %s -> %s (%s)" % (c["column"], c["before"], c["after"], cls)
 
 
@@ -766,6 +768,7 @@ def plan_migration(t, conn, allowed):
     if not live:
         return Migration()
     changes = compare_columns(live, want)
+    changes += compare_keys(live_keys(t, conn), want, changes)
     if not changes:
         reordered = [name for name, _ in live] != [c["name"] for c in want["columns"]]
         return Migration(declare_stage=reordered)
@@ -783,6 +786,8 @@ def plan_migration(t, conn, allowed):
     statements = ["%sRENAME COLUMN %s TO %s" % (alter, qi(c["before"]), qi(c["after"])) for c in changes if c["change"] == "rename"]
     statements += ["%sADD COLUMN %s %s" % (alter, qi(c["column"]), c["after"]) for c in changes if c["change"] == "add"]
     statements += ["%sDROP COLUMN %s" % (alter, qi(c["column"])) for c in changes if c["change"] == "drop"]
+    # Only a sort key change is left here (a distribution change rebuilds).
+    statements += [alter + sortkey_clause(want) for c in changes if c["column"] == "sortkey" and c["change"] == "key"]
     return Migration(before, statements, declare_stage=True)
 
 
@@ -827,6 +832,129 @@ def deep_copy(t, want, changes, owned):
         "DROP TABLE " + t.TARGET,
         "ALTER TABLE %s RENAME TO %s" % (tmp, qi(t.TABLE)),
     ]
+
+
+# Keys. A table's distribution style and key and its sort key are read from
+# the PostgreSQL catalog tables, which "are accessible to Amazon Redshift
+# users" (see "Schema and tables"), for any schema: CREATE TABLE says "To
+# view the distribution style applied to a table, query the PG_CLASS system
+# catalog table" (pg_class.reldiststyle: 0 EVEN, 1 KEY, 8 ALL, and another
+# value, 9, for AUTO, whose effective style, AUTO(ALL), AUTO(EVEN) or
+# AUTO(KEY), Redshift changes as the table grows: PG_CLASS_INFO,
+# https://docs.aws.amazon.com/redshift/latest/dg/r_PG_CLASS_INFO.html), and
+# pg_attribute has each column's attisdistkey and attsortkeyord (its place
+# in the sort key, negative in an interleaved one; as PG_TABLE_DEF shows
+# them). Not PG_TABLE_DEF itself: it "only returns information about tables
+# that are visible to the user", those of the search_path
+# (https://docs.aws.amazon.com/redshift/latest/dg/r_PG_TABLE_DEF.html); not
+# SVV_TABLE_INFO: it "is visible only to superusers" and "doesn't return any
+# information for empty tables"
+# (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html).
+#
+# A distribution change is made by the deep copy, in the load's
+# transaction, and is destructive (allowed as a retype or a drop is).
+# Redshift's ALTER TABLE has ALTER DISTKEY and ALTER DISTSTYLE (AWS, Amazon
+# Redshift Database Developer Guide, "ALTER TABLE",
+# https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html), and
+# the page forbids a transaction block only for external tables and ALTER
+# COLUMN ... TYPE, but they do not make every change: ALTER DISTKEY "is not
+# supported for tables with interleaved sort keys", nor ALTER DISTSTYLE
+# ALL/EVEN ("not supported for tables with interleaved sort keys"), "An
+# ALTER DISTSTYLE, ALTER SORTKEY, and VACUUM can't run concurrently on the
+# same table" ("If VACUUM is currently running, then running ALTER
+# DISTSTYLE ALL returns an error"), and a retype or a drop of a key column
+# needs the deep copy anyway. The deep copy is plain CREATE TABLE, INSERT,
+# DROP TABLE and RENAME, all of them transactional: a failed load rolls the
+# rebuild back with it, and the rerun finds the old table and rebuilds it
+# again, or finds the new keys and does nothing.
+#
+# A sort key change is in place, ALTER [COMPOUND] SORTKEY in the load's
+# transaction (the page puts no transaction limit on it): "When you alter
+# the sort key, Amazon Redshift reorders the data", no row is lost. A spec
+# without sortkey creates the table with Redshift's default, "If you don't
+# specify any sort keys options, the default is AUTO" (CREATE TABLE), and
+# Redshift may then give it a sort key itself: the job leaves the live sort
+# key of such a table alone. Likewise a spec whose distribution is auto
+# (diststyle auto, or no diststyle and no distkey) accepts a live AUTO
+# table whatever its effective style, AUTO(KEY) and its key included.
+
+_DISTSTYLES = {"0": "even", "1": "key", "8": "all"}
+
+
+def live_keys(t, conn):
+    """{"diststyle": even|key|all|auto, "distkey": column or "", "sortkey":
+    [columns], "interleaved": bool} of the target, from the catalog; None
+    when the catalog has no such table."""
+    rows = query(conn, (
+        "SELECT c.reldiststyle, a.attname, CASE WHEN a.attisdistkey THEN 1 ELSE 0 END, a.attsortkeyord "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND (a.attisdistkey OR a.attsortkeyord <> 0) "
+        "WHERE n.nspname = %s AND c.relname = %s AND c.relkind = 'r'"
+    ) % (redshift_string(t.SCHEMA_NAME), redshift_string(t.TABLE)))
+    rows = [tuple(row) + (None,) * (4 - len(row)) for row in rows]
+    if not rows:
+        return None
+    keys = {"diststyle": _DISTSTYLES.get(str(rows[0][0]).strip(), "auto"), "distkey": "", "sortkey": [], "interleaved": False}
+    sort = []
+    for _, name, dist, order in rows:
+        if name is None:
+            continue
+        if str(dist).strip() == "1" and keys["diststyle"] == "key":
+            keys["distkey"] = name
+        order = int(order or 0)
+        if order:
+            sort.append((abs(order), name))
+            keys["interleaved"] = keys["interleaved"] or order < 0
+    keys["sortkey"] = [name for _, name in sorted(sort)]
+    return keys
+
+
+def distribution(diststyle, distkey):
+    """A distribution as `flowc diff` says it: "key (c)", "even", "all" or
+    "auto" (compiler/evolve's distribution)."""
+    if distkey:
+        return "key (%s)" % distkey
+    return diststyle or "auto"
+
+
+def sortkey_words(keys, interleaved=False):
+    if not keys:
+        return "none"
+    return ("interleaved " if interleaved else "") + "(" + ", ".join(keys) + ")"
+
+
+def compare_keys(live, want, changes):
+    """The key changes from the live keys (live_keys) to the described
+    ones, as compiler/evolve.Compare makes them (the live keys under the new
+    names of renamed columns); marks a dropped column that is a live key a
+    rebuild (ALTER TABLE "can't drop a column that is the distribution key
+    (DISTKEY) or a sort key (SORTKEY) of the table")."""
+    if live is None:
+        return []
+    for c in changes:
+        if c["change"] == "drop" and (c["column"] == live["distkey"] or c["column"] in live["sortkey"]):
+            c["rebuild"] = True
+    renamed = {c["before"]: c["after"] for c in changes if c["change"] == "rename"}
+    live_dist = renamed.get(live["distkey"], live["distkey"])
+    live_sort = [renamed.get(k, k) for k in live["sortkey"]]
+    out = []
+    want_dist = distribution(want.get("diststyle", ""), want.get("distkey", ""))
+    had = distribution(live["diststyle"], live_dist)
+    if had != want_dist:
+        column, before, after = "diststyle", had, want_dist
+        if live_dist and want.get("distkey"):
+            column, before, after = "distkey", live_dist, want["distkey"]
+        out.append({"column": column, "change": "key", "before": before, "after": after, "class": "destructive", "rebuild": True})
+    want_sort = want.get("sortkey") or []
+    if want_sort and (live_sort != want_sort or live["interleaved"]):
+        out.append({"column": "sortkey", "change": "key", "before": sortkey_words(live_sort, live["interleaved"]),
+                    "after": sortkey_words(want_sort), "class": "in_place", "rebuild": False})
+    return out
+
+
+def sortkey_clause(want):
+    """The ALTER TABLE clause giving the table the described sort key."""
+    return "ALTER COMPOUND SORTKEY (%s)" % ", ".join(qi(k) for k in want["sortkey"])
 
 
 def main(argv, namespace):
