@@ -118,6 +118,14 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		return nil, ds
 	}
 	b.add(layout.StateMachinePath, def)
+	fresh, err := asl.FreshnessMachine(pl)
+	if err != nil {
+		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the freshness check", err)
+		return nil, ds
+	}
+	if fresh != nil {
+		b.add(layout.FreshnessMachinePath, fresh)
+	}
 
 	desc := pl.Describe()
 	db, err := desc.JSON()
@@ -129,7 +137,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 	b.asset(layout.DescriptionPath)
 
 	keys := b.assetKeys()
-	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, AssetKeys: keys, DescriptionKey: keys[layout.DescriptionPath]})
+	stacks, err := cfn.Templates(pl, cfn.Options{Definition: def, FreshnessDefinition: fresh, AssetKeys: keys, DescriptionKey: keys[layout.DescriptionPath]})
 	if err != nil {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds

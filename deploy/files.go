@@ -80,7 +80,8 @@ func splitLines(b []byte) []string {
 
 // definitions extracts the state machine definitions of a template,
 // pretty-printed, by build path: statemachine.asl.json for a single state
-// machine, statemachine/<LogicalID>.asl.json when there are several.
+// machine or the pipeline's, freshness.asl.json for the freshness check,
+// statemachine/<LogicalID>.asl.json for any other.
 // Definition (an object), DefinitionString and DefinitionString through
 // Fn::Sub are understood; ${...} placeholders are kept as written.
 func definitions(t *template) map[string][]byte {
@@ -94,7 +95,13 @@ func definitions(t *template) map[string][]byte {
 	for _, id := range ids {
 		p := layout.StateMachinePath
 		if len(ids) > 1 {
-			p = "statemachine/" + id + ".asl.json"
+			switch id {
+			case layout.StateMachineID:
+			case layout.FreshnessMachineID:
+				p = layout.FreshnessMachinePath
+			default:
+				p = "statemachine/" + id + ".asl.json"
+			}
 		}
 		if def, ok := definitionText(t.Resources[id].Properties); ok {
 			out[p] = []byte(def)

@@ -57,6 +57,8 @@ type Source struct {
 	Trigger    TriggerKind
 	Schedule   string  // cron(...) or rate(...) when Trigger is schedule
 	Arrival    Arrival // when Trigger is on_arrival, defaults applied
+	// Freshness is when the source's next file is late (nil: never).
+	Freshness *Freshness
 	// Schema is Columns then Partitions: the row every step starts from.
 	Schema []expr.Column
 }
@@ -69,6 +71,14 @@ type Arrival struct {
 	SettleSeconds  int
 	MaxWaitSeconds int
 	Marker         string // "" when none
+}
+
+// Freshness is how long after a source's last file arrived it is late
+// (docs/run-model.md, Freshness): WarnSeconds and ErrorSeconds, 0 when
+// not given, with the durations as written for messages.
+type Freshness struct {
+	WarnSeconds, ErrorSeconds int
+	Warn, Error               string // "26h"; "" when not given
 }
 
 // Triggered reports whether the source starts runs.

@@ -28,6 +28,19 @@ func (n Names) Stack() string {
 // StateMachine is the Step Functions state machine name.
 func (n Names) StateMachine() string { return n.base() }
 
+// FreshnessMachine is the state machine of the freshness checks
+// (docs/run-model.md, Freshness).
+func (n Names) FreshnessMachine() string { return n.base() + "-freshness" }
+
+// FreshnessRule is the EventBridge rule that starts the freshness checks.
+// A source's rule is named <base>-<source> with "_" turned into "-", so
+// any other name of only letters, digits and hyphens could be a source's
+// (a source named freshness); the underscore keeps this one apart.
+func (n Names) FreshnessRule() string { return n.base() + "-freshness_check" }
+
+// FreshnessRole is the role of the freshness checks' state machine.
+func (n Names) FreshnessRole() string { return n.Role("freshness") }
+
 // Rule is the EventBridge rule starting runs for a source.
 func (n Names) Rule(source string) string {
 	return n.base() + "-" + strings.ReplaceAll(source, "_", "-")

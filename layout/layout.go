@@ -15,17 +15,35 @@ import (
 	"strings"
 )
 
+// Logical IDs of the state machines in the root template, by which
+// flowc diff shows a deployed definition under its build path.
+const (
+	StateMachineID     = "StateMachine"
+	FreshnessMachineID = "FreshnessStateMachine"
+)
+
+// FreshnessDetailType is the detail-type of the events by which the
+// pipeline's state machine starts a freshness check (their source is
+// FreshnessEventSource of the stack).
+const FreshnessDetailType = "flowc freshness check"
+
+// FreshnessEventSource is the source of a stack's freshness check events.
+func FreshnessEventSource(stack string) string { return "flowc." + stack }
+
 // Paths in a build directory (slash-separated, relative to it).
 const (
 	TemplatePath     = "template.json"         // the root CloudFormation template
 	StateMachinePath = "statemachine.asl.json" // the state machine definition
-	ManifestPath     = "manifest.json"         // the build's manifest
-	DescriptionPath  = "pipeline.json"         // the pipeline's description (ir.Description)
-	StacksDir        = "stacks/"               // the nested stacks, stacks/tables-NN.json and stacks/sources-NN.json
-	glueDir          = "glue/"                 // the Glue scripts, glue/<table>.py
-	ddlDir           = "sql/"                  // the Redshift DDL, sql/<table>.sql
-	glueScriptExt    = ".py"
-	ddlExt           = ".sql"
+	// FreshnessMachinePath is the definition of the freshness check, a
+	// second state machine, written only when a source has freshness.
+	FreshnessMachinePath = "freshness.asl.json"
+	ManifestPath         = "manifest.json" // the build's manifest
+	DescriptionPath      = "pipeline.json" // the pipeline's description (ir.Description)
+	StacksDir            = "stacks/"       // the nested stacks, stacks/tables-NN.json and stacks/sources-NN.json
+	glueDir              = "glue/"         // the Glue scripts, glue/<table>.py
+	ddlDir               = "sql/"          // the Redshift DDL, sql/<table>.sql
+	glueScriptExt        = ".py"
+	ddlExt               = ".sql"
 )
 
 // The root template's top-level Metadata points at the pipeline's
@@ -111,6 +129,10 @@ const LoadState = "Load tables"
 // `flowc runs` and `flowc backfill` leave such executions out.
 const NoRun = "flowc_no_run"
 
+// NoRunHandedOver is the NoRun reason of an arrival whose partition a
+// running execution holds: a file arrived, which that run loads.
+const NoRunHandedOver = "handed to the running run of the partition"
+
 // Placeholders of the state machine definition, ${Name}, which the
 // template's DefinitionSubstitutions fill when the stack is deployed.
 // SubstAlertTopicArn is the alert topic's ARN. Each Integration* names
@@ -134,6 +156,7 @@ const (
 	IntegrationDynamoDBUpdateItem       = "DynamoDBUpdateItemArn"
 	IntegrationDynamoDBGetItem          = "DynamoDBGetItemArn"
 	IntegrationSfnDescribeExecution     = "SfnDescribeExecutionArn"
+	IntegrationEventsPutEvents          = "EventsPutEventsArn"
 )
 
 // IntegrationResource maps each Integration* placeholder to its ARN's
@@ -146,6 +169,7 @@ var IntegrationResource = map[string]string{
 	IntegrationDynamoDBUpdateItem:       "dynamodb:updateItem",
 	IntegrationDynamoDBGetItem:          "dynamodb:getItem",
 	IntegrationSfnDescribeExecution:     "aws-sdk:sfn:describeExecution",
+	IntegrationEventsPutEvents:          "events:putEvents",
 }
 
 // S3 key prefixes in the asset bucket.

@@ -603,6 +603,14 @@ func (c *checker) environment(v *envValues) {
 		long(envPos, "stack", n.Stack(), maxStackName)
 	}
 	long(envPos, "state machine", n.StateMachine(), maxStateMachineName)
+	for _, s := range f.Sources {
+		if s.Freshness != nil {
+			long(s.Freshness.Pos, "freshness state machine", n.FreshnessMachine(), maxStateMachineName)
+			long(s.Freshness.Pos, "IAM role", n.FreshnessRole(), maxRoleName)
+			long(s.Freshness.Pos, "EventBridge rule", n.FreshnessRule(), maxRuleName)
+			break
+		}
+	}
 	for _, r := range roleNames {
 		long(envPos, "IAM role", n.Role(r), maxRoleName)
 	}

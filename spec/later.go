@@ -331,6 +331,7 @@ func (c *checker) laterChecks() {
 	for _, s := range c.f.Sources {
 		c.csvOptions(s)
 		c.arrivalOptions(s)
+		c.freshness(s)
 	}
 	c.glueSettings()
 	c.reservedNames()

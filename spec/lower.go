@@ -50,6 +50,7 @@ func (c *checker) lower(v *envValues) *ir.IR {
 		}
 		if src.Trigger == ir.TriggerOnArrival {
 			src.Arrival = s.arrival()
+			src.Freshness = s.freshness()
 		}
 		pl.Sources = append(pl.Sources, src)
 		if src.Bucket != "" {

@@ -17,7 +17,7 @@ import (
 var (
 	topKeys       = []string{"version", "pipeline", "description", "environments", "sources", "transforms", "warehouse", "alerts", "glue", "runs"}
 	envKeys       = []string{"region", "account", "stack", "params"}
-	sourceKeys    = []string{"description", "location", "format", "bucket", "csv", "partitions", "trigger", "columns"}
+	sourceKeys    = []string{"description", "location", "format", "bucket", "csv", "partitions", "trigger", "freshness", "columns"}
 	csvKeys       = []string{"header", "delimiter", "quote", "escape", "null"}
 	partKeys      = []string{"name", "type"}
 	transformKeys = []string{"description", "from", "steps"}
@@ -38,6 +38,7 @@ var (
 	glueKeys      = []string{"version", "worker_type", "workers", "timeout_minutes"}
 	runsKeys      = []string{"max_parallel_partitions"}
 	arrivalKeys   = []string{"settle_seconds", "max_wait_seconds", "marker"}
+	freshnessKeys = []string{"warn_after", "error_after"}
 )
 
 const emptyHint = "start with `version: 1` and `pipeline: NAME`; `flowc init` writes a starter spec"
@@ -193,6 +194,10 @@ func (d *decoder) source(e entry) *Source {
 	}
 	if n := fs.get("trigger"); n != nil {
 		s.Trigger = d.trigger(n)
+	}
+	if n := fs.get("freshness"); n != nil {
+		ff := d.fields(n, what+" freshness", freshnessKeys)
+		s.Freshness = &Freshness{Pos: d.pos(fs.key("freshness")), WarnAfter: d.str(ff.get("warn_after"), "warn_after"), ErrorAfter: d.str(ff.get("error_after"), "error_after")}
 	}
 	if n := fs.get("columns"); n != nil {
 		cs, _ := d.mapping(n, what+" columns", nil)

@@ -109,7 +109,16 @@ type Source struct {
 	CSV        *CSVOptions
 	Partitions []*Partition
 	Trigger    *Trigger
+	Freshness  *Freshness
 	Columns    []*Column
+	Pos        Pos
+}
+
+// Freshness is a source's `freshness: {warn_after, error_after}`: how long
+// after its last file arrived a source is late (durations such as 26h).
+type Freshness struct {
+	WarnAfter  Str
+	ErrorAfter Str
 	Pos        Pos
 }
 

@@ -24,6 +24,7 @@ var judgeBuilds = [][]string{
 	{"testdata/build/minimal/spec.yaml"},
 	{"testdata/build/large/spec.yaml"},
 	{"testdata/build/nested_sources/spec.yaml"},
+	{"testdata/build/freshness/spec.yaml"},
 }
 
 // findTool returns the path of a judge, or skips (fails under CI).
@@ -90,15 +91,24 @@ func TestCfnLint(t *testing.T) {
 func TestASLValidator(t *testing.T) {
 	v := findTool(t, "asl-validator", "make tools: npm ci in .tools/ from tools/package.json")
 	args := []string{}
+	n := 0
 	for _, dir := range buildAll(t) {
-		args = append(args, "--json-path", substitutePartition(t, filepath.Join(dir, layout.StateMachinePath)))
+		for _, p := range []string{layout.StateMachinePath, layout.FreshnessMachinePath} {
+			if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+				args = append(args, "--json-path", substitutePartition(t, filepath.Join(dir, p)))
+				n++
+			}
+		}
+	}
+	if n != len(judgeBuilds)+1 { // the freshness case has two
+		t.Fatalf("%d definitions built, want %d", n, len(judgeBuilds)+1)
 	}
 	out, err := exec.Command(v, args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("asl-validator rejects a state machine: %v\n%s", err, out)
 	}
-	if n := strings.Count(string(out), "is valid"); n != len(judgeBuilds) {
-		t.Errorf("asl-validator checked %d definitions, want %d:\n%s", n, len(judgeBuilds), out)
+	if got := strings.Count(string(out), "is valid"); got != n {
+		t.Errorf("asl-validator checked %d definitions, want %d:\n%s", got, n, out)
 	}
 }
 

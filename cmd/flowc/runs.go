@@ -32,7 +32,12 @@ a source without partitions), the status (running, succeeded or failed; a timed 
 execution is failed), the start (UTC) and the duration, and for a failed run the execution's
 error and the first line of its cause. --since (default 7d; a Go duration or a number of days,
 e.g. 36h, 30d) bounds how far back; --status and --partition filter.
---format json prints {"runs": [{"execution_arn", "name", "source", "partition", "status",
+Each source with freshness gets a line first: its state (ok, warn, error,
+or unknown when no file arrived in the history read, which goes back at
+least twice its error_after), the last partition that arrived and its age.
+--format json prints {"freshness": [{"source", "partition", "arrived",
+"age_seconds", "state", "warn_after", "error_after"}] (only with freshness),
+"runs": [{"execution_arn", "name", "source", "partition", "status",
 "started", "stopped", "tables": [{"table", "status", "job_run_id", "error"}], "error", "cause"}]};
 "tables" is each table's outcome when the run reached the load (empty before it): succeeded,
 failed, or skipped (a run started for other tables, flowc rerun --from-failure). A failed run's
@@ -102,9 +107,14 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 	if err != nil {
 		return awsFailure(err)
 	}
-	if format == runsJSON {
-		return printRunsJSON(e, runs)
+	fresh, err := readFreshness(e.ctx, o.p, o.ir, q.Since, time.Now())
+	if err != nil {
+		return awsFailure(err)
 	}
+	if format == runsJSON {
+		return printRunsJSON(e, runs, fresh)
+	}
+	printFreshness(e.stdout, fresh)
 	if len(runs) == 0 {
 		fmt.Fprintf(e.stdout, "No runs of %s since %s.\n", o.ir.Names.StateMachine(), q.Since.UTC().Format(time.RFC3339))
 		return nil
@@ -115,7 +125,7 @@ func runRuns(e *env, envName, specPath string, format runsFormat, q deploy.RunQu
 	}
 	fmt.Fprintf(e.stdout, "%-*s  %-9s  %-20s  %s\n", width, "PARTITION", "STATUS", "STARTED", "DURATION")
 	for _, r := range runs {
-		fmt.Fprintf(e.stdout, "%-*s  %-9s  %-20s  %s\n", width, partitionWord(r), r.Status, r.Started.UTC().Format("2006-01-02 15:04:05Z"), duration(r))
+		fmt.Fprintf(e.stdout, "%-*s  %-9s  %-20s  %s\n", width, partitionWord(r), r.Status, r.Started.UTC().Format(timeLayout), duration(r))
 		if r.Status == "failed" {
 			fmt.Fprintf(e.stdout, "  %s\n", clip(reason(r), maxReason))
 			for _, t := range r.Tables {
@@ -222,10 +232,11 @@ func runJSONOf(r deploy.Run) runJSON {
 	return j
 }
 
-func printRunsJSON(e *env, runs []deploy.Run) error {
+func printRunsJSON(e *env, runs []deploy.Run, fresh []sourceFreshness) error {
 	doc := struct {
-		Runs []runJSON `json:"runs"`
-	}{Runs: []runJSON{}}
+		Freshness []freshnessJSON `json:"freshness,omitempty"`
+		Runs      []runJSON       `json:"runs"`
+	}{Freshness: freshnessJSONOf(fresh), Runs: []runJSON{}}
 	for _, r := range runs {
 		j := runJSONOf(r)
 		for _, t := range r.Tables {

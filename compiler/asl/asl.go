@@ -162,6 +162,9 @@ func (a *asl) definition() obj {
 	if a.leased {
 		a.lease()
 		a.byHand()
+		if hasFreshness(pl) {
+			a.watch()
+		}
 	}
 	a.work()
 	a.notify()
@@ -233,6 +236,9 @@ func (a *asl) route(r *route) {
 		sel := obj{}.Set("only", nonNilStrings(r.tables)).Set("tables", strings.Join(r.tables, ", "))
 		if s.Trigger != ir.TriggerOnArrival {
 			return o.Set("sel", sel)
+		}
+		if s.Freshness != nil {
+			o = o.Set("freshness", freshnessRun(s.Freshness))
 		}
 		settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
 		return o.Set("every", sel.Set("settle", settle).Set("max_waits", waits))

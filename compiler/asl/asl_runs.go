@@ -175,7 +175,7 @@ func (a *asl) lease() {
 		Set("ConditionExpression", "attribute_not_exists(pk)")).
 		Set("ResultPath", null).
 		Set("Catch", catchCCF(stDuplicate, stNotifyFailure)).
-		Set("Next", stCountArrival))
+		Set("Next", a.afterArrival()))
 	a.add(stDuplicate, noRun("the same S3 event was delivered before: its run is under way or done", "duplicate event"))
 	a.add(stCountArrival, ddb(arnDDBUpdate, obj{}.
 		Set("Key", partitionKey()).
@@ -233,7 +233,7 @@ func (a *asl) lease() {
 		Set("ResultPath", "$.lease").
 		Set("Catch", catchCCF(stPickedUp, stNotifyFailure)).
 		Set("Next", stSettle))
-	a.add(stPickedUp, noRun("a running execution holds the partition's lease: it sees this arrival and loads it", "handed to the running run of the partition"))
+	a.add(stPickedUp, noRun("a running execution holds the partition's lease: it sees this arrival and loads it", layout.NoRunHandedOver))
 
 	// The settle window.
 	a.add(stSettle, obj{}.Set("Type", "Choice").Set("Choices", []any{
@@ -336,6 +336,15 @@ func (a *asl) lease() {
 		Set("ResultPath", null).
 		Set("Catch", []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.releaseError").Set("Next", stNotifyFailure)}).
 		Set("Next", stNotifyFailure))
+}
+
+// afterArrival is where a recorded S3 event goes: through the freshness
+// watch when a source has freshness (asl_fresh.go).
+func (a *asl) afterArrival() string {
+	if hasFreshness(a.pl) {
+		return stWatchFreshness
+	}
+	return stCountArrival
 }
 
 // freeSlotProcessor checks one slot holder and frees its slot when its

@@ -56,3 +56,13 @@ const (
 
 // SnsSubject is snsSubject.
 var SnsSubject = snsSubject
+
+// Freshness (asl_fresh.go).
+const (
+	StWatchFreshness = stWatchFreshness
+	StRecordLast     = stRecordLast
+	StStartWatch     = stStartWatch
+	FsNotifyWarn     = fsNotifyWarn
+	FsNotifyError    = fsNotifyError
+	FsFresh          = fsFresh
+)

@@ -52,6 +52,7 @@ const logRetentionDays = 90
 type cfn struct {
 	pl     *ir.IR
 	defn   json.RawMessage   // the state machine definition
+	fresh  json.RawMessage   // the freshness check's definition, nil for none
 	assets map[string]string // build path -> asset key
 	desc   string            // the asset key of pipeline.json, "" for none
 	place  placement         // where the resources go (cfn_stacks.go)
@@ -64,6 +65,9 @@ type cfn struct {
 type Options struct {
 	// Definition is the state machine definition (statemachine.asl.json).
 	Definition []byte
+	// FreshnessDefinition is the freshness check's definition
+	// (freshness.asl.json), nil when no source has freshness.
+	FreshnessDefinition []byte
 	// AssetKeys maps the build paths of the Glue scripts and the Glue
 	// runtime to their asset keys.
 	AssetKeys map[string]string
@@ -79,6 +83,12 @@ func Templates(pl *ir.IR, opt Options) (*Stacks, error) {
 	}
 	// Embedded as is: render decodes the whole template once.
 	c := &cfn{pl: pl, assets: opt.AssetKeys, desc: opt.DescriptionKey, defn: json.RawMessage(opt.Definition)}
+	if opt.FreshnessDefinition != nil {
+		if !json.Valid(opt.FreshnessDefinition) {
+			return nil, fmt.Errorf("freshness check definition: not valid JSON")
+		}
+		c.fresh = json.RawMessage(opt.FreshnessDefinition)
+	}
 	return c.stacks()
 }
 
@@ -144,8 +154,12 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		c.runsTable(t)
 	}
 	t.Resources[idStateMachineRole] = c.stateMachineTrust(stateMachineMayUseAlertKey(c.stateMachineRole()))
+	started := []string{cloudformation.Ref(idStateMachine)}
+	if c.fresh != nil {
+		started = append(started, cloudformation.Ref(idFreshnessMachine))
+	}
 	t.Resources[idEventsRole] = c.eventsTrust(role(n.Role("events"), "flowc: lets EventBridge start the state machine of "+n.Stack(), "events.amazonaws.com",
-		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, cloudformation.Ref(idStateMachine)))))
+		inline("start-execution", allow("StartPipeline", []string{"states:StartExecution"}, started...))))
 	t.Resources[idStateMachineLogs] = &logs.LogGroup{
 		LogGroupName:    cloudformation.String(n.LogGroup()),
 		RetentionInDays: cloudformation.Int(logRetentionDays),
@@ -154,7 +168,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 		StateMachineName:        cloudformation.String(n.StateMachine()),
 		StateMachineType:        cloudformation.String("STANDARD"),
 		RoleArn:                 cloudformation.GetAtt(idStateMachineRole, "Arn"),
-		DefinitionSubstitutions: c.definitionSubstitutions(),
+		DefinitionSubstitutions: c.definitionSubstitutions(c.defn),
 		LoggingConfiguration: &stepfunctions.StateMachine_LoggingConfiguration{
 			Level:                cloudformation.String("ALL"),
 			IncludeExecutionData: cloudformation.Bool(true),
@@ -165,6 +179,7 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 	}
 	c.definition(sm)
 	t.Resources[idStateMachine] = sm
+	c.freshnessCheck(t)
 	c.alerts(t)
 	c.alertKey(t)
 	c.deadLetter(t)
@@ -212,13 +227,13 @@ func (c *cfn) definition(sm *stepfunctions.StateMachine) {
 // the definition calls, in the stack's partition (AWS::Partition is aws,
 // aws-cn or aws-us-gov:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
-func (c *cfn) definitionSubstitutions() map[string]any {
+func (c *cfn) definitionSubstitutions(defn []byte) map[string]any {
 	subs := map[string]any{layout.SubstAlertTopicArn: cloudformation.Ref(idAlertTopic)}
-	if bytes.Contains(c.defn, []byte("${"+layout.SubstRunsTable+"}")) {
+	if bytes.Contains(defn, []byte("${"+layout.SubstRunsTable+"}")) {
 		subs[layout.SubstRunsTable] = cloudformation.Ref(idRunsTable)
 	}
 	for name, resource := range layout.IntegrationResource {
-		if bytes.Contains(c.defn, []byte("${"+name+"}")) {
+		if bytes.Contains(defn, []byte("${"+name+"}")) {
 			subs[name] = cloudformation.Sub("arn:${AWS::Partition}:states:::" + resource)
 		}
 	}

@@ -70,6 +70,9 @@ func (c *cfn) ruleArns() []string {
 			rules = append(rules, c.pl.Names.Rule(s.Name))
 		}
 	}
+	if c.fresh != nil {
+		rules = append(rules, c.pl.Names.FreshnessRule())
+	}
 	if len(rules) == 0 {
 		return nil
 	}
@@ -97,10 +100,14 @@ const (
 // deliver (the state machine throttles, the role is broken) lands in the
 // queue instead of being dropped.
 func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source, w sourceWiring) {
-	r, ok := t.Resources[idSourceRule(s.Name)].(*events.Rule)
-	if !ok {
-		return
+	if r, ok := t.Resources[idSourceRule(s.Name)].(*events.Rule); ok {
+		deliverOrDeadLetter(r, cloudformation.String(w.deadLetter))
 	}
+}
+
+// deliverOrDeadLetter gives every target of a rule the longest retry
+// policy and the dead-letter queue, dlq (its ARN).
+func deliverOrDeadLetter(r *events.Rule, dlq *string) {
 	for i := range r.Targets {
 		r.Targets[i].RetryPolicy = &events.Rule_RetryPolicy{
 			MaximumEventAgeInSeconds: cloudformation.Int(ruleMaxEventAge),
@@ -109,7 +116,7 @@ func (c *cfn) ruleDeadLetter(t *cloudformation.Template, s *ir.Source, w sourceW
 		// DeadLetterConfig.Arn: "The ARN of the SQS queue specified as the
 		// target for the dead-letter queue."
 		// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-deadletterconfig.html
-		r.Targets[i].DeadLetterConfig = &events.Rule_DeadLetterConfig{Arn: cloudformation.String(w.deadLetter)}
+		r.Targets[i].DeadLetterConfig = &events.Rule_DeadLetterConfig{Arn: dlq}
 	}
 }
 
@@ -208,7 +215,7 @@ func (c *cfn) alarmsMayPublish(t *cloudformation.Template) {
 		return
 	}
 	var arns []string
-	for _, id := range []string{idDeadLetterAlarm, idRunsTimedOutAlarm} {
+	for _, id := range []string{idDeadLetterAlarm, idRunsTimedOutAlarm, idFreshnessFailedAlarm} {
 		if a, ok := t.Resources[id].(*cloudwatch.Alarm); ok {
 			arns = append(arns, arn("cloudwatch", "alarm:"+*a.AlarmName))
 		}

@@ -151,6 +151,13 @@ func (c *cfn) stateMachineRole() *iam.Role {
 			allow("CoordinateRuns", []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}, cloudformation.GetAtt(idRunsTable, "Arn")),
 			allow("WatchRuns", []string{"states:DescribeExecution"}, arn("states", "execution:"+n.StateMachine()+":*")))
 	}
+	if c.fresh != nil {
+		// Put the events that start the freshness checks, on the default
+		// bus only (PutEvents is authorised on the event bus: "Resource
+		// types: event-bus", Service Authorization Reference, Amazon
+		// EventBridge).
+		sts = append(sts, allow("StartFreshnessChecks", []string{"events:PutEvents"}, arn("events", "event-bus/default")))
+	}
 	sts = append(sts,
 		allow("PublishAlerts", []string{"sns:Publish"}, cloudformation.Ref(idAlertTopic)),
 		allow("LogDeliveryHasNoResourceScoping", logsDeliveryActions, "*"),

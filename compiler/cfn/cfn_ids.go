@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/flowc-dev/flowc/layout"
 )
 
 // Logical IDs. A resource's logical ID depends only on the spec name it
@@ -26,7 +28,7 @@ import (
 const (
 	idAssetBucket      = "AssetBucket" // parameter
 	idGlueDatabase     = "GlueDatabase"
-	idStateMachine     = "StateMachine"
+	idStateMachine     = layout.StateMachineID
 	idStateMachineRole = "StateMachineRole"
 	idStateMachineLogs = "StateMachineLogGroup"
 	idEventsRole       = "EventsRole"
@@ -35,6 +37,8 @@ const (
 	idJobSecretPolicy  = "JobRolesSecretPolicy"
 	idJobsCommonPolicy = "JobRolesCommonPolicy"
 	idRunsTable        = "RunsTable"
+	idFreshnessMachine = layout.FreshnessMachineID
+	idFreshnessRole    = "FreshnessStateMachineRole"
 
 	idDeadLetterQueue       = "TriggerDeadLetterQueue"
 	idDeadLetterQueuePolicy = "TriggerDeadLetterQueuePolicy"

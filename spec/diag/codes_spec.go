@@ -52,6 +52,7 @@ var (
 	FC413 = def("FC413", Error, "append cannot load each file once: the table's rows depend on several files (an aggregate, a dedupe, or a join that pairs or keeps rows across files)")
 	FC414 = def("FC414", Warning, "a merge key does not cover the partition columns of the triggered source, so a group can span partitions; the run checks it")
 	FC220 = def("FC220", Error, "the on_arrival options conflict: settle_seconds is above max_wait_seconds, or the marker is not a plain file name outside the data files")
+	FC221 = def("FC221", Error, "a source's freshness is invalid: not a positive duration (26h, 90m, 2d), error_after not above warn_after, longer than a year, or on a source that does not start runs on arrival")
 	FC415 = def("FC415", Error, "a column's renamed_from is invalid: not a name, its own name, another declared column, or renamed twice")
 	FC420 = def("FC420", Error, "a window measure or frame needs the window's order_by")
 	FC421 = def("FC421", Error, "a window frame's bounds are out of order, or a range frame has an offset")
