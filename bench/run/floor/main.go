@@ -8,7 +8,7 @@
 //     file has at least one row (an empty partition fails the run);
 //   - the files are read with DuckDB's typed CSV reader (a value that does not
 //     parse fails the run), partitions year/month/day as strings;
-//   - the transform (filter, two left joins on the small airports table,
+//   - the transform (filter, derive, two windows, two left joins on the small airports table,
 //     select) and the aggregate are staged and every check is run before the
 //     load: not_null, expect and row_count per partition, the lengths of
 //     char(n)/varchar(n) columns;
@@ -197,27 +197,51 @@ func run(landing, airports, warehouse string) error {
 		           'country': 'VARCHAR', 'latitude': 'DOUBLE', 'longitude': 'DOUBLE'})`); err != nil {
 		return err
 	}
+	// The transform: filter, derive, two windows over (origin, flight_date),
+	// two left joins, select. docs/spec.md "window": rank gives ties one
+	// rank; lag sees rows in order, ties of order_by ordered by the row's
+	// other columns ascending, NULLs first (the tied rows share origin and
+	// date, so delay, distance and destination order them); NULLs sort
+	// first ascending and last descending. dayofweek is Spark's, 1 = Sunday
+	// (docs/functions.md), DuckDB's plus one.
 	if err := exec(`CREATE TEMP TABLE fact AS
-		SELECT f.year, f.month, f.day,
-		       CAST(f.date AS DATE) AS flight_date, f.date AS dep_time, f.delay, f.distance,
-		       dep.name AS dep_airport, dep.city AS dep_city, dep.state AS dep_state,
-		       arr.name AS arr_airport, arr.city AS arr_city, arr.state AS arr_state
-		FROM read_csv(` + sqlList(files) + `,
+		WITH f AS (
+		  SELECT date, delay, distance, origin, destination, year, month, day,
+		         CAST(date AS DATE) AS flight_date,
+		         concat_ws('-', origin, destination) AS route,
+		         CAST(dayofweek(date) + 1 AS INTEGER) AS dep_weekday
+		  FROM read_csv(` + sqlList(files) + `,
 		       header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', nullstr = '',
 		       columns = {'date': 'TIMESTAMP', 'delay': 'INTEGER', 'distance': 'INTEGER',
 		                  'origin': 'VARCHAR', 'destination': 'VARCHAR'},
 		       hive_partitioning = true,
-		       hive_types = {'year': 'VARCHAR', 'month': 'VARCHAR', 'day': 'VARCHAR'}) f
-		LEFT JOIN airports dep ON f.origin = dep.iata
-		LEFT JOIN airports arr ON f.destination = arr.iata
-		WHERE f.delay > 60`); err != nil {
+		       hive_types = {'year': 'VARCHAR', 'month': 'VARCHAR', 'day': 'VARCHAR'})
+		  WHERE delay > 60),
+		w AS (
+		  SELECT *,
+		    CAST(rank() OVER (PARTITION BY origin, flight_date ORDER BY delay DESC NULLS LAST) AS INTEGER) AS delay_rank,
+		    lag(delay) OVER (PARTITION BY origin, flight_date
+		                     ORDER BY date ASC NULLS FIRST, delay ASC NULLS FIRST, distance ASC NULLS FIRST,
+		                              destination ASC NULLS FIRST) AS prev_delay
+		  FROM f)
+		SELECT w.year, w.month, w.day, w.flight_date, w.date AS dep_time, w.dep_weekday, w.delay, w.delay_rank,
+		       w.prev_delay, w.distance, w.route,
+		       dep.name AS dep_airport, dep.city AS dep_city, dep.state AS dep_state,
+		       arr.name AS arr_airport, arr.city AS arr_city, arr.state AS arr_state
+		FROM w
+		LEFT JOIN airports dep ON w.origin = dep.iata
+		LEFT JOIN airports arr ON w.destination = arr.iata`); err != nil {
 		return err
 	}
 	// The merge's input: each run's aggregate, the last partition's row per key.
+	// max_by(route, delay): the route of the largest delay, NULL delays
+	// skipped, among ties the largest non-NULL route (docs/functions.md).
 	if err := exec(`CREATE TEMP TABLE delays AS
-		SELECT flight_date, dep_airport, flights, avg_delay, max_delay FROM (
+		SELECT flight_date, dep_airport, flights, routes, worst_route, avg_delay, max_delay FROM (
 		  SELECT year, month, day, flight_date, dep_airport,
-		         count(*) AS flights, avg(delay) AS avg_delay, max(delay) AS max_delay
+		         count(*) AS flights, count(DISTINCT route) AS routes,
+		         first(route ORDER BY delay DESC NULLS LAST, route DESC NULLS LAST) FILTER (WHERE delay IS NOT NULL) AS worst_route,
+		         avg(delay) AS avg_delay, max(delay) AS max_delay
 		  FROM fact GROUP BY ALL)
 		QUALIFY row_number() OVER (PARTITION BY flight_date, dep_airport
 		                           ORDER BY 'year=' || year || '/month=' || month || '/day=' || day DESC) = 1`); err != nil {
@@ -230,6 +254,7 @@ func run(landing, airports, warehouse string) error {
 		  count_if(flight_date IS NULL), count_if(dep_time IS NULL),
 		  count_if(NOT coalesce(delay > 60, false)),
 		  count_if(strlen(year) > 4), count_if(strlen(month) > 2), count_if(strlen(day) > 2),
+		  count_if(strlen(route) > 16),
 		  count_if(strlen(dep_airport) > 128), count_if(strlen(dep_city) > 64), count_if(strlen(dep_state) > 8),
 		  count_if(strlen(arr_airport) > 128), count_if(strlen(arr_city) > 64), count_if(strlen(arr_state) > 8)
 		FROM fact GROUP BY ALL`)
@@ -237,7 +262,7 @@ func run(landing, airports, warehouse string) error {
 		return err
 	}
 	names := []string{"not_null flight_date", "not_null dep_time", "expect delay > 60",
-		"year char(4)", "month char(2)", "day char(2)", "dep_airport varchar(128)", "dep_city varchar(64)",
+		"year char(4)", "month char(2)", "day char(2)", "route varchar(16)", "dep_airport varchar(128)", "dep_city varchar(64)",
 		"dep_state varchar(8)", "arr_airport varchar(128)", "arr_city varchar(64)", "arr_state varchar(8)"}
 	counted := map[string]int64{}
 	var total int64
@@ -271,12 +296,22 @@ func run(landing, airports, warehouse string) error {
 			return fmt.Errorf("delayed_flights_fact: check row_count min 1 failed in partition %s: 0 rows", p.path)
 		}
 	}
+	// The merge key does not cover the partition columns (FC414): a run
+	// checks that each group comes from one partition (README, spec.md).
+	var spanning int64
+	if err := db.QueryRow(`SELECT count(*) FROM (SELECT flight_date, dep_airport FROM fact
+		GROUP BY ALL HAVING count(DISTINCT (year, month, day)) > 1)`).Scan(&spanning); err != nil {
+		return err
+	}
+	if spanning > 0 {
+		return fmt.Errorf("airport_delays: %d groups of the merge key span partitions", spanning)
+	}
 	var long, merged int64
-	if err := db.QueryRow(`SELECT count_if(strlen(dep_airport) > 128), count(*) FROM delays`).Scan(&long, &merged); err != nil {
+	if err := db.QueryRow(`SELECT count_if(strlen(dep_airport) > 128 OR strlen(worst_route) > 16), count(*) FROM delays`).Scan(&long, &merged); err != nil {
 		return err
 	}
 	if long > 0 {
-		return fmt.Errorf("airport_delays: %d values of dep_airport longer than varchar(128)", long)
+		return fmt.Errorf("airport_delays: %d values of dep_airport or worst_route longer than varchar(128) or varchar(16)", long)
 	}
 
 	// The load: one short transaction.
@@ -284,11 +319,12 @@ func run(landing, airports, warehouse string) error {
 		`BEGIN`,
 		`CREATE SCHEMA IF NOT EXISTS airlines`,
 		`CREATE TABLE IF NOT EXISTS airlines.delayed_flights_fact (year VARCHAR, month VARCHAR, day VARCHAR,
-		   flight_date DATE, dep_time TIMESTAMP, delay INTEGER, distance INTEGER,
+		   flight_date DATE, dep_time TIMESTAMP, dep_weekday INTEGER, delay INTEGER, delay_rank INTEGER,
+		   prev_delay INTEGER, distance INTEGER, route VARCHAR,
 		   dep_airport VARCHAR, dep_city VARCHAR, dep_state VARCHAR,
 		   arr_airport VARCHAR, arr_city VARCHAR, arr_state VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS airlines.airport_delays (flight_date DATE, dep_airport VARCHAR,
-		   flights BIGINT, avg_delay DOUBLE, max_delay INTEGER)`,
+		   flights BIGINT, routes BIGINT, worst_route VARCHAR, avg_delay DOUBLE, max_delay INTEGER)`,
 		`DELETE FROM airlines.delayed_flights_fact WHERE (year, month, day) IN (SELECT DISTINCT year, month, day FROM fact)`,
 		`INSERT INTO airlines.delayed_flights_fact SELECT * FROM fact`,
 		`DELETE FROM airlines.airport_delays t USING delays d
@@ -357,7 +393,8 @@ func syncFile(path string) error {
 }
 
 // sum prints, for each table of the warehouse, its row count and the sum of
-// the hashes of its rows (equal tables, in any row order, give equal lines).
+// the hashes of its rows (equal tables, in any row order, give equal lines),
+// over the columns the spec declares.
 func sum(warehouse string) error {
 	db, err := sql.Open("duckdb", warehouse+"?access_mode=read_only")
 	if err != nil {
@@ -378,9 +415,27 @@ func sum(warehouse string) error {
 	}
 	tables.Close()
 	for _, n := range names {
+		// The table's own columns: flowc keeps bookkeeping of its own in
+		// columns named _flowc_* (a merge table's _flowc_partition, which
+		// partition wrote a row), which the floor has no need of.
+		cols, err := db.Query(`SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?
+			AND NOT starts_with(column_name, '_flowc') ORDER BY column_index`, n[0], n[1])
+		if err != nil {
+			return err
+		}
+		var quoted []string
+		for cols.Next() {
+			var c string
+			if err := cols.Scan(&c); err != nil {
+				cols.Close()
+				return err
+			}
+			quoted = append(quoted, `"`+c+`"`)
+		}
+		cols.Close()
 		var rows int64
 		var h string
-		q := fmt.Sprintf(`SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "%s"."%s" t`, n[0], n[1])
+		q := fmt.Sprintf(`SELECT count(*), coalesce(sum(hash(%s)::HUGEINT), 0)::VARCHAR FROM "%s"."%s"`, strings.Join(quoted, ", "), n[0], n[1])
 		if err := db.QueryRow(q).Scan(&rows, &h); err != nil {
 			return err
 		}
