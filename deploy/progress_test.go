@@ -196,7 +196,10 @@ func TestNoAnswerWhileWatchingDeploy(t *testing.T) {
 	if _, err := d.Deploy(ctx, loadTree(t, "testdata/trees/base"), DeployOptions{}); err != nil {
 		t.Fatalf("first deploy: %v\n%s", err, out.String())
 	}
-	d = New(NewClients((&deploytest.Server{URL: f.URL}).Config(), ClientOptions{PathStyle: true, Timeout: 200 * time.Millisecond}),
+	// The timeout must be long enough for every answered call of the
+	// deploy (a loaded machine's moto took more than 200 ms for one, and the
+	// test failed before the silence): only the silenced calls reach it.
+	d = New(NewClients((&deploytest.Server{URL: f.URL}).Config(), ClientOptions{PathStyle: true, Timeout: 2 * time.Second}),
 		Options{Out: &out, Err: &out, Poll: 20 * time.Millisecond, PlainHTTP: true})
 	f.SilenceAfter("ExecuteChangeSet", "DescribeStacks")
 	_, err := d.Deploy(ctx, loadTree(t, "testdata/trees/column"), DeployOptions{Again: "flowc deploy spec.yaml --env dev"})
