@@ -191,8 +191,8 @@ func TestNearLimitHints(t *testing.T) {
 		n    int
 		hint string
 	}{
-		{100, "moves the sources into nested stacks"},
-		{170, "past the limit the build fails"},
+		{130, "moves the sources into nested stacks"},
+		{270, "past the limit the build fails"},
 	} {
 		pl, ds := spec.Load("spec.yaml", []byte(testspec.Wide(c.n, c.n)), "dev")
 		if ds.HasErrors() {

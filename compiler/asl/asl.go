@@ -34,6 +34,24 @@
 // Messages carry the message attribute "outcome" (success | failure) that
 // the e-mail subscriptions filter on (layout.OutcomeAttribute).
 //
+// Size (issue 15, item 2). Step Functions takes a definition of at most
+// 1,048,576 bytes, and once the sources nest the root template (at most
+// 1 MB) holds it as DefinitionString, so the definition must grow little
+// per source for a spec with one source per table to build at 2000
+// sources. Measured (compact bytes, testspec.Wide, one partition column)
+// before this work: 4.5 KB per on_arrival source, 11 states each:
+// register partition 1080 (the table's StorageDescriptor), start 532,
+// start by hand 379, run 342, bad partition 300, partition 294, bad key
+// 287, partition registered? 278, partition not registered 267,
+// partition by hand 236, not this source's object 174, and ~70 for its
+// rule in "Check source". Plan: the registration reads the descriptor with
+// glue:GetTable in states shared by every source (done: register,
+// asl_states.go; 2.8 KB per source now); next, one rule and one Pass per
+// source that puts its constants into the run ($.cfg: location, prefix,
+// depth, suffix, loads, settle), with the key and partition checks shared
+// by shape (the partition columns' names: the StringMatches patterns that
+// need literals) and the messages built with States.Format from $.cfg.
+//
 // It reads only the IR.
 package asl
 
@@ -71,6 +89,7 @@ const loadConcurrency = 10
 // (layout.IntegrationResource), so no ARN names a partition.
 const (
 	arnBatchCreatePartition = "${" + layout.IntegrationGlueBatchCreatePartition + "}"
+	arnGetTable             = "${" + layout.IntegrationGlueGetTable + "}"
 	arnStartJobSync         = "${" + layout.IntegrationGlueStartJobRunSync + "}"
 	arnPublish              = "${" + layout.IntegrationSNSPublish + "}"
 )
@@ -92,6 +111,8 @@ type asl struct {
 	opt    Options
 	states obj
 	leased bool // an on_arrival source: runs hold leases and slots (asl_runs.go)
+	// registers: a route registers its partition (asl_states.go)
+	registers bool
 }
 
 // afterSuccess and afterFailure are where a run goes after its tables:
@@ -158,6 +179,9 @@ func (a *asl) definition() obj {
 	}
 	for _, r := range routes {
 		a.route(r)
+	}
+	if a.registers {
+		a.register()
 	}
 	if a.leased {
 		a.lease()
@@ -286,10 +310,10 @@ func (a *asl) route(r *route) {
 			Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...)).Set("values.$", "States.Array("+strings.Join(values, ", ")+")")).
 			Set("ResultPath", "$.run").Set("Next", a.st(r, "run")))
 		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
-			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition")).Set("values.$", "$.run.values")).
-			Set("ResultPath", "$.run").Set("Next", a.st(r, stRegister)))
+			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition")).Set("values.$", "$.run.values").Set("table", s.Name)).
+			Set("ResultPath", "$.run").Set("Next", stReadTable))
 		a.partitionByHand(r)
-		a.register(r)
+		a.registers = true
 	case s.Trigger == ir.TriggerOnArrival:
 		// An object outside the source's location ends the run; without
 		// a key (a start by hand) the run reads everything.

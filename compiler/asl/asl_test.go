@@ -330,11 +330,13 @@ func TestTablesFailIndependently(t *testing.T) {
 }
 
 // TestRegisterPartitionAsTableStores: a run of a partitioned source
-// registers its partition with one glue:BatchCreatePartition call whose
-// StorageDescriptor is the one of the source's AWS::Glue::Table in the
-// template, at the partition's folder; the run goes on to the load when
-// Glue reports no error or AlreadyExistsException, and fails, notified,
-// on any other error.
+// registers its partition with the StorageDescriptor of the source's
+// AWS::Glue::Table, read at run time (glue:GetTable on $.run.table, which
+// the source's run sets to its table), at the partition's folder under the
+// table's location, with one glue:BatchCreatePartition call; the states
+// are shared by every source; the run goes on to the load when Glue
+// reports no error or AlreadyExistsException, and fails, notified, on any
+// other error.
 func TestRegisterPartitionAsTableStores(t *testing.T) {
 	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
 	var def map[string]any
@@ -342,12 +344,24 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := states(t, def)
-	if top["flights: run"]["Next"] != "flights: "+asl.StRegister {
-		t.Fatalf("the run does not register its partition: %v", top["flights: run"])
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	run := top["flights: run"]
+	if run["Next"] != asl.StReadTable || run["Parameters"].(map[string]any)["table"] != "flights" {
+		t.Fatalf("the run does not register its partition in table flights: %v", run)
 	}
-	reg := top["flights: "+asl.StRegister]
+	read := top[asl.StReadTable]
+	if got, want := js(read["Parameters"]), `{"DatabaseName":"flights_dev","Name.$":"$.run.table"}`; read["Resource"] != asl.ArnGetTable || got != want || !hasCatchAll(read) || read["Next"] != asl.StRegister {
+		t.Errorf("read table: %v", read)
+	}
+	sel := read["ResultSelector"].(map[string]any)
+	for _, m := range []string{"Columns", "Location", "InputFormat", "OutputFormat", "SerdeInfo"} {
+		if sel[m+".$"] != "$.Table.StorageDescriptor."+m {
+			t.Errorf("read table selects %v, want %s of the table's StorageDescriptor", sel, m)
+		}
+	}
+	reg := top[asl.StRegister]
 	params := reg["Parameters"].(map[string]any)
-	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName"] != "flights" || !hasCatchAll(reg) {
+	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName.$"] != "$.run.table" || !hasCatchAll(reg) {
 		t.Errorf("register task: %v", reg)
 	}
 	inputs := params["PartitionInputList"].([]any)
@@ -358,12 +372,14 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	if in["Values.$"] != "$.run.values" {
 		t.Errorf("Values: %v", in)
 	}
-	sd := in["StorageDescriptor"].(map[string]any)
-	if loc := sd["Location.$"]; loc != "States.Format('s3://acme-flights-landing-dev/raw/flights/{}/', $.run.partition)" {
-		t.Errorf("partition location %v", loc)
+	want := `{"Columns.$":"$.catalog.Columns","InputFormat.$":"$.catalog.InputFormat",` +
+		`"Location.$":"States.Format('{}{}/', $.catalog.Location, $.run.partition)",` +
+		`"OutputFormat.$":"$.catalog.OutputFormat","SerdeInfo.$":"$.catalog.SerdeInfo"}`
+	if got := js(in["StorageDescriptor"]); got != want {
+		t.Errorf("StorageDescriptor\n got %s\nwant %s", got, want)
 	}
-	delete(sd, "Location.$")
 
+	// The table's location is the source's, with a trailing "/".
 	var tmpl struct {
 		Resources map[string]struct {
 			Type       string
@@ -390,23 +406,22 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	if tableSD["Location"] != "s3://acme-flights-landing-dev/raw/flights/" {
 		t.Errorf("table location %v", tableSD["Location"])
 	}
-	delete(tableSD, "Location")
-	a, _ := json.Marshal(sd)
-	b, _ := json.Marshal(tableSD)
-	if string(a) != string(b) {
-		t.Errorf("the registered partition's StorageDescriptor differs from its table's:\n got %s\nwant %s", a, b)
-	}
 
-	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
-	want := `{"Choices":[{"Next":"` + asl.StEvery + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+	b, _ := json.Marshal(top[asl.StRegistered])
+	want = `{"Choices":[{"Next":"` + asl.StEvery + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
 		`{"Next":"` + asl.StEvery + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
-		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
+		`"Default":"` + asl.StNotRegistered + `","Type":"Choice"}`
 	if string(b) != want {
 		t.Errorf("registered?\n got %s\nwant %s", b, want)
 	}
-	bad := top["flights: "+asl.StNotRegistered]
+	bad := top[asl.StNotRegistered]
 	if bad["Next"] != asl.StNotifyFailure || bad["ResultPath"] != "$.error" || bad["Parameters"].(map[string]any)["Error"] != asl.ErrNotRegistered {
 		t.Errorf("not registered: %v", bad)
+	}
+	for name := range top {
+		if strings.HasSuffix(strings.ToLower(name), "register partition") && name != asl.StRegister {
+			t.Errorf("state %q: registration is not shared", name)
+		}
 	}
 }
 
@@ -586,7 +601,7 @@ func TestStartByHand(t *testing.T) {
 		t.Errorf("partition by hand:\n got %s\nwant %s", got, want)
 	}
 	// After the registration: every table, then by hand no settle window.
-	if reg := js(top["flights: "+asl.StRegistered]); !strings.Contains(reg, `"Next":"`+asl.StEvery+`"`) {
+	if reg := js(top[asl.StRegistered]); !strings.Contains(reg, `"Next":"`+asl.StEvery+`"`) {
 		t.Errorf("registered: %s", reg)
 	}
 	if e := top[asl.StEvery]; e["InputPath"] != "$.run.every" || e["ResultPath"] != "$.run.sel" || e["Next"] != asl.StArrival {

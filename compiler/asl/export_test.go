@@ -46,6 +46,8 @@ const (
 	StNotifySuccess         = stNotifySuccess
 	StOtherObject           = stOtherObject
 	StRegister              = stRegister
+	StReadTable             = stReadTable
+	ArnGetTable             = arnGetTable
 	StRegistered            = stRegistered
 	StRunJob                = stRunJob
 	StSucceeded             = stSucceeded

@@ -340,7 +340,7 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		// A second file of a registered day: AlreadyExistsException in the
 		// response's Errors is no failure.
 		again, _ := runDay(1)
-		if !visited(t, sfc, again, "flights: "+"partition registered?") || visited(t, sfc, again, "flights: partition not registered") {
+		if !visited(t, sfc, again, "Partition registered?") || visited(t, sfc, again, "Partition not registered") {
 			t.Error("the second run of day 1 did not take the registered partition as registered")
 		}
 	})
