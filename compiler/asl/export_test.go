@@ -47,6 +47,10 @@ const (
 	StOtherObject           = stOtherObject
 	StRegister              = stRegister
 	StReadTable             = stReadTable
+	StPartRun               = stPartRun
+	StRouteObject           = stRouteObject
+	StRoute                 = stRoute
+	StOutside               = stOutside
 	ArnGetTable             = arnGetTable
 	StRegistered            = stRegistered
 	StRunJob                = stRunJob
