@@ -379,7 +379,11 @@ func (a *asl) whole() {
 // an array of values", https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-string-operation;
 // empty values between two "/" are left out, as before), counted with
 // States.ArrayLength before States.ArrayGetItem takes one by its index
-// (MathAdd of the depth), so no index is out of range.
+// (MathAdd of the depth), so no index is out of range. Intrinsics nest,
+// "up to 10 intrinsic functions within a field" (same page); a Choice rule
+// compares a variable with another value of the input when "Path" is
+// appended to the operator (NumericLessThanPath; Choice Rules (JSONPath),
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
 func (a *asl) shape(s *ir.Source) string {
 	var cols []string
 	for _, p := range s.Partitions {
