@@ -1,6 +1,8 @@
 package compiler_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/compiler"
+	"github.com/flowc-dev/flowc/compiler/asl"
 	"github.com/flowc-dev/flowc/compiler/internal/testspec"
 	"github.com/flowc-dev/flowc/spec"
 )
@@ -32,11 +35,11 @@ func TestCheckLimitsAgreesWithCompile(t *testing.T) {
 	if len(srcs) < 10 {
 		t.Fatalf("only %d specs found", len(srcs))
 	}
-	srcs["wide 300/300 (over the limits)"] = []byte(testspec.Wide(300, 300))
+	srcs["wide 300/300 (sources nested)"] = []byte(testspec.Wide(300, 300))
 	srcs["wide 150/150"] = []byte(testspec.Wide(150, 150))
 	srcs["wide 400/10 (nested stacks)"] = []byte(testspec.Wide(400, 10))
-	srcs["wide 170/170 (nested sources)"] = []byte(testspec.Wide(170, 170))
-	srcs["wide 2000/2000 (nested sources, over the definition's limit)"] = []byte(testspec.Wide(2000, 2000))
+	srcs["wide 240/240 (nested sources)"] = []byte(testspec.Wide(240, 240))
+	srcs["wide 2000/2000 (nested sources, the root with the definition over 1 MB)"] = []byte(testspec.Wide(2000, 2000))
 	checked, reported := 0, 0
 	for name, src := range srcs {
 		f, ds := spec.Parse(name, src)
@@ -191,8 +194,8 @@ func TestNearLimitHints(t *testing.T) {
 		n    int
 		hint string
 	}{
-		{100, "moves the sources into nested stacks"},
-		{170, "past the limit the build fails"},
+		{170, "moves the sources into nested stacks"},
+		{1500, "past the limit the build fails"},
 	} {
 		pl, ds := spec.Load("spec.yaml", []byte(testspec.Wide(c.n, c.n)), "dev")
 		if ds.HasErrors() {
@@ -206,4 +209,35 @@ func TestNearLimitHints(t *testing.T) {
 			t.Errorf("%d sources: no FC501 hint %q in %v", c.n, c.hint, compiler.CheckLimits(pl).Sorted())
 		}
 	}
+}
+
+// TestDefinitionAt2000Sources: with one source per table, the state
+// machine's definition (compact, as the build measures it) stays within
+// Step Functions' 1,048,576 bytes at 2000 sources, and each source adds
+// one routing rule per kind of input and one Pass of its constants, not
+// its own states: under 500 bytes (issue 15, item 2).
+func TestDefinitionAt2000Sources(t *testing.T) {
+	size := func(n int) int {
+		pl, ds := spec.Load("spec.yaml", []byte(testspec.Wide(n, n)), "dev")
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		def, err := asl.StateMachine(pl, asl.Options{SlotPollSeconds: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, def); err != nil {
+			t.Fatal(err)
+		}
+		return b.Len()
+	}
+	small, big := size(1000), size(2000)
+	if big >= 1048576 {
+		t.Errorf("definition at 2000 sources: %d bytes, over 1048576", big)
+	}
+	if per := (big - small) / 1000; per >= 500 {
+		t.Errorf("each source adds %d bytes to the definition, want under 500", per)
+	}
+	t.Logf("definition: %d bytes at 1000 sources, %d at 2000", small, big)
 }

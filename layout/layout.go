@@ -150,6 +150,7 @@ const (
 	SubstRunsTable = "RunsTable"
 
 	IntegrationGlueBatchCreatePartition = "GlueBatchCreatePartitionArn"
+	IntegrationGlueGetTable             = "GlueGetTableArn"
 	IntegrationGlueStartJobRunSync      = "GlueStartJobRunSyncArn"
 	IntegrationSNSPublish               = "SnsPublishArn"
 	IntegrationDynamoDBPutItem          = "DynamoDBPutItemArn"
@@ -163,6 +164,7 @@ const (
 // resource: the ARN is arn:<partition>:states:::<resource>.
 var IntegrationResource = map[string]string{
 	IntegrationGlueBatchCreatePartition: "aws-sdk:glue:batchCreatePartition",
+	IntegrationGlueGetTable:             "aws-sdk:glue:getTable",
 	IntegrationGlueStartJobRunSync:      "glue:startJobRun.sync",
 	IntegrationSNSPublish:               "sns:publish",
 	IntegrationDynamoDBPutItem:          "dynamodb:putItem",

@@ -213,7 +213,7 @@ func published(t *testing.T, srv *deploytest.Server) []string {
 }
 
 // TestDeployNestedSources deploys a pipeline whose sources are in nested
-// stacks (170 sources, each with its own table: the nested_sources build
+// stacks (240 sources, each with its own table: the nested_sources build
 // case): the root and its 32 nested stacks are created, `flowc diff` then
 // finds no change, and with a source and its table added it shows the new
 // catalog table and rule inside their nested stack of sources and the
@@ -225,8 +225,8 @@ func TestDeployNestedSources(t *testing.T) {
 	srv := deploytest.Pipeline(t)
 	srv.SetEnv(t)
 	dir := t.TempDir()
-	spec, grown := filepath.Join(dir, "wide.yaml"), filepath.Join(dir, "wide171.yaml")
-	for p, n := range map[string]int{spec: 170, grown: 171} {
+	spec, grown := filepath.Join(dir, "wide.yaml"), filepath.Join(dir, "wide241.yaml")
+	for p, n := range map[string]int{spec: 240, grown: 241} {
 		if err := os.WriteFile(p, []byte(genSourcesSpec("wide", n)), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -250,9 +250,9 @@ func TestDeployNestedSources(t *testing.T) {
 	out, _ = flowcExit(t, 0, "diff", "--env", "dev", spec)
 	contains(t, "diff of the deployed spec", out, "No changes.")
 	out, _ = flowcExit(t, 0, "diff", "--env", "dev", grown)
-	contains(t, "diff with a source added", out, "/SourceS170Table", "/SourceS170Rule", "/TableT170Job")
+	contains(t, "diff with a source added", out, "/SourceS240Table", "/SourceS240Rule", "/TableT240Job")
 	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, "SourceS170") && !strings.Contains(line, "sources-") {
+		if strings.Contains(line, "SourceS240") && !strings.Contains(line, "sources-") {
 			t.Errorf("the new source's resource is not in a nested stack of sources: %s", line)
 		}
 	}

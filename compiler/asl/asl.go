@@ -34,6 +34,24 @@
 // Messages carry the message attribute "outcome" (success | failure) that
 // the e-mail subscriptions filter on (layout.OutcomeAttribute).
 //
+// Size (issue 15, item 2). Step Functions takes a definition of at most
+// 1,048,576 bytes, and once the sources nest the root template (at most
+// 1 MB) holds it as DefinitionString, so the definition must grow little
+// per source for a spec with one source per table to build at 2000
+// sources. Measured (compact bytes, testspec.Wide, one partition column)
+// before this work: 4.5 KB per on_arrival source, 11 states each:
+// register partition 1080 (the table's StorageDescriptor), start 532,
+// start by hand 379, run 342, bad partition 300, partition 294, bad key
+// 287, partition registered? 278, partition not registered 267,
+// partition by hand 236, not this source's object 174, and ~70 for its
+// rule in "Check source". Plan: the registration reads the descriptor with
+// glue:GetTable in states shared by every source (done: register,
+// asl_states.go; 2.8 KB per source now); next, one rule and one Pass per
+// source that puts its constants into the run ($.cfg: location, prefix,
+// depth, suffix, loads, settle), with the key and partition checks shared
+// by shape (the partition columns' names: the StringMatches patterns that
+// need literals) and the messages built with States.Format from $.cfg.
+//
 // It reads only the IR.
 package asl
 
@@ -71,6 +89,7 @@ const loadConcurrency = 10
 // (layout.IntegrationResource), so no ARN names a partition.
 const (
 	arnBatchCreatePartition = "${" + layout.IntegrationGlueBatchCreatePartition + "}"
+	arnGetTable             = "${" + layout.IntegrationGlueGetTable + "}"
 	arnStartJobSync         = "${" + layout.IntegrationGlueStartJobRunSync + "}"
 	arnPublish              = "${" + layout.IntegrationSNSPublish + "}"
 )
@@ -92,6 +111,10 @@ type asl struct {
 	opt    Options
 	states obj
 	leased bool // an on_arrival source: runs hold leases and slots (asl_runs.go)
+	// registers: a route registers its partition (asl_states.go)
+	registers bool
+	fresh     bool              // a source has freshness (asl_fresh.go)
+	shapes    map[string]string // the partition layouts (columns) whose states are added: their states' prefix
 }
 
 // afterSuccess and afterFailure are where a run goes after its tables:
@@ -141,28 +164,23 @@ func (a *asl) definition() obj {
 	var names []string
 	for _, r := range routes {
 		names = append(names, r.src.Name)
+		a.leased = a.leased || r.src.Trigger == ir.TriggerOnArrival
 	}
-	choices := []any{
-		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsPresent", true)).Set("Next", stBadInput),
-		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsString", true)).Set("Next", stBadInput),
-	}
-	for _, r := range routes {
-		choices = append(choices, obj{}.Set("Variable", "$.source").Set("StringEquals", r.src.Name).Set("Next", a.st(r, "start")))
-	}
-	a.add(stCheckSource, obj{}.Set("Type", "Choice").Set("Choices", choices).Set("Default", stBadInput))
+	a.fresh = hasFreshness(pl)
+	a.routing(routes)
 	a.add(stBadInput, a.failWith("", "flowc.BadInput", formatFn(
 		"the run input {} names no source that starts runs of this pipeline (expected \"source\": one of "+strings.Join(names, ", ")+")",
 		"States.JsonToString($)")))
 	for _, r := range routes {
-		a.leased = a.leased || r.src.Trigger == ir.TriggerOnArrival
-	}
-	for _, r := range routes {
 		a.route(r)
+	}
+	if a.registers {
+		a.register()
 	}
 	if a.leased {
 		a.lease()
 		a.byHand()
-		if hasFreshness(pl) {
+		if a.fresh {
 			a.watch()
 		}
 	}
@@ -198,18 +216,80 @@ func timeoutSeconds(pl *ir.IR) int {
 	return len(pl.Tables)*pl.Glue.TimeoutMinutes*60*2 + wait + slotWaitSeconds
 }
 
-// st names a state of a route: "flights: start".
-func (a *asl) st(r *route, what string) string { return r.src.Name + ": " + what }
+// Routing (issue 15: the definition grows by a few hundred bytes per
+// source). A run's source picks one rule and one Pass state of its own,
+// "<source>", which puts the source's constants into the run's input
+// ($.cfg: its location, key prefix and depth in folders, file suffix,
+// tables, settle window); every other state is shared, reading $.cfg, or
+// shared by the sources of one partition layout (shape), where a Choice
+// needs a literal pattern (StringMatches has no path form:
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+//
+// "Check source" checks the input's source; an input with a string key
+// goes through "Route object", whose rule of each on_arrival source
+// matches "<source>/<key>" against "<source>/<prefix>*" (the key under
+// the source's location, case-sensitive as S3 keys are); an input that
+// matches none is marked outside ($.flowc_route.outside) and routed by
+// its source alone in "Route", as an input without a key is. So the key
+// of an object outside the source's location ends at stOtherObject, and
+// an unknown source at "Bad input". A source's own state is named after
+// it: source names are lowercase (spec: [a-z_][a-z0-9_]*), the shared
+// states' names start with a capital, so they never meet.
+const (
+	stCheckKey    = "Object key?"
+	stSourceKey   = "Source and key"
+	stRouteObject = "Route object"
+	stOutside     = "Outside the source"
+	stRoute       = "Route"
+	stWholeStart  = "Whole source: start"
+	stWholeRun    = "Whole source: all data"
+	stScheduled   = "Scheduled: all data"
+	stPartRun     = "Run of the partition"
+	// routeMark is where the routing writes: "sk", then "outside".
+	routeMark = "$.flowc_route"
+)
+
+func (a *asl) routing(routes []*route) {
+	choices := []any{
+		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsPresent", true)).Set("Next", stBadInput),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.source").Set("IsString", true)).Set("Next", stBadInput),
+	}
+	var byKey, bySource []any
+	for _, r := range routes {
+		s := r.src
+		bySource = append(bySource, obj{}.Set("Variable", "$.source").Set("StringEquals", s.Name).Set("Next", s.Name))
+		if s.Trigger == ir.TriggerOnArrival {
+			byKey = append(byKey, obj{}.Set("Variable", routeMark+".sk").Set("StringMatches", matchEscape(s.Name+"/"+s.Prefix)+"*").Set("Next", s.Name))
+		}
+	}
+	if byKey != nil {
+		choices = append(choices, obj{}.Set("And", []any{
+			obj{}.Set("Variable", "$.key").Set("IsPresent", true),
+			obj{}.Set("Variable", "$.key").Set("IsString", true),
+		}).Set("Next", stSourceKey))
+	}
+	a.add(stCheckSource, obj{}.Set("Type", "Choice").Set("Choices", choices).Set("Default", stRoute))
+	if byKey != nil {
+		a.add(stSourceKey, obj{}.Set("Type", "Pass").
+			Set("Parameters", obj{}.Set("sk.$", formatFn("{}/{}", "$.source", "$.key"))).
+			Set("ResultPath", routeMark).Set("Next", stRouteObject))
+		a.add(stRouteObject, obj{}.Set("Type", "Choice").Set("Choices", byKey).Set("Default", stOutside))
+		a.add(stOutside, obj{}.Set("Type", "Pass").Set("Result", obj{}.Set("outside", true)).
+			Set("ResultPath", routeMark).Set("Next", stRoute))
+	}
+	a.add(stRoute, obj{}.Set("Type", "Choice").Set("Choices", nonNilAny(bySource)).Set("Default", stBadInput))
+}
 
 // failWith is a Pass state that records a failure (its run and error)
-// and goes to the failure notification. cause is an intrinsic.
+// and goes to the failure notification. source is a path or a name
+// ("" when the input names no known source); cause is an intrinsic.
 func (a *asl) failWith(source, errName, cause string) obj {
 	if source == "" {
 		source = "(none)"
 	}
 	return obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.
-			Set("run", obj{}.Set("source", source).Set("partition", "").Set("scope", "no partition").Set("tables", "")).
+			Set("run", obj{}.Set("source"+pathSuffix(source), source).Set("partition", "").Set("scope", "no partition").Set("tables", "")).
 			Set("error", obj{}.Set("Error", errName).Set("Cause.$", cause))).
 		Set("Next", stNotifyFailure)
 }
@@ -220,106 +300,181 @@ func catchAll() []any {
 	return []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", stNotifyFailure)}
 }
 
+// route adds the source's own state, which puts its constants into $.cfg
+// and goes on to the states of its kind.
+//
+// $.run, which the rest of the run reads, is built from $.cfg by a shared
+// state. $.run.sel is what a pass of the run does: the tables it loads
+// ("only"; the others are skipped), their names for the messages and,
+// for an on_arrival source, its settle window. A scheduled run sets it
+// from $.cfg.sel; an on_arrival run sets $.run.every, the sel of a run
+// started by a file (every table, the source's window), which stEvery
+// copies to sel and a start by hand then narrows (asl_manual.go).
 func (a *asl) route(r *route) {
 	s := r.src
-	// run is what the rest of the run reads: $.run.
-	//
-	// $.run.sel is what a pass of the run does: the tables it loads
-	// ("only"; the others are skipped), their names for the messages and,
-	// for an on_arrival source, its settle window. A scheduled run sets it
-	// here; an on_arrival run sets $.run.every, the sel of a run started
-	// by a file (every table, the source's window), which stEvery copies
-	// to sel and a start by hand then narrows (asl_manual.go).
-	run := func(partition, scope string) obj {
-		o := obj{}.Set("source", s.Name).Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
-			Set("loads", nonNilAny(r.loads))
-		sel := obj{}.Set("only", nonNilStrings(r.tables)).Set("tables", strings.Join(r.tables, ", "))
-		if s.Trigger != ir.TriggerOnArrival {
-			return o.Set("sel", sel)
-		}
-		if s.Freshness != nil {
-			o = o.Set("freshness", freshnessRun(s.Freshness))
+	sel := obj{}.Set("only", nonNilStrings(r.tables)).Set("tables", strings.Join(r.tables, ", "))
+	cfg := obj{}
+	var next string
+	switch {
+	case s.Trigger != ir.TriggerOnArrival:
+		cfg = cfg.Set("loads", nonNilAny(r.loads)).Set("sel", sel)
+		next = stScheduled
+		a.add(stScheduled, obj{}.Set("Type", "Pass").
+			Set("Parameters", obj{}.Set("source.$", "$.source").Set("partition", "").Set("scope", "all data").
+				Set("loads.$", "$.cfg.loads").Set("sel.$", "$.cfg.sel")).
+			Set("ResultPath", "$.run").Set("Next", stLoad))
+	default:
+		cfg = cfg.Set("location", s.Location)
+		if len(s.Partitions) > 0 {
+			cfg = cfg.Set("prefix", s.Prefix).Set("depth", strings.Count(s.Prefix, "/")).Set("suffix", s.Suffix())
 		}
 		settle, waits := settleRun(s.Arrival.SettleSeconds, s.Arrival.MaxWaitSeconds)
-		return o.Set("every", sel.Set("settle", settle).Set("max_waits", waits))
-	}
-	start := a.st(r, "start")
-	switch {
-	case s.Trigger == ir.TriggerOnArrival && len(s.Partitions) > 0:
-		// The key's layout: prefix, then one name=value folder per
-		// partition column, then the file.
-		var pat, args, values []string
-		var empty []any // a key with an empty partition value is a bad key
-		depth := strings.Count(s.Prefix, "/")
-		for i, p := range s.Partitions {
-			pat = append(pat, matchEscape(p.Name)+"=*")
-			folder := fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", depth+i)
-			args = append(args, folder)
-			// The value is what follows "name=" (Hive escapes "=" in
-			// values, so the folder holds one).
-			values = append(values, fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder))
-			before := "*/"
-			if i == 0 {
-				before = ""
+		cfg = cfg.Set("loads", nonNilAny(r.loads)).Set("every", sel.Set("settle", settle).Set("max_waits", waits))
+		if a.fresh {
+			// Every on_arrival source carries freshness, {} without
+			// (stWatchFreshness checks its warn), so that the shared
+			// states can copy it.
+			f := obj{}
+			if s.Freshness != nil {
+				f = freshnessRun(s.Freshness)
 			}
-			empty = append(empty, obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(s.Prefix)+before+matchEscape(p.Name)+"=/*").Set("Next", a.st(r, "bad key")))
+			cfg = cfg.Set("freshness", f)
 		}
-		// The file name is not checked: the rule lets through only the
-		// format's extension, in any case, which StringMatches (case
-		// sensitive) could not express.
-		pattern := matchEscape(s.Prefix) + strings.Join(pat, "/") + "/*"
-		layout := s.Prefix + strings.Join(pat, "/") + "/FILE" + s.Suffix()
-		bad := a.st(r, "bad key")
-		choices := []any{
-			obj{}.Set("Variable", "$.partition").Set("IsPresent", true).Set("Next", a.st(r, stByHand)),
-			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
-			obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
-			a.outsideSource(r).Set("Next", a.st(r, stOtherObject)),
+		if len(s.Partitions) > 0 {
+			next = a.shape(s)
+		} else {
+			next = stWholeStart
+			a.whole()
 		}
-		choices = append(choices, empty...)
-		choices = append(choices, obj{}.Set("Variable", "$.key").Set("StringMatches", pattern).Set("Next", a.st(r, "partition")))
-		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", choices).Set("Default", bad))
-		a.add(bad, a.failWith(s.Name, "flowc.BadKey", formatFn(
-			"the run input {} has no object key of the form "+layout, "States.JsonToString($)")))
-		tmpl := strings.TrimSuffix(strings.Repeat("{}/", len(s.Partitions)), "/")
-		a.add(a.st(r, "partition"), obj{}.Set("Type", "Pass").
-			Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...)).Set("values.$", "States.Array("+strings.Join(values, ", ")+")")).
-			Set("ResultPath", "$.run").Set("Next", a.st(r, "run")))
-		a.add(a.st(r, "run"), obj{}.Set("Type", "Pass").
-			Set("Parameters", run("$.run.partition", formatFn("partition {}", "$.run.partition")).Set("values.$", "$.run.values")).
-			Set("ResultPath", "$.run").Set("Next", a.st(r, stRegister)))
-		a.partitionByHand(r)
-		a.register(r)
-	case s.Trigger == ir.TriggerOnArrival:
-		// An object outside the source's location ends the run; without
-		// a key (a start by hand) the run reads everything.
-		all := a.st(r, "all data")
-		a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
-			obj{}.Set("And", []any{
-				obj{}.Set("Variable", "$.key").Set("IsPresent", true),
-				obj{}.Set("Variable", "$.key").Set("IsString", true),
-				a.outsideSource(r),
-			}).Set("Next", a.st(r, stOtherObject)),
-		}).Set("Default", all))
-		a.add(all, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stEvery))
-	default:
-		// Scheduled runs read everything.
-		a.add(start, obj{}.Set("Type", "Pass").Set("Parameters", run("", "all data")).Set("ResultPath", "$.run").Set("Next", stLoad))
 	}
+	a.add(s.Name, obj{}.Set("Type", "Pass").Set("Result", cfg).Set("ResultPath", "$.cfg").Set("Next", next))
+}
+
+// runFromCfg is the shared part of an on_arrival run's $.run.
+func (a *asl) runFromCfg(partition, scope string) obj {
+	o := obj{}.Set("source.$", "$.source").Set("partition"+pathSuffix(partition), partition).Set("scope"+pathSuffix(scope), scope).
+		Set("loads.$", "$.cfg.loads").Set("every.$", "$.cfg.every")
+	if a.fresh {
+		o = o.Set("freshness.$", "$.cfg.freshness")
+	}
+	return o
+}
+
+// whole adds the states of the on_arrival sources without partitions: an
+// object outside the source's location ends the run; without a key (a
+// start by hand) the run reads everything.
+func (a *asl) whole() {
+	a.otherObject()
+	a.add(stWholeStart, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", routeMark+".outside").Set("IsPresent", true).Set("Next", stOtherObject),
+	}).Set("Default", stWholeRun))
+	a.add(stWholeRun, obj{}.Set("Type", "Pass").Set("Parameters", a.runFromCfg("", "all data")).Set("ResultPath", "$.run").Set("Next", stEvery))
+}
+
+// shape adds, once per partition layout (the partition columns' names),
+// the states that take the partition from an object's key, and returns
+// the first. The key's layout: the source's prefix ($.cfg.depth folders),
+// then one name=value folder per partition column, then the file. The
+// key's folders are States.StringSplit($.key, '/') ("splits a string into
+// an array of values", https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html#asl-intrsc-func-string-operation;
+// empty values between two "/" are left out, as before), counted with
+// States.ArrayLength before States.ArrayGetItem takes one by its index
+// (MathAdd of the depth), so no index is out of range. Intrinsics nest,
+// "up to 10 intrinsic functions within a field" (same page); a Choice rule
+// compares a variable with another value of the input when "Path" is
+// appended to the operator (NumericLessThanPath; Choice Rules (JSONPath),
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+func (a *asl) shape(s *ir.Source) string {
+	var cols []string
+	for _, p := range s.Partitions {
+		cols = append(cols, p.Name)
+	}
+	key := strings.Join(cols, "/")
+	if a.shapes == nil {
+		a.shapes = map[string]string{}
+	}
+	sh, ok := a.shapes[key]
+	if ok {
+		return sh + "start"
+	}
+	// State names have at most 80 characters (ASL, States): a layout of
+	// long names is numbered instead.
+	sh = "Partitioned by " + key + ": "
+	if len(sh+stBadPartition) > 60 || len(sh+"partition values?") > 60 {
+		sh = fmt.Sprintf("Partition layout %d: ", len(a.shapes)+1)
+	}
+	a.shapes[key] = sh
+	start := sh + "start"
+	a.registers = true
+	a.otherObject()
+	bad, count, enough, folders, check, part := sh+"bad key", sh+"key folders", sh+"enough folders?", sh+"partition folders", sh+"partition values?", sh+"partition"
+	var pat, fs, values []string
+	var checks []any
+	for i, c := range cols {
+		pat = append(pat, c+"=*")
+		fs = append(fs, fmt.Sprintf("States.ArrayGetItem($.keyparts.folders, States.MathAdd($.cfg.depth, %d))", i))
+		f := fmt.Sprintf("$.keyparts.partition[%d]", i)
+		values = append(values, fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", f))
+		// A folder of another name, or with an empty value, is a bad key
+		// (an empty value could not be registered).
+		checks = append(checks,
+			obj{}.Set("Not", obj{}.Set("Variable", f).Set("StringMatches", matchEscape(c)+"=*")).Set("Next", bad),
+			obj{}.Set("Variable", f).Set("StringEquals", c+"=").Set("Next", bad))
+	}
+	// The file name is not checked: the rule lets through only the
+	// format's extension, in any case, which StringMatches (case
+	// sensitive) could not express.
+	a.add(start, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.partition").Set("IsPresent", true).Set("Next", sh+stByHand),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsPresent", true)).Set("Next", bad),
+		obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("IsString", true)).Set("Next", bad),
+		obj{}.Set("Variable", routeMark+".outside").Set("IsPresent", true).Set("Next", stOtherObject),
+	}).Set("Default", count))
+	a.add(bad, a.failWith("$.source", "flowc.BadKey", formatFn(
+		"the run input {} has no object key of the form {}"+strings.Join(pat, "/")+"/FILE{}", "States.JsonToString($)", "$.cfg.prefix", "$.cfg.suffix")))
+	split := "States.StringSplit($.key, '/')"
+	a.add(count, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.
+			Set("folders.$", split).
+			Set("count.$", "States.ArrayLength("+split+")").
+			Set("need.$", fmt.Sprintf("States.MathAdd($.cfg.depth, %d)", len(cols)+1))).
+		Set("ResultPath", "$.keyparts").Set("Next", enough))
+	// The prefix's folders, one per column, and the file.
+	a.add(enough, obj{}.Set("Type", "Choice").Set("Choices", []any{
+		obj{}.Set("Variable", "$.keyparts.count").Set("NumericLessThanPath", "$.keyparts.need").Set("Next", bad),
+	}).Set("Default", folders))
+	a.add(folders, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.Set("folders.$", "$.keyparts.folders").Set("partition.$", "States.Array("+strings.Join(fs, ", ")+")")).
+		Set("ResultPath", "$.keyparts").Set("Next", check))
+	a.add(check, obj{}.Set("Type", "Choice").Set("Choices", checks).Set("Default", part))
+	tmpl := strings.TrimSuffix(strings.Repeat("{}/", len(cols)), "/")
+	var args []string
+	for i := range cols {
+		args = append(args, fmt.Sprintf("$.keyparts.partition[%d]", i))
+	}
+	a.add(part, obj{}.Set("Type", "Pass").
+		Set("Parameters", obj{}.Set("partition.$", formatFn(tmpl, args...)).Set("values.$", "States.Array("+strings.Join(values, ", ")+")")).
+		Set("ResultPath", "$.part").Set("Next", stPartRun))
+	a.partitionByHand(sh, cols)
+	a.add(stPartRun, obj{}.Set("Type", "Pass").
+		Set("Parameters", a.runFromCfg("$.part.partition", formatFn("partition {}", "$.part.partition")).
+			Set("values.$", "$.part.values").Set("table.$", "$.source")).
+		Set("ResultPath", "$.run").Set("Next", stReadTable))
+	return start
 }
 
 // stOtherObject ends, quietly, the run of an object outside the source's
 // location: the trigger rule matches on the bucket and the extension only
 // (see the rule in compiler/cfn), so objects of other prefixes of the
 // bucket, and of other sources in it, start runs that end here.
-const stOtherObject = "not this source's object"
+const stOtherObject = "Not this source's object"
 
-// outsideSource is the Choice condition of a key outside the source's
-// location (case-sensitive, as S3 keys are), which goes to stOtherObject
-// (added here).
-func (a *asl) outsideSource(r *route) obj {
-	a.add(a.st(r, stOtherObject), noRun("the object is not under "+r.src.Location+": no run", "not under "+r.src.Location))
-	return obj{}.Set("Not", obj{}.Set("Variable", "$.key").Set("StringMatches", matchEscape(r.src.Prefix)+"*"))
+// otherObject adds stOtherObject: a final Pass whose output names the
+// source's location (Parameters with ResultPath "$", the default, makes
+// the output).
+func (a *asl) otherObject() {
+	a.add(stOtherObject, obj{}.Set("Type", "Pass").Set("Comment", "the object is not under the source's location: no run").
+		Set("Parameters", obj{}.Set(layout.NoRun+".$", formatFn("not under {}", "$.cfg.location"))).Set("End", true))
 }
 
 // work adds the states every route shares: run the jobs of the run's

@@ -80,7 +80,7 @@ func (a *asl) watch() {
 	// has no check until its next file.
 	goOn := []any{obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.freshness_error").Set("Next", stCountArrival)}
 	a.add(stWatchFreshness, obj{}.Set("Type", "Choice").Set("Choices", []any{
-		obj{}.Set("Variable", "$.run.freshness").Set("IsPresent", true).Set("Next", stRecordLast),
+		obj{}.Set("Variable", "$.run.freshness.warn").Set("IsPresent", true).Set("Next", stRecordLast),
 	}).Set("Default", stCountArrival))
 	a.add(stRecordLast, ddb(arnDDBUpdate, obj{}.
 		Set("Key", freshnessKey("$.run.source")).

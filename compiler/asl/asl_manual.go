@@ -53,19 +53,19 @@ const (
 	errBadTables    = "flowc.BadTables"
 )
 
-// partitionByHand adds the states of route r (a partitioned on_arrival
-// source) that read a start by hand's partition: its "start" Choice sends
-// an input with "partition" here, and they go on to the route's run with
-// $.run.partition and $.run.values set, as its "partition" state does for a
-// key.
-func (a *asl) partitionByHand(r *route) {
-	s := r.src
+// partitionByHand adds the states of a partition layout (sh, the shape's
+// state prefix; cols, its partition columns) that read a start by hand's
+// partition: the shape's "start" Choice sends an input with "partition"
+// here, and they go on to the shared run of the partition with
+// $.part.partition and $.part.values set, as the shape's "partition" state
+// does for a key.
+func (a *asl) partitionByHand(sh string, cols []string) {
 	var pat, values, names []string
-	bad := a.st(r, stBadPartition)
+	bad := sh + stBadPartition
 	checks := []any{obj{}.Set("Not", obj{}.Set("Variable", "$.partition").Set("IsString", true)).Set("Next", bad)}
-	for i, p := range s.Partitions {
-		pat = append(pat, matchEscape(p.Name)+"=*")
-		names = append(names, p.Name+"=VALUE")
+	for i, c := range cols {
+		pat = append(pat, matchEscape(c)+"=*")
+		names = append(names, c+"=VALUE")
 		folder := fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.partition, '/'), %d)", i)
 		values = append(values, fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder))
 		// An empty value: "name=" followed by "/" or the end.
@@ -73,23 +73,23 @@ func (a *asl) partitionByHand(r *route) {
 		if i == 0 {
 			before = ""
 		}
-		if i == len(s.Partitions)-1 {
+		if i == len(cols)-1 {
 			after = ""
 		}
-		checks = append(checks, obj{}.Set("Variable", "$.partition").Set("StringMatches", before+matchEscape(p.Name)+"="+after).Set("Next", bad))
+		checks = append(checks, obj{}.Set("Variable", "$.partition").Set("StringMatches", before+matchEscape(c)+"="+after).Set("Next", bad))
 	}
 	pattern := strings.Join(pat, "/")
 	// One folder per column, no more: "*" matches "/" too.
 	checks = append(checks, obj{}.Set("And", []any{
 		obj{}.Set("Variable", "$.partition").Set("StringMatches", pattern),
 		obj{}.Set("Not", obj{}.Set("Variable", "$.partition").Set("StringMatches", pattern+"/*")),
-	}).Set("Next", a.st(r, stPartByHand)))
-	a.add(a.st(r, stByHand), obj{}.Set("Type", "Choice").Set("Choices", checks).Set("Default", bad))
-	a.add(bad, a.failWith(s.Name, errBadPartition, formatFn(
+	}).Set("Next", sh+stPartByHand))
+	a.add(sh+stByHand, obj{}.Set("Type", "Choice").Set("Choices", checks).Set("Default", bad))
+	a.add(bad, a.failWith("$.source", errBadPartition, formatFn(
 		"the run input {} has no partition of the form "+strings.Join(names, "/")+" (each value non-empty)", "States.JsonToString($)")))
-	a.add(a.st(r, stPartByHand), obj{}.Set("Type", "Pass").
+	a.add(sh+stPartByHand, obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.Set("partition.$", "$.partition").Set("values.$", "States.Array("+strings.Join(values, ", ")+")")).
-		Set("ResultPath", "$.run").Set("Next", a.st(r, "run")))
+		Set("ResultPath", "$.part").Set("Next", stPartRun))
 }
 
 // byHand adds the shared states of a start by hand, between stArrival

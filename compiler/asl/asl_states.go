@@ -2,8 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/layout"
@@ -38,23 +36,44 @@ func catchInto(next string) obj {
 	return obj{}.Set("ErrorEquals", []string{"States.ALL"}).Set("ResultPath", "$.error").Set("Next", next)
 }
 
-// States of a route that registers its partition (ir.Source.Registers).
+// States that register a run's partition (ir.Source.Registers), shared
+// by every source that registers: they read the source's catalog table
+// from $.run.table.
 const (
-	stRegister      = "register partition"
-	stRegistered    = "partition registered?"
-	stNotRegistered = "partition not registered"
+	stReadTable     = "Read source table"
+	stRegister      = "Register partition"
+	stRegistered    = "Partition registered?"
+	stNotRegistered = "Partition not registered"
 )
 
 // errNotRegistered is the error of a run whose partition Glue did not
 // register.
 const errNotRegistered = "flowc.PartitionNotRegistered"
 
+// glueRetry retries the Glue catalog calls' transient errors.
+func glueRetry() []any {
+	return []any{retry(5, 6, 60, "Glue.ThrottlingException", "Glue.OperationTimeoutException", "Glue.InternalServiceException")}
+}
+
 // register adds the states that register the run's partition in the Glue
-// Data Catalog: one glue:BatchCreatePartition call with the partition's
-// values and the StorageDescriptor of the source's catalog table
-// (ir.Source.Catalog, as the template's AWS::Glue::Table has it) at the
-// partition's folder. A crawler would list the source's whole location;
-// this call costs the same for the first partition and the thousandth.
+// Data Catalog, once for every source: glue:GetTable reads the
+// StorageDescriptor of the source's catalog table ($.run.table, the
+// template's AWS::Glue::Table of ir.Source.Catalog), then one
+// glue:BatchCreatePartition call registers the partition's values with
+// that StorageDescriptor at the partition's folder (the table's Location,
+// then the partition, then "/"). Reading the descriptor at run time keeps
+// it out of the definition, which otherwise grew by the descriptor (about
+// 1 KB) for each source (issue 15). A crawler would list the source's whole
+// location; these two calls cost the same for the first partition and the
+// thousandth.
+//
+// GetTable returns the Table, whose StorageDescriptor has the Columns,
+// Location, InputFormat, OutputFormat and SerdeInfo the partition takes
+// (https://docs.aws.amazon.com/glue/latest/webapi/API_GetTable.html,
+// https://docs.aws.amazon.com/glue/latest/webapi/API_StorageDescriptor.html);
+// the role may call it on the catalog, the database and the sources'
+// tables, as BatchCreatePartition (a Data Catalog resource's ARN and its
+// parents': https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
 //
 // BatchCreatePartition reports a partition it could not create in the
 // response's Errors (PartitionValues, ErrorDetail.ErrorCode), not as a
@@ -62,50 +81,47 @@ const errNotRegistered = "flowc.PartitionNotRegistered"
 // and the PartitionError structure); AlreadyExistsException there means
 // the partition is registered already (a second file of a day), which is
 // what the run wants. Any other error code fails the run. The request's
-// member names are the API's, in PascalCase, as the AWS SDK integrations
-// take them (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
-func (a *asl) register(r *route) {
-	s, cat := r.src, r.src.Catalog()
-	var cols []any
-	for _, c := range cat.Columns {
-		col := obj{}.Set("Name", c.Name).Set("Type", c.Type)
-		if c.Comment != "" {
-			col = col.Set("Comment", c.Comment)
-		}
-		cols = append(cols, col)
-	}
-	serde := obj{}.Set("SerializationLibrary", cat.SerdeLibrary)
-	if cat.SerdeParams != nil {
-		var params obj
-		for _, k := range slices.Sorted(maps.Keys(cat.SerdeParams)) {
-			params = params.Set(k, cat.SerdeParams[k])
-		}
-		serde = serde.Set("Parameters", params)
-	}
-	sd := obj{}.
-		Set("Columns", cols).
-		Set("Location.$", formatFn(cat.Location+"{}/", "$.run.partition")).
-		Set("InputFormat", cat.InputFormat).
-		Set("OutputFormat", cat.OutputFormat).
-		Set("SerdeInfo", serde)
-	a.add(a.st(r, stRegister), obj{}.Set("Type", "Task").Set("Resource", arnBatchCreatePartition).
-		Set("Parameters", obj{}.
-			Set("DatabaseName", a.pl.Names.GlueDatabase()).
-			Set("TableName", s.Name).
-			Set("PartitionInputList", []any{obj{}.Set("Values.$", "$.run.values").Set("StorageDescriptor", sd)})).
-		Set("ResultPath", "$.registered").
-		Set("Retry", []any{retry(5, 6, 60, "Glue.ThrottlingException", "Glue.OperationTimeoutException", "Glue.InternalServiceException")}).
+// and the response's member names are the API's, in PascalCase, as the
+// AWS SDK integrations take and return them
+// (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+func (a *asl) register() {
+	db := a.pl.Names.GlueDatabase()
+	sd := "$.Table.StorageDescriptor."
+	a.add(stReadTable, obj{}.Set("Type", "Task").Set("Resource", arnGetTable).
+		Set("Parameters", obj{}.Set("DatabaseName", db).Set("Name.$", "$.run.table")).
+		Set("ResultSelector", obj{}.
+			Set("Columns.$", sd+"Columns").
+			Set("Location.$", sd+"Location").
+			Set("InputFormat.$", sd+"InputFormat").
+			Set("OutputFormat.$", sd+"OutputFormat").
+			Set("SerdeInfo.$", sd+"SerdeInfo")).
+		Set("ResultPath", "$.catalog").
+		Set("Retry", glueRetry()).
 		Set("Catch", catchAll()).
-		Set("Next", a.st(r, stRegistered)))
-	a.add(a.st(r, stRegistered), obj{}.Set("Type", "Choice").Set("Choices", []any{
+		Set("Next", stRegister))
+	a.add(stRegister, obj{}.Set("Type", "Task").Set("Resource", arnBatchCreatePartition).
+		Set("Parameters", obj{}.
+			Set("DatabaseName", db).
+			Set("TableName.$", "$.run.table").
+			Set("PartitionInputList", []any{obj{}.Set("Values.$", "$.run.values").Set("StorageDescriptor", obj{}.
+				Set("Columns.$", "$.catalog.Columns").
+				Set("Location.$", formatFn("{}{}/", "$.catalog.Location", "$.run.partition")).
+				Set("InputFormat.$", "$.catalog.InputFormat").
+				Set("OutputFormat.$", "$.catalog.OutputFormat").
+				Set("SerdeInfo.$", "$.catalog.SerdeInfo"))})).
+		Set("ResultPath", "$.registered").
+		Set("Retry", glueRetry()).
+		Set("Catch", catchAll()).
+		Set("Next", stRegistered))
+	a.add(stRegistered, obj{}.Set("Type", "Choice").Set("Choices", []any{
 		obj{}.Set("Not", obj{}.Set("Variable", "$.registered.Errors[0]").Set("IsPresent", true)).Set("Next", stEvery),
 		obj{}.Set("Variable", "$.registered.Errors[0].ErrorDetail.ErrorCode").Set("StringEquals", "AlreadyExistsException").Set("Next", stEvery),
-	}).Set("Default", a.st(r, stNotRegistered)))
-	a.add(a.st(r, stNotRegistered), obj{}.Set("Type", "Pass").
+	}).Set("Default", stNotRegistered))
+	a.add(stNotRegistered, obj{}.Set("Type", "Pass").
 		Set("Parameters", obj{}.
 			Set("Error", errNotRegistered).
-			Set("Cause.$", formatFn("Glue did not register partition {} of table "+a.pl.Names.GlueDatabase()+"."+s.Name+": {}",
-				"$.run.partition", "States.JsonToString($.registered.Errors)"))).
+			Set("Cause.$", formatFn("Glue did not register partition {} of table "+db+".{}: {}",
+				"$.run.partition", "$.run.table", "States.JsonToString($.registered.Errors)"))).
 		Set("ResultPath", "$.error").
 		Set("Next", stNotifyFailure))
 }

@@ -3,6 +3,7 @@ package asl_test
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -116,33 +117,66 @@ func TestEveryFailureIsNotified(t *testing.T) {
 }
 
 // TestRunPartition: the partition comes from the key, past the source's
-// prefix, and is passed to every job; its values (what follows "name=" in
-// each folder) are registered in the catalog. A key with an empty
-// partition value is a bad key (its value could not be registered).
+// prefix ($.cfg.depth folders), and is passed to every job; its values
+// (what follows "name=" in each folder) are registered in the catalog. A
+// key with too few folders, a folder of another column, or an empty
+// partition value is a bad key (its value could not be registered). The
+// states are the partition layout's, shared by the sources of that layout.
 func TestRunPartition(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
-	b, _ := json.Marshal(top["flights: partition"]["Parameters"])
-	folder := func(i int) string { return fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.key, '/'), %d)", i) }
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	sh := "Partitioned by year/month/day: "
+	cfg := top["flights"]
+	if cfg["Next"] != sh+"start" || cfg["ResultPath"] != "$.cfg" {
+		t.Fatalf("flights: %s", js(cfg))
+	}
+	c := cfg["Result"].(map[string]any)
+	if c["prefix"] != "raw/flights/" || c["depth"] != 2.0 || c["suffix"] != ".csv" || c["location"] != "s3://acme-flights-landing-dev/raw/flights/" {
+		t.Errorf("flights' constants: %s", js(c))
+	}
+	if got, want := js(top[sh+"key folders"]["Parameters"]),
+		`{"count.$":"States.ArrayLength(States.StringSplit($.key, '/'))","folders.$":"States.StringSplit($.key, '/')","need.$":"States.MathAdd($.cfg.depth, 4)"}`; got != want {
+		t.Errorf("key folders:\n got %s\nwant %s", got, want)
+	}
+	if got := js(top[sh+"enough folders?"]["Choices"]); got != `[{"Next":"`+sh+`bad key","NumericLessThanPath":"$.keyparts.need","Variable":"$.keyparts.count"}]` {
+		t.Errorf("enough folders: %s", got)
+	}
+	folder := func(i int) string {
+		return fmt.Sprintf("States.ArrayGetItem($.keyparts.folders, States.MathAdd($.cfg.depth, %d))", i)
+	}
+	if got, want := js(top[sh+"partition folders"]["Parameters"].(map[string]any)["partition.$"]), `"States.Array(`+folder(0)+", "+folder(1)+", "+folder(2)+`)"`; got != want {
+		t.Errorf("partition folders:\n got %s\nwant %s", got, want)
+	}
+	var rules []string
+	for _, r := range top[sh+"partition values?"]["Choices"].([]any) {
+		rules = append(rules, js(r))
+	}
+	for i, col := range []string{"year", "month", "day"} {
+		f := fmt.Sprintf("$.keyparts.partition[%d]", i)
+		not := `{"Next":"` + sh + `bad key","Not":{"StringMatches":"` + col + `=*","Variable":"` + f + `"}}`
+		empty := `{"Next":"` + sh + `bad key","StringEquals":"` + col + `=","Variable":"` + f + `"}`
+		if rules[2*i] != not || rules[2*i+1] != empty {
+			t.Errorf("column %s: %s, %s", col, rules[2*i], rules[2*i+1])
+		}
+	}
 	value := func(i int) string {
-		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit(%s, '='), 1)", folder(i))
+		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit($.keyparts.partition[%d], '='), 1)", i)
 	}
-	want := `{"partition.$":"States.Format('{}/{}/{}', ` + folder(2) + ", " + folder(3) + ", " + folder(4) + `)",` +
-		`"values.$":"States.Array(` + value(2) + ", " + value(3) + ", " + value(4) + `)"}`
-	if string(b) != want {
-		t.Errorf("partition:\n got %s\nwant %s", b, want)
+	want := `{"partition.$":"States.Format('{}/{}/{}', $.keyparts.partition[0], $.keyparts.partition[1], $.keyparts.partition[2])",` +
+		`"values.$":"States.Array(` + value(0) + ", " + value(1) + ", " + value(2) + `)"}`
+	if got := js(top[sh+"partition"]["Parameters"]); got != want || top[sh+"partition"]["Next"] != asl.StPartRun {
+		t.Errorf("partition:\n got %s\nwant %s", got, want)
 	}
-	if got, want := matchRules(top["flights: start"]), strings.Join([]string{
-		"raw/flights/year=/* -> flights: bad key",
-		"raw/flights/*/month=/* -> flights: bad key",
-		"raw/flights/*/day=/* -> flights: bad key",
-		"raw/flights/year=*/month=*/day=*/* -> flights: partition",
-	}, "\n"); got != want {
-		t.Errorf("key patterns:\n%s\nwant\n%s", got, want)
+	bad := js(top[sh+"bad key"])
+	if !strings.Contains(bad, `"Cause.$":"States.Format('the run input {} has no object key of the form {}year=*/month=*/day=*/FILE{}', States.JsonToString($), $.cfg.prefix, $.cfg.suffix)"`) ||
+		!strings.Contains(bad, `"source.$":"$.source"`) || !strings.Contains(bad, `"Error":"flowc.BadKey"`) {
+		t.Errorf("bad key: %s", bad)
 	}
-	job := states(t, top[asl.StLoad]["ItemProcessor"].(map[string]any))[asl.StRunJob]
-	b, _ = json.Marshal(job["Parameters"])
-	if string(b) != `{"Arguments":{"--flowc_partition.$":"$.partition"},"JobName.$":"$.job"}` || job["Resource"] != asl.ArnStartJobSync {
-		t.Errorf("job task: %s %v", b, job["Resource"])
+	run := js(top[asl.StPartRun])
+	for _, p := range []string{`"partition.$":"$.part.partition"`, `"values.$":"$.part.values"`, `"loads.$":"$.cfg.loads"`, `"every.$":"$.cfg.every"`, `"table.$":"$.source"`} {
+		if !strings.Contains(run, p) {
+			t.Errorf("run of the partition has no %s: %s", p, run)
+		}
 	}
 }
 
@@ -225,17 +259,25 @@ func TestResourcesInStackPartition(t *testing.T) {
 
 // TestObjectOutsideSourceEndsQuietly: the rule matches a bucket's objects
 // by extension only, so the run of a key outside the source's location
-// (another prefix of the bucket) ends at once in a Succeed state, before
-// any work and without a notification; a key under the location goes on.
+// (another prefix of the bucket) ends at once in a final Pass state,
+// before any work and without a notification; a key under the location
+// goes on. The routing decides: "<source>/<key>" matched against
+// "<source>/<prefix>*"; no match marks the input outside.
 func TestObjectOutsideSourceEndsQuietly(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
-	other := "flights: " + asl.StOtherObject
-	if top[other]["Type"] != "Pass" || top[other]["End"] != true {
-		t.Fatalf("%s is %v, want a final Pass state (no run)", other, top[other]["Type"])
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	other := top[asl.StOtherObject]
+	if other["Type"] != "Pass" || other["End"] != true || js(other["Parameters"]) != `{"flowc_no_run.$":"States.Format('not under {}', $.cfg.location)"}` {
+		t.Fatalf("%s is %s, want a final Pass state (no run)", asl.StOtherObject, js(other))
 	}
-	b, _ := json.Marshal(top["flights: start"]["Choices"].([]any)[3])
-	if want := `{"Next":"` + other + `","Not":{"StringMatches":"raw/flights/*","Variable":"$.key"}}`; string(b) != want {
-		t.Errorf("prefix check:\n got %s\nwant %s", b, want)
+	if got, want := js(top[asl.StRouteObject]), `{"Choices":[{"Next":"flights","StringMatches":"flights/raw/flights/*","Variable":"$.flowc_route.sk"}],"Default":"`+asl.StOutside+`","Type":"Choice"}`; got != want {
+		t.Errorf("prefix check:\n got %s\nwant %s", got, want)
+	}
+	if got := js(top[asl.StOutside]); got != `{"Next":"`+asl.StRoute+`","Result":{"outside":true},"ResultPath":"$.flowc_route","Type":"Pass"}` {
+		t.Errorf("outside: %s", got)
+	}
+	if got := js(top["Partitioned by year/month/day: start"]["Choices"].([]any)[3]); got != `{"IsPresent":true,"Next":"`+asl.StOtherObject+`","Variable":"$.flowc_route.outside"}` {
+		t.Errorf("outside check: %s", got)
 	}
 }
 
@@ -330,11 +372,13 @@ func TestTablesFailIndependently(t *testing.T) {
 }
 
 // TestRegisterPartitionAsTableStores: a run of a partitioned source
-// registers its partition with one glue:BatchCreatePartition call whose
-// StorageDescriptor is the one of the source's AWS::Glue::Table in the
-// template, at the partition's folder; the run goes on to the load when
-// Glue reports no error or AlreadyExistsException, and fails, notified,
-// on any other error.
+// registers its partition with the StorageDescriptor of the source's
+// AWS::Glue::Table, read at run time (glue:GetTable on $.run.table, which
+// the source's run sets to its table), at the partition's folder under the
+// table's location, with one glue:BatchCreatePartition call; the states
+// are shared by every source; the run goes on to the load when Glue
+// reports no error or AlreadyExistsException, and fails, notified, on any
+// other error.
 func TestRegisterPartitionAsTableStores(t *testing.T) {
 	out := testspec.Compile(t, testspec.Example(t), "dev", compiler.Options{})
 	var def map[string]any
@@ -342,12 +386,24 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := states(t, def)
-	if top["flights: run"]["Next"] != "flights: "+asl.StRegister {
-		t.Fatalf("the run does not register its partition: %v", top["flights: run"])
+	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	run := top[asl.StPartRun]
+	if run["Next"] != asl.StReadTable || run["Parameters"].(map[string]any)["table.$"] != "$.source" {
+		t.Fatalf("the run does not register its partition in its source's table: %v", run)
 	}
-	reg := top["flights: "+asl.StRegister]
+	read := top[asl.StReadTable]
+	if got, want := js(read["Parameters"]), `{"DatabaseName":"flights_dev","Name.$":"$.run.table"}`; read["Resource"] != asl.ArnGetTable || got != want || !hasCatchAll(read) || read["Next"] != asl.StRegister {
+		t.Errorf("read table: %v", read)
+	}
+	sel := read["ResultSelector"].(map[string]any)
+	for _, m := range []string{"Columns", "Location", "InputFormat", "OutputFormat", "SerdeInfo"} {
+		if sel[m+".$"] != "$.Table.StorageDescriptor."+m {
+			t.Errorf("read table selects %v, want %s of the table's StorageDescriptor", sel, m)
+		}
+	}
+	reg := top[asl.StRegister]
 	params := reg["Parameters"].(map[string]any)
-	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName"] != "flights" || !hasCatchAll(reg) {
+	if reg["Resource"] != asl.ArnBatchCreatePartition || params["DatabaseName"] != "flights_dev" || params["TableName.$"] != "$.run.table" || !hasCatchAll(reg) {
 		t.Errorf("register task: %v", reg)
 	}
 	inputs := params["PartitionInputList"].([]any)
@@ -358,12 +414,14 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	if in["Values.$"] != "$.run.values" {
 		t.Errorf("Values: %v", in)
 	}
-	sd := in["StorageDescriptor"].(map[string]any)
-	if loc := sd["Location.$"]; loc != "States.Format('s3://acme-flights-landing-dev/raw/flights/{}/', $.run.partition)" {
-		t.Errorf("partition location %v", loc)
+	want := `{"Columns.$":"$.catalog.Columns","InputFormat.$":"$.catalog.InputFormat",` +
+		`"Location.$":"States.Format('{}{}/', $.catalog.Location, $.run.partition)",` +
+		`"OutputFormat.$":"$.catalog.OutputFormat","SerdeInfo.$":"$.catalog.SerdeInfo"}`
+	if got := js(in["StorageDescriptor"]); got != want {
+		t.Errorf("StorageDescriptor\n got %s\nwant %s", got, want)
 	}
-	delete(sd, "Location.$")
 
+	// The table's location is the source's, with a trailing "/".
 	var tmpl struct {
 		Resources map[string]struct {
 			Type       string
@@ -390,23 +448,22 @@ func TestRegisterPartitionAsTableStores(t *testing.T) {
 	if tableSD["Location"] != "s3://acme-flights-landing-dev/raw/flights/" {
 		t.Errorf("table location %v", tableSD["Location"])
 	}
-	delete(tableSD, "Location")
-	a, _ := json.Marshal(sd)
-	b, _ := json.Marshal(tableSD)
-	if string(a) != string(b) {
-		t.Errorf("the registered partition's StorageDescriptor differs from its table's:\n got %s\nwant %s", a, b)
-	}
 
-	b, _ = json.Marshal(top["flights: "+asl.StRegistered])
-	want := `{"Choices":[{"Next":"` + asl.StEvery + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
+	b, _ := json.Marshal(top[asl.StRegistered])
+	want = `{"Choices":[{"Next":"` + asl.StEvery + `","Not":{"IsPresent":true,"Variable":"$.registered.Errors[0]"}},` +
 		`{"Next":"` + asl.StEvery + `","StringEquals":"AlreadyExistsException","Variable":"$.registered.Errors[0].ErrorDetail.ErrorCode"}],` +
-		`"Default":"flights: ` + asl.StNotRegistered + `","Type":"Choice"}`
+		`"Default":"` + asl.StNotRegistered + `","Type":"Choice"}`
 	if string(b) != want {
 		t.Errorf("registered?\n got %s\nwant %s", b, want)
 	}
-	bad := top["flights: "+asl.StNotRegistered]
+	bad := top[asl.StNotRegistered]
 	if bad["Next"] != asl.StNotifyFailure || bad["ResultPath"] != "$.error" || bad["Parameters"].(map[string]any)["Error"] != asl.ErrNotRegistered {
 		t.Errorf("not registered: %v", bad)
+	}
+	for name := range top {
+		if strings.HasSuffix(strings.ToLower(name), "register partition") && name != asl.StRegister {
+			t.Errorf("state %q: registration is not shared", name)
+		}
 	}
 }
 
@@ -428,7 +485,7 @@ func TestOneRunPerPartition(t *testing.T) {
 	}
 	top := states(t, def)
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	run := top["flights: run"]["Parameters"].(map[string]any)["every"].(map[string]any)
+	run := top["flights"]["Result"].(map[string]any)["every"].(map[string]any)
 	if run["settle"] != 7.0 || run["max_waits"] != 9.0 { // ceil(60 / 7)
 		t.Errorf("settle %v, max_waits %v; want 7 and 9", run["settle"], run["max_waits"])
 	}
@@ -520,8 +577,14 @@ func TestNoRunEndings(t *testing.T) {
 		case st["Type"] == "Succeed" && name != "Succeeded":
 			t.Errorf("state %q is a Succeed: an execution ending there would look like a run", name)
 		case st["Type"] == "Pass" && st["End"] == true:
+			// A constant reason, or one built from the source's
+			// constants (Parameters, the output of a Pass without
+			// ResultPath).
 			res, _ := st["Result"].(map[string]any)
-			if why, _ := res["flowc_no_run"].(string); why == "" {
+			params, _ := st["Parameters"].(map[string]any)
+			why, _ := res["flowc_no_run"].(string)
+			built, _ := params["flowc_no_run.$"].(string)
+			if why == "" && !strings.HasPrefix(built, "States.Format('not under {}'") {
 				t.Errorf("final Pass %q has no flowc_no_run result: %v", name, st["Result"])
 			}
 			ends++
@@ -558,35 +621,35 @@ func TestExecutionTimeout(t *testing.T) {
 func TestStartByHand(t *testing.T) {
 	top := states(t, definition(t, compiler.Options{}))
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
-	first := top["flights: start"]["Choices"].([]any)[0].(map[string]any)
-	if js(first) != `{"IsPresent":true,"Next":"flights: start by hand","Variable":"$.partition"}` {
+	first := top["Partitioned by year/month/day: start"]["Choices"].([]any)[0].(map[string]any)
+	if js(first) != `{"IsPresent":true,"Next":"Partitioned by year/month/day: start by hand","Variable":"$.partition"}` {
 		t.Errorf("a partition in the input must come first: %s", js(first))
 	}
-	if got, want := matchRules(top["flights: start by hand"]), strings.Join([]string{
-		"year=/* -> flights: bad partition",
-		"*/month=/* -> flights: bad partition",
-		"*/day= -> flights: bad partition",
+	if got, want := matchRules(top["Partitioned by year/month/day: start by hand"]), strings.Join([]string{
+		"year=/* -> Partitioned by year/month/day: bad partition",
+		"*/month=/* -> Partitioned by year/month/day: bad partition",
+		"*/day= -> Partitioned by year/month/day: bad partition",
 	}, "\n"); got != want {
 		t.Errorf("empty value checks:\n%s\nwant\n%s", got, want)
 	}
-	if got := js(top["flights: start by hand"]["Choices"]); !strings.Contains(got, `"StringMatches":"year=*/month=*/day=*"`) ||
+	if got := js(top["Partitioned by year/month/day: start by hand"]["Choices"]); !strings.Contains(got, `"StringMatches":"year=*/month=*/day=*"`) ||
 		!strings.Contains(got, `{"Not":{"StringMatches":"year=*/month=*/day=*/*","Variable":"$.partition"}}`) {
 		t.Errorf("layout check: %s", got)
 	}
-	bad := top["flights: bad partition"]
+	bad := top["Partitioned by year/month/day: bad partition"]
 	if got := js(bad); bad["Next"] != asl.StNotifyFailure || !strings.Contains(got, asl.ErrBadPartition) || !strings.Contains(got, "year=VALUE/month=VALUE/day=VALUE") {
 		t.Errorf("bad partition: %s", got)
 	}
 	value := func(i int) string {
 		return fmt.Sprintf("States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.partition, '/'), %d), '='), 1)", i)
 	}
-	byHand := top["flights: partition by hand"]
+	byHand := top["Partitioned by year/month/day: partition by hand"]
 	if got, want := js(byHand["Parameters"]),
-		`{"partition.$":"$.partition","values.$":"States.Array(`+value(0)+", "+value(1)+", "+value(2)+`)"}`; got != want || byHand["Next"] != "flights: run" {
+		`{"partition.$":"$.partition","values.$":"States.Array(`+value(0)+", "+value(1)+", "+value(2)+`)"}`; got != want || byHand["Next"] != asl.StPartRun {
 		t.Errorf("partition by hand:\n got %s\nwant %s", got, want)
 	}
 	// After the registration: every table, then by hand no settle window.
-	if reg := js(top["flights: "+asl.StRegistered]); !strings.Contains(reg, `"Next":"`+asl.StEvery+`"`) {
+	if reg := js(top[asl.StRegistered]); !strings.Contains(reg, `"Next":"`+asl.StEvery+`"`) {
 		t.Errorf("registered: %s", reg)
 	}
 	if e := top[asl.StEvery]; e["InputPath"] != "$.run.every" || e["ResultPath"] != "$.run.sel" || e["Next"] != asl.StArrival {
@@ -635,5 +698,25 @@ func TestStartByHand(t *testing.T) {
 	// Messages name the pass's tables.
 	if got := js(top[asl.StNotifySuccess]); !strings.Contains(got, "$.run.sel.tables") {
 		t.Errorf("success message: %s", got)
+	}
+}
+
+// TestOneStatePerSource: each source adds one state of its own (its
+// constants), named after it; every other state is shared (issue 15).
+func TestOneStatePerSource(t *testing.T) {
+	out := testspec.Compile(t, testspec.Wide(3, 3), "dev", compiler.Options{})
+	var def map[string]any
+	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
+		t.Fatal(err)
+	}
+	var own []string
+	for name := range states(t, def) {
+		if strings.Contains(name, "s000") {
+			own = append(own, name)
+		}
+	}
+	sort.Strings(own)
+	if got := strings.Join(own, ", "); got != "s0000, s0001, s0002" {
+		t.Errorf("states of the sources: %s", got)
 	}
 }

@@ -46,6 +46,12 @@ const (
 	StNotifySuccess         = stNotifySuccess
 	StOtherObject           = stOtherObject
 	StRegister              = stRegister
+	StReadTable             = stReadTable
+	StPartRun               = stPartRun
+	StRouteObject           = stRouteObject
+	StRoute                 = stRoute
+	StOutside               = stOutside
+	ArnGetTable             = arnGetTable
 	StRegistered            = stRegistered
 	StRunJob                = stRunJob
 	StSucceeded             = stSucceeded

@@ -38,7 +38,7 @@ func TestFreshnessWatch(t *testing.T) {
 	if top[asl.StRecordArrival]["Next"] != asl.StWatchFreshness || top[asl.StArrival]["Default"] != asl.StCountArrival {
 		t.Errorf("an event goes through the watch, a start by hand does not: %v / %v", top[asl.StRecordArrival]["Next"], top[asl.StArrival]["Default"])
 	}
-	run := top["flights: run"]["Parameters"].(map[string]any)
+	run := top["flights"]["Result"].(map[string]any)
 	if got := js(run["freshness"]); got != `{"error_after":"50h","rest":86400,"warn":93600,"warn_after":"26h"}` {
 		t.Errorf("run freshness %s", got)
 	}
@@ -116,7 +116,7 @@ func TestFreshnessErrorOnly(t *testing.T) {
 	if err := json.Unmarshal(out.File(layout.StateMachinePath), &def); err != nil {
 		t.Fatal(err)
 	}
-	run := states(t, def)["flights: run"]["Parameters"].(map[string]any)
+	run := states(t, def)["flights"]["Result"].(map[string]any)
 	f := run["freshness"].(map[string]any)
 	if f["warn"] != 0.0 || f["rest"] != 172800.0 {
 		t.Errorf("freshness %v: want warn 0, rest 172800", f)

@@ -132,13 +132,15 @@ func (c *cfn) stateMachineRole() *iam.Role {
 	}
 	sts := []statement{}
 	if len(registered) > 0 {
-		// BatchCreatePartition is authorised on the catalog, the database
-		// and the table: a Data Catalog resource's ARN and its parents'
+		// GetTable (the table's StorageDescriptor, which the partition
+		// takes: compiler/asl register) and BatchCreatePartition are
+		// authorised on the catalog, the database and the table: a Data
+		// Catalog resource's ARN and its parents'
 		// (https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html).
 		db := n.GlueDatabase()
 		res := []string{arn("glue", "catalog"), arn("glue", "database/"+db)}
 		res = append(res, scoped("glue", "table/"+db+"/", "", registered)...)
-		sts = append(sts, allow("RegisterPartitions", []string{"glue:BatchCreatePartition"}, res...))
+		sts = append(sts, allow("RegisterPartitions", []string{"glue:BatchCreatePartition", "glue:GetTable"}, res...))
 	}
 	if len(jobs) > 0 {
 		sts = append(sts, allow("RunJobs", []string{"glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"}, scoped("glue", "job/", n.GlueJob(""), jobs)...))

@@ -112,7 +112,8 @@ func TestIAMLeastPrivilege(t *testing.T) {
 }
 
 // TestPartitionsWithoutCrawler: the build has no Glue crawler; the state
-// machine may call glue:BatchCreatePartition on the catalog, the database
+// machine may call glue:BatchCreatePartition and glue:GetTable (the
+// table's StorageDescriptor, for the partition) on the catalog, the database
 // and the catalog tables of the sources whose runs register a partition
 // (the partitioned sources triggered on arrival), and nothing else of the
 // catalog; the Glue jobs, which read S3 directly, may not touch the
@@ -131,7 +132,7 @@ func TestPartitionsWithoutCrawler(t *testing.T) {
 			if !strings.HasPrefix(a.(string), "glue:") || strings.Contains(a.(string), "JobRun") || a == "glue:GetConnection" {
 				continue
 			}
-			if st["Sid"] != "RegisterPartitions" || a != "glue:BatchCreatePartition" {
+			if st["Sid"] != "RegisterPartitions" || a != "glue:BatchCreatePartition" && a != "glue:GetTable" {
 				t.Errorf("statement %v allows %s", st["Sid"], a)
 			}
 			b, _ := json.Marshal(st["Resource"])
@@ -141,8 +142,8 @@ func TestPartitionsWithoutCrawler(t *testing.T) {
 	want := `[{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog"},` +
 		`{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/flights_dev"},` +
 		`{"Fn::Sub":"arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flights_dev/flights"}]`
-	if len(register) != 1 || register[0] != want {
-		t.Errorf("BatchCreatePartition granted on %v, want once on %s", register, want)
+	if len(register) != 2 || register[0] != want || register[1] != want {
+		t.Errorf("BatchCreatePartition and GetTable granted on %v, want each once on %s", register, want)
 	}
 }
 
@@ -402,8 +403,8 @@ transforms:`, 1)
 // nothing else outside itself; adding a source changes only its nested
 // stack of sources (and the one of its table's job).
 func TestNestedSources(t *testing.T) {
-	a := testspec.Compile(t, testspec.Wide(170, 170), "dev", compiler.Options{})
-	b := testspec.Compile(t, testspec.Wide(171, 171), "dev", compiler.Options{})
+	a := testspec.Compile(t, testspec.Wide(240, 240), "dev", compiler.Options{})
+	b := testspec.Compile(t, testspec.Wide(241, 241), "dev", compiler.Options{})
 	root := parseTemplate(t, a.File(layout.TemplatePath))
 	nested := 0
 	for id, r := range root.Resources {
@@ -420,7 +421,7 @@ func TestNestedSources(t *testing.T) {
 	if sm := root.Resources["StateMachine"].Properties; sm["Definition"] != nil || sm["DefinitionString"] == nil {
 		t.Errorf("the state machine's definition is not its compact text: %v", sm["Definition"] != nil)
 	}
-	for i := 0; i < 170; i++ {
+	for i := 0; i < 240; i++ {
 		name := fmt.Sprintf("s%04d", i)
 		st := parseTemplate(t, a.File(layout.NestedSourceStackPath(cfn.ShardOf(name))))
 		for _, id := range []string{"Source" + strings.ToUpper(name[:1]) + name[1:] + "Table", "Source" + strings.ToUpper(name[:1]) + name[1:] + "Rule"} {
@@ -430,10 +431,10 @@ func TestNestedSources(t *testing.T) {
 		}
 	}
 	checkNestedWiring(t, a)
-	newShards := map[string]bool{layout.NestedSourceStackPath(cfn.ShardOf("s0170")): true, layout.NestedStackPath(cfn.ShardOf("t0170")): true}
+	newShards := map[string]bool{layout.NestedSourceStackPath(cfn.ShardOf("s0240")): true, layout.NestedStackPath(cfn.ShardOf("t0240")): true}
 	for _, f := range a.Files {
 		if layout.IsNestedStack(f.Path) && !bytes.Equal(f.Data, b.File(f.Path)) && !newShards[f.Path] {
-			t.Errorf("%s changed when source s0170 and table t0170 were added", f.Path)
+			t.Errorf("%s changed when source s0240 and table t0240 were added", f.Path)
 		}
 	}
 	for _, s := range a.Manifest.Stacks {
@@ -531,9 +532,11 @@ func collectRefs(v any, out map[string]bool) {
 // TestSourcesAtScale: at 2000 sources, each with its own table, every
 // stack of the build is within CloudFormation's resource and output limits
 // and every nested template within its size; what the root still passes
-// is the state machine's definition it holds, which passes Step
-// Functions' own 1 MB (the per-source states of compiler/asl). The
-// templates are the same bytes twice.
+// is the state machine's definition it holds: within Step Functions' own
+// 1 MB since the per-source states of compiler/asl are shared (issue 15),
+// but, JSON-quoted in the root, still past CloudFormation's 1 MB (moving
+// it to S3, DefinitionS3Location, is what remains). The templates are the
+// same bytes twice.
 func TestSourcesAtScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("2000 sources")
@@ -558,8 +561,11 @@ func TestSourcesAtScale(t *testing.T) {
 	root := parseTemplate(t, st.Root.Body)
 	text, _ := root.Resources["StateMachine"].Properties["DefinitionString"].(string)
 	quoted, _ := json.Marshal(text)
-	if len(text) < layout.MaxDefinition {
-		t.Errorf("the definition is %d bytes: the root should fit now (this test's premise changed)", len(text))
+	if len(text) >= layout.MaxDefinition {
+		t.Errorf("the definition is %d bytes, not within %d", len(text), layout.MaxDefinition)
+	}
+	if len(st.Root.Body) <= layout.MaxTemplateS3 {
+		t.Errorf("the root is %d bytes: it fits now (this test's premise changed)", len(st.Root.Body))
 	}
 	if rest := len(st.Root.Body) - len(quoted); rest > layout.MaxTemplateS3/2 {
 		t.Errorf("the root without its definition is %d bytes", rest)

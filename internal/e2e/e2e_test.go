@@ -263,7 +263,7 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		known = executions(t, sfc, sm)
 		put("exports/report.csv")
 		arn := newExecution(t, sfc, sm, known)
-		if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded || !visited(t, sfc, arn, "flights: not this source's object") {
+		if d := waitExecution(t, sfc, arn); d.Status != sfntypes.ExecutionStatusSucceeded || !visited(t, sfc, arn, "Not this source's object") {
 			t.Errorf("run of another prefix: %s, or it did not end at \"not this source's object\"", d.Status)
 		}
 		if n := len(em.notifications(t)[topic]) - before; n != 1 {
@@ -340,7 +340,7 @@ func TestPipelineRunsOnEmulator(t *testing.T) {
 		// A second file of a registered day: AlreadyExistsException in the
 		// response's Errors is no failure.
 		again, _ := runDay(1)
-		if !visited(t, sfc, again, "flights: "+"partition registered?") || visited(t, sfc, again, "flights: partition not registered") {
+		if !visited(t, sfc, again, "Partition registered?") || visited(t, sfc, again, "Partition not registered") {
 			t.Error("the second run of day 1 did not take the registered partition as registered")
 		}
 	})
