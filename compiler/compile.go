@@ -142,6 +142,10 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 		internalError(ds, ir.Pos{File: pl.SpecFile()}, "generating the CloudFormation template", err)
 		return nil, ds
 	}
+	if stacks.Definition != nil {
+		b.add(layout.CompactStateMachinePath, stacks.Definition) // the root reads it from S3
+		b.asset(layout.CompactStateMachinePath)
+	}
 	// Nested stacks first: the root refers to them by content-addressed key.
 	for _, s := range stacks.Nested {
 		b.add(s.Path, s.Body)
@@ -151,7 +155,7 @@ func compileIR(pl *ir.IR, opt Options, ds *diag.Set) (*Output, *diag.Set) {
 
 	m := newManifest(pl, stacks, def)
 	m.Description = desc
-	checkLimits(pl, &m, ds)
+	checkLimits(pl, &m, stacks.Definition != nil, ds)
 	if ds.HasErrors() || opt.limitsOnly {
 		return nil, ds
 	}

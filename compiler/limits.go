@@ -10,7 +10,9 @@ import (
 
 // checkLimits reports each limit the build passes (FC500) or comes near
 // (FC501). The diagnostics point at the spec file as a whole.
-func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {
+// defS3 says the root reads the state machine's definition from S3 (the
+// last placement, cfn_stacks.go).
+func checkLimits(pl *ir.IR, m *Manifest, defS3 bool, ds *diag.Set) {
 	pos := ir.Pos{File: pl.SpecFile()}
 	split, sourcesNested := len(m.Stacks) > 1, false
 	for _, s := range m.Stacks {
@@ -28,6 +30,9 @@ func checkLimits(pl *ir.IR, m *Manifest, ds *diag.Set) {
 		case pct >= layout.WarnPercent && stack == layout.TemplatePath && !sourcesNested && len(pl.Sources) > 0:
 			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit flowc build writes the state machine's definition as compact text and, if the root still passes it, moves the sources into nested stacks (stacks/sources-NN.json); CloudFormation then replaces every source's catalog table (the next run of each partition registers it again) and trigger rule once"
+		case pct >= layout.WarnPercent && stack == layout.TemplatePath && !defS3 && len(pl.Sources) > 0:
+			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
+				"past the limit flowc build has the root read the state machine's definition from S3 (DefinitionS3Location, statemachine.compact.asl.json uploaded as an asset)"
 		case pct >= layout.WarnPercent:
 			ds.Warnf(pos, diag.FC501, "%s is %d, %d%% of the %d AWS allows", what, used, pct, limit).Hint =
 				"past the limit the build fails; consider splitting the pipeline into several specs"

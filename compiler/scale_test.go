@@ -188,14 +188,16 @@ func TestRunsAsDefined(t *testing.T) {
 
 // TestNearLimitHints: near a limit of the root, the warning says what the
 // build does past it: move the jobs (one stack), then the definition and
-// the sources (jobs nested), then nothing more (sources nested).
+// the sources (jobs nested), then the definition to S3 (sources nested);
+// near Step Functions' limit of the definition, nothing more.
 func TestNearLimitHints(t *testing.T) {
 	for _, c := range []struct {
 		n    int
 		hint string
 	}{
 		{170, "moves the sources into nested stacks"},
-		{1500, "past the limit the build fails"},
+		{1500, "read the state machine's definition from S3"},
+		{2000, "past the limit the build fails"},
 	} {
 		pl, ds := spec.Load("spec.yaml", []byte(testspec.Wide(c.n, c.n)), "dev")
 		if ds.HasErrors() {

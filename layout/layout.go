@@ -37,13 +37,18 @@ const (
 	// FreshnessMachinePath is the definition of the freshness check, a
 	// second state machine, written only when a source has freshness.
 	FreshnessMachinePath = "freshness.asl.json"
-	ManifestPath         = "manifest.json" // the build's manifest
-	DescriptionPath      = "pipeline.json" // the pipeline's description (ir.Description)
-	StacksDir            = "stacks/"       // the nested stacks, stacks/tables-NN.json and stacks/sources-NN.json
-	glueDir              = "glue/"         // the Glue scripts, glue/<table>.py
-	ddlDir               = "sql/"          // the Redshift DDL, sql/<table>.sql
-	glueScriptExt        = ".py"
-	ddlExt               = ".sql"
+	// CompactStateMachinePath is the definition as compact text, written
+	// only when the root template reads it from S3 (a pipeline of some
+	// two thousand sources): the file deploy uploads, whose bytes are what
+	// Step Functions' 1 MB limit counts.
+	CompactStateMachinePath = "statemachine.compact.asl.json"
+	ManifestPath            = "manifest.json" // the build's manifest
+	DescriptionPath         = "pipeline.json" // the pipeline's description (ir.Description)
+	StacksDir               = "stacks/"       // the nested stacks, stacks/tables-NN.json and stacks/sources-NN.json
+	glueDir                 = "glue/"         // the Glue scripts, glue/<table>.py
+	ddlDir                  = "sql/"          // the Redshift DDL, sql/<table>.sql
+	glueScriptExt           = ".py"
+	ddlExt                  = ".sql"
 )
 
 // The root template's top-level Metadata points at the pipeline's

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler"
 	"github.com/flowc-dev/flowc/layout"
+	"github.com/flowc-dev/flowc/spec"
 )
 
 // External judges of the build: AWS's own validators accept what flowc
@@ -131,4 +133,44 @@ func substitutePartition(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestCfnLintDefinitionFromS3: a pipeline of 2000 sources, each loaded into
+// its own table, builds with the root reading the state machine's definition
+// from S3 (DefinitionS3Location, the compact text as an asset); cfn-lint
+// judges that root template (the nested ones are the kinds TestCfnLint
+// judges at 240 sources).
+func TestCfnLintDefinitionFromS3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2000 sources")
+	}
+	lint := findTool(t, "cfn-lint", "pip install cfn-lint")
+	pl, ds := spec.Load("wide.yaml", []byte(genSourcesSpec("wide", 2000)), "")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	out, cds := compiler.Compile(pl)
+	if cds.HasErrors() {
+		t.Fatal(cds)
+	}
+	def := out.File(layout.CompactStateMachinePath)
+	if len(def) == 0 || !strings.Contains(string(out.File(layout.TemplatePath)), `"DefinitionS3Location"`) {
+		t.Fatal("the root does not read the definition from S3")
+	}
+	asset := false
+	for _, a := range out.Assets {
+		asset = asset || a.Path == layout.CompactStateMachinePath
+	}
+	if !asset {
+		t.Error("the compact definition is not an asset: deploy would not upload it")
+	}
+	root := filepath.Join(t.TempDir(), "template.json")
+	if err := os.WriteFile(root, out.File(layout.TemplatePath), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := exec.Command(lint, "--format", "parseable", root).CombinedOutput(); err != nil {
+		if xe, ok := err.(*exec.ExitError); !ok || xe.ExitCode()&^(4|8) != 0 {
+			t.Fatalf("cfn-lint: %v\n%s", err, res)
+		}
+	}
 }

@@ -43,6 +43,10 @@ type Stack struct {
 type Stacks struct {
 	Root   Stack
 	Nested []Stack
+	// Definition is the state machine's definition as compact text when
+	// the root reads it from S3 (placement 5): the build writes it at
+	// layout.CompactStateMachinePath as an asset. Nil when it is inline.
+	Definition []byte
 }
 
 // Retention of the state machine's execution logs.
@@ -202,10 +206,19 @@ func (c *cfn) globalResources(t *cloudformation.Template) {
 // Both take DefinitionSubstitutions, and changing one for the other
 // "Update requires: No interruption". Indented in the template, the
 // definition takes about 1.8 times the bytes of its quoted compact text
-// (170 sources: 1.17 MB against 0.66 MB). DefinitionS3Location would take it out of the template
-// entirely, but Step Functions' own limit of 1 MB per definition
-// (layout.MaxDefinition) binds soon after, and the emulator the deploy
-// tests run against reads Definition and DefinitionString only.
+// (170 sources: 1.17 MB against 0.66 MB). Past that
+// (placement.definitionS3), DefinitionS3Location takes it out of the
+// template: "Defines the S3 bucket location where a state machine
+// definition is stored. The state machine definition must be a JSON or
+// YAML file." (AWS::StepFunctions::StateMachine S3Location, Bucket and Key
+// required, "Update requires: No interruption",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-s3location.html);
+// the file is the compact text, statemachine.compact.asl.json, at its
+// content-addressed key in the asset bucket, so a changed definition is a
+// changed key and CloudFormation updates the state machine. Step
+// Functions' own limit of 1 MB per definition (layout.MaxDefinition) still
+// holds. The emulator the deploy tests run against reads Definition and
+// DefinitionString only, so this placement is not deployed in tests.
 func (c *cfn) definition(sm *stepfunctions.StateMachine) {
 	if !c.place.compactDefinition {
 		sm.Definition = c.defn
@@ -218,6 +231,11 @@ func (c *cfn) definition(sm *stepfunctions.StateMachine) {
 			return
 		}
 		c.compact = b.String()
+	}
+	if c.place.definitionS3 {
+		key, _ := layout.AssetKey(layout.CompactStateMachinePath, []byte(c.compact))
+		sm.DefinitionS3Location = &stepfunctions.StateMachine_S3Location{Bucket: cloudformation.Ref(idAssetBucket), Key: key}
+		return
 	}
 	sm.DefinitionString = cloudformation.String(c.compact)
 }

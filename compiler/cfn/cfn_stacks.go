@@ -31,7 +31,11 @@ import (
 //     (DefinitionString; see definition), about half its indented size;
 //  4. as 3, and every source's resources (its Glue catalog table, its
 //     trigger rule) in one of shards nested stacks,
-//     stacks/sources-NN.json.
+//     stacks/sources-NN.json;
+//  5. as 4, and the definition read from S3 (DefinitionS3Location): the
+//     build writes its compact text as statemachine.compact.asl.json, an
+//     asset deploy uploads with the others, and the root holds only its
+//     bucket and key.
 //
 // The last placement is taken whatever its sizes: what still passes a limit
 // is reported (FC500). A table or a source goes to the shard a hash of its
@@ -66,10 +70,12 @@ type placement struct {
 	jobs              bool // jobs in stacks/tables-NN.json
 	compactDefinition bool // the definition as DefinitionString
 	sources           bool // sources in stacks/sources-NN.json
+	definitionS3      bool // the definition as an asset (DefinitionS3Location)
 }
 
 // placements are the placements in the order the build tries them.
-var placements = []placement{{}, {jobs: true}, {jobs: true, compactDefinition: true}, {jobs: true, compactDefinition: true, sources: true}}
+var placements = []placement{{}, {jobs: true}, {jobs: true, compactDefinition: true}, {jobs: true, compactDefinition: true, sources: true},
+	{jobs: true, compactDefinition: true, sources: true, definitionS3: true}}
 
 // fitsOneStack reports whether a single-stack build is within the limits.
 func fitsOneStack(s Stack) bool {
@@ -97,7 +103,7 @@ func (c *cfn) stacks() (*Stacks, error) {
 	for i, p := range placements {
 		c.place = p
 		last := i == len(placements)-1
-		if countsOver && p.compactDefinition && !p.sources {
+		if countsOver && (p.compactDefinition && !p.sources || p.definitionS3) {
 			continue // the definition's form changes bytes, not counts
 		}
 		root := c.newTemplate(c.description())
@@ -142,7 +148,11 @@ func (c *cfn) stacks() (*Stacks, error) {
 			return nil, err
 		}
 		if one.Body = body; last || fitsOneStack(one) {
-			return &Stacks{Root: one, Nested: nested}, nil
+			st := &Stacks{Root: one, Nested: nested}
+			if p.definitionS3 {
+				st.Definition = []byte(c.compact)
+			}
+			return st, nil
 		}
 	}
 	panic("unreachable: the last placement returns")

@@ -558,17 +558,24 @@ func TestSourcesAtScale(t *testing.T) {
 			t.Errorf("%s: %d bytes", s.Path, len(s.Body))
 		}
 	}
+	// The root reads the definition from S3 (placement 5): only its
+	// bucket and content-addressed key are in the template, and the build
+	// makes statemachine.asl.json an asset.
+	if len(st.Definition) == 0 || len(st.Definition) >= layout.MaxDefinition {
+		t.Errorf("the definition read from S3 is %d bytes, want some and within %d", len(st.Definition), layout.MaxDefinition)
+	}
+	if len(st.Root.Body) > layout.MaxTemplateS3 {
+		t.Errorf("the root is %d bytes, over %d", len(st.Root.Body), layout.MaxTemplateS3)
+	}
 	root := parseTemplate(t, st.Root.Body)
-	text, _ := root.Resources["StateMachine"].Properties["DefinitionString"].(string)
-	quoted, _ := json.Marshal(text)
-	if len(text) >= layout.MaxDefinition {
-		t.Errorf("the definition is %d bytes, not within %d", len(text), layout.MaxDefinition)
+	sm := root.Resources["StateMachine"].Properties
+	key, _ := layout.AssetKey(layout.CompactStateMachinePath, st.Definition)
+	loc, _ := json.Marshal(sm["DefinitionS3Location"])
+	if want := `{"Bucket":{"Ref":"AssetBucket"},"Key":"` + key + `"}`; string(loc) != want || sm["Definition"] != nil || sm["DefinitionString"] != nil {
+		t.Errorf("state machine's definition: DefinitionS3Location %s, want %s and no Definition or DefinitionString", loc, want)
 	}
-	if len(st.Root.Body) <= layout.MaxTemplateS3 {
-		t.Errorf("the root is %d bytes: it fits now (this test's premise changed)", len(st.Root.Body))
-	}
-	if rest := len(st.Root.Body) - len(quoted); rest > layout.MaxTemplateS3/2 {
-		t.Errorf("the root without its definition is %d bytes", rest)
+	if sm["DefinitionSubstitutions"] == nil {
+		t.Error("the definition read from S3 lost its substitutions")
 	}
 	if n := len(st.Nested); n != 32 {
 		t.Errorf("%d nested stacks, want 32", n)
