@@ -42,6 +42,7 @@ type runner struct {
 
 	carries map[string]bool
 	stored  map[string]bool // sources and transforms held in a table, not a view
+	fused   map[string]bool // sources read in their only reader's statement (blockingFirst)
 	inputs  map[string]*input
 	counts  map[string][]int64 // rows per run of each source read
 }
@@ -67,7 +68,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	}()
 
 	// Read what the tables need before touching the warehouse.
-	r.inputs, r.counts, r.stored = map[string]*input{}, map[string][]int64{}, map[string]bool{}
+	r.inputs, r.counts, r.stored, r.fused = map[string]*input{}, map[string][]int64{}, map[string]bool{}, map[string]bool{}
 	var order []*ir.Source
 	for _, s := range r.pl.Sources {
 		if needed(tables, s.Name) {
@@ -133,6 +134,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		in := r.inputs[s.Name]
 		<-in.scanned // the read starts when the files are scanned
 		r.progress("reading %s: %s from %s", s.Name, plural(int64(len(in.files)), "file"), in.display)
+		r.fused[s.Name] = fuseReads && uses[s.Name] == 1 && r.blockingFirst(s.Name, tables)
 		counts, err := r.readSource(ctx, in, uses[s.Name] == 1, r.prefilter(s.Name, tables))
 		if err != nil {
 			return nil, err
@@ -476,6 +478,36 @@ func (r *runner) relation(name string) string {
 		return srcTable(name)
 	}
 	return duck.Ident("_flowc_t_" + name)
+}
+
+// fuseReads lets a source be read in its only reader's statement
+// (blockingFirst); tests turn it off to compare.
+var fuseReads = true
+
+// blockingFirst reports whether a source's only reader, after its filter
+// steps and any derive steps, meets a window, an aggregate or a dedupe
+// before any join. Such a step collects its input whole before it passes
+// anything on, so the join after it is planned on counted rows: the
+// filtered source need not be stored for DuckDB to build the join's hash
+// table on the small side (readTyped), and reading it in the reader's own
+// statement saves writing and reading the kept rows again.
+func (r *runner) blockingFirst(name string, tables []*ir.Table) bool {
+	for _, t := range r.plan.Transforms {
+		if t.From != name || !needed(tables, t.Name) {
+			continue
+		}
+		for _, st := range t.Steps {
+			switch st.Kind {
+			case spec.StepFilter, spec.StepDerive:
+				continue
+			case spec.StepWindow, spec.StepAggregate, spec.StepDedupe:
+				return true
+			}
+			return false
+		}
+		return false
+	}
+	return false
 }
 
 // prefilter returns the conditions of the filter steps a source's only

@@ -20,6 +20,10 @@ import (
 // guesses from the first file, 400 times too few on the benchmark), and
 // from the guess builds the hash table of a join on the files' side,
 // however small the other; a table of the kept rows gives it their count.
+// Unless that reader meets a window, an aggregate or a dedupe before any
+// join (blockingFirst): then it stays a view with the filters in it, read
+// in the reader's own statement, whose blocking step counts the rows
+// before the join is planned.
 func (r *runner) readTyped(ctx context.Context, in *input, view bool, prefilter []expr.Expr) ([]int64, error) {
 	src := in.src
 	join := len(src.Partitions) > 0 || src.Triggered()
@@ -42,7 +46,7 @@ func (r *runner) readTyped(ctx context.Context, in *input, view bool, prefilter 
 			return nil, err
 		}
 		q = "SELECT * FROM (" + q + ") AS s WHERE " + strings.Join(conds, " AND ")
-		view = false
+		view = r.fused[src.Name]
 	}
 	if !view {
 		kind = "TABLE"
