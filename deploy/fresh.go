@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,10 +30,7 @@ func (p *Pipeline) LastArrivals(ctx context.Context, since time.Time, sources []
 	if len(want) == 0 {
 		return found, nil
 	}
-	n := p.Parallel
-	if n <= 0 {
-		n = 8
-	}
+	n := p.parallel()
 	pg := sfn.NewListExecutionsPaginator(p.SFN, &sfn.ListExecutionsInput{StateMachineArn: &p.Machine, MaxResults: 1000})
 	for pg.HasMorePages() {
 		out, err := pg.NextPage(ctx)
@@ -76,23 +72,7 @@ func (p *Pipeline) LastArrivals(ctx context.Context, since time.Time, sources []
 // describeArrivals reads a batch of executions in parallel; an execution
 // that is no arrival comes back as the zero Run.
 func (p *Pipeline) describeArrivals(ctx context.Context, items []sfntypes.ExecutionListItem) ([]Run, error) {
-	runs := make([]Run, len(items))
-	errs := make([]error, len(items))
-	var wg sync.WaitGroup
-	for i := range items {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			runs[i], errs[i] = p.arrival(ctx, aws.ToString(items[i].ExecutionArn))
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return runs, nil
+	return p.eachExecution(items, func(arn string) (Run, error) { return p.arrival(ctx, arn) })
 }
 
 // arrival reads one execution as an arrival (the zero Run when it is

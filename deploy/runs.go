@@ -250,20 +250,30 @@ func (p *Pipeline) Runs(ctx context.Context, q RunQuery) ([]Run, error) {
 
 // describeAll describes executions, Parallel at a time, in their order.
 func (p *Pipeline) describeAll(ctx context.Context, items []sfntypes.ExecutionListItem) ([]Run, error) {
+	return p.eachExecution(items, func(arn string) (Run, error) { return p.describe(ctx, arn) })
+}
+
+// parallel is how many executions are read at a time.
+func (p *Pipeline) parallel() int {
+	if p.Parallel <= 0 {
+		return 8
+	}
+	return p.Parallel
+}
+
+// eachExecution calls read for each execution, parallel() at a time, and
+// returns the results in the executions' order, or the first error.
+func (p *Pipeline) eachExecution(items []sfntypes.ExecutionListItem, read func(arn string) (Run, error)) ([]Run, error) {
 	runs := make([]Run, len(items))
 	errs := make([]error, len(items))
-	n := p.Parallel
-	if n <= 0 {
-		n = 8
-	}
-	sem := make(chan struct{}, n)
+	sem := make(chan struct{}, p.parallel())
 	var wg sync.WaitGroup
 	for i := range items {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			runs[i], errs[i] = p.describe(ctx, aws.ToString(items[i].ExecutionArn))
+			runs[i], errs[i] = read(aws.ToString(items[i].ExecutionArn))
 		}()
 	}
 	wg.Wait()
