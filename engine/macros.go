@@ -107,13 +107,18 @@ var macros = []struct{ name, params, body string }{
 
 var newlines = regexp.MustCompile(`\n\s*`)
 
-// macroStatements returns the statements that create the flowc_* macros in a
-// session.
+// macroStatements returns the statements that create every flowc_* macro.
+// A session creates them as its statements name them (session.go).
 func macroStatements() []string {
 	out := make([]string, len(macros))
-	for i, m := range macros {
-		body := newlines.ReplaceAllString(m.body, " ")
-		out[i] = "CREATE OR REPLACE TEMP MACRO " + m.name + "(" + m.params + ") AS (" + body + ")"
+	for i := range macros {
+		out[i] = macroStatement(i)
 	}
 	return out
+}
+
+// macroStatement returns the statement that creates macros[i].
+func macroStatement(i int) string {
+	m := macros[i]
+	return "CREATE OR REPLACE TEMP MACRO " + m.name + "(" + m.params + ") AS (" + newlines.ReplaceAllString(m.body, " ") + ")"
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -357,16 +356,12 @@ func onFileColumns(src *ir.Source, conds []expr.Expr) bool {
 func (r *runner) diagnose(ctx context.Context, in *input) error {
 	// The run's transaction is aborted by the failed read: look on a
 	// connection of its own.
-	c, err := r.db.Conn(ctx)
+	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return nil
 	}
-	defer c.Close()
-	for _, m := range macroStatements() {
-		if _, err := c.ExecContext(ctx, m); err != nil {
-			return nil
-		}
-	}
+	defer conn.Close()
+	c := newSession(conn)
 	src := in.src
 	for _, f := range in.files {
 		if src.Format == "csv" || src.Format == "json" {
@@ -445,7 +440,7 @@ func (r *runner) diagnose(ctx context.Context, in *input) error {
 
 // rejects reads one CSV file with duckDB's reject tables and reports the
 // first rejected line.
-func rejects(ctx context.Context, c *sql.Conn, in *input, f inputFile) error {
+func rejects(ctx context.Context, c *session, in *input, f inputFile) error {
 	for _, t := range []string{"_flowc_rejects", "_flowc_reject_scans"} {
 		if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+duck.Ident(t)); err != nil {
 			return nil

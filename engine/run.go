@@ -32,7 +32,7 @@ type runner struct {
 	whFile   *os.File // the warehouse, read to copy it (see copyFile)
 	work     string   // the copy of the warehouse the run loads
 	db       *sql.DB  // the copy
-	conn     *sql.Conn
+	conn     *session
 	s3client S3Client
 	tmp      string     // the run's temporary folder, made by tempDir
 	tmpMu    sync.Mutex // guards tmp
@@ -357,22 +357,17 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 	}
 	r.db, err = sql.Open("duckdb", r.work)
 	if err == nil {
-		r.conn, err = r.db.Conn(ctx)
+		var c *sql.Conn
+		c, err = r.db.Conn(ctx)
 		if err != nil {
 			r.db.Close()
+		} else {
+			r.conn = newSession(c)
 		}
 	}
 	if err != nil {
 		r.conn = nil
 		return created, fmt.Errorf("opening the copy of the warehouse %s: %s", r.work, cleanErr(err))
-	}
-	for _, s := range macroStatements() {
-		if _, err := r.exec(ctx, s); err != nil {
-			r.conn.Close()
-			r.db.Close()
-			r.conn = nil
-			return created, fmt.Errorf("preparing the engine: %w", err)
-		}
 	}
 	return created, nil
 }

@@ -164,13 +164,11 @@ func (r *runner) openMemory(ctx context.Context) (func(), error) {
 		db.Close()
 		return nil, err
 	}
-	r.db, r.conn = db, conn
+	r.db, r.conn = db, newSession(conn)
 	closeDB := func() { conn.Close(); db.Close() }
-	for _, q := range append(macroStatements(), "SET threads = 1") {
-		if _, err := r.exec(ctx, q); err != nil {
-			closeDB()
-			return nil, fmt.Errorf("preparing the engine: %s", cleanErr(err))
-		}
+	if _, err := r.exec(ctx, "SET threads = 1"); err != nil {
+		closeDB()
+		return nil, fmt.Errorf("preparing the engine: %s", cleanErr(err))
 	}
 	return closeDB, nil
 }
