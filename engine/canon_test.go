@@ -139,17 +139,8 @@ func randomCanon(rng *rand.Rand, t expr.Type, n int) []string {
 // the text path converts it (Spark's CAST): the ground the typed read
 // stands on.
 func TestTypedReadAgrees(t *testing.T) {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := memConn(t)
 	for _, m := range macroStatements() {
 		if _, err := conn.ExecContext(ctx, m); err != nil {
 			t.Fatal(err)

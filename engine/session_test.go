@@ -48,17 +48,8 @@ func TestMacroCalls(t *testing.T) {
 // A session creates the macros a statement names, and those they call,
 // and no other; after a ROLLBACK it creates them again.
 func TestSessionCreatesMacrosOnUse(t *testing.T) {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := memConn(t)
 	s := newSession(conn)
 	count := func() (n int) {
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_functions() WHERE function_name LIKE 'flowc\_%' ESCAPE '\'`).Scan(&n); err != nil {
@@ -97,4 +88,21 @@ func TestSessionCreatesMacrosOnUse(t *testing.T) {
 	if x != "Ab Cd" {
 		t.Errorf("flowc_initcap('ab cd') = %q", x)
 	}
+}
+
+// memConn opens a connection to an in-memory duckDB, closed at the end of
+// the test.
+func memConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
