@@ -24,6 +24,9 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv("FLOWC_TEST_RUN"); args != "" {
 		os.Exit(helperRun(strings.Split(args, "|")))
 	}
+	if path := os.Getenv("FLOWC_TEST_DUCKDB"); path != "" {
+		os.Exit(helperDuckDB(path))
+	}
 	os.Exit(m.Run())
 }
 

@@ -1,0 +1,130 @@
+//go:build unix
+
+package engine
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// helperDuckDB opens a duckDB database in this process (the test binary
+// re-executed with FLOWC_TEST_DUCKDB=PATH), says "open" or the error on
+// stdout, and holds it open until stdin closes.
+func helperDuckDB(path string) int {
+	db, err := sql.Open("duckdb", path)
+	if err == nil {
+		_, err = db.Exec("SELECT 1")
+	}
+	if err != nil {
+		fmt.Println("error:", strings.ReplaceAll(err.Error(), "\n", " "))
+		return 1
+	}
+	fmt.Println("open")
+	io.Copy(io.Discard, os.Stdin)
+	db.Close()
+	return 0
+}
+
+// openInDuckDB starts a process that opens path in duckDB; it returns the
+// process's first line and a function that ends it.
+func openInDuckDB(t *testing.T, path string) (string, func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FLOWC_TEST_DUCKDB="+path)
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	return strings.TrimSpace(line), func() { in.Close(); cmd.Wait() }
+}
+
+// The lock lockWarehouse takes is the one duckDB takes: a duckDB process
+// cannot open a warehouse a run holds, and a run cannot take one a duckDB
+// process holds open, read-only or not.
+func TestWarehouseLockedForDuckDB(t *testing.T) {
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "w.duckdb")
+	db, err := sql.Open("duckdb", wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t AS SELECT 1 AS x"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	f, err := lockWarehouse(wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, stop := openInDuckDB(t, wh)
+	stop()
+	if !strings.Contains(line, "lock") {
+		t.Errorf("duckDB opened a warehouse a run holds: %q", line)
+	}
+	f.Close()
+	if line, stop := openInDuckDB(t, wh); line != "open" {
+		stop()
+		t.Fatalf("after the run: %q", line)
+	} else {
+		_, err := lockWarehouse(wh)
+		stop()
+		if err == nil || !strings.Contains(err.Error(), "locked by process") {
+			t.Errorf("lockWarehouse on a file duckDB holds: %v", err)
+		}
+	}
+	if line, stop := openInDuckDB(t, wh+"?access_mode=read_only"); line != "open" {
+		stop()
+		t.Logf("read-only open: %q", line)
+	} else {
+		_, err := lockWarehouse(wh)
+		stop()
+		if err == nil {
+			t.Errorf("lockWarehouse on a file duckDB holds read-only: no error")
+		}
+	}
+}
+
+// A run whose warehouse is missing, or an empty file (what a run killed
+// before its first commit leaves), creates it; a failed first run leaves
+// no file.
+func TestRunNewWarehouse(t *testing.T) {
+	pl, err := legsSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeLegs(t, dir, "01", 100, 10)
+	for _, empty := range []bool{false, true} {
+		wh := filepath.Join(dir, fmt.Sprintf("w%v.duckdb", empty))
+		if empty {
+			os.WriteFile(wh, nil, 0o644)
+		}
+		if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"}); err != nil {
+			t.Fatalf("empty file %v: %v", empty, err)
+		}
+		if got := whState(t, wh); !strings.Contains(got, "ops.legs_fact: 100 rows") {
+			t.Errorf("empty file %v: %s", empty, got)
+		}
+	}
+	bad := filepath.Join(dir, "data", "legs", "day=03", "legs.csv")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte("leg_id,route,minutes,fare\n1,R1,abc,1.0\n"), 0o644)
+	wh := filepath.Join(dir, "new.duckdb")
+	if _, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=03"}); err == nil {
+		t.Fatal("the bad run did not fail")
+	}
+	if _, err := os.Stat(wh); err == nil {
+		t.Error("a failed first run left a warehouse file")
+	}
+}
