@@ -356,3 +356,58 @@ func BenchmarkCanonChecker(b *testing.B) {
 		}
 	}
 }
+
+// The common values lines takes at once are typed or not exactly as the
+// general check (canonChecker.field) says, line by line.
+func TestCanonFastPath(t *testing.T) {
+	src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
+		Columns: []expr.Column{{Name: "ts", Type: expr.Type{Kind: expr.Timestamp}}, {Name: "n", Type: expr.Type{Kind: expr.Int}},
+			{Name: "b", Type: expr.Type{Kind: expr.Bigint}}, {Name: "s", Type: expr.Type{Kind: expr.String}}, {Name: "m", Type: expr.Type{Kind: expr.Int}}}}
+	ts := []string{"2001-01-17 06:05", "2001-01-17T06:05", "2001-01-17 24:05", "2001-02-30 06:05", "2001-01-17 06:05:07", "2001-01-17", "", "2001-1-17 06:05", "2001-01-17 6:05"}
+	ints := []string{"0", "7", "-7", "-0", "00", "012", "123456789", "1234567890", "2147483647", "2147483648", "-2147483648", "", "-", "1.5", "1e3", "+1", " 1", "9223372036854775807", "9223372036854775808"}
+	strs := []string{"", "LAX", "a b", "é", "12345678901234567890", "x\r"}
+	ends := []string{"\n", "\r\n", ",\n", ",x\n"}
+	rng := rand.New(rand.NewSource(7))
+	pick := func(xs []string) string { return xs[rng.Intn(len(xs))] }
+	check := func(fast bool, line string) (bool, int64) {
+		c := newCanonChecker(src)
+		if fast {
+			ok := c.lines([]byte(line))
+			return ok, c.rows
+		}
+		// lines, every field through field
+		b := []byte(line)
+		if strings.Count(line, "\r") != strings.Count(line, "\r\n") {
+			return false, 0
+		}
+		for p := 0; p < len(b); c.rows++ {
+			if b[p] == '\n' || b[p] == '\r' {
+				return false, 0
+			}
+			for i := range c.cols {
+				if p = c.field(b, p, i, uint64(',')*ones); p < 0 {
+					return false, 0
+				}
+			}
+		}
+		return true, c.rows
+	}
+	typed := 0
+	for i := 0; i < 50000; i++ {
+		line := strings.Join([]string{pick(ts), pick(ints), pick(ints), pick(strs), pick(ints)}, ",") + pick(ends)
+		if rng.Intn(4) == 0 {
+			line += line // two lines
+		}
+		fastOK, fastRows := check(true, line)
+		ok, rows := check(false, line)
+		if fastOK != ok || ok && fastRows != rows {
+			t.Fatalf("%q: typed %v (%d rows) with the fast path, %v (%d rows) without", line, fastOK, fastRows, ok, rows)
+		}
+		if ok {
+			typed++
+		}
+	}
+	if typed < 500 {
+		t.Errorf("only %d typed lines of 50000: the cases miss the fast path", typed)
+	}
+}
