@@ -155,13 +155,15 @@ func (c *canonChecker) lines(b []byte) bool {
 				if b[q] == '-' {
 					q++
 				}
-				e := q
-				for b[e]-'0' <= 9 {
-					e++
-				}
-				if n := e - q; b[e] == want && n > 0 && n <= 9 && (b[q] != '0' || n == 1 && q == p) {
-					p = e + 1
-					continue
+				if q+8 <= len(b) {
+					// The digits at q, 8 bytes at a time: n is where the
+					// first byte that is not a digit is (8: none is).
+					x := binary.LittleEndian.Uint64(b[q:]) ^ zeros
+					n := bits.TrailingZeros64(((x&^highs)+0x7676767676767676|x)&highs) / 8
+					if e := q + n; n > 0 && n < 8 && b[e] == want && (b[q] != '0' || n == 1 && q == p) {
+						p = e + 1
+						continue
+					}
 				}
 			case canonTimestamp:
 				if e := p + 16; e < len(b) && b[e] == want && c.minutes(b[p:e]) {
@@ -320,6 +322,7 @@ const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080
 	nls   = uint64('\n') * ones
+	zeros = uint64('0') * ones
 )
 
 // fieldEnd returns the index of the delimiter or newline that ends the
