@@ -157,7 +157,7 @@ func TestTypedReadAgrees(t *testing.T) {
 		src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
 			Columns: []expr.Column{{Name: "v", Type: c.typ}, {Name: "n", Type: expr.Type{Kind: expr.Int}}}}
 		in := &input{src: src, files: []inputFile{{path: path}}}
-		if err := scanFile(&in.files[0], src, true, make([]byte, 1<<16)); err != nil || !in.files[0].typed || in.files[0].rows != int64(len(values)) {
+		if err := scanFile(&in.files[0], src, true, nil, make([]byte, 1<<16)); err != nil || !in.files[0].typed || in.files[0].rows != int64(len(values)) {
 			t.Fatalf("%s: the file is not typed (%+v, %v)", c.typ, in.files[0], err)
 		}
 		raw, err := rawRelation(in, in.files)
@@ -314,7 +314,7 @@ func TestScanFileTyped(t *testing.T) {
 		}
 		for _, check := range []bool{true, false} {
 			f := inputFile{path: path, shown: path}
-			if err := scanFile(&f, src, check, buf); err != nil {
+			if err := scanFile(&f, src, check, nil, buf); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}
 			rows, exact, typed := c.rows, c.exact, c.typed

@@ -26,6 +26,11 @@ type canonChecker struct {
 	carry  []byte // the start of a line that goes on in the next chunk
 	rows   int64  // the lines checked: the file's rows, when it is typed
 
+	// With a filter (prefilter.go): the lines it keeps, of seen bytes.
+	filter lineFilter
+	kept   []byte
+	seen   int
+
 	// The last day minutes found valid, its bytes 0-7 and 8-9.
 	day0   uint64
 	day8   uint16
@@ -88,6 +93,9 @@ func (c *canonChecker) add(chunk []byte) bool {
 			c.ok = false
 			return false
 		}
+		if c.filter != nil {
+			c.keepLines(c.carry)
+		}
 		c.carry = c.carry[:0]
 		chunk = chunk[i+1:]
 	}
@@ -95,6 +103,9 @@ func (c *canonChecker) add(chunk []byte) bool {
 	if !utf8.Valid(chunk[:last+1]) || !c.lines(chunk[:last+1]) {
 		c.ok = false
 		return false
+	}
+	if c.filter != nil {
+		c.keepLines(chunk[:last+1])
 	}
 	c.carry = append(c.carry, chunk[last+1:]...)
 	c.ok = len(c.carry) <= maxCanonLine
@@ -110,6 +121,9 @@ func (c *canonChecker) done() bool {
 	if c.ok && len(c.carry) > 0 {
 		c.carry = append(c.carry, '\n')
 		c.ok = utf8.Valid(c.carry) && c.lines(c.carry)
+		if c.ok && c.filter != nil {
+			c.keepLines(c.carry)
+		}
 		c.carry = c.carry[:0]
 	}
 	return c.ok
@@ -124,6 +138,7 @@ func (c *canonChecker) lines(b []byte) bool {
 		return false
 	}
 	if bytes.IndexByte(b, c.quote) >= 0 {
+		c.filter, c.kept = nil, nil // a quoted delimiter would move the fields
 		return c.quotedLines(b)
 	}
 	cols, delim := c.cols, c.delim

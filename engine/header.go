@@ -56,7 +56,7 @@ func csvReader(rd io.Reader, o ir.CSVOptions) *csv.Reader {
 // whether to check if the files are typed. A file whose line ends duckDB's
 // reader does not take (normalizeLineEnds) is copied with \n line ends into
 // a folder of tmp, and read from there.
-func scanFiles(files []inputFile, src *ir.Source, typed bool, tmp func() (string, error)) error {
+func scanFiles(files []inputFile, src *ir.Source, typed bool, filter lineFilter, tmp func() (string, error)) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -66,12 +66,15 @@ func scanFiles(files []inputFile, src *ir.Source, typed bool, tmp func() (string
 			defer wg.Done()
 			buf := make([]byte, 1<<20)
 			for i := range next {
-				errs[i] = scanFile(&files[i], src, typed, buf)
+				errs[i] = scanFile(&files[i], src, typed, filter, buf)
 				if errs[i] == errLineEnds {
 					errs[i] = normalizeLineEnds(&files[i], buf, tmp)
 					if errs[i] == nil {
-						errs[i] = scanFile(&files[i], src, typed, buf)
+						errs[i] = scanFile(&files[i], src, typed, filter, buf)
 					}
+				}
+				if errs[i] == nil && files[i].kept != nil {
+					errs[i] = writeKept(&files[i], tmp)
 				}
 			}
 		}()
@@ -98,7 +101,8 @@ func scanFiles(files []inputFile, src *ir.Source, typed bool, tmp func() (string
 // (canon.go), which tells its rows too, quotes or not. It reads the file
 // to its end, and returns errLineEnds when the file's line ends need
 // normalizeLineEnds. buf is scratch space.
-func scanFile(f *inputFile, src *ir.Source, typed bool, buf []byte) error {
+func scanFile(f *inputFile, src *ir.Source, typed bool, filter lineFilter, buf []byte) error {
+	f.kept = nil
 	file, err := openData(f.path)
 	if err != nil {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
@@ -163,8 +167,11 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, buf []byte) error {
 		return le.rest(rd, buf)
 	}
 	if cc := newCanonChecker(src); cc != nil && typed {
+		cc.filter = filter
 		if !src.CSV.Header {
 			cc.add(first)
+		} else if filter != nil {
+			cc.kept = append(cc.kept, first...)
 		}
 		cc.add(data[end:])
 		for more && cc.ok {
@@ -176,6 +183,9 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, buf []byte) error {
 		}
 		if cc.done() {
 			f.rows, f.exact, f.typed = cc.rows, true, true
+			if cc.filter != nil {
+				f.kept = cc.kept
+			}
 			return le.rest(rd, buf)
 		}
 		// Not typed: count the lines, from the start again.
@@ -210,6 +220,33 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, buf []byte) error {
 	if !src.CSV.Header {
 		f.rows++
 	}
+	return nil
+}
+
+// writeKept writes the lines of a typed file its source's filter keeps
+// (prefilter.go) to a file of tmp, which duckDB reads instead of it.
+func writeKept(f *inputFile, tmp func() (string, error)) error {
+	kept := f.kept
+	f.kept = nil
+	dir, err := tmp()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "kept"), 0o755); err != nil {
+		return err
+	}
+	out, err := os.CreateTemp(filepath.Join(dir, "kept"), "*.csv")
+	if err != nil {
+		return err
+	}
+	if _, err := out.Write(kept); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	f.full, f.path = f.path, out.Name()
 	return nil
 }
 

@@ -54,6 +54,12 @@ type inputFile struct {
 	rows  int64    // the file's rows, when exact (scanFile)
 	exact bool
 	typed bool // every value canonical: duckDB's typed reader reads it as Spark would (canon.go)
+
+	// A typed file whose source's filter (prefilter.go) rejects lines is
+	// read from a copy of the lines it keeps (path); full is then the file
+	// with every line. kept holds them until scanFiles writes the copy.
+	full string
+	kept []byte
 }
 
 // run is one partition of a triggered source: what one S3 arrival loads.

@@ -189,7 +189,11 @@ func (r *runner) ledgerHeld(ctx context.Context, table, source string) (map[stri
 
 // fileSum is a file's ledger entry.
 func fileSum(f inputFile) (ledgerFile, error) {
-	fh, err := os.Open(f.path)
+	path := f.path
+	if f.full != "" {
+		path = f.full // not the copy of the lines a filter keeps
+	}
+	fh, err := os.Open(path)
 	if err != nil {
 		return ledgerFile{}, err
 	}

@@ -57,6 +57,15 @@ func (r *runner) readSource(ctx context.Context, in *input, view bool, prefilter
 			typed = typed && f.typed
 		}
 	}
+	if !typed || !exact {
+		// The copies of the lines a filter keeps are for the typed read
+		// (prefilter.go): the text path reads every file whole.
+		for i := range in.files {
+			if f := &in.files[i]; f.full != "" {
+				f.path, f.full = f.full, ""
+			}
+		}
+	}
 	if err := r.filesTable(ctx, in); err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 		r.inputs[s.Name] = in
 	}
 	// The files are scanned while the warehouse opens.
-	scanned := r.scan(order)
+	scanned := r.scan(order, tables)
 	defer func() { <-scanned }()
 
 	created, err := r.open(ctx)
@@ -223,17 +223,29 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 // scan scans the CSV files of the sources (scanFiles), one source after
 // the other, in the background; each input's scanned is closed when its
 // files are, and the channel returned when all are.
-func (r *runner) scan(order []*ir.Source) <-chan struct{} {
+func (r *runner) scan(order []*ir.Source, tables []*ir.Table) <-chan struct{} {
 	all := make(chan struct{})
 	for _, s := range order {
 		r.inputs[s.Name].scanned = make(chan struct{})
+	}
+	// The lines of a source read once, by a reader starting with filters,
+	// that they reject are dropped (prefilter.go). The ledger may take
+	// tables out of the run; a source's uses can only drop then.
+	filters := map[string]lineFilter{}
+	if len(tables) > 0 && !r.textOnly {
+		uses := r.uses(tables)
+		for _, s := range order {
+			if uses[s.Name] == 1 {
+				filters[s.Name] = newLineFilter(s, r.prefilter(s.Name, tables))
+			}
+		}
 	}
 	go func() {
 		defer close(all)
 		for _, s := range order {
 			in := r.inputs[s.Name]
 			if s.Format == "csv" {
-				in.scanErr = scanFiles(in.files, s, !r.textOnly, r.tempDir)
+				in.scanErr = scanFiles(in.files, s, !r.textOnly, filters[s.Name], r.tempDir)
 			}
 			close(in.scanned)
 		}

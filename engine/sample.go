@@ -44,7 +44,7 @@ func Sample(ctx context.Context, pl *ir.IR, opts Options, sources []string, limi
 		r.inputs[name] = in
 		order = append(order, s)
 	}
-	<-r.scan(order)
+	<-r.scan(order, nil)
 	var out []*Relation
 	for _, s := range order {
 		if _, err := r.readSource(ctx, r.inputs[s.Name], false, nil); err != nil {
