@@ -23,6 +23,9 @@
 #   bench/run/bench.sh                  # RUNS=5 rounds over 3 M rows / 182 partitions
 #   RUNS=3 SCALE=3 bench/run/bench.sh   # 9 M rows / 546 partitions (copies as 2002, 2003)
 #
+# FLOWC_ENGINE_TRACE=1 makes flowc run print each statement with its time
+# (FLOOR_TRACE=1 the floor's), to see where a difference comes from.
+#
 # Not part of `make test`. Needs Go (cgo) and GNU time at /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
