@@ -10,8 +10,9 @@ import (
 
 // A source read by one reader that starts with filter steps is read with
 // those filters in its statement (prefilter). Of them, the comparisons of
-// an integer column of the file with an integer literal can be decided on
-// a line of a typed file (canon.go), whose integers are canonical: the
+// a column of the file with literals (integers: = != < <= > >=, IN,
+// BETWEEN; strings: = != and IN) can be decided on a line of a typed file
+// (canon.go), whose integers are canonical and strings unquoted: the
 // scan, which reads every line anyway, then drops the lines they reject,
 // and duckDB reads a copy of the file with the rest (its CSV reader, not
 // the filter, is most of the cost of a read). The scan only ever drops a
@@ -22,63 +23,110 @@ import (
 // filterLines lets the scan drop lines; tests turn it off to compare.
 var filterLines = true
 
-// intCond is col OP v on the file's column col (an index), an int or a
-// bigint.
-type intCond struct {
-	col int
-	op  string // = != < <= > >=
-	v   int64
+// lineCond is a condition on the file's column col (an index): col OP v
+// for an int or bigint column, col OP s for a string column (= and !=
+// only), or col IN a list of such literals (op "in").
+type lineCond struct {
+	col  int
+	str  bool // a string column
+	op   string
+	v    int64
+	s    string
+	ints []int64
+	strs []string
 }
 
 // lineFilter is the conditions (all must hold) the scan decides; nil when
 // none.
-type lineFilter []intCond
+type lineFilter []lineCond
 
 // newLineFilter takes from conds (ANDed) the comparisons it can decide.
 func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 	if !filterLines {
 		return nil
 	}
+	column := func(e expr.Expr) (int, bool, bool) {
+		c, ok := e.(*expr.Col)
+		if !ok || c.Qual != "" {
+			return 0, false, false
+		}
+		for i, col := range src.Columns {
+			if col.Name == c.Name {
+				switch col.Type.Kind {
+				case expr.Int, expr.Bigint:
+					return i, false, true
+				case expr.String:
+					return i, true, true
+				}
+			}
+		}
+		return 0, false, false
+	}
+	// literal reads a literal of the column's kind.
+	literal := func(e expr.Expr, str bool) (int64, string, bool) {
+		l, ok := e.(*expr.Lit)
+		switch {
+		case !ok:
+			return 0, "", false
+		case str:
+			return 0, l.Str, l.Kind == expr.LitString
+		case l.Kind == expr.LitInt:
+			v, err := strconv.ParseInt(l.Text, 10, 64)
+			return v, "", err == nil
+		}
+		return 0, "", false
+	}
+	flip := map[string]string{"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 	var f lineFilter
 	var walk func(e expr.Expr)
 	walk = func(e expr.Expr) {
-		b, ok := e.(*expr.Binary)
-		if !ok {
-			return
-		}
-		if b.Op == "AND" {
-			walk(b.X)
-			walk(b.Y)
-			return
-		}
-		flip := map[string]string{"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-		op, ok := flip[b.Op]
-		if !ok {
-			return
-		}
-		c, cok := b.X.(*expr.Col)
-		l, lok := b.Y.(*expr.Lit)
-		if !cok || !lok {
-			if c, cok = b.Y.(*expr.Col); !cok {
+		switch e := e.(type) {
+		case *expr.Binary:
+			if e.Op == "AND" {
+				walk(e.X)
+				walk(e.Y)
 				return
 			}
-			if l, lok = b.X.(*expr.Lit); !lok {
+			op, ok := flip[e.Op]
+			if !ok {
 				return
 			}
-		} else {
-			op = b.Op
-		}
-		if l.Kind != expr.LitInt || c.Qual != "" {
-			return
-		}
-		v, err := strconv.ParseInt(l.Text, 10, 64)
-		if err != nil {
-			return
-		}
-		for i, col := range src.Columns {
-			if col.Name == c.Name && (col.Type.Kind == expr.Int || col.Type.Kind == expr.Bigint) {
-				f = append(f, intCond{col: i, op: op, v: v})
+			x, y := e.X, e.Y
+			if _, _, ok := column(x); ok {
+				op = e.Op
+			} else {
+				x, y = y, x
+			}
+			col, str, ok := column(x)
+			if !ok || str && op != "=" && op != "!=" {
 				return
+			}
+			if v, s, ok := literal(y, str); ok {
+				f = append(f, lineCond{col: col, str: str, op: op, v: v, s: s})
+			}
+		case *expr.In:
+			col, str, ok := column(e.X)
+			if !ok || e.Not || len(e.List) == 0 {
+				return
+			}
+			c := lineCond{col: col, str: str, op: "in"}
+			for _, it := range e.List {
+				v, s, ok := literal(it, str)
+				if !ok {
+					return
+				}
+				c.ints, c.strs = append(c.ints, v), append(c.strs, s)
+			}
+			f = append(f, c)
+		case *expr.Between:
+			col, str, ok := column(e.X)
+			if !ok || str || e.Not {
+				return
+			}
+			lo, _, ok1 := literal(e.Lo, false)
+			hi, _, ok2 := literal(e.Hi, false)
+			if ok1 && ok2 {
+				f = append(f, lineCond{col: col, op: ">=", v: lo}, lineCond{col: col, op: "<=", v: hi})
 			}
 		}
 	}
@@ -89,28 +137,54 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 }
 
 // rejects reports whether the filter rejects the line (without its \n),
-// whose fields are split by delim: a condition on a value it reads, not
-// NULL, is false.
-func (f lineFilter) rejects(line []byte, delim byte) bool {
+// whose fields are split by delim and hold no quote: a condition on a
+// value it reads, not NULL (empty or null), is false. A line that starts
+// with a byte order mark is kept (the reader may drop it from the value).
+func (f lineFilter) rejects(line []byte, delim byte, null []byte) bool {
+	if bytes.HasPrefix(line, []byte("\ufeff")) {
+		return false
+	}
+	line = bytes.TrimSuffix(line, []byte{'\r'}) // a \r\n line end
 	for _, c := range f {
-		v, ok := intField(line, c.col, delim)
-		if !ok {
+		raw, ok := field(line, c.col, delim)
+		if !ok || len(raw) == 0 || null != nil && bytes.Equal(raw, null) {
 			continue
 		}
 		var holds bool
-		switch c.op {
-		case "=":
-			holds = v == c.v
-		case "!=":
-			holds = v != c.v
-		case "<":
-			holds = v < c.v
-		case "<=":
-			holds = v <= c.v
-		case ">":
-			holds = v > c.v
-		case ">=":
-			holds = v >= c.v
+		if c.str {
+			switch c.op {
+			case "=":
+				holds = string(raw) == c.s
+			case "!=":
+				holds = string(raw) != c.s
+			case "in":
+				for _, s := range c.strs {
+					holds = holds || string(raw) == s
+				}
+			}
+		} else {
+			v, ok := intValue(raw)
+			if !ok {
+				continue
+			}
+			switch c.op {
+			case "=":
+				holds = v == c.v
+			case "!=":
+				holds = v != c.v
+			case "<":
+				holds = v < c.v
+			case "<=":
+				holds = v <= c.v
+			case ">":
+				holds = v > c.v
+			case ">=":
+				holds = v >= c.v
+			case "in":
+				for _, x := range c.ints {
+					holds = holds || v == x
+				}
+			}
 		}
 		if !holds {
 			return true
@@ -119,31 +193,36 @@ func (f lineFilter) rejects(line []byte, delim byte) bool {
 	return false
 }
 
-// intField reads field i of a line as a canonical integer, -?[0-9]{1,18};
-// ok is false for anything else (an empty field, NULL, \r at the end).
-func intField(line []byte, i int, delim byte) (v int64, ok bool) {
+// field returns field i of a line split by delim.
+func field(line []byte, i int, delim byte) ([]byte, bool) {
 	for ; i > 0; i-- {
 		k := bytes.IndexByte(line, delim)
 		if k < 0 {
-			return 0, false
+			return nil, false
 		}
 		line = line[k+1:]
 	}
 	if k := bytes.IndexByte(line, delim); k >= 0 {
 		line = line[:k]
 	}
-	neg := len(line) > 0 && line[0] == '-'
+	return line, true
+}
+
+// intValue reads a canonical integer, -?[0-9]{1,18}; ok is false for
+// anything else.
+func intValue(b []byte) (v int64, ok bool) {
+	neg := len(b) > 0 && b[0] == '-'
 	if neg {
-		line = line[1:]
+		b = b[1:]
 	}
-	if len(line) == 0 || len(line) > 18 {
+	if len(b) == 0 || len(b) > 18 {
 		return 0, false
 	}
-	for _, b := range line {
-		if b-'0' > 9 {
+	for _, d := range b {
+		if d-'0' > 9 {
 			return 0, false
 		}
-		v = v*10 + int64(b-'0')
+		v = v*10 + int64(d-'0')
 	}
 	if neg {
 		v = -v
@@ -162,7 +241,7 @@ func (c *canonChecker) keepLines(b []byte) {
 		k := bytes.IndexByte(b, '\n')
 		line := b[:k+1]
 		b = b[k+1:]
-		if !c.filter.rejects(line[:k], c.delim) {
+		if !c.filter.rejects(line[:k], c.delim, c.null) {
 			c.kept = append(c.kept, line...)
 		}
 	}
