@@ -28,7 +28,7 @@ type canonChecker struct {
 
 	// With a filter (prefilter.go): the lines it keeps, of seen bytes.
 	filter lineFilter
-	kept   []byte
+	kept   *keptLines
 	seen   int
 
 	// The last day minutes found valid, its bytes 0-7 and 8-9.
@@ -138,7 +138,7 @@ func (c *canonChecker) lines(b []byte) bool {
 		return false
 	}
 	if bytes.IndexByte(b, c.quote) >= 0 {
-		c.filter, c.kept = nil, nil // a quoted delimiter would move the fields
+		c.stopKeeping() // a quoted delimiter would move the fields
 		return c.quotedLines(b)
 	}
 	cols, delim := c.cols, c.delim

@@ -58,6 +58,10 @@ func csvReader(rd io.Reader, o ir.CSVOptions) *csv.Reader {
 // a folder of tmp, and read from there.
 func scanFiles(files []inputFile, src *ir.Source, typed bool, filter lineFilter, tmp func() (string, error)) error {
 	errs := make([]error, len(files))
+	var keep *lineKeep
+	if filter != nil {
+		keep = &lineKeep{filter: filter, tmp: tmp}
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -66,15 +70,12 @@ func scanFiles(files []inputFile, src *ir.Source, typed bool, filter lineFilter,
 			defer wg.Done()
 			buf := make([]byte, 1<<20)
 			for i := range next {
-				errs[i] = scanFile(&files[i], src, typed, filter, buf)
+				errs[i] = scanFile(&files[i], src, typed, keep, buf)
 				if errs[i] == errLineEnds {
 					errs[i] = normalizeLineEnds(&files[i], buf, tmp)
 					if errs[i] == nil {
-						errs[i] = scanFile(&files[i], src, typed, filter, buf)
+						errs[i] = scanFile(&files[i], src, typed, keep, buf)
 					}
-				}
-				if errs[i] == nil && files[i].kept != nil {
-					errs[i] = writeKept(&files[i], tmp)
 				}
 			}
 		}()
@@ -101,8 +102,7 @@ func scanFiles(files []inputFile, src *ir.Source, typed bool, filter lineFilter,
 // (canon.go), which tells its rows too, quotes or not. It reads the file
 // to its end, and returns errLineEnds when the file's line ends need
 // normalizeLineEnds. buf is scratch space.
-func scanFile(f *inputFile, src *ir.Source, typed bool, filter lineFilter, buf []byte) error {
-	f.kept = nil
+func scanFile(f *inputFile, src *ir.Source, typed bool, keep *lineKeep, buf []byte) error {
 	file, err := openData(f.path)
 	if err != nil {
 		return &InputError{File: f.shown, Msg: fmt.Sprintf("cannot read: %v", err)}
@@ -167,11 +167,13 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, filter lineFilter, buf [
 		return le.rest(rd, buf)
 	}
 	if cc := newCanonChecker(src); cc != nil && typed {
-		cc.filter = filter
+		if keep != nil {
+			cc.filter, cc.kept = keep.filter, &keptLines{tmp: keep.tmp}
+		}
 		if !src.CSV.Header {
 			cc.add(first)
-		} else if filter != nil {
-			cc.kept = append(cc.kept, first...)
+		} else if cc.filter != nil {
+			cc.kept.add(first)
 		}
 		cc.add(data[end:])
 		for more && cc.ok {
@@ -181,12 +183,22 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, filter lineFilter, buf [
 				break
 			}
 		}
-		if cc.done() {
+		ok := cc.done()
+		if ok {
 			f.rows, f.exact, f.typed = cc.rows, true, true
-			if cc.filter != nil {
-				f.kept = cc.kept
+			err = le.rest(rd, buf)
+		}
+		// The copy of the lines the filter keeps (prefilter.go), when it
+		// could be written; else duckDB reads the file.
+		if ok && err == nil && cc.filter != nil {
+			if path, err := cc.kept.finish(); err == nil {
+				f.full, f.path = f.path, path
 			}
-			return le.rest(rd, buf)
+		} else if cc.kept != nil {
+			cc.kept.discard()
+		}
+		if ok {
+			return err
 		}
 		// Not typed: count the lines, from the start again.
 		file.Close()
@@ -220,33 +232,6 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, filter lineFilter, buf [
 	if !src.CSV.Header {
 		f.rows++
 	}
-	return nil
-}
-
-// writeKept writes the lines of a typed file its source's filter keeps
-// (prefilter.go) to a file of tmp, which duckDB reads instead of it.
-func writeKept(f *inputFile, tmp func() (string, error)) error {
-	kept := f.kept
-	f.kept = nil
-	dir, err := tmp()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "kept"), 0o755); err != nil {
-		return err
-	}
-	out, err := os.CreateTemp(filepath.Join(dir, "kept"), "*.csv")
-	if err != nil {
-		return err
-	}
-	if _, err := out.Write(kept); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	f.full, f.path = f.path, out.Name()
 	return nil
 }
 

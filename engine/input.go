@@ -57,9 +57,8 @@ type inputFile struct {
 
 	// A typed file whose source's filter (prefilter.go) rejects lines is
 	// read from a copy of the lines it keeps (path); full is then the file
-	// with every line. kept holds them until scanFiles writes the copy.
+	// with every line.
 	full string
-	kept []byte
 }
 
 // run is one partition of a triggered source: what one S3 arrival loads.

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/flowc-dev/flowc/ir"
@@ -230,11 +232,20 @@ func intValue(b []byte) (v int64, ok bool) {
 	return v, true
 }
 
-// keepLines appends to c.kept the lines of b (whole lines, each ended by
-// \n) the filter does not reject. Past a half of the bytes seen (a copy
-// would save duckDB too little), or past 64 MiB (the memory a scan of a
-// large file may hold), it stops and drops what it kept: duckDB reads
-// the file itself.
+// keptInMemory is how many bytes of kept lines a scan holds before it
+// writes them (a variable for tests).
+var keptInMemory = 4 << 20
+
+// lineKeep is what a scan needs to drop a source's lines: its filter, and
+// where to write the copies.
+type lineKeep struct {
+	filter lineFilter
+	tmp    func() (string, error)
+}
+
+// keepLines adds to c.kept the lines of b (whole lines, each ended by \n)
+// the filter does not reject. Past a half of the bytes seen, a copy would
+// save duckDB too little: it stops, and duckDB reads the file itself.
 func (c *canonChecker) keepLines(b []byte) {
 	c.seen += len(b)
 	for len(b) > 0 {
@@ -242,10 +253,81 @@ func (c *canonChecker) keepLines(b []byte) {
 		line := b[:k+1]
 		b = b[k+1:]
 		if !c.filter.rejects(line[:k], c.delim, c.null) {
-			c.kept = append(c.kept, line...)
+			c.kept.add(line)
 		}
 	}
-	if c.seen > 1<<20 && len(c.kept) > c.seen/2 || len(c.kept) > 64<<20 {
-		c.filter, c.kept = nil, nil
+	if c.seen > 1<<20 && c.kept.n > c.seen/2 || c.kept.err != nil {
+		c.stopKeeping()
+	}
+}
+
+// stopKeeping drops the filter and what it kept.
+func (c *canonChecker) stopKeeping() {
+	if c.kept != nil {
+		c.kept.discard()
+	}
+	c.filter, c.kept = nil, nil
+}
+
+// keptLines collects the lines a filter keeps: in memory up to
+// keptInMemory bytes, then in a file of tmp, so that a scan of a large
+// file holds little.
+type keptLines struct {
+	tmp  func() (string, error)
+	buf  []byte
+	n    int // bytes added
+	file *os.File
+	err  error
+}
+
+func (k *keptLines) add(line []byte) {
+	k.buf = append(k.buf, line...)
+	k.n += len(line)
+	if len(k.buf) >= keptInMemory {
+		k.flush()
+	}
+}
+
+// flush writes the lines held in memory to the file, creating it.
+func (k *keptLines) flush() {
+	if k.err != nil {
+		return
+	}
+	if k.file == nil {
+		dir, err := k.tmp()
+		if err == nil {
+			err = os.MkdirAll(filepath.Join(dir, "kept"), 0o755)
+		}
+		if err == nil {
+			k.file, err = os.CreateTemp(filepath.Join(dir, "kept"), "*.csv")
+		}
+		if err != nil {
+			k.err = err
+			return
+		}
+	}
+	_, k.err = k.file.Write(k.buf)
+	k.buf = k.buf[:0]
+}
+
+// finish writes what is left and returns the copy's path.
+func (k *keptLines) finish() (string, error) {
+	k.flush()
+	if k.err == nil {
+		k.err = k.file.Close()
+	}
+	if k.err != nil {
+		k.discard()
+		return "", k.err
+	}
+	return k.file.Name(), nil
+}
+
+// discard removes the copy.
+func (k *keptLines) discard() {
+	k.buf = nil
+	if k.file != nil {
+		k.file.Close()
+		os.Remove(k.file.Name())
 	}
 }

@@ -198,3 +198,56 @@ func TestLineFilterAgreesWithDuckDB(t *testing.T) {
 		}
 	}
 }
+
+// The lines a filter keeps are written as they come past keptInMemory,
+// and the copy holds the header and exactly those lines; a filter that
+// keeps more than half of a file leaves it read whole.
+func TestScanKeptLines(t *testing.T) {
+	defer func(n int) { keptInMemory = n }(keptInMemory)
+	keptInMemory = 1 << 12
+	src := &ir.Source{Name: "s", Format: "csv", CSV: ir.CSVOptions{Header: true, Delimiter: ",", Quote: `"`, Escape: `"`},
+		Columns: []expr.Column{{Name: "a", Type: expr.Type{Kind: expr.Int}}, {Name: "s", Type: expr.Type{Kind: expr.String}}}}
+	dir := t.TempDir()
+	var all, want strings.Builder
+	all.WriteString("a,s\n")
+	want.WriteString("a,s\n")
+	for i := 0; i < 200000; i++ {
+		line := fmt.Sprintf("%d,row%d\n", i%10, i)
+		all.WriteString(line)
+		if i%10 > 6 {
+			want.WriteString(line)
+		}
+	}
+	path := filepath.Join(dir, "f.csv")
+	if err := os.WriteFile(path, []byte(all.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := func() (string, error) { return dir, nil }
+	for _, c := range []struct {
+		cond string
+		v    string
+		copy bool
+	}{{">", "6", true}, {">", "3", false}} {
+		files := []inputFile{{path: path, shown: path}}
+		cond := &expr.Binary{Op: c.cond, X: &expr.Col{Name: "a"}, Y: &expr.Lit{Kind: expr.LitInt, Text: c.v}}
+		if err := scanFiles(files, src, true, newLineFilter(src, []expr.Expr{cond}), tmp); err != nil {
+			t.Fatal(err)
+		}
+		if f := files[0]; (f.full != "") != c.copy || f.rows != 200000 || !f.typed {
+			t.Fatalf("a %s %s: copy %v (want %v), %d rows, typed %v", c.cond, c.v, f.full != "", c.copy, f.rows, f.typed)
+		}
+		if !c.copy {
+			continue
+		}
+		got, err := os.ReadFile(files[0].path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("the copy: %d bytes, want %d", len(got), want.Len())
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "kept", "*")); len(left) != 1 {
+		t.Errorf("files left in kept/: %q, want the one copy", left)
+	}
+}
