@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -12,9 +13,10 @@ import (
 
 // A source read by one reader that starts with filter steps is read with
 // those filters in its statement (prefilter). Of them, the comparisons of
-// a column of the file with literals (integers: = != < <= > >=, IN,
-// BETWEEN; strings: = != and IN) can be decided on a line of a typed file
-// (canon.go), whose integers are canonical and strings unquoted: the
+// a column of the file with literals (integers, dates and timestamps:
+// = != < <= > >=, IN, BETWEEN; strings: = != and IN) can be decided on a
+// line of a typed file (canon.go), whose values are canonical and strings
+// unquoted: the
 // scan, which reads every line anyway, then drops the lines they reject,
 // and duckDB reads a copy of the file with the rest (its CSV reader, not
 // the filter, is most of the cost of a read). The scan only ever drops a
@@ -25,12 +27,13 @@ import (
 // filterLines lets the scan drop lines; tests turn it off to compare.
 var filterLines = true
 
-// lineCond is a condition on the file's column col (an index): col OP v
-// for an int or bigint column, col OP s for a string column (= and !=
-// only), or col IN a list of such literals (op "in").
+// lineCond is a condition on the file's column col (an index): col OP a
+// literal, or col IN a list of literals (op "in"). An int or bigint column
+// compares integers (v); a string column strings (s: = and != only); a
+// date or timestamp column their texts in one fixed form (s, timeKey).
 type lineCond struct {
 	col  int
-	str  bool // a string column
+	kind byte // 'i' integer, 's' string, 't' date or timestamp
 	op   string
 	v    int64
 	s    string
@@ -47,37 +50,58 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 	if !filterLines {
 		return nil
 	}
-	column := func(e expr.Expr) (int, bool, bool) {
+	column := func(e expr.Expr) (int, expr.Kind, bool) {
 		c, ok := e.(*expr.Col)
 		if !ok || c.Qual != "" {
-			return 0, false, false
+			return 0, 0, false
 		}
 		for i, col := range src.Columns {
 			if col.Name == c.Name {
-				switch col.Type.Kind {
-				case expr.Int, expr.Bigint:
-					return i, false, true
-				case expr.String:
-					return i, true, true
+				switch k := col.Type.Kind; k {
+				case expr.Int, expr.Bigint, expr.String, expr.Date, expr.Timestamp:
+					return i, k, true
 				}
 			}
 		}
-		return 0, false, false
+		return 0, 0, false
 	}
-	// literal reads a literal of the column's kind.
-	literal := func(e expr.Expr, str bool) (int64, string, bool) {
+	// literal reads a literal as a value of a column of kind k: the
+	// integer, or the string (a date or timestamp in its timeKey form).
+	// A string literal compared with a date or timestamp is that date or
+	// timestamp (Spark's meaning, which the translations to both engines
+	// spell out).
+	literal := func(e expr.Expr, k expr.Kind) (int64, string, bool) {
 		l, ok := e.(*expr.Lit)
-		switch {
-		case !ok:
+		if !ok {
 			return 0, "", false
-		case str:
-			return 0, l.Str, l.Kind == expr.LitString
-		case l.Kind == expr.LitInt:
+		}
+		switch k {
+		case expr.Int, expr.Bigint:
+			if l.Kind != expr.LitInt {
+				return 0, "", false
+			}
 			v, err := strconv.ParseInt(l.Text, 10, 64)
 			return v, "", err == nil
+		case expr.String:
+			return 0, l.Str, l.Kind == expr.LitString
+		case expr.Date:
+			if l.Kind == expr.LitDate || l.Kind == expr.LitString {
+				if d, ok := expr.ParseDateLiteral(l.Str); ok {
+					key, ok := timeKey([]byte(d))
+					return 0, key, ok
+				}
+			}
+		case expr.Timestamp:
+			if l.Kind == expr.LitTimestamp || l.Kind == expr.LitString {
+				if ts, ok := expr.ParseTimestampLiteral(l.Str); ok {
+					key, ok := timeKey([]byte(ts))
+					return 0, key, ok
+				}
+			}
 		}
 		return 0, "", false
 	}
+	condKind := map[expr.Kind]byte{expr.Int: 'i', expr.Bigint: 'i', expr.String: 's', expr.Date: 't', expr.Timestamp: 't'}
 	flip := map[string]string{"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 	var f lineFilter
 	var walk func(e expr.Expr)
@@ -99,21 +123,21 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 			} else {
 				x, y = y, x
 			}
-			col, str, ok := column(x)
-			if !ok || str && op != "=" && op != "!=" {
+			col, k, ok := column(x)
+			if !ok || k == expr.String && op != "=" && op != "!=" {
 				return
 			}
-			if v, s, ok := literal(y, str); ok {
-				f = append(f, lineCond{col: col, str: str, op: op, v: v, s: s})
+			if v, s, ok := literal(y, k); ok {
+				f = append(f, lineCond{col: col, kind: condKind[k], op: op, v: v, s: s})
 			}
 		case *expr.In:
-			col, str, ok := column(e.X)
+			col, k, ok := column(e.X)
 			if !ok || e.Not || len(e.List) == 0 {
 				return
 			}
-			c := lineCond{col: col, str: str, op: "in"}
+			c := lineCond{col: col, kind: condKind[k], op: "in"}
 			for _, it := range e.List {
-				v, s, ok := literal(it, str)
+				v, s, ok := literal(it, k)
 				if !ok {
 					return
 				}
@@ -121,14 +145,14 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 			}
 			f = append(f, c)
 		case *expr.Between:
-			col, str, ok := column(e.X)
-			if !ok || str || e.Not {
+			col, k, ok := column(e.X)
+			if !ok || k == expr.String || e.Not {
 				return
 			}
-			lo, _, ok1 := literal(e.Lo, false)
-			hi, _, ok2 := literal(e.Hi, false)
+			lo, los, ok1 := literal(e.Lo, k)
+			hi, his, ok2 := literal(e.Hi, k)
 			if ok1 && ok2 {
-				f = append(f, lineCond{col: col, op: ">=", v: lo}, lineCond{col: col, op: "<=", v: hi})
+				f = append(f, lineCond{col: col, kind: condKind[k], op: ">=", v: lo, s: los}, lineCond{col: col, kind: condKind[k], op: "<=", v: hi, s: his})
 			}
 		}
 	}
@@ -153,46 +177,103 @@ func (f lineFilter) rejects(line []byte, delim byte, null []byte) bool {
 			continue
 		}
 		var holds bool
-		if c.str {
-			switch c.op {
-			case "=":
-				holds = string(raw) == c.s
-			case "!=":
-				holds = string(raw) != c.s
-			case "in":
-				for _, s := range c.strs {
-					holds = holds || string(raw) == s
-				}
-			}
-		} else {
+		switch c.kind {
+		case 'i':
 			v, ok := intValue(raw)
 			if !ok {
 				continue
 			}
-			switch c.op {
-			case "=":
-				holds = v == c.v
-			case "!=":
-				holds = v != c.v
-			case "<":
-				holds = v < c.v
-			case "<=":
-				holds = v <= c.v
-			case ">":
-				holds = v > c.v
-			case ">=":
-				holds = v >= c.v
-			case "in":
-				for _, x := range c.ints {
-					holds = holds || v == x
-				}
+			holds = c.holds(cmpInt(v, c.v), func(i int) int { return cmpInt(v, c.ints[i]) })
+		case 's':
+			// = and != only: a string's order is not the same to every reader
+			holds = c.holds(strings.Compare(string(raw), c.s), func(i int) int { return strings.Compare(string(raw), c.strs[i]) })
+		case 't':
+			key, ok := timeKey(raw)
+			if !ok {
+				continue
 			}
+			holds = c.holds(strings.Compare(key, c.s), func(i int) int { return strings.Compare(key, c.strs[i]) })
 		}
 		if !holds {
 			return true
 		}
 	}
 	return false
+}
+
+// holds says whether the condition holds for a value whose comparison with
+// the literal is cmp (-1, 0, 1), or with the i-th of an IN list item(i).
+func (c *lineCond) holds(cmp int, item func(i int) int) bool {
+	switch c.op {
+	case "=":
+		return cmp == 0
+	case "!=":
+		return cmp != 0
+	case "<":
+		return cmp < 0
+	case "<=":
+		return cmp <= 0
+	case ">":
+		return cmp > 0
+	case ">=":
+		return cmp >= 0
+	case "in":
+		for i := range max(len(c.ints), len(c.strs)) {
+			if item(i) == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// timeKey writes a canonical date or timestamp text (canonTime: yyyy-mm-dd,
+// then [ T]hh:mm, :ss, .f to .ffffff) as yyyy-mm-dd hh:mm:ss.ffffff, whose
+// byte order is time order; ok is false for other text.
+func timeKey(b []byte) (string, bool) {
+	n := len(b)
+	if n < 10 || n > 26 || n > 10 && b[10] != ' ' && b[10] != 'T' {
+		return "", false
+	}
+	key := []byte("0000-00-00 00:00:00.000000")
+	copy(key, b[:10])
+	if n > 10 {
+		copy(key[11:], b[11:])
+	}
+	key[10] = ' ' // or T
+	for i, c := range key {
+		switch i {
+		case 4, 7:
+			if c != '-' {
+				return "", false
+			}
+		case 10:
+			continue
+		case 13, 16:
+			if c != ':' {
+				return "", false
+			}
+		case 19:
+			if c != '.' {
+				return "", false
+			}
+		default:
+			if c-'0' > 9 {
+				return "", false
+			}
+		}
+	}
+	return string(key), n == 10 || n == 16 || n == 19 || n >= 21
 }
 
 // field returns field i of a line split by delim.

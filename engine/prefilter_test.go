@@ -72,7 +72,7 @@ func TestLineFilter(t *testing.T) {
 // negative and boundary delays, a file with \r\n line ends (day=01), and
 // a file with quotes, read whole (day=03).
 func TestScanFilterSame(t *testing.T) {
-	for _, cond := range []string{"delay > 60", "delay > 60 and origin != 'DTW'", "delay > 60 and origin in ('DTW', 'HNL', 'LAX', 'ORD') and distance between 200 and 2500"} {
+	for _, cond := range []string{"delay > 60", "delay > 60 and origin != 'DTW'", "delay > 60 and origin in ('DTW', 'HNL', 'LAX', 'ORD') and distance between 200 and 2500", "delay > 60 and date >= '2001-01-01 12:00' and date <= TIMESTAMP '2001-01-03 20:00:00'"} {
 		t.Run(cond, func(t *testing.T) { testScanFilterSame(t, cond) })
 	}
 }
@@ -131,29 +131,78 @@ func equalMaps(a, b map[string]bool) bool {
 // The filter never rejects a line whose row duckDB's WHERE keeps: random
 // lines and conditions, each decided by both.
 func TestLineFilterAgreesWithDuckDB(t *testing.T) {
-	src := &ir.Source{Name: "s", Columns: []expr.Column{{Name: "a", Type: expr.Type{Kind: expr.Int}}, {Name: "s", Type: expr.Type{Kind: expr.String}}}}
+	rng := rand.New(rand.NewSource(11))
+	src := &ir.Source{Name: "s", Columns: []expr.Column{{Name: "a", Type: expr.Type{Kind: expr.Int}}, {Name: "s", Type: expr.Type{Kind: expr.String}},
+		{Name: "ts", Type: expr.Type{Kind: expr.Timestamp}}, {Name: "d", Type: expr.Type{Kind: expr.Date}}}}
 	col := func(n string) expr.Expr { return &expr.Col{Name: n} }
 	lit := func(v int) expr.Expr { return &expr.Lit{Kind: expr.LitInt, Text: strconv.Itoa(v)} }
+	// canonical texts of dates and timestamps around a few days and hours
+	day := func() string { return fmt.Sprintf("2001-0%d-%02d", 1+2*rng.Intn(2), 27+rng.Intn(4)) }
+	stamp := func() string {
+		d := day()
+		switch rng.Intn(6) {
+		case 0:
+			return d
+		case 1:
+			return fmt.Sprintf("%s %02d:%02d", d, rng.Intn(2)*23, rng.Intn(2)*59)
+		case 2:
+			return fmt.Sprintf("%sT%02d:00", d, rng.Intn(2)*23)
+		case 3:
+			return fmt.Sprintf("%s 00:00:%02d", d, rng.Intn(2))
+		case 4:
+			return fmt.Sprintf("%s 00:00:00.%s", d, []string{"0", "5", "000001", "10"}[rng.Intn(4)])
+		}
+		return fmt.Sprintf("%s 23:59:59.999999", d)
+	}
 	str := func(v string) expr.Expr { return &expr.Lit{Kind: expr.LitString, Str: v} }
-	rng := rand.New(rand.NewSource(11))
 	var lines []string
 	for i := 0; i < 400; i++ {
 		a := []string{strconv.Itoa(rng.Intn(141) - 70), "", "NA"}[min(rng.Intn(8), 2)]
 		s := []string{"JFK", "LAX", "", "NA", "jfk", "JFK "}[rng.Intn(6)]
-		lines = append(lines, a+","+s)
+		ts := []string{stamp(), ""}[min(rng.Intn(8), 1)]
+		d := []string{day(), "NA"}[min(rng.Intn(8), 1)]
+		lines = append(lines, a+","+s+","+ts+","+d)
 	}
 	path := filepath.Join(t.TempDir(), "f.csv")
-	if err := os.WriteFile(path, []byte("a,s\n"+strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("a,s,ts,d\n"+strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	conn := memConn(t)
 	ctx := context.Background()
 	ops := []string{"=", "!=", "<", "<=", ">", ">="}
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 200; i++ {
 		k, k2 := rng.Intn(141)-70, rng.Intn(141)-70
 		var e expr.Expr
 		var q string
-		switch rng.Intn(5) {
+		tsLit := func() (expr.Expr, string) {
+			v := stamp()
+			canon, _ := expr.ParseTimestampLiteral(v)
+			if rng.Intn(2) == 0 {
+				return &expr.Lit{Kind: expr.LitTimestamp, Str: canon}, "TIMESTAMP '" + canon + "'"
+			}
+			return str(v), "TIMESTAMP '" + canon + "'"
+		}
+		dLit := func() (expr.Expr, string) {
+			v := day()
+			return &expr.Lit{Kind: []expr.LitKind{expr.LitDate, expr.LitString}[rng.Intn(2)], Str: v}, "DATE '" + v + "'"
+		}
+		switch rng.Intn(9) {
+		case 5:
+			op := ops[rng.Intn(len(ops))]
+			l, lq := tsLit()
+			e, q = &expr.Binary{Op: op, X: col("ts"), Y: l}, "ts "+op+" "+lq
+		case 6:
+			l1, q1 := tsLit()
+			l2, q2 := tsLit()
+			e, q = &expr.In{X: col("ts"), List: []expr.Expr{l1, l2}}, "ts IN ("+q1+", "+q2+")"
+		case 7:
+			l1, q1 := tsLit()
+			l2, q2 := tsLit()
+			e, q = &expr.Between{X: col("ts"), Lo: l1, Hi: l2}, "ts BETWEEN "+q1+" AND "+q2
+		case 8:
+			op := ops[rng.Intn(len(ops))]
+			l, lq := dLit()
+			e, q = &expr.Binary{Op: op, X: l, Y: col("d")}, lq+" "+op+" d"
 		case 0:
 			op := ops[rng.Intn(len(ops))]
 			e, q = &expr.Binary{Op: op, X: col("a"), Y: lit(k)}, fmt.Sprintf("a %s %d", op, k)
@@ -171,7 +220,7 @@ func TestLineFilterAgreesWithDuckDB(t *testing.T) {
 		if len(f) == 0 {
 			t.Fatalf("%s: not decided", q)
 		}
-		rows, err := conn.QueryContext(ctx, `SELECT coalesce(`+q+`, false) FROM read_csv(`+sqlString(path)+`, columns = {'a': 'INTEGER', 's': 'VARCHAR'}, header = true, delim = ',', quote = '"', escape = '"', nullstr = ['NA', ''], auto_detect = false, parallel = false)`)
+		rows, err := conn.QueryContext(ctx, `SELECT coalesce(`+q+`, false) FROM read_csv(`+sqlString(path)+`, columns = {'a': 'INTEGER', 's': 'VARCHAR', 'ts': 'TIMESTAMP', 'd': 'DATE'}, header = true, delim = ',', quote = '"', escape = '"', nullstr = ['NA', ''], auto_detect = false, parallel = false)`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,11 +230,15 @@ func TestLineFilterAgreesWithDuckDB(t *testing.T) {
 			if err := rows.Scan(&keep); err != nil {
 				t.Fatal(err)
 			}
-			if f.rejects([]byte(lines[n]), ',', []byte("NA")) {
+			v := strings.Split(lines[n], ",")[f[0].col]
+			switch rejects := f.rejects([]byte(lines[n]), ',', []byte("NA")); {
+			case rejects && keep:
+				t.Errorf("%s: rejects %q, which duckDB keeps", q, lines[n])
+			case !rejects && !keep && v != "" && v != "NA":
+				// a value it reads, which the condition is false for
+				t.Errorf("%s: keeps %q, which duckDB drops", q, lines[n])
+			case rejects:
 				rejected++
-				if keep {
-					t.Errorf("%s: rejects %q, which duckDB keeps", q, lines[n])
-				}
 			}
 			n++
 		}
