@@ -16,13 +16,14 @@ import (
 // a column of the file with literals (integers, dates and timestamps:
 // = != < <= > >=, IN, BETWEEN; strings: = != and IN) can be decided on a
 // line of a typed file (canon.go), whose values are canonical and strings
-// unquoted: the
-// scan, which reads every line anyway, then drops the lines they reject,
-// and duckDB reads a copy of the file with the rest (its CSV reader, not
-// the filter, is most of the cost of a read). The scan only ever drops a
+// unquoted: the scan, which reads every line anyway, then drops the lines
+// they reject, and duckDB reads a copy of the file with the rest (its CSV
+// reader, not the filter, is most of the cost of a read: on the example,
+// 0.26 s of the 0.43 s its transform took). The scan only ever drops a
 // line whose row the filters reject (a NULL or a value it cannot read is
 // kept); duckDB applies every filter again to the rows it reads, so the
-// result is the same with or without this (TestScanFilterSame).
+// result is the same with or without this (TestScanFilterSame,
+// TestLineFilterAgreesWithDuckDB).
 
 // filterLines lets the scan drop lines; tests turn it off to compare.
 var filterLines = true
