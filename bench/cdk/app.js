@@ -4,18 +4,22 @@
 // It describes, with the constructs a CDK user would reach for, the stack
 // that `flowc build --env dev examples/flights.yaml` compiles: the landing
 // bucket (encrypted, public access blocked, EventBridge notifications on,
-// TLS-only policy, retained), the Glue database, source tables and crawler,
-// one Glue job per warehouse table, the state machine with its log group,
-// the EventBridge rule that starts it per object created, the alert topic
-// with its TLS-only policy and e-mail subscription, the three
-// least-privilege IAM roles and the Glue role's conditional policy on the
-// Redshift connection's secret. bench/cdk/compare.js checks that the template
-// this app synthesizes is equivalent to flowc's, resource by resource.
+// old versions expiring, TLS-only policy, retained), the Glue database and
+// source tables, a Glue job and its least-privilege role per warehouse
+// table with the policies the job roles share (one conditional on the
+// Redshift connection's secret), the DynamoDB table runs coordinate
+// through, the state machine with its role and log group, the EventBridge
+// rule that starts it per object created (undeliverable triggers going to
+// an SQS dead-letter queue), the alert topic with its KMS key, policy and
+// e-mail subscription, and the CloudWatch alarms on a timed-out run and on
+// the dead-letter queue. bench/cdk/compare.js checks that the template this
+// app synthesizes is equivalent to flowc's, resource by resource.
 //
 // What flowc generates from the spec and a CDK user writes or keeps next to
-// the app (the state machine definition, the Glue scripts) is read from a
-// flowc build directory: $FLOWC_BUILD_DIR, by default ../../build/dev. The
-// Glue scripts are content-addressed under the AssetBucket parameter, as
+// the app (the state machine definition, the Glue scripts, the pipeline's
+// description pipeline.json) is read from a flowc build directory:
+// $FLOWC_BUILD_DIR, by default ../../build/dev. The Glue scripts and the
+// description are content-addressed under the AssetBucket parameter, as
 // flowc does, so the app hashes them.
 //
 // Run it as users do (`npx cdk synth`) or directly (`node app.js`, with
@@ -115,10 +119,13 @@ class PipelineStack extends cdk.Stack {
       default: '',
       description: `ARN of the Secrets Manager secret holding the credentials of the Glue connection ${p.connection}, if it uses one; the Glue job roles may read only that secret`,
     }).valueAsString;
-    // cfn-lint's W2509 takes a parameter whose name holds "Secret" for a
-    // password that wants NoEcho; this one is the secret's ARN, not its
-    // value, and flowc does not hide it either. A warning (it does not fail
-    // `cdk synth`), acknowledged here with the reason so the report stays clean.
+    // aws-cdk-lib's built-in validation (rule W2509) takes a parameter whose
+    // name holds "Secret" for a password that wants NoEcho: a false positive,
+    // this one is the secret's ARN, not its value (flowc does not hide it
+    // either, and cfn-lint 1.51.0 reports nothing on flowc's template). It
+    // is a warning, which does not fail `cdk synth`; acknowledged here, with
+    // the reason, so the report is empty and validation-report.json lists it
+    // under suppressedViolations. No other rule is acknowledged or turned off.
     Validations.of(this).acknowledge({
       id: 'CloudFormation-Validate::W2509',
       reason: 'RedshiftSecretArn is the ARN of a secret, not a password',
