@@ -18,8 +18,9 @@
 //    DeletionPolicy Delete (the default), a DependsOn on a resource the
 //    properties already refer to (CloudFormation orders those anyway),
 //    an SNS FilterPolicyScope of
-//    MessageAttributes (the default), an EventBridge target's Id (local to
-//    its rule) and its input template (variables named differently).
+//    MessageAttributes (the default), an SNS topic's KMS key given by ID or
+//    by ARN, an EventBridge target's Id (local to its rule) and its input
+//    template (variables named differently).
 'use strict';
 
 const fs = require('fs');
@@ -35,7 +36,10 @@ const PSEUDO = {
   'AWS::NoValue': undefined,
 };
 
-// refValue and attValue are what CloudFormation returns for a resource.
+// refValue and attValue are what CloudFormation returns for a resource,
+// given its evaluated properties and its logical ID. A KMS key's ID is
+// made by AWS; it stands here as key-<logical ID>.
+const kmsKeyId = (id) => `key-${id}`;
 const refValue = {
   'AWS::S3::Bucket': (p) => p.BucketName,
   'AWS::SNS::Topic': (p) => `arn:aws:sns:${REGION}:${ACCOUNT}:${p.TopicName}`,
@@ -45,6 +49,11 @@ const refValue = {
   'AWS::Glue::Database': (p) => p.DatabaseInput.Name,
   'AWS::Glue::Crawler': (p) => p.Name,
   'AWS::Glue::Job': (p) => p.Name,
+  'AWS::DynamoDB::Table': (p) => p.TableName,
+  'AWS::SQS::Queue': (p) => `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${p.QueueName}`,
+  'AWS::Events::Rule': (p) => p.Name, // a rule on the default event bus
+  'AWS::CloudWatch::Alarm': (p) => p.AlarmName,
+  'AWS::KMS::Key': (p, id) => kmsKeyId(id),
 };
 const attValue = {
   'AWS::S3::Bucket': { Arn: (p) => `arn:aws:s3:::${p.BucketName}` },
@@ -52,6 +61,11 @@ const attValue = {
   'AWS::Logs::LogGroup': { Arn: (p) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${p.LogGroupName}:*` },
   'AWS::SNS::Topic': { TopicArn: (p) => refValue['AWS::SNS::Topic'](p) },
   'AWS::StepFunctions::StateMachine': { Arn: (p) => refValue['AWS::StepFunctions::StateMachine'](p) },
+  'AWS::DynamoDB::Table': { Arn: (p) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${p.TableName}` },
+  'AWS::SQS::Queue': { Arn: (p) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${p.QueueName}`, QueueName: (p) => p.QueueName },
+  'AWS::Events::Rule': { Arn: (p) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${p.Name}` },
+  'AWS::CloudWatch::Alarm': { Arn: (p) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${p.AlarmName}` },
+  'AWS::KMS::Key': { Arn: (p, id) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${kmsKeyId(id)}`, KeyId: (p, id) => kmsKeyId(id) },
 };
 
 // cdkOnly removes what CDK adds to every template for itself.
@@ -92,14 +106,14 @@ class Resolver {
     const r = this.t.Resources[name];
     if (!r) throw new Error(`Ref to unknown ${name}`);
     const f = refValue[r.Type];
-    return f ? f(this.props(name)) : `{ref ${name}}`;
+    return f ? f(this.props(name), name) : `{ref ${name}}`;
   }
 
   getAtt(name, att) {
     const r = this.t.Resources[name];
     if (!r) throw new Error(`Fn::GetAtt of unknown ${name}`);
     const f = (attValue[r.Type] || {})[att];
-    return f ? f(this.props(name)) : `{${name}.${att}}`;
+    return f ? f(this.props(name), name) : `{${name}.${att}}`;
   }
 
   sub(str, vars) {
@@ -195,6 +209,15 @@ function canonical(raw, r) {
       p.Definition = JSON.parse(def);
       delete p.DefinitionString;
       delete p.DefinitionSubstitutions;
+      break;
+    }
+    case 'AWS::SNS::Topic': {
+      // KmsMasterKeyId takes a key the way KMS's KeyId does: its ID or its
+      // ARN name the same key (SNS API Reference, SetTopicAttributes:
+      // "For more examples, see KeyId in the AWS Key Management Service API
+      // Reference"). flowc gives the ID (Ref), aws_sns.Topic's masterKey the ARN.
+      const m = /^arn:aws:kms:[^:]*:[^:]*:key\/(.+)$/.exec(p.KmsMasterKeyId || '');
+      if (m) p.KmsMasterKeyId = m[1];
       break;
     }
     case 'AWS::SNS::Subscription':

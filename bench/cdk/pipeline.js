@@ -51,18 +51,31 @@ class Pipeline {
     this.schema = 'airlines';
     this.bucket = e.landingBucket;
     this.sources = sources(e.landingBucket);
+    // Both tables read both sources (delayed_flights joins airports).
     this.tables = [
-      { name: 'delayed_flights_fact', load: 'replace_partition' },
-      { name: 'airport_delays', load: 'merge' },
+      { name: 'delayed_flights_fact', load: 'replace_partition', sources: ['flights', 'airports'] },
+      { name: 'airport_delays', load: 'merge', sources: ['flights', 'airports'] },
     ];
     this.alerts = { failure: [e.oncall], success: [e.oncall] };
-    this.glue = { version: '4.0', workerType: 'G.1X', workers: 2, timeoutMinutes: 60 };
+    this.glue = { version: '4.0', workerType: 'G.1X', workers: 2, timeoutMinutes: 60, maxConcurrentRuns: 4 };
+    this.runsTable = `${this.prefix}-runs`;
+    this.deadLetterQueue = `${this.prefix}-trigger-dlq`;
     this.ids = { bucket: `Bucket${this.camel(this.bucket, '-')}`, bucketPolicy: `Policy${this.camel(this.bucket, '-')}` };
   }
 
   // camel is flowc's logical ID word for a name: flights_fact -> FlightsFact.
   camel(name, sep = '_') {
     return name.split(sep).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  }
+
+  // jobName is the Glue job loading table t: flights-dev-airport-delays.
+  jobName(t) {
+    return `${this.prefix}-${t.name.replace(/_/g, '-')}`;
+  }
+
+  // ruleName is the EventBridge rule starting runs of source s.
+  ruleName(s) {
+    return `${this.prefix}-${s.name}`;
   }
 
   // subscriptions maps each alert address to the outcomes it gets, sorted.
