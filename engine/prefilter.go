@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/flowc-dev/flowc/ir"
 	"github.com/flowc-dev/flowc/spec/expr"
@@ -37,9 +37,9 @@ type lineCond struct {
 	kind byte // 'i' integer, 's' string, 't' date or timestamp
 	op   string
 	v    int64
-	s    string
+	s    []byte
 	ints []int64
-	strs []string
+	strs [][]byte
 }
 
 // lineFilter is the conditions (all must hold) the scan decides; nil when
@@ -88,15 +88,15 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 		case expr.Date:
 			if l.Kind == expr.LitDate || l.Kind == expr.LitString {
 				if d, ok := expr.ParseDateLiteral(l.Str); ok {
-					key, ok := timeKey([]byte(d))
-					return 0, key, ok
+					key, ok := timeKey(make([]byte, 26), []byte(d))
+					return 0, string(key), ok
 				}
 			}
 		case expr.Timestamp:
 			if l.Kind == expr.LitTimestamp || l.Kind == expr.LitString {
 				if ts, ok := expr.ParseTimestampLiteral(l.Str); ok {
-					key, ok := timeKey([]byte(ts))
-					return 0, key, ok
+					key, ok := timeKey(make([]byte, 26), []byte(ts))
+					return 0, string(key), ok
 				}
 			}
 		}
@@ -129,7 +129,7 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 				return
 			}
 			if v, s, ok := literal(y, k); ok {
-				f = append(f, lineCond{col: col, kind: condKind[k], op: op, v: v, s: s})
+				f = append(f, lineCond{col: col, kind: condKind[k], op: op, v: v, s: []byte(s)})
 			}
 		case *expr.In:
 			col, k, ok := column(e.X)
@@ -142,7 +142,7 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 				if !ok {
 					return
 				}
-				c.ints, c.strs = append(c.ints, v), append(c.strs, s)
+				c.ints, c.strs = append(c.ints, v), append(c.strs, []byte(s))
 			}
 			f = append(f, c)
 		case *expr.Between:
@@ -153,7 +153,7 @@ func newLineFilter(src *ir.Source, conds []expr.Expr) lineFilter {
 			lo, los, ok1 := literal(e.Lo, k)
 			hi, his, ok2 := literal(e.Hi, k)
 			if ok1 && ok2 {
-				f = append(f, lineCond{col: col, kind: condKind[k], op: ">=", v: lo, s: los}, lineCond{col: col, kind: condKind[k], op: "<=", v: hi, s: his})
+				f = append(f, lineCond{col: col, kind: condKind[k], op: ">=", v: lo, s: []byte(los)}, lineCond{col: col, kind: condKind[k], op: "<=", v: hi, s: []byte(his)})
 			}
 		}
 	}
@@ -172,30 +172,47 @@ func (f lineFilter) rejects(line []byte, delim byte, null []byte) bool {
 		return false
 	}
 	line = bytes.TrimSuffix(line, []byte{'\r'}) // a \r\n line end
-	for _, c := range f {
+	var buf [26]byte
+	for i := range f {
+		c := &f[i]
 		raw, ok := field(line, c.col, delim)
 		if !ok || len(raw) == 0 || null != nil && bytes.Equal(raw, null) {
 			continue
 		}
-		var holds bool
-		switch c.kind {
-		case 'i':
+		if c.kind == 't' {
+			if raw, ok = timeKey(buf[:], raw); !ok {
+				continue
+			}
+		}
+		var cmp int
+		switch {
+		case c.kind == 'i':
 			v, ok := intValue(raw)
 			if !ok {
 				continue
 			}
-			holds = c.holds(cmpInt(v, c.v), func(i int) int { return cmpInt(v, c.ints[i]) })
-		case 's':
-			// = and != only: a string's order is not the same to every reader
-			holds = c.holds(strings.Compare(string(raw), c.s), func(i int) int { return strings.Compare(string(raw), c.strs[i]) })
-		case 't':
-			key, ok := timeKey(raw)
-			if !ok {
+			if c.op == "in" {
+				if !slices.Contains(c.ints, v) {
+					return true
+				}
 				continue
 			}
-			holds = c.holds(strings.Compare(key, c.s), func(i int) int { return strings.Compare(key, c.strs[i]) })
+			cmp = cmpInt(v, c.v)
+		case c.op == "in":
+			in := false
+			for _, s := range c.strs {
+				in = in || bytes.Equal(raw, s)
+			}
+			if !in {
+				return true
+			}
+			continue
+		default:
+			// strings: = and != only (a string's order is not the same to
+			// every reader); dates and timestamps: their timeKey forms
+			cmp = bytes.Compare(raw, c.s)
 		}
-		if !holds {
+		if !c.holds(cmp) {
 			return true
 		}
 	}
@@ -203,8 +220,8 @@ func (f lineFilter) rejects(line []byte, delim byte, null []byte) bool {
 }
 
 // holds says whether the condition holds for a value whose comparison with
-// the literal is cmp (-1, 0, 1), or with the i-th of an IN list item(i).
-func (c *lineCond) holds(cmp int, item func(i int) int) bool {
+// the literal is cmp (-1, 0, 1).
+func (c *lineCond) holds(cmp int) bool {
 	switch c.op {
 	case "=":
 		return cmp == 0
@@ -218,12 +235,6 @@ func (c *lineCond) holds(cmp int, item func(i int) int) bool {
 		return cmp > 0
 	case ">=":
 		return cmp >= 0
-	case "in":
-		for i := range max(len(c.ints), len(c.strs)) {
-			if item(i) == 0 {
-				return true
-			}
-		}
 	}
 	return false
 }
@@ -239,42 +250,41 @@ func cmpInt(a, b int64) int {
 }
 
 // timeKey writes a canonical date or timestamp text (canonTime: yyyy-mm-dd,
-// then [ T]hh:mm, :ss, .f to .ffffff) as yyyy-mm-dd hh:mm:ss.ffffff, whose
-// byte order is time order; ok is false for other text.
-func timeKey(b []byte) (string, bool) {
+// then [ T]hh:mm, :ss, .f to .ffffff) into buf (26 bytes) as yyyy-mm-dd
+// hh:mm:ss.ffffff, whose byte order is time order; ok is false for other
+// text.
+func timeKey(buf, b []byte) ([]byte, bool) {
 	n := len(b)
-	if n < 10 || n > 26 || n > 10 && b[10] != ' ' && b[10] != 'T' {
-		return "", false
+	if n < 10 || n > 26 || n > 10 && b[10] != ' ' && b[10] != 'T' || n > 10 && n < 16 || n == 17 || n == 18 || n == 20 {
+		return nil, false
 	}
-	key := []byte("0000-00-00 00:00:00.000000")
-	copy(key, b[:10])
-	if n > 10 {
-		copy(key[11:], b[11:])
-	}
+	key := buf[:26]
+	copy(key, "0000-00-00 00:00:00.000000")
+	copy(key, b)
 	key[10] = ' ' // or T
 	for i, c := range key {
 		switch i {
 		case 4, 7:
 			if c != '-' {
-				return "", false
+				return nil, false
 			}
 		case 10:
 			continue
 		case 13, 16:
 			if c != ':' {
-				return "", false
+				return nil, false
 			}
 		case 19:
 			if c != '.' {
-				return "", false
+				return nil, false
 			}
 		default:
 			if c-'0' > 9 {
-				return "", false
+				return nil, false
 			}
 		}
 	}
-	return string(key), n == 10 || n == 16 || n == 19 || n >= 21
+	return key, true
 }
 
 // field returns field i of a line split by delim.
