@@ -11,6 +11,6 @@ import (
 // run holds the warehouse open in duckDB instead (see open).
 const fileLocks = false
 
-func lockWarehouse(string) (*os.File, error) {
-	return nil, errors.New("no file locks on this system")
+func lockWarehouse(string) (*os.File, bool, error) {
+	return nil, false, errors.New("no file locks on this system")
 }

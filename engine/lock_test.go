@@ -63,7 +63,7 @@ func TestWarehouseLockedForDuckDB(t *testing.T) {
 	}
 	db.Close()
 
-	f, err := lockWarehouse(wh)
+	f, _, err := lockWarehouse(wh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestWarehouseLockedForDuckDB(t *testing.T) {
 		stop()
 		t.Fatalf("after the run: %q", line)
 	} else {
-		_, err := lockWarehouse(wh)
+		_, _, err := lockWarehouse(wh)
 		stop()
 		if err == nil || !strings.Contains(err.Error(), "locked by process") {
 			t.Errorf("lockWarehouse on a file duckDB holds: %v", err)
@@ -87,7 +87,7 @@ func TestWarehouseLockedForDuckDB(t *testing.T) {
 		stop()
 		t.Logf("read-only open: %q", line)
 	} else {
-		_, err := lockWarehouse(wh)
+		_, _, err := lockWarehouse(wh)
 		stop()
 		if err == nil {
 			t.Errorf("lockWarehouse on a file duckDB holds read-only: no error")
@@ -126,5 +126,44 @@ func TestRunNewWarehouse(t *testing.T) {
 	}
 	if _, err := os.Stat(wh); err == nil {
 		t.Error("a failed first run left a warehouse file")
+	}
+}
+
+// Two runs on a missing warehouse: the one that created it holds it; the
+// other fails on the lock and leaves the file, and the first one's result
+// stands. (Had both seen it missing, the second would still not remove it:
+// only the run whose open created the file may, lockWarehouse's created.)
+func TestSecondRunOnNewWarehouse(t *testing.T) {
+	pl, err := legsSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeLegs(t, dir, "01", 200000, 10)
+	wh := filepath.Join(dir, "new", "warehouse.duckdb")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FLOWC_TEST_RUN="+dir+"|"+wh+"|day=01")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(out)
+	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
+		t.Fatalf("first run: %q", l)
+	}
+	_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+	if err == nil || !strings.Contains(err.Error(), "locked by process") {
+		t.Errorf("the second run: got %v, want a lock conflict", err)
+	}
+	if _, serr := os.Stat(wh); serr != nil {
+		t.Errorf("the second run removed the warehouse the first one holds: %v", serr)
+	}
+	rest, _ := io.ReadAll(br)
+	cmd.Wait()
+	if !strings.HasSuffix(string(rest), "ok\n") {
+		t.Fatalf("the first run failed: %s", rest)
+	}
+	if got, want := whState(t, wh), "ops.legs_fact: 200000 rows"; !strings.Contains(got, want) {
+		t.Errorf("warehouse: %s, want %s", got, want)
 	}
 }

@@ -97,13 +97,13 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 			r.db.Close()
 		}
 		removeDB(r.work)
+		if err != nil && created {
+			removeDB(r.opts.Warehouse) // while this run holds it (see open)
+		}
 		if r.lock != nil {
 			r.lock.Close()
 		}
 		r.whFile.Close()
-		if err != nil && created {
-			removeDB(r.opts.Warehouse)
-		}
 	}()
 
 	// Append tables read only the files their ledger does not hold.
@@ -333,22 +333,24 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 			return false, fmt.Errorf("creating the warehouse folder: %w", err)
 		}
 	}
-	if _, err := os.Stat(wh); errors.Is(err, os.ErrNotExist) {
-		created = true
-	}
+	_, serr := os.Stat(wh)
+	missing := errors.Is(serr, os.ErrNotExist)
 	defer func() {
 		if err != nil {
+			// The warehouse this run created goes while the run still
+			// holds it: a run that opened it meanwhile finds it gone
+			// when it gets the lock (lockWarehouse).
+			if created {
+				removeDB(wh)
+			}
+			if r.work != "" {
+				removeDB(r.work)
+			}
 			if r.lock != nil {
 				r.lock.Close()
 			}
 			if r.whFile != nil {
 				r.whFile.Close()
-			}
-			if r.work != "" {
-				removeDB(r.work)
-			}
-			if created {
-				removeDB(wh)
 			}
 			r.lock, r.whFile, r.work = nil, nil, ""
 		}
@@ -363,13 +365,14 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 			_, err = r.lock.ExecContext(ctx, "CHECKPOINT")
 		}
 		if err == nil {
+			created = missing // only once this run holds it
 			r.whFile, err = os.Open(wh)
 		}
 	} else {
 		// Else the file is the warehouse, and locking it is enough (no
 		// duckDB to start: 20 ms of CPU). A missing warehouse is an empty
 		// file until the run replaces it.
-		r.whFile, err = lockWarehouse(wh)
+		r.whFile, created, err = lockWarehouse(wh)
 	}
 	if err != nil {
 		return created, fmt.Errorf("opening the warehouse %s: %s", wh, cleanErr(err))
