@@ -192,7 +192,7 @@ func scanFile(f *inputFile, src *ir.Source, typed bool, keep *lineKeep, buf []by
 		// could be written; else duckDB reads the file.
 		if ok && err == nil && cc.filter != nil {
 			if path, err := cc.kept.finish(); err == nil {
-				f.full, f.path = f.path, path
+				f.full, f.path, f.kept = f.path, path, cc.kept.rows
 			}
 		} else if cc.kept != nil {
 			cc.kept.discard()

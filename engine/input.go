@@ -56,9 +56,10 @@ type inputFile struct {
 	typed bool // every value canonical: duckDB's typed reader reads it as Spark would (canon.go)
 
 	// A typed file whose source's filter (prefilter.go) rejects lines is
-	// read from a copy of the lines it keeps (path); full is then the file
-	// with every line.
+	// read from a copy of the lines it keeps (path: kept lines); full is
+	// then the file with every line.
 	full string
+	kept int64
 }
 
 // run is one partition of a triggered source: what one S3 arrival loads.

@@ -346,6 +346,7 @@ func (c *canonChecker) keepLines(b []byte) {
 		b = b[k+1:]
 		if !c.filter.rejects(line[:k], c.delim, c.null) {
 			c.kept.add(line)
+			c.kept.rows++
 		}
 	}
 	if c.seen > 1<<20 && c.kept.n > c.seen/2 || c.kept.err != nil {
@@ -367,7 +368,8 @@ func (c *canonChecker) stopKeeping() {
 type keptLines struct {
 	tmp  func() (string, error)
 	buf  []byte
-	n    int // bytes added
+	n    int   // bytes added
+	rows int64 // lines kept (after the header)
 	file *os.File
 	err  error
 }

@@ -90,9 +90,14 @@ func testScanFilterSame(t *testing.T, cond string) {
 		f.edit(t, day2, 4, "2001-01-02 06:18,,719,DCA,STL")
 		f.edit(t, day2, 5, "2001-01-02 06:19,-61,719,DCA,STL")
 		f.edit(t, "flights/year=2001/month=01/day=03/flights.csv", 3, `2001-01-03 07:00,90,500,"LAX",SFO`)
-		r := &runner{pl: f.pl, opts: Options{SpecDir: f.dir, Warehouse: f.wh}, now: time.Now}
+		var said []string
+		r := &runner{pl: f.pl, opts: Options{SpecDir: f.dir, Warehouse: f.wh, Progress: func(m string) { said = append(said, m) }}, now: time.Now}
 		if _, err := r.run(context.Background()); err != nil {
 			t.Fatal(err)
+		}
+		// The progress says what the scan dropped.
+		if reading := strings.Join(said, "\n"); filter != strings.Contains(reading, "dropped early by the filter it is read with") {
+			t.Errorf("filter %v, progress:\n%s", filter, reading)
 		}
 		return f.tables(t), r.inputs["flights"].files
 	}

@@ -135,7 +135,7 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	for _, s := range order {
 		in := r.inputs[s.Name]
 		<-in.scanned // the read starts when the files are scanned
-		r.progress("reading %s: %s from %s", s.Name, plural(int64(len(in.files)), "file"), in.display)
+		r.progress("reading %s: %s from %s%s", s.Name, plural(int64(len(in.files)), "file"), in.display, dropped(in))
 		r.fused[s.Name] = fuseReads && uses[s.Name] == 1 && r.blockingFirst(s.Name, tables)
 		counts, err := r.readSource(ctx, in, uses[s.Name] == 1, r.prefilter(s.Name, tables))
 		if err != nil {
@@ -218,6 +218,22 @@ func (r *runner) run(ctx context.Context) (rep *Report, err error) {
 	}
 	rep.Seconds = r.now().Sub(start).Seconds()
 	return rep, nil
+}
+
+// dropped says how many lines of a source's files the scan's filter
+// dropped (prefilter.go), for the progress line.
+func dropped(in *input) string {
+	var rows, kept int64
+	for _, f := range in.files {
+		if f.full != "" {
+			rows += f.rows
+			kept += f.kept
+		}
+	}
+	if rows == 0 {
+		return ""
+	}
+	return sprintf(" (%d of its %s dropped early by the filter it is read with)", rows-kept, plural(rows, "line"))
 }
 
 // scan scans the CSV files of the sources (scanFiles), one source after
