@@ -191,7 +191,11 @@ func TestLineFilterAgreesWithDuckDB(t *testing.T) {
 			v := day()
 			return &expr.Lit{Kind: []expr.LitKind{expr.LitDate, expr.LitString}[rng.Intn(2)], Str: v}, "DATE '" + v + "'"
 		}
-		switch rng.Intn(9) {
+		switch rng.Intn(10) {
+		case 9:
+			c := []string{"a", "s", "ts", "d"}[rng.Intn(4)]
+			not := rng.Intn(2) == 0
+			e, q = &expr.IsNull{X: col(c), Not: not}, c+map[bool]string{false: " IS NULL", true: " IS NOT NULL"}[not]
 		case 5:
 			op := ops[rng.Intn(len(ops))]
 			l, lq := tsLit()
@@ -239,7 +243,7 @@ func TestLineFilterAgreesWithDuckDB(t *testing.T) {
 			switch rejects := f.rejects([]byte(lines[n]), ',', []byte("NA")); {
 			case rejects && keep:
 				t.Errorf("%s: rejects %q, which duckDB keeps", q, lines[n])
-			case !rejects && !keep && v != "" && v != "NA":
+			case !rejects && !keep && (v != "" && v != "NA" || strings.Contains(q, "NULL")):
 				// a value it reads, which the condition is false for
 				t.Errorf("%s: keeps %q, which duckDB drops", q, lines[n])
 			case rejects:
