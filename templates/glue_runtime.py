@@ -440,9 +440,9 @@ def ensure_tables(t, conn):
     ensure_schema(t, conn)
     if not table_exists(conn, t.SCHEMA_NAME, t.TABLE):
         # The note of the keys the table is created with (see "Keys"),
-        # right after the CREATE: in the load's transaction, a load that
-        # failed would leave a new table without it, like an older
-        # flowc's.
+        # right after the CREATE rather than in the load's transaction: a
+        # failed load would leave the new table without it, taken for an
+        # older flowc's.
         execute(conn, t.DDL + [keys_comment(t)], transaction=False)
     elif t.OWNER_COLUMN and not column_exists(conn, t.SCHEMA_NAME, t.TABLE, t.OWNER_COLUMN):
         # A table loaded before flowc checked ownership: its rows get NULL,
@@ -907,10 +907,10 @@ def deep_copy(t, want, changes, owned):
 # pg_description, a standard PostgreSQL catalog table ("accessible to
 # Amazon Redshift users", above): the description whose objoid is the
 # table's pg_class oid and whose objsubid is 0 (a column's comment has the
-# column's number there); the page's own example reads it with
-# obj_description('public.sales'::regclass), which needs the table on the
-# search_path or qualified. A table without the note (created before
-# flowc wrote it) keeps its live sort key until the job changes its keys.
+# column's number there; the page's own example reads a table's comment
+# with obj_description('public.sales'::regclass)), in the query that reads
+# the keys. A table without the note (created before flowc wrote it) keeps
+# its live sort key until the job changes its keys.
 
 _DISTSTYLES = {"0": "even", "1": "key", "8": "all"}
 
