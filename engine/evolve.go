@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -20,7 +19,7 @@ import (
 // Redshift type ("varchar(32)"): the comparison reads it back, and a
 // VARCHAR without a note (a warehouse of an older flowc) matches any
 // char(n) or varchar(n). Likewise the table's comment notes the keys the
-// spec declared (keysNote): a distkey, diststyle or sortkey change is
+// spec declared (evolve.KeysNote): a distkey, diststyle or sortkey change is
 // compared and reported with its Redshift class, and refused as the Glue
 // job refuses it, but changes nothing else (no rebuild for keys DuckDB does
 // not have): only the note. A table without the note (an older flowc's) has
@@ -58,31 +57,10 @@ func (r *runner) liveTable(ctx context.Context, tb *ir.Table) (live *ir.TableDes
 	if tb.Distkey != "" {
 		live.Diststyle = "key"
 	}
-	if text, ok := strings.CutPrefix(note, keysNotePrefix); ok {
-		var k keys
-		if json.Unmarshal([]byte(text), &k) == nil {
-			live.Distkey, live.Diststyle, live.Sortkey = k.Distkey, k.Diststyle, k.Sortkey
-		}
+	if k, ok := evolve.NotedKeys(note); ok {
+		live.Distkey, live.Diststyle, live.Sortkey = k.Distkey, k.Diststyle, k.Sortkey
 	}
 	return live, owner, note, nil
-}
-
-// keysNotePrefix starts the table comment that notes the keys the spec
-// declared, as JSON: `flowc keys: {"distkey":"route","diststyle":"key"}`.
-const keysNotePrefix = "flowc keys: "
-
-// keys are a table's distribution and sort keys as its description has
-// them.
-type keys struct {
-	Distkey   string   `json:"distkey,omitempty"`
-	Diststyle string   `json:"diststyle,omitempty"`
-	Sortkey   []string `json:"sortkey,omitempty"`
-}
-
-// keysNote is the table comment noting td's keys.
-func keysNote(td *ir.TableDescription) string {
-	b, _ := json.Marshal(keys{Distkey: td.Distkey, Diststyle: td.Diststyle, Sortkey: td.Sortkey})
-	return keysNotePrefix + string(b)
 }
 
 // liveColumns is liveTable's columns (nil when there is no table) and
@@ -170,7 +148,7 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 			return nil, nil, settledError{fmt.Errorf("%w (warehouse %s; a deploy would refuse it too)", err, r.opts.Warehouse)}
 		}
 		addOwner := tb.OwnerCheck && !owner
-		if len(changes) == 0 && notesMatch(live, want) && note == keysNote(want) && !addOwner {
+		if len(changes) == 0 && notesMatch(live, want) && note == evolve.KeysNote(want) && !addOwner {
 			return nil, nil, nil
 		}
 		columns := evolve.Compare(live, want, evolve.Options{})
@@ -186,7 +164,7 @@ func (r *runner) tableDDL(ctx context.Context, tb *ir.Table) ([]string, []string
 	for _, c := range tb.Columns {
 		stmts = append(stmts, "COMMENT ON COLUMN "+r.target(tb)+"."+duck.Ident(c.Name)+" IS "+sqlString(c.Type.String()))
 	}
-	stmts = append(stmts, "COMMENT ON TABLE "+r.target(tb)+" IS "+sqlString(keysNote(want)))
+	stmts = append(stmts, "COMMENT ON TABLE "+r.target(tb)+" IS "+sqlString(evolve.KeysNote(want)))
 	return stmts, words, nil
 }
 

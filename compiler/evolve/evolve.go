@@ -20,7 +20,8 @@
 // column per statement, not a distkey or sortkey column), DROP COLUMN (not
 // a distkey or sortkey column), RENAME COLUMN, ALTER COLUMN ... TYPE, which
 // "changes the size of a column defined as a VARCHAR data type" and "can't
-// alter columns within a transaction block", and ALTER [COMPOUND] SORTKEY.
+// alter columns within a transaction block", and ALTER [COMPOUND] SORTKEY
+// (ALTER SORTKEY AUTO for a sort key the spec no longer declares).
 // Every other destructive change is a deep copy (create the new table with
 // its keys, insert the old rows with casts, drop the old table, rename the
 // new one) in the load's transaction. ALTER DISTKEY and ALTER DISTSTYLE

@@ -132,3 +132,25 @@ func TestCheckPolicy(t *testing.T) {
 		t.Errorf("additive refused: %v", err)
 	}
 }
+
+// TestKeysNote: the note of a table's keys is the JSON the Glue runtime
+// writes too (distkey, diststyle, sortkey, each left out when empty) and
+// reads back; a comment that is not a note notes nothing.
+func TestKeysNote(t *testing.T) {
+	note := KeysNote(v1())
+	if want := `flowc keys: {"distkey":"route","diststyle":"key","sortkey":["day"]}`; note != want {
+		t.Errorf("KeysNote = %s, want %s", note, want)
+	}
+	if got := KeysNote(&ir.TableDescription{Name: "t"}); got != "flowc keys: {}" {
+		t.Errorf("KeysNote without keys = %s", got)
+	}
+	k, ok := NotedKeys(note)
+	if !ok || k.Distkey != "route" || k.Diststyle != "key" || strings.Join(k.Sortkey, ",") != "day" {
+		t.Errorf("NotedKeys(%s) = %+v, %v", note, k, ok)
+	}
+	for _, other := range []string{"", "route facts", "flowc keys: [1]", "flowc keys: {"} {
+		if k, ok := NotedKeys(other); ok {
+			t.Errorf("NotedKeys(%q) = %+v, a note", other, k)
+		}
+	}
+}

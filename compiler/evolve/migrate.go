@@ -78,7 +78,16 @@ func Migrate(d Dialect, schema string, old, new *ir.TableDescription, changes []
 	for _, c := range changes {
 		if c.Change == Key && c.Column == "sortkey" && d.Keys {
 			if len(new.Sortkey) == 0 {
-				m.Statements = append(m.Statements, alter+"ALTER SORTKEY NONE")
+				// A spec without sortkey means Redshift's default, AUTO
+				// (AWS, "Enabling, disabling, and monitoring automatic
+				// table optimization": "By default, tables created without
+				// explicitly defining sort keys or distributions keys are
+				// set to AUTO"; "If you run an ALTER statement to convert a
+				// table to be an automated table, existing sort keys and
+				// distribution styles are preserved"). The Glue job makes
+				// it when the table's note (KeysNote) says flowc declared
+				// the sort key it has.
+				m.Statements = append(m.Statements, alter+"ALTER SORTKEY AUTO")
 			} else {
 				m.Statements = append(m.Statements, alter+"ALTER COMPOUND SORTKEY ("+idents(d, new.Sortkey)+")")
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowc-dev/flowc/compiler/evolve"
 	"github.com/flowc-dev/flowc/compiler/glue"
 	"github.com/flowc-dev/flowc/internal/golden"
 )
@@ -41,6 +42,16 @@ func liveFlights(edit map[string][]any) [][]any {
 // spec declares them (reldiststyle, column, attisdistkey, attsortkeyord):
 // DISTSTYLE KEY DISTKEY (dep_airport) COMPOUND SORTKEY (flight_date).
 var flightsKeys = [][]any{{"1", "flight_date", "0", "1"}, {"1", "dep_airport", "1", "0"}}
+
+// noted is keys' catalog rows with the table's comment note (the
+// pg_description column of each row).
+func noted(keys [][]any, note string) [][]any {
+	out := [][]any{}
+	for _, r := range keys {
+		out = append(out, append(append([]any{}, r...), note))
+	}
+	return out
+}
 
 // liveRows is the stand-ins' query_rows for a live table: its SVV_COLUMNS
 // rows, its keys as the spec declares them, and pg_namespace and pg_tables
@@ -97,6 +108,12 @@ func statements(events []string) string {
 // style (no change) and against an explicit one (a change); a spec without
 // sort key against a live one Redshift's SORTKEY AUTO may have chosen (no
 // change); the keys already migrated ("already migrated": no statement).
+// The note of the keys flowc declared (the table's comment): written with
+// the CREATE of a new table and with every key change (deep copy, ALTER
+// SORTKEY); a sort key removed from the spec whose note says flowc
+// declared it is ALTER SORTKEY AUTO and a new note; without the note, or
+// with a comment that is not flowc's, the live sort key stays; the run
+// after (the note declares no sort key) does nothing.
 func TestGlueRunMigrations(t *testing.T) {
 	script := generatedScript(t, "flights", "delayed_flights_fact")
 	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
@@ -122,6 +139,19 @@ func TestGlueRunMigrations(t *testing.T) {
 		t.Fatal("the script's TABLE_DESCRIPTION is not where the test expects it")
 	}
 	routeKey := [][]any{{"1", "flight_date", "0", "1"}, {"1", "route", "1", "0"}}
+	// The notes of the spec's keys and of its keys without the sort key
+	// (compiler/evolve writes them as the runtime must).
+	td := tb.Describe()
+	declared := evolve.KeysNote(&td)
+	td.Sortkey = nil
+	undeclared := evolve.KeysNote(&td)
+	unsortedAllowed := bytes.Replace(allowed, []byte(`    "sortkey": [
+        "flight_date"
+    ],
+`), nil, 1)
+	if bytes.Equal(unsortedAllowed, allowed) {
+		t.Fatal("the allowed script's TABLE_DESCRIPTION is not where the test expects it")
+	}
 	even := [][]any{{"0", "flight_date", "0", "1"}}
 	cases := []struct {
 		name   string
@@ -156,6 +186,11 @@ func TestGlueRunMigrations(t *testing.T) {
 		{"auto against AUTO(EVEN)", auto, liveFlights(nil), "", [][]any{{"9", "flight_date", "0", "1"}}},
 		{"auto against key", auto, liveFlights(nil), "~ diststyle key (dep_airport) -> auto (destructive: rebuild)", nil},
 		{"no sort key against one", unsorted, liveFlights(nil), "", [][]any{{"1", "dep_time", "0", "1"}, {"1", "dep_airport", "1", "0"}}},
+		{"sort key removed, noted", unsorted, liveFlights(nil), "", noted(flightsKeys, declared)},
+		{"sort key removed, without the note", unsorted, liveFlights(nil), "", flightsKeys},
+		{"sort key removed, another comment", unsorted, liveFlights(nil), "", noted(flightsKeys, "flight facts")},
+		{"sort key removed, the run after", unsorted, liveFlights(nil), "", noted(flightsKeys, undeclared)},
+		{"sort key removed and distkey allowed, noted", unsortedAllowed, liveFlights(nil), "", noted(routeKey, declared)},
 	}
 	var b strings.Builder
 	for _, c := range cases {
@@ -188,6 +223,13 @@ func TestGlueRunMigrations(t *testing.T) {
 			b.WriteString("error: " + errText + "\n")
 		}
 		b.WriteString("\n")
+	}
+	// The runtime notes the keys in the text compiler/evolve (and the local
+	// warehouse) writes.
+	for _, note := range []string{declared, undeclared} {
+		if want := `"COMMENT ON TABLE airlines.delayed_flights_fact IS '` + note + `'"`; !strings.Contains(strings.ReplaceAll(b.String(), `\"`, `"`), want) {
+			t.Errorf("no %s among the statements", want)
+		}
 	}
 	golden.Check(t, "../testdata/glue/migrations.txt", []byte(b.String()))
 }
@@ -260,10 +302,10 @@ func TestGlueRunMigrationKeepsOwner(t *testing.T) {
 }
 
 // TestGlueRunKeyRebuildRerun: an allowed distkey change is a deep copy in
-// the load's transaction; a run that fails after it (at the load's DELETE)
-// rolls the copy back with the load, and the rerun, finding the old keys,
-// makes it again and commits; a run that finds the new keys copies
-// nothing.
+// the load's transaction, with the note of the new keys; a run that fails
+// after it (at the load's DELETE) rolls the copy and the note back with
+// the load, and the rerun, finding the old keys, makes both again and
+// commits; a run that finds the new keys copies and notes nothing.
 func TestGlueRunKeyRebuildRerun(t *testing.T) {
 	pl, tb := caseTable(t, "flights", "delayed_flights_fact")
 	script, err := glue.NewWriter(pl).ScriptWith(tb, glue.ScriptOptions{AllowDestructive: true})
@@ -287,6 +329,7 @@ func TestGlueRunKeyRebuildRerun(t *testing.T) {
 		[]string{`CREATE TABLE airlines.\"delayed_flights_fact__flowc_new\"`, `DISTSTYLE KEY DISTKEY (\"dep_airport\")`},
 		[]string{`"sql","DROP TABLE airlines.delayed_flights_fact"`},
 		[]string{`RENAME TO \"delayed_flights_fact\"`},
+		[]string{`COMMENT ON TABLE airlines.delayed_flights_fact IS 'flowc keys: `},
 		[]string{`"rollback"`})
 	noneWith(t, ev, "the failed run committed", `"commit"`)
 	// Redshift rolled the copy back: the rerun finds the old keys.
@@ -295,7 +338,7 @@ func TestGlueRunKeyRebuildRerun(t *testing.T) {
 		t.Fatalf("the rerun failed: %s", errText)
 	}
 	inOrder(t, ev, []string{`"autocommit",false`}, []string{`DROP TABLE IF EXISTS airlines.\"delayed_flights_fact__flowc_new\"`},
-		[]string{`DISTSTYLE KEY DISTKEY (\"dep_airport\")`}, []string{`"sql","DELETE FROM`}, []string{`"commit"`})
+		[]string{`DISTSTYLE KEY DISTKEY (\"dep_airport\")`}, []string{`COMMENT ON TABLE`}, []string{`"sql","DELETE FROM`}, []string{`"commit"`})
 	// Done: the next run finds the new keys.
 	ev, errText = run(flightsKeys, nil)
 	if errText != "" {
@@ -303,4 +346,5 @@ func TestGlueRunKeyRebuildRerun(t *testing.T) {
 	}
 	noneWith(t, ev, "the keys were migrated", "__flowc_new")
 	noneWith(t, ev, "the keys were migrated", "ALTER TABLE")
+	noneWith(t, ev, "the keys were migrated", "COMMENT ON")
 }

@@ -439,7 +439,11 @@ def ensure_tables(t, conn):
     adds the owner column (merge ownership) to a table created before it."""
     ensure_schema(t, conn)
     if not table_exists(conn, t.SCHEMA_NAME, t.TABLE):
-        execute(conn, t.DDL, transaction=False)
+        # The note of the keys the table is created with (see "Keys"),
+        # right after the CREATE rather than in the load's transaction: a
+        # failed load would leave the new table without it, taken for an
+        # older flowc's.
+        execute(conn, t.DDL + [keys_comment(t)], transaction=False)
     elif t.OWNER_COLUMN and not column_exists(conn, t.SCHEMA_NAME, t.TABLE, t.OWNER_COLUMN):
         # A table loaded before flowc checked ownership: its rows get NULL,
         # "owner unknown", which no check fails on.
@@ -781,13 +785,14 @@ def plan_migration(t, conn, allowed):
         log("table %s: migrating: %s" % (t.TABLE, change_words(c)))
     alter = "ALTER TABLE %s " % t.TARGET
     if any(c["rebuild"] for c in changes):
-        return Migration(statements=deep_copy(t, want, changes, owned), declare_stage=True)
+        return Migration(statements=deep_copy(t, want, changes, owned) + [keys_comment(t)], declare_stage=True)
     before = ["%sALTER COLUMN %s TYPE %s" % (alter, qi(c["from"]), c["after"]) for c in changes if c["change"] == "retype"]
     statements = ["%sRENAME COLUMN %s TO %s" % (alter, qi(c["before"]), qi(c["after"])) for c in changes if c["change"] == "rename"]
     statements += ["%sADD COLUMN %s %s" % (alter, qi(c["column"]), c["after"]) for c in changes if c["change"] == "add"]
     statements += ["%sDROP COLUMN %s" % (alter, qi(c["column"])) for c in changes if c["change"] == "drop"]
     # Only a sort key change is left here (a distribution change rebuilds).
-    statements += [alter + sortkey_clause(want) for c in changes if c["column"] == "sortkey" and c["change"] == "key"]
+    if any(c["column"] == "sortkey" and c["change"] == "key" for c in changes):
+        statements += [alter + sortkey_clause(want), keys_comment(t)]
     return Migration(before, statements, declare_stage=True)
 
 
@@ -874,29 +879,90 @@ def deep_copy(t, want, changes, owned):
 # without sortkey creates the table with Redshift's default, "If you don't
 # specify any sort keys options, the default is AUTO" (CREATE TABLE), and
 # Redshift may then give it a sort key itself: the job leaves the live sort
-# key of such a table alone. Likewise a spec whose distribution is auto
-# (diststyle auto, or no diststyle and no distkey) accepts a live AUTO
-# table whatever its effective style, AUTO(KEY) and its key included.
+# key of such a table alone, unless the table's note (below) says that
+# flowc declared a sort key: the spec declared one and no longer does, and
+# the job runs ALTER SORTKEY AUTO, what a spec without sortkey means
+# (AWS, "Enabling, disabling, and monitoring automatic table
+# optimization",
+# https://docs.aws.amazon.com/redshift/latest/dg/c_ato-enabling-disabling-monitoring.html:
+# "By default, tables created without explicitly defining sort keys or
+# distributions keys are set to AUTO", and "If you run an ALTER statement
+# to convert a table to be an automated table, existing sort keys and
+# distribution styles are preserved": no row moves, none is lost). Likewise
+# a spec whose distribution is auto (diststyle auto, or no diststyle and no
+# distkey) accepts a live AUTO table whatever its effective style, AUTO(KEY)
+# and its key included.
+#
+# The note: whenever the job creates the table or changes its keys (the
+# CREATE, the deep copy, ALTER SORTKEY), it notes the keys it declared in
+# the table's comment, `flowc keys: {"distkey":"route","diststyle":"key",
+# "sortkey":["day"]}`, the text the local warehouse's tables note
+# (engine/evolve.go, compiler/evolve.KeysNote). COMMENT (AWS,
+# https://docs.aws.amazon.com/redshift/latest/dg/r_COMMENT.html) "Creates
+# or changes a comment about a database object", COMMENT ON TABLE
+# object_name IS 'text'; "You must be a superuser or the owner of a
+# database object to add or update a comment": the job writes it only
+# where it owns the table anyway (it created it, or it alters it, which
+# needs the owner too). The job reads it back with the keys, from
+# pg_description, a standard PostgreSQL catalog table ("accessible to
+# Amazon Redshift users", above): the description whose objoid is the
+# table's pg_class oid and whose objsubid is 0 (a column's comment has the
+# column's number there; the page's own example reads a table's comment
+# with obj_description('public.sales'::regclass)), in the query that reads
+# the keys. A table without the note (created before flowc wrote it) keeps
+# its live sort key until the job changes its keys.
 
 _DISTSTYLES = {"0": "even", "1": "key", "8": "all"}
 
 
+KEYS_NOTE = "flowc keys: "
+
+
+def keys_note(want):
+    """The note of the described keys: KEYS_NOTE and the JSON of distkey,
+    diststyle and sortkey, each left out when empty, in that order and
+    without spaces (as Go's encoding/json writes compiler/evolve's
+    keys)."""
+    keys = {name: want[name] for name in ("distkey", "diststyle", "sortkey") if want.get(name)}
+    return KEYS_NOTE + json.dumps(keys, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def keys_comment(t):
+    """The COMMENT ON TABLE noting TABLE_DESCRIPTION's keys on the target."""
+    return "COMMENT ON TABLE %s IS %s" % (t.TARGET, redshift_string(keys_note(t.TABLE_DESCRIPTION)))
+
+
+def parse_keys_note(text):
+    """The keys a table comment notes ({} for none declared), or None when
+    it is no such note."""
+    if not text or not text.startswith(KEYS_NOTE):
+        return None
+    try:
+        keys = json.loads(text[len(KEYS_NOTE):])
+    except ValueError:
+        return None
+    return keys if isinstance(keys, dict) else None
+
+
 def live_keys(t, conn):
     """{"diststyle": even|key|all|auto, "distkey": column or "", "sortkey":
-    [columns], "interleaved": bool} of the target, from the catalog; None
+    [columns], "interleaved": bool, "note": the keys the table's comment
+    notes, None without the note} of the target, from the catalog; None
     when the catalog has no such table."""
     rows = query(conn, (
-        "SELECT c.reldiststyle, a.attname, CASE WHEN a.attisdistkey THEN 1 ELSE 0 END, a.attsortkeyord "
+        "SELECT c.reldiststyle, a.attname, CASE WHEN a.attisdistkey THEN 1 ELSE 0 END, a.attsortkeyord, d.description "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND (a.attisdistkey OR a.attsortkeyord <> 0) "
+        "LEFT JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = 0 "
         "WHERE n.nspname = %s AND c.relname = %s AND c.relkind = 'r'"
     ) % (redshift_string(t.SCHEMA_NAME), redshift_string(t.TABLE)))
-    rows = [tuple(row) + (None,) * (4 - len(row)) for row in rows]
+    rows = [tuple(row) + (None,) * (5 - len(row)) for row in rows]
     if not rows:
         return None
-    keys = {"diststyle": _DISTSTYLES.get(str(rows[0][0]).strip(), "auto"), "distkey": "", "sortkey": [], "interleaved": False}
+    keys = {"diststyle": _DISTSTYLES.get(str(rows[0][0]).strip(), "auto"), "distkey": "", "sortkey": [], "interleaved": False,
+            "note": parse_keys_note(rows[0][4])}
     sort = []
-    for _, name, dist, order in rows:
+    for _, name, dist, order, _ in rows:
         if name is None:
             continue
         if str(dist).strip() == "1" and keys["diststyle"] == "key":
@@ -946,14 +1012,20 @@ def compare_keys(live, want, changes):
             column, before, after = "distkey", live_dist, want["distkey"]
         out.append({"column": column, "change": "key", "before": before, "after": after, "class": "destructive", "rebuild": True})
     want_sort = want.get("sortkey") or []
-    if want_sort and (live_sort != want_sort or live["interleaved"]):
+    # Without a sortkey in the spec, the live sort key is Redshift's choice
+    # (SORTKEY AUTO) or one an older spec declared, which the note says.
+    declared = bool((live.get("note") or {}).get("sortkey"))
+    if (want_sort and (live_sort != want_sort or live["interleaved"])) or (not want_sort and declared):
         out.append({"column": "sortkey", "change": "key", "before": sortkey_words(live_sort, live["interleaved"]),
                     "after": sortkey_words(want_sort), "class": "in_place", "rebuild": False})
     return out
 
 
 def sortkey_clause(want):
-    """The ALTER TABLE clause giving the table the described sort key."""
+    """The ALTER TABLE clause giving the table the described sort key:
+    AUTO when it describes none."""
+    if not want.get("sortkey"):
+        return "ALTER SORTKEY AUTO"
     return "ALTER COMPOUND SORTKEY (%s)" % ", ".join(qi(k) for k in want["sortkey"])
 
 
