@@ -1017,7 +1017,7 @@ def compare_keys(live, want, changes):
     declared = bool((live.get("note") or {}).get("sortkey"))
     if (want_sort and (live_sort != want_sort or live["interleaved"])) or (not want_sort and declared):
         out.append({"column": "sortkey", "change": "key", "before": sortkey_words(live_sort, live["interleaved"]),
-                    "after": sortkey_words(want_sort), "class": "in_place", "rebuild": False})
+                    "after": sortkey_words(want_sort) if want_sort else "auto", "class": "in_place", "rebuild": False})
     return out
 
 

@@ -246,9 +246,11 @@ func distribution(t *ir.TableDescription) string {
 	return "auto"
 }
 
+// sortkey is a spec's sort key as diff says it: without one, Redshift's
+// default, SORTKEY AUTO (what the job makes of a removed sortkey too).
 func sortkey(ks []string) string {
 	if len(ks) == 0 {
-		return "none"
+		return "auto"
 	}
 	return "(" + strings.Join(ks, ", ") + ")"
 }
