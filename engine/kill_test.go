@@ -114,6 +114,30 @@ func whState(t *testing.T, wh string) string {
 // helper starts a run of partition in a process of its own and returns it
 // once it says it is committing, with the time it said so and a channel
 // closed when it has exited.
+// whileRunning runs partition of testdata/kill/legs.yaml into wh in a
+// process of its own (TestMain), calls during once that run is reading
+// (it holds the warehouse then), and waits for the run to succeed.
+func whileRunning(t *testing.T, dir, wh, partition string, during func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FLOWC_TEST_RUN="+dir+"|"+wh+"|"+partition)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(out)
+	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
+		cmd.Wait()
+		t.Fatalf("the first run: %q", l)
+	}
+	during()
+	rest, _ := io.ReadAll(br)
+	cmd.Wait()
+	if !strings.HasSuffix(string(rest), "ok\n") {
+		t.Fatalf("the first run failed: %s", rest)
+	}
+}
+
 func startHelper(t *testing.T, dir, wh, partition string) (*exec.Cmd, time.Time, <-chan struct{}, *strings.Builder) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -318,25 +342,12 @@ func TestRunFailedAndConcurrent(t *testing.T) {
 
 	// The first run holds the warehouse from before it reads until it has
 	// replaced it.
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "FLOWC_TEST_RUN="+dir+"|"+wh+"|day=02")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(out)
-	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
-		t.Fatalf("first run: %q", l)
-	}
-	_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
-	if err == nil || !strings.Contains(err.Error(), "lock") {
-		t.Errorf("the second run: got %v, want a lock conflict", err)
-	}
-	rest, _ := io.ReadAll(br)
-	cmd.Wait()
-	if !strings.HasSuffix(string(rest), "ok\n") {
-		t.Fatalf("the first run failed: %s", rest)
-	}
+	whileRunning(t, dir, wh, "day=02", func() {
+		_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+		if err == nil || !strings.Contains(err.Error(), "lock") {
+			t.Errorf("the second run: got %v, want a lock conflict", err)
+		}
+	})
 	if got, want := whState(t, wh), "ops.legs_fact: 201000 rows"; !strings.Contains(got, want) {
 		t.Errorf("warehouse: %s, want %s", got, want)
 	}

@@ -73,24 +73,16 @@ func TestWarehouseLockedForDuckDB(t *testing.T) {
 		t.Errorf("duckDB opened a warehouse a run holds: %q", line)
 	}
 	f.Close()
-	if line, stop := openInDuckDB(t, wh); line != "open" {
-		stop()
-		t.Fatalf("after the run: %q", line)
-	} else {
+	for _, dsn := range []string{wh, wh + "?access_mode=read_only"} {
+		line, stop := openInDuckDB(t, dsn)
+		if line != "open" {
+			stop()
+			t.Fatalf("duckDB opening %s after the run: %q", dsn, line)
+		}
 		_, _, err := lockWarehouse(wh)
 		stop()
 		if err == nil || !strings.Contains(err.Error(), "locked by process") {
-			t.Errorf("lockWarehouse on a file duckDB holds: %v", err)
-		}
-	}
-	if line, stop := openInDuckDB(t, wh+"?access_mode=read_only"); line != "open" {
-		stop()
-		t.Logf("read-only open: %q", line)
-	} else {
-		_, _, err := lockWarehouse(wh)
-		stop()
-		if err == nil {
-			t.Errorf("lockWarehouse on a file duckDB holds read-only: no error")
+			t.Errorf("lockWarehouse on a file duckDB holds (%s): %v", dsn, err)
 		}
 	}
 }
@@ -141,28 +133,15 @@ func TestSecondRunOnNewWarehouse(t *testing.T) {
 	dir := t.TempDir()
 	writeLegs(t, dir, "01", 200000, 10)
 	wh := filepath.Join(dir, "new", "warehouse.duckdb")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "FLOWC_TEST_RUN="+dir+"|"+wh+"|day=01")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(out)
-	if l, _ := br.ReadString('\n'); !strings.HasPrefix(l, "reading") {
-		t.Fatalf("first run: %q", l)
-	}
-	_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
-	if err == nil || !strings.Contains(err.Error(), "locked by process") {
-		t.Errorf("the second run: got %v, want a lock conflict", err)
-	}
-	if _, serr := os.Stat(wh); serr != nil {
-		t.Errorf("the second run removed the warehouse the first one holds: %v", serr)
-	}
-	rest, _ := io.ReadAll(br)
-	cmd.Wait()
-	if !strings.HasSuffix(string(rest), "ok\n") {
-		t.Fatalf("the first run failed: %s", rest)
-	}
+	whileRunning(t, dir, wh, "day=01", func() {
+		_, err := Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+		if err == nil || !strings.Contains(err.Error(), "locked by process") {
+			t.Errorf("the second run: got %v, want a lock conflict", err)
+		}
+		if _, serr := os.Stat(wh); serr != nil {
+			t.Errorf("the second run removed the warehouse the first one holds: %v", serr)
+		}
+	})
 	if got, want := whState(t, wh), "ops.legs_fact: 200000 rows"; !strings.Contains(got, want) {
 		t.Errorf("warehouse: %s, want %s", got, want)
 	}
