@@ -146,3 +146,28 @@ func TestSecondRunOnNewWarehouse(t *testing.T) {
 		t.Errorf("warehouse: %s, want %s", got, want)
 	}
 }
+
+// A warehouse that is not a DuckDB file fails the run naming that file
+// (not the work copy the run opens), and stays as it was.
+func TestRunNotAWarehouse(t *testing.T) {
+	pl, err := legsSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeLegs(t, dir, "01", 10, 2)
+	wh := filepath.Join(dir, "w.duckdb")
+	if err := os.WriteFile(wh, []byte("not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), pl, Options{SpecDir: dir, Warehouse: wh, Partition: "day=01"})
+	if err == nil || !strings.Contains(err.Error(), "opening the warehouse "+wh+":") || strings.Contains(err.Error(), workSuffix) {
+		t.Errorf("got %v, want an error about %s alone", err, wh)
+	}
+	if b, _ := os.ReadFile(wh); string(b) != "not a database\n" {
+		t.Errorf("the file changed: %q", b)
+	}
+	if _, err := os.Stat(wh + workSuffix); err == nil {
+		t.Error("the work file is left behind")
+	}
+}

@@ -417,7 +417,10 @@ func (r *runner) open(ctx context.Context) (created bool, err error) {
 	}
 	if err != nil {
 		r.conn = nil
-		return created, fmt.Errorf("opening the copy of the warehouse %s: %s", r.work, cleanErr(err))
+		// What is wrong with the copy (not a DuckDB file, another
+		// version's) is wrong with the warehouse: name the file the user
+		// gave.
+		return created, fmt.Errorf("opening the warehouse %s: %s", wh, strings.ReplaceAll(cleanErr(err), r.work, wh))
 	}
 	return created, nil
 }
